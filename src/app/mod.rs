@@ -1,0 +1,631 @@
+//! The egui application: state, commands and the window's frame. Side effects (open a
+//! file, load a project, save) are [`Command`]s handled in one place, [`WorkbenchApp::handle`];
+//! panels only read state and push commands.
+
+mod browser;
+mod dataset_view;
+pub mod fonts;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use browser::FileBrowser;
+pub use browser::Purpose;
+
+use crate::data::{self, ColumnMapping, Dataset, LoadOptions, Progress, SourceFile, TableKind};
+use crate::project::{DatasetSpec, Project};
+
+/// What persists between sessions (eframe storage).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PersistedState {
+    pub dark_mode: bool,
+    pub zoom: f32,
+    pub recent_files: Vec<PathBuf>,
+    /// The files of the last session's dataset; empty means the bundled sample.
+    pub session_files: Vec<SourceFile>,
+    pub session_name: String,
+    pub browse_dir: Option<PathBuf>,
+    pub project_path: Option<PathBuf>,
+}
+
+impl Default for PersistedState {
+    fn default() -> Self {
+        Self {
+            dark_mode: false,
+            zoom: 1.0,
+            recent_files: Vec::new(),
+            session_files: Vec::new(),
+            session_name: String::new(),
+            browse_dir: None,
+            project_path: None,
+        }
+    }
+}
+
+const MAX_RECENT: usize = 10;
+
+/// Everything the app can be asked to do.
+#[derive(Clone, Debug)]
+pub enum Command {
+    /// Load data files into the current dataset (each replaces the table of its kind).
+    OpenData(Vec<PathBuf>),
+    /// Reload one table's file with an edited column mapping.
+    Remap(TableKind, ColumnMapping),
+    LoadSample,
+    OpenProject(PathBuf),
+    SaveProject(PathBuf),
+    /// Ask the system file dialog, falling back to the built-in browser.
+    Pick(Purpose),
+    /// The built-in browser.
+    Browse(Purpose),
+}
+
+struct LoadJob {
+    label: String,
+    started: Instant,
+    progress: Arc<Progress>,
+    rx: Receiver<JobDone>,
+}
+
+struct JobDone {
+    dataset: Dataset,
+    errors: Vec<String>,
+    loaded: Vec<PathBuf>,
+}
+
+struct DialogJob {
+    purpose: Purpose,
+    started: Instant,
+    rx: Receiver<Option<Vec<PathBuf>>>,
+}
+
+pub struct WorkbenchApp {
+    pub state: PersistedState,
+    pub dataset: Arc<Dataset>,
+    /// Load errors, newest last, shown in the window until dismissed.
+    pub errors: Vec<String>,
+    /// The table whose report and mapping are shown.
+    pub selected: TableKind,
+    job: Option<LoadJob>,
+    dialog: Option<DialogJob>,
+    browser: Option<FileBrowser>,
+    commands: Vec<Command>,
+    /// Mapping being edited for the selected table, before it is applied.
+    pending_mapping: Option<(TableKind, ColumnMapping)>,
+    ctx: egui::Context,
+}
+
+impl WorkbenchApp {
+    pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
+        let state: PersistedState = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
+            .unwrap_or_default();
+        Self::with_state(&cc.egui_ctx, state)
+    }
+
+    /// Build the app on a context with the given state, and start loading its dataset
+    /// (the last session's files, else the bundled sample).
+    pub fn with_state(ctx: &egui::Context, state: PersistedState) -> Self {
+        fonts::install(ctx);
+        let mut app = Self {
+            state,
+            dataset: Arc::new(Dataset::default()),
+            errors: Vec::new(),
+            selected: TableKind::Fundamentals,
+            job: None,
+            dialog: None,
+            browser: None,
+            commands: Vec::new(),
+            pending_mapping: None,
+            ctx: ctx.clone(),
+        };
+        app.apply_style();
+        if app.state.session_files.is_empty() {
+            app.handle(Command::LoadSample);
+        } else {
+            let name = app.state.session_name.clone();
+            let files = app.state.session_files.clone();
+            app.start_job(
+                format!("Restoring {name}"),
+                Dataset {
+                    name,
+                    ..Default::default()
+                },
+                files,
+                true,
+            );
+        }
+        app
+    }
+
+    fn apply_style(&self) {
+        self.ctx.set_theme(if self.state.dark_mode {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        });
+        self.ctx.set_zoom_factor(self.state.zoom);
+    }
+
+    pub fn is_loading(&self) -> bool {
+        self.job.is_some()
+    }
+
+    /// Queue a command; it runs at the start of the next frame.
+    pub fn push(&mut self, cmd: Command) {
+        self.commands.push(cmd);
+    }
+
+    /// Block until the running load finishes (tests and the headless paths).
+    pub fn wait_for_load(&mut self) {
+        if let Some(job) = self.job.take() {
+            if let Ok(done) = job.rx.recv_timeout(Duration::from_secs(120)) {
+                self.finish_job(done);
+            } else {
+                self.errors.push(format!("{}: timed out", job.label));
+            }
+        }
+    }
+
+    /// Run one command. All side effects of the UI go through here.
+    pub fn handle(&mut self, cmd: Command) {
+        match cmd {
+            Command::OpenData(paths) => {
+                let files: Vec<SourceFile> = paths
+                    .into_iter()
+                    .map(|path| SourceFile {
+                        path,
+                        options: LoadOptions::default(),
+                    })
+                    .collect();
+                let label = format!(
+                    "Loading {}",
+                    files
+                        .iter()
+                        .map(|f| file_name(&f.path))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
+                self.start_job(label, (*self.dataset).clone(), files, false);
+            }
+            Command::Remap(kind, mapping) => {
+                let Some(src) = self
+                    .dataset
+                    .sources
+                    .iter()
+                    .find(|s| s.options.kind == Some(kind))
+                    .cloned()
+                else {
+                    return;
+                };
+                let mut options = src.options.clone();
+                options.mapping = mapping;
+                let label = format!("Reloading {} with your mapping", file_name(&src.path));
+                self.start_job(
+                    label,
+                    (*self.dataset).clone(),
+                    vec![SourceFile {
+                        path: src.path,
+                        options,
+                    }],
+                    false,
+                );
+            }
+            Command::LoadSample => {
+                let base = Dataset {
+                    name: "S&P 500 sample (fiscal 2012-2016)".into(),
+                    ..Default::default()
+                };
+                self.start_job(
+                    "Loading the bundled sample".into(),
+                    base,
+                    data::sample_files(),
+                    true,
+                );
+            }
+            Command::OpenProject(path) => match Project::open(&path) {
+                Ok(p) => {
+                    self.state.project_path = Some(path);
+                    let base = Dataset {
+                        name: p.dataset.name.clone(),
+                        ..Default::default()
+                    };
+                    self.start_job(
+                        format!("Opening project {}", p.dataset.name),
+                        base,
+                        p.dataset.files,
+                        true,
+                    );
+                }
+                Err(e) => self.errors.push(format!("{e:#}")),
+            },
+            Command::SaveProject(path) => {
+                let project = self.project();
+                match project.save(&path) {
+                    Ok(()) => self.state.project_path = Some(path),
+                    Err(e) => self.errors.push(format!("{e:#}")),
+                }
+            }
+            Command::Pick(purpose) => self.pick(purpose),
+            Command::Browse(purpose) => {
+                let dir = self
+                    .state
+                    .browse_dir
+                    .clone()
+                    .or_else(|| std::env::current_dir().ok())
+                    .unwrap_or_else(|| PathBuf::from("/"));
+                self.browser = Some(FileBrowser::new(purpose, dir));
+            }
+        }
+    }
+
+    /// The current session as a project.
+    pub fn project(&self) -> Project {
+        Project {
+            version: crate::project::VERSION,
+            dataset: DatasetSpec {
+                name: self.dataset.name.clone(),
+                files: self.dataset.sources.clone(),
+            },
+        }
+    }
+
+    /// Load `files` on a worker thread, on top of `base`. The current dataset is replaced
+    /// only by what loads; a file that fails leaves its table as it was.
+    fn start_job(
+        &mut self,
+        label: String,
+        base: Dataset,
+        files: Vec<SourceFile>,
+        replace_all: bool,
+    ) {
+        if self.job.is_some() {
+            self.errors.push(format!(
+                "{label}: another file is still loading; try again when it has finished"
+            ));
+            return;
+        }
+        let (tx, rx) = channel();
+        let progress = Arc::new(Progress::default());
+        let p = progress.clone();
+        let ctx = self.ctx.clone();
+        let fallback = (*self.dataset).clone();
+        std::thread::spawn(move || {
+            let mut ds = base;
+            let mut errors = Vec::new();
+            let mut loaded = Vec::new();
+            for f in files {
+                match data::load_file_with_progress(&f.path, &f.options, &p) {
+                    Ok(t) => {
+                        ds = ds.with_table(&f.path, &f.options, t);
+                        loaded.push(f.path);
+                    }
+                    Err(e) => errors.push(e.to_string()),
+                }
+            }
+            // Replacing everything (sample, project) that loaded nothing keeps what was there.
+            if replace_all && ds.is_empty() {
+                ds = fallback;
+            }
+            let _ = tx.send(JobDone {
+                dataset: ds,
+                errors,
+                loaded,
+            });
+            ctx.request_repaint();
+        });
+        self.job = Some(LoadJob {
+            label,
+            started: Instant::now(),
+            progress,
+            rx,
+        });
+    }
+
+    fn finish_job(&mut self, done: JobDone) {
+        self.errors.extend(done.errors);
+        for p in done.loaded {
+            self.state.recent_files.retain(|r| *r != p);
+            self.state.recent_files.insert(0, p);
+            self.state.recent_files.truncate(MAX_RECENT);
+        }
+        let is_sample = done
+            .dataset
+            .sources
+            .iter()
+            .all(|s| s.path.starts_with(data::sample_dir()));
+        self.state.session_files = if is_sample {
+            Vec::new()
+        } else {
+            done.dataset.sources.clone()
+        };
+        self.state.session_name = done.dataset.name.clone();
+        if done.dataset.table(self.selected).is_none()
+            && let Some(k) = TableKind::ALL
+                .into_iter()
+                .find(|k| done.dataset.table(*k).is_some())
+        {
+            self.selected = k;
+        }
+        self.dataset = Arc::new(done.dataset);
+        self.pending_mapping = None;
+    }
+
+    fn poll_jobs(&mut self) {
+        if let Some(job) = &self.job
+            && let Ok(done) = job.rx.try_recv()
+        {
+            self.job = None;
+            self.finish_job(done);
+        }
+        if let Some(d) = &self.dialog
+            && let Ok(picked) = d.rx.try_recv()
+        {
+            let (purpose, fast) = (d.purpose, d.started.elapsed() < Duration::from_millis(400));
+            self.dialog = None;
+            match picked {
+                Some(paths) => self.use_picked(purpose, paths),
+                // Nobody cancels a real dialog this fast: there was no dialog to show.
+                None if fast => self.handle(Command::Browse(purpose)),
+                None => {}
+            }
+        }
+    }
+
+    fn use_picked(&mut self, purpose: Purpose, paths: Vec<PathBuf>) {
+        if let Some(dir) = paths.first().and_then(|p| p.parent()) {
+            self.state.browse_dir = Some(dir.to_path_buf());
+        }
+        match purpose {
+            Purpose::OpenData => self.handle(Command::OpenData(paths)),
+            Purpose::OpenProject => {
+                if let Some(p) = paths.into_iter().next() {
+                    self.handle(Command::OpenProject(p));
+                }
+            }
+            Purpose::SaveProject => {
+                if let Some(mut p) = paths.into_iter().next() {
+                    if p.extension().is_none() {
+                        p.set_extension("toml");
+                    }
+                    self.handle(Command::SaveProject(p));
+                }
+            }
+        }
+    }
+
+    /// The system dialog runs on its own thread so the window keeps drawing.
+    fn pick(&mut self, purpose: Purpose) {
+        let (tx, rx) = channel();
+        let ctx = self.ctx.clone();
+        let dir = self.state.browse_dir.clone();
+        std::thread::spawn(move || {
+            let mut d = rfd::FileDialog::new();
+            if let Some(dir) = dir {
+                d = d.set_directory(dir);
+            }
+            let picked = match purpose {
+                Purpose::OpenData => d
+                    .add_filter(
+                        "Data (CSV, Parquet, Excel)",
+                        &["csv", "txt", "tsv", "parquet", "xlsx"],
+                    )
+                    .pick_files(),
+                Purpose::OpenProject => d
+                    .add_filter("HALO project", &["toml"])
+                    .pick_file()
+                    .map(|p| vec![p]),
+                Purpose::SaveProject => d
+                    .add_filter("HALO project", &["toml"])
+                    .set_file_name("project.halo.toml")
+                    .save_file()
+                    .map(|p| vec![p]),
+            };
+            let _ = tx.send(picked);
+            ctx.request_repaint();
+        });
+        self.dialog = Some(DialogJob {
+            purpose,
+            started: Instant::now(),
+            rx,
+        });
+    }
+
+    fn menu_bar(&mut self, ui: &mut egui::Ui) {
+        egui::MenuBar::new().ui(ui, |ui| {
+            ui.menu_button("File", |ui| {
+                if ui.button("Open data…").clicked() {
+                    self.push(Command::Pick(Purpose::OpenData));
+                }
+                if ui.button("Open path…").clicked() {
+                    self.push(Command::Browse(Purpose::OpenData));
+                }
+                if ui.button("Load the bundled sample").clicked() {
+                    self.push(Command::LoadSample);
+                }
+                ui.separator();
+                if ui.button("Open project…").clicked() {
+                    self.push(Command::Pick(Purpose::OpenProject));
+                }
+                if ui.button("Save project as…").clicked() {
+                    self.push(Command::Pick(Purpose::SaveProject));
+                }
+                ui.separator();
+                ui.menu_button("Recent files", |ui| {
+                    if self.state.recent_files.is_empty() {
+                        ui.label("None yet");
+                    }
+                    for p in self.state.recent_files.clone() {
+                        if ui.button(p.display().to_string()).clicked() {
+                            self.push(Command::OpenData(vec![p]));
+                        }
+                    }
+                });
+            });
+            ui.menu_button("View", |ui| {
+                if ui
+                    .checkbox(&mut self.state.dark_mode, "Dark theme")
+                    .changed()
+                {
+                    self.apply_style();
+                }
+                ui.horizontal(|ui| {
+                    ui.label("UI scale");
+                    if ui
+                        .add(egui::Slider::new(&mut self.state.zoom, 0.75..=2.0).step_by(0.25))
+                        .changed()
+                    {
+                        self.apply_style();
+                    }
+                });
+            });
+        });
+    }
+
+    fn status_bar(&mut self, ui: &mut egui::Ui) {
+        ui.horizontal(|ui| {
+            if let Some(job) = &self.job {
+                ui.spinner();
+                let f = job.progress.fraction();
+                let stage = if f < 1.0 {
+                    format!("reading {:.0}%", f * 100.0)
+                } else {
+                    "parsing and checking".into()
+                };
+                ui.label(format!(
+                    "{} — {stage} — {:.1} s",
+                    job.label,
+                    job.started.elapsed().as_secs_f32()
+                ));
+                ui.add(egui::ProgressBar::new(f).desired_width(160.0));
+                // Keep the elapsed time and bar moving.
+                ui.ctx().request_repaint_after(Duration::from_millis(100));
+            } else {
+                let ds = &self.dataset;
+                let tables = TableKind::ALL
+                    .into_iter()
+                    .filter(|k| ds.table(*k).is_some())
+                    .count();
+                ui.label(format!("{} — {tables} table(s) loaded", ds.name));
+                if let Some(p) = &self.state.project_path {
+                    ui.separator();
+                    ui.label(format!("project {}", p.display()));
+                }
+            }
+        });
+    }
+
+    fn errors_ui(&mut self, ui: &mut egui::Ui) {
+        if self.errors.is_empty() {
+            return;
+        }
+        let mut dismiss = None;
+        egui::Frame::group(ui.style())
+            .fill(ui.visuals().extreme_bg_color)
+            .show(ui, |ui| {
+                for (i, e) in self.errors.iter().enumerate() {
+                    ui.horizontal_wrapped(|ui| {
+                        if ui.small_button("Dismiss").clicked() {
+                            dismiss = Some(i);
+                        }
+                        ui.colored_label(ui.visuals().error_fg_color, format!("Error: {e}"));
+                    });
+                }
+            });
+        if let Some(i) = dismiss {
+            self.errors.remove(i);
+        }
+    }
+
+    fn dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<PathBuf> = ctx.input(|i| {
+            i.raw
+                .dropped_files
+                .iter()
+                .map(|f| f.path().to_path_buf())
+                .collect()
+        });
+        if !dropped.is_empty() {
+            self.push(Command::OpenData(dropped));
+        }
+    }
+}
+
+fn file_name(p: &std::path::Path) -> String {
+    p.file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+impl eframe::App for WorkbenchApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.poll_jobs();
+        self.dropped_files(&ctx);
+        for cmd in std::mem::take(&mut self.commands) {
+            self.handle(cmd);
+        }
+        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        egui::Panel::left("dataset")
+            .resizable(true)
+            .default_size(300.0)
+            .show(ui, |ui| {
+                dataset_view::summary(self, ui);
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
+            self.errors_ui(ui);
+            dataset_view::details(self, ui);
+        });
+        if let Some(b) = &mut self.browser
+            && let Some(result) = b.show(&ctx)
+        {
+            let purpose = b.purpose;
+            self.state.browse_dir = Some(b.dir.clone());
+            self.browser = None;
+            if let Ok(path) = result {
+                self.use_picked(purpose, vec![path]);
+            }
+        }
+        if ctx.input(|i| !i.raw.hovered_files.is_empty()) {
+            egui::Area::new(egui::Id::unique("drop_hint"))
+                .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
+                .show(&ctx, |ui| {
+                    egui::Frame::popup(ui.style())
+                        .show(ui, |ui| ui.heading("Drop to load the file"));
+                });
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, eframe::APP_KEY, &self.state);
+    }
+}
+
+/// Open the window.
+pub fn run() -> std::process::ExitCode {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("HALO Workbench")
+            .with_inner_size([1400.0, 900.0])
+            .with_drag_and_drop(true),
+        ..Default::default()
+    };
+    match eframe::run_native(
+        "HALO Workbench",
+        options,
+        Box::new(|cc| Ok(Box::new(WorkbenchApp::new(cc)))),
+    ) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: cannot open the window: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

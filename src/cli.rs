@@ -1,0 +1,188 @@
+//! Command-line interface: each subcommand is a few lines around library calls.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::data::{self, LoadOptions, TableKind};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "halo-workbench",
+    version,
+    about = "HALO (Heavy Assets, Low Obsolescence) research workbench.\nRun with no command to open the window."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Load files and print their load reports; exits 1 if any file cannot be loaded.
+    Inspect(InspectArgs),
+    /// Rebuild sample_data/ from the raw public files in ../shared/data.
+    PrepSample(PrepArgs),
+    /// Time loading a file (best of N) and report peak memory: the load benchmark.
+    BenchLoad(BenchLoadArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct InspectArgs {
+    /// CSV (UTF-8 or GBK; comma, semicolon or tab), Parquet or .xlsx files.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Print JSON for scripts instead of text.
+    #[arg(long)]
+    pub json: bool,
+    /// Table kind; guessed from the headers when not given.
+    #[arg(long, value_parser = ["fundamentals", "prices", "factors"])]
+    pub kind: Option<String>,
+    /// Worksheet of an .xlsx file (default: the first).
+    #[arg(long)]
+    pub sheet: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct PrepArgs {
+    /// The raw data folder (shared/data).
+    #[arg(long, default_value = "../shared/data")]
+    pub raw: PathBuf,
+    /// Output folder.
+    #[arg(long, default_value = "sample_data")]
+    pub out: PathBuf,
+    /// GICS sub-industry -> NAICS table (default: OUT/mapping/gics_subindustry_to_naics.csv).
+    #[arg(long)]
+    pub mapping: Option<PathBuf>,
+    /// Also write all daily prices of sp500-daily-prices/ as one long .csv or .parquet file.
+    #[arg(long)]
+    pub daily_out: Vec<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct BenchLoadArgs {
+    pub file: PathBuf,
+    #[arg(long, default_value_t = 5)]
+    pub repeat: usize,
+    #[arg(long, value_parser = ["fundamentals", "prices", "factors"])]
+    pub kind: Option<String>,
+}
+
+fn kind_arg(k: &Option<String>) -> Option<TableKind> {
+    k.as_deref().and_then(TableKind::parse)
+}
+
+pub fn run(cmd: Command) -> ExitCode {
+    match cmd {
+        Command::Inspect(a) => inspect(a),
+        Command::PrepSample(a) => {
+            let opts = data::prep::PrepOptions {
+                raw: a.raw,
+                out: a.out,
+                mapping: a.mapping,
+                daily_out: a.daily_out,
+            };
+            match data::prep::run(&opts) {
+                Ok(summary) => {
+                    for l in summary.lines {
+                        println!("{l}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("error: {e:#}");
+                    ExitCode::FAILURE
+                }
+            }
+        }
+        Command::BenchLoad(a) => bench_load(a),
+    }
+}
+
+fn inspect(a: InspectArgs) -> ExitCode {
+    let opts = LoadOptions {
+        kind: kind_arg(&a.kind),
+        sheet: a.sheet.clone(),
+        ..Default::default()
+    };
+    let mut failed = false;
+    let mut json = Vec::new();
+    for f in &a.files {
+        match data::load_file(f, &opts) {
+            Ok(t) => {
+                if a.json {
+                    json.push(serde_json::json!({ "ok": true, "report": t.report }));
+                } else {
+                    print!("{}", t.report.to_text());
+                }
+            }
+            Err(e) => {
+                failed = true;
+                if a.json {
+                    json.push(serde_json::json!({ "ok": false, "file": f.display().to_string(), "error": e.to_string() }));
+                } else {
+                    eprintln!("error: {e}");
+                }
+            }
+        }
+    }
+    if a.json {
+        match serde_json::to_string_pretty(&json) {
+            Ok(s) => println!("{s}"),
+            Err(e) => eprintln!("error: {e}"),
+        }
+    }
+    if failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+/// Peak resident memory of this process so far, in bytes (Linux).
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
+}
+
+fn current_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
+}
+
+fn bench_load(a: BenchLoadArgs) -> ExitCode {
+    let opts = LoadOptions {
+        kind: kind_arg(&a.kind),
+        ..Default::default()
+    };
+    let base = current_rss().unwrap_or(0);
+    let mut times = Vec::new();
+    for _ in 0..a.repeat.max(1) {
+        let t0 = std::time::Instant::now();
+        match data::load_file(&a.file, &opts) {
+            Ok(t) => {
+                times.push(t0.elapsed().as_secs_f64());
+                if times.len() == 1 {
+                    // The first run in a fresh process gives the peak memory of one load.
+                    let peak = peak_rss().unwrap_or(0).saturating_sub(base);
+                    let size = t.df.estimated_size();
+                    println!("peak_rss_delta_mb {:.1}", peak as f64 / 1e6);
+                    println!("in_memory_mb {:.1}", size as f64 / 1e6);
+                    println!("peak_ratio {:.2}", peak as f64 / size.max(1) as f64);
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    println!("runs {}", times.len());
+    println!("best_s {:.4}", times[0]);
+    println!("median_s {:.4}", times[times.len() / 2]);
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,191 @@
+//! Loading users' files (CSV in UTF-8 or GBK, Parquet, .xlsx) into canonical tables,
+//! with a load report that accounts for every row.
+
+pub mod dates;
+pub mod error;
+pub mod normalize;
+pub mod prep;
+pub mod read;
+pub mod report;
+pub mod schema;
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+pub use error::LoadError;
+pub use normalize::Table;
+pub use read::Progress;
+pub use report::LoadReport;
+pub use schema::{ColumnMapping, TableKind, Target};
+
+/// How to load one file.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct LoadOptions {
+    /// None: guess from the headers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<TableKind>,
+    #[serde(default)]
+    pub mapping: ColumnMapping,
+    /// Bytes of memory loading may use; None: what the system has available.
+    #[serde(skip)]
+    pub memory_budget: Option<u64>,
+    /// Worksheet of an .xlsx file; None: the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sheet: Option<String>,
+}
+
+/// Load one file into a canonical table. Errors name the file and, where one applies,
+/// the row and column.
+pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Table, LoadError> {
+    load_file_with_progress(path, opts, &Progress::default())
+}
+
+/// [`load_file`], reporting bytes read to `progress` (read from the UI thread).
+pub fn load_file_with_progress(
+    path: &Path,
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<Table, LoadError> {
+    let bytes = read::read_file_bytes(path, opts.memory_budget, progress)?;
+    load_bytes(path, bytes, opts)
+}
+
+/// Load a file's bytes already in memory (`path` names it in messages).
+pub fn load_bytes(path: &Path, bytes: Vec<u8>, opts: &LoadOptions) -> Result<Table, LoadError> {
+    let text_columns = |headers: &[String]| -> Vec<bool> {
+        let kind = opts.kind.unwrap_or_else(|| schema::guess_kind(headers));
+        schema::resolve_columns(kind, headers, &vec![true; headers.len()], &opts.mapping)
+            .iter()
+            .map(|r| match &r.target {
+                Target::Field(id) => {
+                    schema::field(id).is_some_and(|f| f.ty != schema::FieldType::Number)
+                }
+                _ => false,
+            })
+            .collect()
+    };
+    let raw = read::read_raw(path, bytes, opts.sheet.as_deref(), &text_columns)?;
+    let kind = opts
+        .kind
+        .unwrap_or_else(|| schema::guess_kind(&raw.headers));
+    normalize::normalize(path, raw, kind, &opts.mapping)
+}
+
+/// The tables a session works on. Loading a file builds a new dataset; the one before is
+/// replaced only when the load succeeds, so a bad file never loses what was loaded.
+#[derive(Clone, Default)]
+pub struct Dataset {
+    pub name: String,
+    pub fundamentals: Option<Table>,
+    pub prices: Option<Table>,
+    pub factors: Option<Table>,
+    /// Where each table came from, for the project file.
+    pub sources: Vec<SourceFile>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SourceFile {
+    pub path: PathBuf,
+    #[serde(flatten)]
+    pub options: LoadOptions,
+}
+
+impl Dataset {
+    pub fn table(&self, kind: TableKind) -> Option<&Table> {
+        match kind {
+            TableKind::Fundamentals => self.fundamentals.as_ref(),
+            TableKind::Prices => self.prices.as_ref(),
+            TableKind::Factors => self.factors.as_ref(),
+        }
+    }
+
+    /// This dataset with `table` in its slot (replacing a table of the same kind).
+    pub fn with_table(&self, path: &Path, opts: &LoadOptions, table: Table) -> Dataset {
+        let mut next = self.clone();
+        let kind = table.kind;
+        let mut options = opts.clone();
+        options.kind = Some(kind);
+        options.mapping = table.mapping.clone();
+        next.sources.retain(|s| s.options.kind != Some(kind));
+        next.sources.push(SourceFile {
+            path: path.to_path_buf(),
+            options,
+        });
+        match kind {
+            TableKind::Fundamentals => next.fundamentals = Some(table),
+            TableKind::Prices => next.prices = Some(table),
+            TableKind::Factors => next.factors = Some(table),
+        }
+        next
+    }
+
+    /// Load several files into a new dataset; the first failure stops and is returned.
+    pub fn load(name: &str, files: &[SourceFile]) -> Result<Dataset, LoadError> {
+        let mut ds = Dataset {
+            name: name.into(),
+            ..Default::default()
+        };
+        for f in files {
+            let table = load_file(&f.path, &f.options)?;
+            ds = ds.with_table(&f.path, &f.options, table);
+        }
+        Ok(ds)
+    }
+
+    pub fn reports(&self) -> impl Iterator<Item = &LoadReport> {
+        TableKind::ALL
+            .into_iter()
+            .filter_map(|k| self.table(k))
+            .map(|t| &t.report)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.fundamentals.is_none() && self.prices.is_none() && self.factors.is_none()
+    }
+}
+
+/// The bundled sample: `HALO_SAMPLE_DIR`, else `sample_data/` beside the working directory,
+/// the executable, or the source tree it was built from.
+pub fn sample_dir() -> PathBuf {
+    if let Ok(dir) = std::env::var("HALO_SAMPLE_DIR") {
+        return PathBuf::from(dir);
+    }
+    let mut candidates = vec![PathBuf::from("sample_data")];
+    if let Ok(exe) = std::env::current_exe() {
+        candidates.extend(
+            exe.ancestors()
+                .skip(1)
+                .take(4)
+                .map(|p| p.join("sample_data")),
+        );
+    }
+    candidates.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data"));
+    candidates
+        .into_iter()
+        .find(|p| p.join("fundamentals.csv").is_file())
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data"))
+}
+
+/// The files of the bundled sample, each with its kind fixed.
+pub fn sample_files() -> Vec<SourceFile> {
+    let dir = sample_dir();
+    [
+        ("fundamentals.csv", TableKind::Fundamentals),
+        ("prices.parquet", TableKind::Prices),
+        ("factors.csv", TableKind::Factors),
+    ]
+    .into_iter()
+    .map(|(f, kind)| SourceFile {
+        path: dir.join(f),
+        options: LoadOptions {
+            kind: Some(kind),
+            ..Default::default()
+        },
+    })
+    .collect()
+}
+
+pub fn load_sample() -> Result<Dataset, LoadError> {
+    Dataset::load("S&P 500 sample (fiscal 2012-2016)", &sample_files())
+}

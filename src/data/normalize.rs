@@ -1,0 +1,522 @@
+//! From a raw table to a canonical one: mapped names, typed columns, values checked,
+//! duplicates resolved, rows sorted by (ticker, date), and every change reported.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::dates;
+use super::error::LoadError;
+use super::read::{RawTable, col_name};
+use super::report::{ColumnStats, DuplicateKey, ExcludedRow, LoadReport};
+use super::schema::{
+    ColumnMapping, FieldType, TableKind, Target, ValueRule, field, required, resolve_columns,
+};
+
+/// Spreadsheet row number of data row `i` (header is row 1).
+fn row_no(i: usize) -> usize {
+    i + 2
+}
+
+/// Whether a column holds numbers: typed numeric, or text of which most sampled cells
+/// parse as numbers (then the rest are reported as text in a numeric column).
+fn is_numeric(s: &Series) -> bool {
+    if s.dtype().is_primitive_numeric() || s.dtype().is_bool() {
+        return true;
+    }
+    let Ok(ca) = s.str() else { return false };
+    let sample: Vec<&str> = ca.iter().flatten().take(200).collect();
+    if sample.is_empty() {
+        return false;
+    }
+    let ok = sample.iter().filter(|v| parse_number(v).is_some()).count();
+    ok * 10 >= sample.len() * 8
+}
+
+/// A number as exports write it: "1234.5", "1,234.5", " 12 ", "1.2e9".
+fn parse_number(s: &str) -> Option<f64> {
+    let t = s.trim();
+    t.parse::<f64>().ok().or_else(|| {
+        let cleaned: String = t.chars().filter(|c| *c != ',' && *c != '_').collect();
+        if cleaned.len() < t.len() {
+            cleaned.parse().ok()
+        } else {
+            None
+        }
+    })
+}
+
+fn rule_problem(rule: ValueRule, v: f64) -> Option<&'static str> {
+    match rule {
+        ValueRule::Any => None,
+        ValueRule::NonNegative => (v < 0.0).then_some("negative value"),
+        ValueRule::Positive => (v <= 0.0).then_some("zero or negative value"),
+        ValueRule::UnitInterval => (!(0.0..=1.0).contains(&v)).then_some("value outside 0..1"),
+        ValueRule::Flag => (v != 0.0 && v != 1.0).then_some("value other than 0 or 1"),
+    }
+    .map(|p| p as &'static str)
+}
+
+/// Convert a column to f64, setting unreadable, non-finite and rule-breaking cells missing
+/// and reporting each kind with row examples.
+fn to_number(
+    s: &Series,
+    header: &str,
+    id: &str,
+    rule: ValueRule,
+    report: &mut LoadReport,
+) -> PolarsResult<Series> {
+    let name: PlSmallStr = id.into();
+    let mut values: Vec<Option<f64>> = match s.dtype() {
+        DataType::String => {
+            let ca = s.str()?;
+            let mut bad = Vec::new();
+            let v = ca
+                .iter()
+                .enumerate()
+                .map(|(i, cell)| {
+                    let cell = cell?;
+                    let x = parse_number(cell);
+                    if x.is_none() {
+                        bad.push((row_no(i), cell.to_string()));
+                    }
+                    x
+                })
+                .collect();
+            report.add_problem(header, "text in a numeric column", "set missing", bad);
+            v
+        }
+        _ => {
+            let c = s.cast(&DataType::Float64)?;
+            let ca = c.f64()?;
+            // Fast path: nothing to fix (the common case for large clean files).
+            let clean = ca
+                .iter()
+                .flatten()
+                .all(|x| x.is_finite() && rule_problem(rule, x).is_none());
+            if clean {
+                return Ok(c.with_name(name));
+            }
+            ca.iter().collect()
+        }
+    };
+    let mut non_finite = Vec::new();
+    let mut broken = Vec::new();
+    let mut broken_kind = "";
+    for (i, v) in values.iter_mut().enumerate() {
+        if let Some(x) = *v {
+            if !x.is_finite() {
+                non_finite.push((row_no(i), x.to_string()));
+                *v = None;
+            } else if let Some(p) = rule_problem(rule, x) {
+                broken.push((row_no(i), x.to_string()));
+                broken_kind = p;
+                *v = None;
+            }
+        }
+    }
+    report.add_problem(
+        header,
+        "not a finite number (NaN or inf)",
+        "set missing",
+        non_finite,
+    );
+    if !broken.is_empty() {
+        report.add_problem(
+            header,
+            &format!("{broken_kind} for {id}"),
+            "set missing",
+            broken,
+        );
+    }
+    Ok(Float64Chunked::from_iter_options(name, values.into_iter()).into_series())
+}
+
+fn to_text(s: &Series, id: &str) -> PolarsResult<Series> {
+    let c = s.cast(&DataType::String)?;
+    // Whitespace around an identifier is never part of it; everything else is kept as given.
+    let ca = c.str()?;
+    let needs_trim = ca.iter().flatten().any(|v| v.trim().len() != v.len());
+    let out = if needs_trim {
+        ca.iter()
+            .map(|v| v.map(str::trim).filter(|v| !v.is_empty()))
+            .collect::<StringChunked>()
+            .into_series()
+    } else {
+        c
+    };
+    Ok(out.with_name(id.into()))
+}
+
+/// Parse a date column to polars Date. Returns the series and, per failed row, the text.
+fn to_date(s: &Series, id: &str) -> PolarsResult<(Series, Vec<(usize, String)>)> {
+    let name: PlSmallStr = id.into();
+    let mut failed = Vec::new();
+    let days: Vec<Option<i32>> = match s.dtype() {
+        DataType::Date => return Ok((s.clone().with_name(name), failed)),
+        DataType::Datetime(_, _) => return Ok((s.cast(&DataType::Date)?.with_name(name), failed)),
+        DataType::String => {
+            let ca = s.str()?;
+            let sample: Vec<&str> = ca.iter().flatten().take(200).collect();
+            // One format for the column: polars' cached parser is fast on millions of rows.
+            let parsed = match dates::detect_format(sample.iter().copied()) {
+                Some(fmt) => Some(ca.as_date(Some(fmt), true)?),
+                None => None,
+            };
+            let mut cache: HashMap<&str, Option<i32>> = HashMap::new();
+            ca.iter()
+                .enumerate()
+                .map(|(i, cell)| {
+                    let cell = cell?;
+                    let fast_value = parsed.as_ref().and_then(|p| p.physical().get(i));
+                    let v = fast_value.or_else(|| {
+                        *cache
+                            .entry(cell)
+                            .or_insert_with(|| dates::parse_any(cell).map(dates::to_epoch_days))
+                    });
+                    if v.is_none() {
+                        failed.push((row_no(i), cell.to_string()));
+                    }
+                    v
+                })
+                .collect()
+        }
+        dt if dt.is_primitive_numeric() => {
+            let c = s.cast(&DataType::Float64)?;
+            c.f64()?
+                .iter()
+                .enumerate()
+                .map(|(i, x)| {
+                    let x = x?;
+                    let v = dates::from_number(x).map(dates::to_epoch_days);
+                    if v.is_none() {
+                        failed.push((row_no(i), x.to_string()));
+                    }
+                    v
+                })
+                .collect()
+        }
+        other => {
+            return Err(PolarsError::ComputeError(
+                format!("column of type {other} cannot hold dates").into(),
+            ));
+        }
+    };
+    let ca = Int32Chunked::from_iter_options(name, days.into_iter()).into_date();
+    Ok((ca.into_series(), failed))
+}
+
+/// A canonical table: `df` has canonical column names (ticker, date, sector, total_assets,
+/// ..., plus custom numeric columns), sorted by (ticker, date) or by date for factors.
+#[derive(Clone, Debug)]
+pub struct Table {
+    pub kind: TableKind,
+    pub df: DataFrame,
+    pub report: LoadReport,
+    pub mapping: ColumnMapping,
+}
+
+impl Table {
+    /// Numeric columns that are not canonical fields: custom metrics, or factors.
+    pub fn custom_columns(&self) -> Vec<String> {
+        self.report
+            .columns
+            .iter()
+            .filter_map(|c| match &c.target {
+                Target::Custom(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn map_err(file: &str) -> impl Fn(PolarsError) -> LoadError + '_ {
+    move |e| LoadError::Format {
+        file: file.into(),
+        detail: e.to_string(),
+    }
+}
+
+pub fn normalize(
+    path: &Path,
+    raw: RawTable,
+    kind: TableKind,
+    mapping: &ColumnMapping,
+) -> Result<Table, LoadError> {
+    let file = path.display().to_string();
+    let err = map_err(&file);
+    let mut report = LoadReport::new(file.clone(), kind, raw.format);
+    report.encoding = raw.encoding.into();
+    report.delimiter = raw.delimiter.map(|d| match d {
+        b'\t' => "tab".to_string(),
+        other => (other as char).to_string(),
+    });
+    let n = raw.df.height();
+    report.rows_read = n;
+
+    let series: Vec<Series> = (0..raw.headers.len())
+        .map(|i| {
+            raw.df
+                .column(&col_name(i))
+                .map(|c| c.as_materialized_series().clone())
+        })
+        .collect::<PolarsResult<_>>()
+        .map_err(&err)?;
+    let numeric: Vec<bool> = series.iter().map(is_numeric).collect();
+    let resolved = resolve_columns(kind, &raw.headers, &numeric, mapping);
+
+    // Required columns.
+    let mapped = |id: &str| {
+        resolved
+            .iter()
+            .any(|r| r.target == Target::Field(id.into()))
+    };
+    let (req, alts) = required(kind);
+    let mut missing: Vec<String> = req
+        .iter()
+        .filter(|id| !mapped(id))
+        .map(|s| s.to_string())
+        .collect();
+    for group in alts {
+        if !group.iter().any(|id| mapped(id)) {
+            missing.push(group.join(" or "));
+        }
+    }
+    if kind == TableKind::Factors
+        && !resolved
+            .iter()
+            .any(|r| matches!(r.target, Target::Custom(_)))
+    {
+        missing.push("at least one numeric factor column".into());
+    }
+    if !missing.is_empty() {
+        return Err(LoadError::MissingColumns {
+            file: file.clone(),
+            kind: kind.to_string(),
+            missing: missing.join(", "),
+            found: raw
+                .headers
+                .iter()
+                .map(|h| format!("{:?}", h.replace('\n', " ")))
+                .collect::<Vec<_>>()
+                .join(", "),
+        });
+    }
+
+    let mut excluded: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut out: Vec<Series> = Vec::new();
+    let mut stats_headers: Vec<String> = Vec::new();
+    for (r, s) in resolved.iter().zip(&series) {
+        let header = r.header.as_str();
+        let converted = match &r.target {
+            Target::Ignore => continue,
+            Target::Custom(name) => {
+                let mut name = name.clone();
+                while out.iter().any(|o| o.name().as_str() == name) || field(&name).is_some() {
+                    name.push('_');
+                }
+                to_number(s, header, &name, ValueRule::Any, &mut report).map_err(&err)?
+            }
+            Target::Field(id) => {
+                let Some(def) = field(id) else {
+                    report.warnings.push(format!(
+                        "column '{header}' is mapped to unknown field '{id}'; ignored"
+                    ));
+                    continue;
+                };
+                match def.ty {
+                    FieldType::Text => to_text(s, id).map_err(&err)?,
+                    FieldType::Number => {
+                        to_number(s, header, id, def.rule, &mut report).map_err(&err)?
+                    }
+                    FieldType::Date => {
+                        let (d, failed) = to_date(s, id).map_err(&err)?;
+                        for (row, text) in &failed {
+                            excluded
+                                .entry(*row)
+                                .or_default()
+                                .push(format!("date {text:?} in column '{header}' is not a date"));
+                        }
+                        report.add_problem(header, "unreadable date", "row excluded", failed);
+                        d
+                    }
+                }
+            }
+        };
+        stats_headers.push(header.to_string());
+        out.push(converted);
+    }
+
+    let date = out.iter().find(|s| s.name() == "date").cloned();
+    let ticker = out.iter().find(|s| s.name() == "ticker").cloned();
+    if let Some(d) = &date {
+        for (i, v) in d.date().map_err(&err)?.physical().iter().enumerate() {
+            if v.is_none() && !excluded.contains_key(&row_no(i)) {
+                excluded
+                    .entry(row_no(i))
+                    .or_default()
+                    .push("no date".into());
+            }
+        }
+    }
+    if let Some(t) = &ticker {
+        for (i, v) in t.str().map_err(&err)?.iter().enumerate() {
+            if v.is_none() {
+                excluded
+                    .entry(row_no(i))
+                    .or_default()
+                    .push("no ticker".into());
+            }
+        }
+    }
+
+    // Order rows by (ticker, date) and find duplicate keys among rows still kept.
+    let date_phys: Vec<Option<i32>> = date
+        .as_ref()
+        .map(|d| d.date().map(|c| c.physical().iter().collect()))
+        .transpose()
+        .map_err(&err)?
+        .unwrap_or_default();
+    let mut ticker_rank: Vec<u32> = vec![0; n];
+    let mut ticker_names: Vec<String> = Vec::new();
+    if let Some(t) = &ticker {
+        let ca = t.str().map_err(&err)?;
+        let mut ids: HashMap<&str, u32> = HashMap::new();
+        let mut first_seen: Vec<&str> = Vec::new();
+        for (i, v) in ca.iter().enumerate() {
+            if let Some(v) = v {
+                let next = ids.len() as u32;
+                ticker_rank[i] = *ids.entry(v).or_insert_with(|| {
+                    first_seen.push(v);
+                    next
+                });
+            }
+        }
+        let mut order: Vec<u32> = (0..first_seen.len() as u32).collect();
+        order.sort_by_key(|&id| first_seen[id as usize]);
+        let mut rank_of = vec![0u32; first_seen.len()];
+        for (rank, id) in order.iter().enumerate() {
+            rank_of[*id as usize] = rank as u32;
+        }
+        for r in ticker_rank.iter_mut() {
+            *r = rank_of[*r as usize];
+        }
+        ticker_names = order
+            .iter()
+            .map(|&id| first_seen[id as usize].to_string())
+            .collect();
+    }
+    let mut keys: Vec<(u64, u32)> = (0..n)
+        .filter(|i| !excluded.contains_key(&row_no(*i)))
+        .map(|i| {
+            let d = date_phys.get(i).copied().flatten().unwrap_or(0);
+            (
+                ((ticker_rank[i] as u64) << 32) | ((d as u32) ^ 0x8000_0000) as u64,
+                i as u32,
+            )
+        })
+        .collect();
+    if !keys.is_sorted() {
+        keys.sort_unstable();
+    }
+    let mut keep: Vec<u32> = Vec::with_capacity(keys.len());
+    let mut i = 0;
+    while i < keys.len() {
+        let mut j = i + 1;
+        while j < keys.len() && keys[j].0 == keys[i].0 {
+            j += 1;
+        }
+        let last = keys[j - 1].1 as usize;
+        if j - i > 1 {
+            let rows: Vec<usize> = keys[i..j].iter().map(|k| row_no(k.1 as usize)).collect();
+            for k in &keys[i..j - 1] {
+                excluded
+                    .entry(row_no(k.1 as usize))
+                    .or_default()
+                    .push(format!(
+                        "duplicate key; row {} has the same ticker and date and is kept",
+                        row_no(last)
+                    ));
+            }
+            let day = date_phys
+                .get(last)
+                .copied()
+                .flatten()
+                .map(|d| dates::from_epoch_days(d).to_string())
+                .unwrap_or_default();
+            let tk = ticker_names
+                .get(ticker_rank[last] as usize)
+                .cloned()
+                .unwrap_or_default();
+            report.duplicates.push(DuplicateKey {
+                ticker: tk,
+                date: day,
+                rows,
+            });
+        }
+        keep.push(last as u32);
+        i = j;
+    }
+    if keep.is_empty() {
+        return Err(LoadError::NothingKept { file: file.clone() });
+    }
+    if ticker.is_some() {
+        let mut kept: Vec<u32> = keep.iter().map(|&i| ticker_rank[i as usize]).collect();
+        kept.dedup();
+        report.tickers = Some(kept.len());
+    }
+
+    let mut df = DataFrame::new(n, out.into_iter().map(Column::from).collect()).map_err(&err)?;
+    let identity = keep.len() == n && keep.iter().enumerate().all(|(i, &k)| k as usize == i);
+    if !identity {
+        df = df
+            .take(&IdxCa::from_vec("idx".into(), keep))
+            .map_err(&err)?;
+    }
+    report.rows_kept = df.height();
+    report.excluded = excluded
+        .into_iter()
+        .map(|(row, reasons)| ExcludedRow {
+            row,
+            reason: reasons.join("; "),
+        })
+        .collect();
+    report.columns = resolved;
+    report.stats = df
+        .columns()
+        .iter()
+        .zip(stats_headers)
+        .map(|(c, header)| ColumnStats {
+            column: c.name().to_string(),
+            header,
+            dtype: c.dtype().to_string(),
+            missing: c.null_count(),
+        })
+        .collect();
+    if let Ok(d) = df.column("date").and_then(|c| c.date().cloned()) {
+        report.first_date = d
+            .physical()
+            .min()
+            .map(|v| dates::from_epoch_days(v).to_string());
+        report.last_date = d
+            .physical()
+            .max()
+            .map(|v| dates::from_epoch_days(v).to_string());
+    }
+    if kind == TableKind::Fundamentals
+        && let Some(st) = report.stats.iter().find(|s| s.column == "sector")
+        && st.missing > 0
+    {
+        report.warnings.push(format!(
+            "{} row(s) have no sector; they are scored as sector \"(none)\"",
+            st.missing
+        ));
+    }
+    Ok(Table {
+        kind,
+        df,
+        report,
+        mapping: mapping.clone(),
+    })
+}

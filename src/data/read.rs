@@ -1,0 +1,636 @@
+//! From a file's bytes to a raw table: format, encoding and delimiter sniffing, the header,
+//! and a typed polars frame whose columns are still in file order and named by position.
+
+use std::io::{Cursor, Read};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use polars::prelude::*;
+
+use super::error::LoadError;
+
+/// A file as read, before any mapping: `df` has one column per header, named `c0`, `c1`, ...
+pub struct RawTable {
+    pub headers: Vec<String>,
+    pub df: DataFrame,
+    pub format: &'static str,
+    pub encoding: &'static str,
+    pub delimiter: Option<u8>,
+}
+
+pub fn col_name(i: usize) -> String {
+    format!("c{i}")
+}
+
+/// Cells that mean "no value" in exports: Bloomberg's #N/A family, Wind's "--", blanks.
+/// NaN and inf are not here: they are numbers, reported as non-finite.
+pub const MISSING_MARKERS: &[&str] = &[
+    "",
+    "NA",
+    "N/A",
+    "n/a",
+    "#N/A",
+    "#N/A N/A",
+    "#N/A Field Not Applicable",
+    "#N/A Invalid Security",
+    "--",
+    "-",
+    "null",
+    "NULL",
+    "None",
+    "—",
+];
+
+/// Memory available to this process, from /proc/meminfo (None where unknown).
+pub fn available_memory() -> Option<u64> {
+    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
+    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// How many bytes of memory loading a file of this size and format needs, roughly: the
+/// bytes themselves plus the parsed frame (text roughly doubles; Parquet and xlsx are
+/// compressed, so they expand several times).
+pub fn memory_needed(len: u64, path: &Path) -> u64 {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let factor = match ext.as_str() {
+        "parquet" | "pq" | "xlsx" | "xlsm" => 8,
+        _ => 3,
+    };
+    len.saturating_mul(factor)
+}
+
+/// Read a whole source into memory, failing cleanly when it ends early or errors mid-way
+/// (a network drive dropping, a file deleted or truncated while being read). The bytes are
+/// copied rather than memory-mapped so that a truncated file cannot crash the process.
+pub fn read_source(
+    file: &str,
+    mut reader: impl Read,
+    expected_len: Option<u64>,
+    progress: &Progress,
+) -> Result<Vec<u8>, LoadError> {
+    const CHUNK: u64 = 8 << 20;
+    let mut bytes = Vec::with_capacity(expected_len.unwrap_or(0) as usize);
+    progress
+        .total
+        .store(expected_len.unwrap_or(0), Ordering::Relaxed);
+    loop {
+        let n = (&mut reader)
+            .take(CHUNK)
+            .read_to_end(&mut bytes)
+            .map_err(|e| LoadError::Vanished {
+                file: file.into(),
+                detail: format!("read failed after {} bytes: {e}", bytes.len()),
+            })?;
+        progress.read.store(bytes.len() as u64, Ordering::Relaxed);
+        if n == 0 {
+            break;
+        }
+    }
+    if let Some(n) = expected_len
+        && bytes.len() as u64 != n
+    {
+        return Err(LoadError::Vanished {
+            file: file.into(),
+            detail: format!("expected {n} bytes, got {}", bytes.len()),
+        });
+    }
+    Ok(bytes)
+}
+
+/// Bytes read so far of a file being loaded, for a progress bar on another thread.
+#[derive(Debug, Default)]
+pub struct Progress {
+    pub read: AtomicU64,
+    pub total: AtomicU64,
+}
+
+impl Progress {
+    /// Fraction of the file read, 0..1.
+    pub fn fraction(&self) -> f32 {
+        let total = self.total.load(Ordering::Relaxed);
+        if total == 0 {
+            0.0
+        } else {
+            self.read.load(Ordering::Relaxed) as f32 / total as f32
+        }
+    }
+}
+
+/// Open and read a file, checking first that it exists and fits in memory.
+pub fn read_file_bytes(
+    path: &Path,
+    memory_budget: Option<u64>,
+    progress: &Progress,
+) -> Result<Vec<u8>, LoadError> {
+    let file = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => LoadError::NotFound { file: file.clone() },
+        _ => LoadError::Io {
+            file: file.clone(),
+            detail: e.to_string(),
+        },
+    })?;
+    if meta.is_dir() {
+        return Err(LoadError::Io {
+            file,
+            detail: "this is a folder, not a file".into(),
+        });
+    }
+    let len = meta.len();
+    if let Some(avail) = memory_budget.or_else(available_memory) {
+        let need = memory_needed(len, path);
+        if need > avail {
+            let mb = |b: u64| b as f64 / 1e6;
+            return Err(LoadError::TooLarge {
+                file,
+                size_mb: mb(len),
+                need_mb: mb(need),
+                avail_mb: mb(avail),
+            });
+        }
+    }
+    let handle = std::fs::File::open(path).map_err(|e| match e.kind() {
+        // Listed a moment ago, gone now.
+        std::io::ErrorKind::NotFound => LoadError::Vanished {
+            file: file.clone(),
+            detail: "deleted before it could be opened".into(),
+        },
+        _ => LoadError::Io {
+            file: file.clone(),
+            detail: e.to_string(),
+        },
+    })?;
+    read_source(&file, handle, Some(len), progress)
+}
+
+/// Known binary signatures, for a clearer message than "not text".
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const SIGS: &[(&[u8], &str)] = &[
+        (b"%PDF", "a PDF document"),
+        (b"\x89PNG", "a PNG image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"GIF8", "a GIF image"),
+        (b"\x7FELF", "an executable"),
+        (
+            b"\xD0\xCF\x11\xE0",
+            "an old-style Excel .xls or Office file (save it as .xlsx or CSV)",
+        ),
+        (b"\x1F\x8B", "a gzip archive (unpack it first)"),
+        (b"SQLite format 3", "a SQLite database"),
+    ];
+    SIGS.iter()
+        .find(|(sig, _)| bytes.starts_with(sig))
+        .map(|(_, k)| *k)
+}
+
+/// Decode text to UTF-8: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"),
+/// then GB18030, the superset of GBK that Wind and Choice export.
+fn decode_text(file: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), LoadError> {
+    if let Some(kind) = binary_kind(&bytes) {
+        return Err(LoadError::Binary {
+            file: file.into(),
+            detail: format!("it looks like {kind}"),
+        });
+    }
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        let enc = if bytes[0] == 0xFF {
+            encoding_rs::UTF_16LE
+        } else {
+            encoding_rs::UTF_16BE
+        };
+        let (text, _, bad) = enc.decode(&bytes);
+        if bad {
+            return Err(LoadError::Binary {
+                file: file.into(),
+                detail: "invalid UTF-16 text".into(),
+            });
+        }
+        return Ok((text.into_owned().into_bytes(), "UTF-16"));
+    }
+    if let Some(pos) = bytes.iter().take(1 << 16).position(|&b| b == 0) {
+        return Err(LoadError::Binary {
+            file: file.into(),
+            detail: format!("it has a NUL byte at offset {pos}"),
+        });
+    }
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    if std::str::from_utf8(&bytes).is_ok() {
+        return Ok((bytes, "UTF-8"));
+    }
+    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes) {
+        Some(text) => Ok((text.into_owned().into_bytes(), "GB18030/GBK")),
+        None => Err(LoadError::Binary {
+            file: file.into(),
+            detail: "it is neither UTF-8 nor GBK/GB18030 text".into(),
+        }),
+    }
+}
+
+/// Split the first `max` records of CSV text, honouring double quotes (a quoted field may
+/// hold the delimiter or a line break). Returns each record's fields.
+pub fn split_records(text: &[u8], delim: u8, max: usize) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut pos = 0;
+    while records.len() < max && pos < text.len() {
+        let (fields, next) = next_record(text, pos, delim);
+        pos = next;
+        // A blank line is not a record.
+        if !(fields.len() == 1 && fields[0].trim().is_empty()) {
+            records.push(fields);
+        }
+    }
+    records
+}
+
+/// Parse one record starting at byte `start`; returns its fields and where the next begins.
+fn next_record(text: &[u8], start: usize, delim: u8) -> (Vec<String>, usize) {
+    let mut fields = Vec::new();
+    let mut field = Vec::new();
+    let mut in_quotes = false;
+    let mut i = start;
+    while i < text.len() {
+        let b = text[i];
+        if in_quotes {
+            if b == b'"' {
+                if text.get(i + 1) == Some(&b'"') {
+                    field.push(b'"');
+                    i += 1;
+                } else {
+                    in_quotes = false;
+                }
+            } else {
+                field.push(b);
+            }
+        } else if b == b'"' {
+            in_quotes = true;
+        } else if b == delim {
+            fields.push(String::from_utf8_lossy(&field).into_owned());
+            field.clear();
+        } else if b == b'\n' || b == b'\r' {
+            if b == b'\r' && text.get(i + 1) == Some(&b'\n') {
+                i += 1;
+            }
+            fields.push(String::from_utf8_lossy(&field).into_owned());
+            return (fields, i + 1);
+        } else {
+            field.push(b);
+        }
+        i += 1;
+    }
+    fields.push(String::from_utf8_lossy(&field).into_owned());
+    (fields, text.len())
+}
+
+/// Pick the delimiter that splits the header into more than one field and most sampled
+/// lines into as many fields as the header (a ragged row is reported later, by row).
+fn sniff_delimiter(text: &[u8]) -> Option<u8> {
+    let head = &text[..text.len().min(64 * 1024)];
+    let mut best: Option<((usize, usize), u8)> = None;
+    for d in [b',', b';', b'\t', b'|'] {
+        let mut recs = split_records(head, d, 30);
+        // The last sampled record may be cut by the 64 KiB window.
+        if head.len() < text.len() && recs.len() > 1 {
+            recs.pop();
+        }
+        let Some(first) = recs.first().map(|r| r.len()) else {
+            continue;
+        };
+        let agree = recs.iter().filter(|r| r.len() == first).count();
+        if first > 1 && agree * 2 > recs.len() {
+            let score = (agree, first);
+            if best.is_none_or(|(b, _)| score > b) {
+                best = Some((score, d));
+            }
+        }
+    }
+    best.map(|(_, d)| d)
+}
+
+/// The first record whose field count differs from the header's: row numbers as a
+/// spreadsheet shows them (header = row 1).
+fn find_ragged_row(text: &[u8], delim: u8, expected: usize) -> Option<(usize, usize)> {
+    split_records(text, delim, usize::MAX)
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, r)| r.len() != expected)
+        .map(|(i, r)| (i + 1, r.len()))
+}
+
+/// Check header names: duplicates are an error; blank ones get a positional name.
+fn clean_headers(file: &str, raw: Vec<String>) -> Result<Vec<String>, LoadError> {
+    let mut headers: Vec<String> = Vec::with_capacity(raw.len());
+    for (i, h) in raw.into_iter().enumerate() {
+        let h = h.trim().to_string();
+        let h = if h.is_empty() {
+            format!("column {}", i + 1)
+        } else {
+            h
+        };
+        if let Some(first) = headers.iter().position(|x| *x == h) {
+            return Err(LoadError::DuplicateHeader {
+                file: file.into(),
+                header: h,
+                first: first + 1,
+                second: i + 1,
+            });
+        }
+        headers.push(h);
+    }
+    Ok(headers)
+}
+
+/// Polars may panic on input it does not expect; a user's file must never take the app down.
+fn guarded<T>(file: &str, f: impl FnOnce() -> PolarsResult<T>) -> Result<T, LoadError> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => Ok(v),
+        Ok(Err(e)) => Err(LoadError::Format {
+            file: file.into(),
+            detail: e.to_string(),
+        }),
+        Err(_) => Err(LoadError::Format {
+            file: file.into(),
+            detail: "the reader failed on this file".into(),
+        }),
+    }
+}
+
+/// Read a delimited text file. `text_columns` are read as strings whatever they hold
+/// (tickers such as 000001.SZ or 0857 must keep their leading zeros).
+fn read_csv(
+    file: &str,
+    bytes: Vec<u8>,
+    text_columns: &dyn Fn(&[String]) -> Vec<bool>,
+) -> Result<RawTable, LoadError> {
+    let (text, encoding) = decode_text(file, bytes)?;
+    if text.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(LoadError::Empty { file: file.into() });
+    }
+    let delim = match sniff_delimiter(&text) {
+        Some(d) => d,
+        None => {
+            let first = split_records(&text, b',', 1)
+                .into_iter()
+                .next()
+                .unwrap_or_default()
+                .join(",");
+            let header: String = first.chars().take(120).collect();
+            return Err(LoadError::OneColumn {
+                file: file.into(),
+                header,
+            });
+        }
+    };
+    // The header is parsed here (it may hold quoted line breaks, as Wind's do); polars reads
+    // the body alone, with positional column names.
+    let (header_rec, body_start) = next_record(&text, 0, delim);
+    let headers = clean_headers(file, header_rec)?;
+    if split_records(&text, delim, 2).len() < 2 {
+        return Err(LoadError::NoRows { file: file.into() });
+    }
+    let n = headers.len();
+    let names: Vec<PlSmallStr> = (0..n).map(|i| col_name(i).into()).collect();
+    let body = &text[body_start..];
+    let as_text = text_columns(&headers);
+    let decimal_comma = delim == b';' && looks_decimal_comma(&text);
+
+    let read = |all_text: bool| {
+        let mut schema = Schema::default();
+        for (i, t) in as_text.iter().enumerate() {
+            if *t || all_text {
+                // polars names header-less columns column_1, column_2, ...
+                schema.with_column(format!("column_{}", i + 1).into(), DataType::String);
+            }
+        }
+        let opts = CsvReadOptions::default()
+            .with_has_header(false)
+            .with_schema_overwrite(Some(Arc::new(schema)))
+            .with_infer_schema_length(Some(1000))
+            .with_rechunk(true)
+            .map_parse_options(|p| {
+                p.with_separator(delim)
+                    .with_decimal_comma(decimal_comma)
+                    .with_missing_is_null(true)
+                    .with_null_values(Some(NullValues::AllColumns(
+                        MISSING_MARKERS.iter().map(|s| (*s).into()).collect(),
+                    )))
+            });
+        guarded(file, || {
+            let mut df = opts
+                .into_reader_with_file_handle(Cursor::new(body))
+                .finish()?;
+            polars_ensure!(df.width() == n, ShapeMismatch: "the data rows have {} fields, the header {n}", df.width());
+            df.set_column_names(&names)?;
+            Ok(df)
+        })
+    };
+
+    let df = match read(false) {
+        Ok(df) => df,
+        Err(first_err) => {
+            if let Some((row, found)) = find_ragged_row(&text, delim, n) {
+                return Err(LoadError::Ragged {
+                    file: file.into(),
+                    row,
+                    found,
+                    expected: n,
+                });
+            }
+            // Inference guessed numbers from the first rows and met text later: read every
+            // column as text; the cast that follows reports the offending cells by row.
+            read(true).map_err(|_| first_err)?
+        }
+    };
+    Ok(RawTable {
+        headers,
+        df,
+        format: "CSV",
+        encoding,
+        delimiter: Some(delim),
+    })
+}
+
+/// Semicolon files from European locales write 1,5 for 1.5.
+fn looks_decimal_comma(text: &[u8]) -> bool {
+    let recs = split_records(&text[..text.len().min(16 * 1024)], b';', 20);
+    let cells = recs.iter().skip(1).flatten();
+    let (mut comma, mut dot) = (0, 0);
+    for c in cells {
+        let t = c.trim();
+        let numeric = !t.is_empty()
+            && t.chars()
+                .all(|ch| ch.is_ascii_digit() || matches!(ch, ',' | '.' | '-' | '+'));
+        if numeric && t.contains(',') {
+            comma += 1;
+        } else if numeric && t.contains('.') {
+            dot += 1;
+        }
+    }
+    comma > dot
+}
+
+fn read_parquet(file: &str, bytes: Vec<u8>) -> Result<RawTable, LoadError> {
+    let df = guarded(file, || ParquetReader::new(Cursor::new(bytes)).finish())?;
+    let headers: Vec<String> = df
+        .get_column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let renamed: Vec<PlSmallStr> = (0..headers.len()).map(|i| col_name(i).into()).collect();
+    let mut df = df;
+    df.set_column_names(&renamed)
+        .map_err(|e| LoadError::Format {
+            file: file.into(),
+            detail: e.to_string(),
+        })?;
+    if df.height() == 0 {
+        return Err(LoadError::NoRows { file: file.into() });
+    }
+    Ok(RawTable {
+        headers,
+        df,
+        format: "Parquet",
+        encoding: "binary",
+        delimiter: None,
+    })
+}
+
+/// The first worksheet with data. Dates stay Excel serial numbers; the date parser reads them.
+fn read_xlsx(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<RawTable, LoadError> {
+    use calamine::{Data, DataType as _, Reader, Xlsx};
+    let fail = |detail: String| LoadError::Format {
+        file: file.into(),
+        detail,
+    };
+    let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
+        .map_err(|e| fail(format!("not a readable .xlsx workbook: {e}")))?;
+    let names = wb.sheet_names();
+    let chosen = match sheet {
+        Some(s) => names
+            .iter()
+            .find(|n| n.as_str() == s)
+            .cloned()
+            .ok_or_else(|| {
+                fail(format!(
+                    "no sheet named {s:?}; sheets: {}",
+                    names.join(", ")
+                ))
+            })?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| fail("the workbook has no sheets".into()))?,
+    };
+    let range = wb
+        .worksheet_range(&chosen)
+        .map_err(|e| fail(format!("sheet {chosen:?}: {e}")))?;
+    let mut rows = range.rows();
+    let header_row = rows.next().ok_or(LoadError::Empty { file: file.into() })?;
+    let headers = clean_headers(file, header_row.iter().map(|c| c.to_string()).collect())?;
+    let body: Vec<&[Data]> = rows.collect();
+    if body.is_empty() {
+        return Err(LoadError::NoRows { file: file.into() });
+    }
+    let mut cols = Vec::with_capacity(headers.len());
+    for i in 0..headers.len() {
+        let cells = body.iter().map(|r| r.get(i).unwrap_or(&Data::Empty));
+        let numeric = cells.clone().all(|c| {
+            matches!(
+                c,
+                Data::Empty | Data::Int(_) | Data::Float(_) | Data::DateTime(_)
+            )
+        });
+        let col = if numeric {
+            let v: Vec<Option<f64>> = cells
+                .map(|c| match c {
+                    Data::Empty => None,
+                    Data::DateTime(dt) => Some(dt.as_f64()),
+                    other => Some(other.as_f64().unwrap_or(f64::NAN)),
+                })
+                .collect();
+            Column::new(col_name(i).into(), v)
+        } else {
+            let v: Vec<Option<String>> = cells
+                .map(|c| match c {
+                    Data::Empty => None,
+                    other => {
+                        let s = other.to_string();
+                        (!MISSING_MARKERS.contains(&s.trim())).then_some(s)
+                    }
+                })
+                .collect();
+            Column::new(col_name(i).into(), v)
+        };
+        cols.push(col);
+    }
+    let df = DataFrame::new(body.len(), cols).map_err(|e| fail(e.to_string()))?;
+    Ok(RawTable {
+        headers,
+        df,
+        format: "Excel .xlsx",
+        encoding: "binary",
+        delimiter: None,
+    })
+}
+
+/// Read any supported file's bytes into a raw table, choosing the reader by content.
+pub fn read_raw(
+    path: &Path,
+    bytes: Vec<u8>,
+    sheet: Option<&str>,
+    text_columns: &dyn Fn(&[String]) -> Vec<bool>,
+) -> Result<RawTable, LoadError> {
+    let file = path.display().to_string();
+    if bytes.is_empty() {
+        return Err(LoadError::Empty { file });
+    }
+    if bytes.starts_with(b"PAR1") {
+        return read_parquet(&file, bytes);
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return read_xlsx(&file, bytes, sheet);
+    }
+    read_csv(&file, bytes, text_columns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_fields_keep_delimiters_and_newlines() {
+        let recs = split_records(b"a,\"b,c\",\"x\ny\"\r\n1,2,3\n", b',', 10);
+        assert_eq!(recs, vec![vec!["a", "b,c", "x\ny"], vec!["1", "2", "3"]]);
+    }
+
+    #[test]
+    fn sniffs_comma_semicolon_and_tab() {
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n"), Some(b','));
+        assert_eq!(sniff_delimiter(b"a;b;c\n1,5;2,5;3\n"), Some(b';'));
+        assert_eq!(sniff_delimiter(b"a\tb\n1\t2\n"), Some(b'\t'));
+        assert_eq!(sniff_delimiter(b"a:b:c\n1:2:3\n"), None);
+    }
+
+    #[test]
+    fn decimal_comma_detected_only_when_it_dominates() {
+        assert!(looks_decimal_comma(b"a;b\n1,5;2,25\n3,0;4,1\n"));
+        assert!(!looks_decimal_comma(b"a;b\n1.5;2.25\n"));
+    }
+
+    #[test]
+    fn gbk_text_is_decoded() {
+        let (gbk, _, _) = encoding_rs::GBK.encode("证券代码,收盘价\n600028.SH,5.1\n");
+        let (utf8, enc) = decode_text("x.csv", gbk.into_owned()).unwrap();
+        assert_eq!(enc, "GB18030/GBK");
+        assert!(String::from_utf8(utf8).unwrap().starts_with("证券代码"));
+    }
+}

@@ -1,0 +1,884 @@
+//! Canonical fields, the aliases that users' exports give them, and the column mapping.
+//!
+//! A header is matched after normalisation (case, full-width forms, spaces and
+//! punctuation folded; a trailing unit such as "(USD)" or "（元）" ignored), so
+//! "Total Assets", "TOTAL_ASSETS", "BS_TOT_ASSET", "FF_ASSETS" and "总资产(元)" all map to
+//! `total_assets`.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The three tidy tables of `methodology.md` §1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum TableKind {
+    Fundamentals,
+    Prices,
+    Factors,
+}
+
+impl TableKind {
+    pub const ALL: [TableKind; 3] = [Self::Fundamentals, Self::Prices, Self::Factors];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::Fundamentals => "fundamentals",
+            Self::Prices => "prices",
+            Self::Factors => "factors",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.id() == s)
+    }
+}
+
+impl fmt::Display for TableKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// How a canonical field's cells are typed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldType {
+    Text,
+    Date,
+    Number,
+}
+
+/// A value rule checked on load; a cell breaking it is set missing and reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValueRule {
+    Any,
+    /// Zero allowed (a firm may own no plant), negative is an export error.
+    NonNegative,
+    /// Prices and share counts.
+    Positive,
+    /// `ai_exposure` is a 0..1 score.
+    UnitInterval,
+    /// `regulated` is a 0/1 flag.
+    Flag,
+}
+
+/// One canonical column.
+pub struct FieldDef {
+    pub id: &'static str,
+    pub label_en: &'static str,
+    pub label_zh: &'static str,
+    pub ty: FieldType,
+    pub rule: ValueRule,
+    /// Aliases in priority order: when two headers match one field, the earlier alias wins
+    /// (so `adjusted_close` beats a raw `close`).
+    pub aliases: &'static [&'static str],
+}
+
+macro_rules! field {
+    ($id:literal, $en:literal, $zh:literal, $ty:ident, $rule:ident, [$($a:literal),* $(,)?]) => {
+        FieldDef { id: $id, label_en: $en, label_zh: $zh, ty: FieldType::$ty, rule: ValueRule::$rule, aliases: &[$($a),*] }
+    };
+}
+
+/// Every canonical field, identifiers first. Bloomberg mnemonics (BS_TOT_ASSET, PX_LAST),
+/// FactSet codes (FF_ASSETS), and Wind / Choice Chinese headers are listed as aliases.
+pub static FIELDS: &[FieldDef] = &[
+    field!(
+        "ticker",
+        "Ticker",
+        "证券代码",
+        Text,
+        Any,
+        [
+            "ticker",
+            "ticker symbol",
+            "symbol",
+            "security code",
+            "stock code",
+            "code",
+            "security id",
+            "bbg ticker",
+            "bloomberg ticker",
+            "bloomberg code",
+            "fsym id",
+            "ric",
+            "wind code",
+            "证券代码",
+            "股票代码",
+            "代码",
+            "Wind代码",
+            "证券代码(Wind)",
+            "交易代码",
+        ]
+    ),
+    field!(
+        "date",
+        "Date",
+        "日期",
+        Date,
+        Any,
+        [
+            "date",
+            "dates",
+            "as of date",
+            "asof",
+            "period ending",
+            "period end",
+            "period end date",
+            "period date",
+            "fiscal period end",
+            "report date",
+            "timestamp",
+            "trade date",
+            "trading date",
+            "month",
+            "datadate",
+            "date time",
+            "日期",
+            "交易日期",
+            "截止日期",
+            "报告期",
+            "报告日期",
+            "时间",
+            "月份",
+        ]
+    ),
+    field!(
+        "name",
+        "Name",
+        "证券简称",
+        Text,
+        Any,
+        [
+            "name",
+            "security",
+            "security name",
+            "company",
+            "company name",
+            "short name",
+            "long comp name",
+            "issuer",
+            "证券简称",
+            "股票简称",
+            "证券名称",
+            "名称",
+            "公司名称",
+            "简称",
+        ]
+    ),
+    field!(
+        "sector",
+        "Sector",
+        "所属行业",
+        Text,
+        Any,
+        [
+            "sector",
+            "gics sector",
+            "gics sector name",
+            "industry sector",
+            "economic sector",
+            "factset sector",
+            "rbics sector",
+            "sector name",
+            "所属行业",
+            "行业",
+            "申万一级行业",
+            "所属申万一级行业",
+            "中信一级行业",
+            "所属中信一级行业",
+            "所属证监会行业",
+            "GICS一级行业",
+            "一级行业",
+        ]
+    ),
+    field!(
+        "industry",
+        "Industry",
+        "细分行业",
+        Text,
+        Any,
+        [
+            "industry",
+            "sub industry",
+            "gics sub industry",
+            "gics subindustry",
+            "gics industry",
+            "industry group",
+            "gics industry group",
+            "factset industry",
+            "sub industry name",
+            "细分行业",
+            "二级行业",
+            "申万二级行业",
+            "所属申万二级行业",
+            "中信二级行业",
+            "GICS子行业",
+        ]
+    ),
+    field!(
+        "market",
+        "Market",
+        "市场",
+        Text,
+        Any,
+        [
+            "market",
+            "country",
+            "exchange",
+            "cntry of domicile",
+            "country of domicile",
+            "exch code",
+            "listing market",
+            "市场",
+            "交易所",
+            "上市板块",
+            "国家",
+            "上市地点",
+        ]
+    ),
+    field!(
+        "market_cap",
+        "Market cap",
+        "总市值",
+        Number,
+        Positive,
+        [
+            "market cap",
+            "market capitalization",
+            "market capitalisation",
+            "mkt cap",
+            "mktcap",
+            "cur mkt cap",
+            "market value",
+            "ff mkt val",
+            "mkt val",
+            "total market value",
+            "总市值",
+            "市值",
+            "总市值1",
+            "总市值2",
+        ]
+    ),
+    field!(
+        "total_assets",
+        "Total assets",
+        "总资产",
+        Number,
+        NonNegative,
+        [
+            "total assets",
+            "assets",
+            "bs tot asset",
+            "ff assets",
+            "total asset",
+            "总资产",
+            "资产总计",
+            "资产总额",
+        ]
+    ),
+    field!(
+        "ppe_net",
+        "Net PP&E",
+        "固定资产",
+        Number,
+        NonNegative,
+        [
+            "ppe net",
+            "net ppe",
+            "fixed assets",
+            "net fixed assets",
+            "property plant and equipment net",
+            "property plant equipment net",
+            "bs net fix asset",
+            "ff ppe net",
+            "固定资产",
+            "固定资产净额",
+            "固定资产净值",
+            "固定资产合计",
+        ]
+    ),
+    field!(
+        "ppe_gross",
+        "Gross PP&E",
+        "固定资产原值",
+        Number,
+        NonNegative,
+        [
+            "ppe gross",
+            "gross ppe",
+            "gross fixed assets",
+            "property plant and equipment gross",
+            "bs gross fix asset",
+            "ff ppe gross",
+            "ff ppe gr",
+            "固定资产原值",
+            "固定资产原价",
+        ]
+    ),
+    field!(
+        "capex",
+        "Capital expenditure",
+        "资本支出",
+        Number,
+        Any,
+        [
+            "capex",
+            "capital expenditures",
+            "capital expenditure",
+            "capital expend",
+            "cf cap expend prpty add",
+            "ff capex",
+            "purchase of fixed assets",
+            "资本支出",
+            "资本性支出",
+            "购建固定资产无形资产和其他长期资产支付的现金",
+            "购建固定资产、无形资产和其他长期资产支付的现金",
+        ]
+    ),
+    field!(
+        "depreciation",
+        "Depreciation",
+        "折旧",
+        Number,
+        NonNegative,
+        [
+            "depreciation",
+            "depreciation and amortization",
+            "depreciation amortization",
+            "d&a",
+            "cf depr amort",
+            "ff dep exp cf",
+            "ff dep amort exp",
+            "折旧",
+            "折旧与摊销",
+            "折旧摊销",
+            "固定资产折旧",
+            "固定资产折旧、油气资产折耗、生产性生物资产折旧",
+        ]
+    ),
+    field!(
+        "revenue",
+        "Revenue",
+        "营业收入",
+        Number,
+        Any,
+        [
+            "revenue",
+            "total revenue",
+            "revenues",
+            "sales",
+            "net sales",
+            "sales rev turn",
+            "ff sales",
+            "total revenues",
+            "营业收入",
+            "营业总收入",
+            "营收",
+        ]
+    ),
+    field!(
+        "rnd",
+        "R&D expense",
+        "研发费用",
+        Number,
+        NonNegative,
+        [
+            "rnd",
+            "r&d",
+            "research and development",
+            "research development",
+            "is rd expend",
+            "ff rd exp",
+            "研发费用",
+            "研发支出",
+            "研发投入",
+        ]
+    ),
+    field!(
+        "intangibles",
+        "Intangible assets",
+        "无形资产",
+        Number,
+        NonNegative,
+        [
+            "intangibles",
+            "intangible assets",
+            "bs disclosed intangibles",
+            "ff intang oth",
+            "other intangible assets",
+            "无形资产",
+        ]
+    ),
+    field!(
+        "goodwill",
+        "Goodwill",
+        "商誉",
+        Number,
+        NonNegative,
+        ["goodwill", "bs goodwill", "ff gw", "商誉",]
+    ),
+    field!(
+        "operating_cash_flow",
+        "Operating cash flow",
+        "经营活动现金流量净额",
+        Number,
+        Any,
+        [
+            "operating cash flow",
+            "cfo",
+            "net cash flow operating",
+            "cash from operations",
+            "cash flow from operations",
+            "cf cash from oper",
+            "ff oper cf",
+            "net cash provided by operating activities",
+            "经营活动产生的现金流量净额",
+            "经营活动现金流量净额",
+            "经营现金流",
+            "经营性现金流",
+        ]
+    ),
+    field!(
+        "dividends",
+        "Dividends paid",
+        "现金分红",
+        Number,
+        NonNegative,
+        [
+            "dividends",
+            "dividends paid",
+            "cash dividends paid",
+            "cf dvd paid",
+            "ff div com cf",
+            "total dividends",
+            "现金分红",
+            "分红总额",
+            "现金分红总额",
+            "股利",
+        ]
+    ),
+    field!(
+        "net_income",
+        "Net income",
+        "净利润",
+        Number,
+        Any,
+        [
+            "net income",
+            "net income loss",
+            "ff net inc",
+            "is net inc",
+            "net profit",
+            "净利润",
+            "归属母公司股东的净利润",
+            "归母净利润",
+        ]
+    ),
+    field!(
+        "ebitda",
+        "EBITDA",
+        "息税折旧摊销前利润",
+        Number,
+        Any,
+        [
+            "ebitda",
+            "ff ebitda oper",
+            "ff ebitda",
+            "息税折旧摊销前利润",
+            "EBITDA",
+        ]
+    ),
+    field!(
+        "total_debt",
+        "Total debt",
+        "有息负债",
+        Number,
+        NonNegative,
+        [
+            "total debt",
+            "short and long term debt",
+            "ff debt",
+            "bs tot debt",
+            "debt",
+            "有息负债",
+            "总债务",
+            "带息债务",
+        ]
+    ),
+    field!(
+        "cash",
+        "Cash",
+        "货币资金",
+        Number,
+        NonNegative,
+        [
+            "cash",
+            "cash and cash equivalents",
+            "cash and equivalents",
+            "bs cash near cash item",
+            "ff cash st",
+            "货币资金",
+            "现金及现金等价物",
+            "现金及现金等价物余额",
+        ]
+    ),
+    field!(
+        "shares_outstanding",
+        "Shares outstanding",
+        "总股本",
+        Number,
+        Positive,
+        [
+            "shares outstanding",
+            "eqy sh out",
+            "ff sh so",
+            "common shares outstanding",
+            "estimated shares outstanding",
+            "shares",
+            "总股本",
+            "股本",
+            "流通股本",
+        ]
+    ),
+    field!(
+        "ai_exposure",
+        "AI exposure",
+        "AI暴露度",
+        Number,
+        UnitInterval,
+        [
+            "ai exposure",
+            "ai score",
+            "ai substitution risk",
+            "AI暴露度",
+            "AI替代风险",
+            "AI暴露",
+        ]
+    ),
+    field!(
+        "regulated",
+        "Regulated",
+        "受监管",
+        Number,
+        Flag,
+        ["regulated", "is regulated", "受监管", "是否受监管",]
+    ),
+    field!(
+        "close",
+        "Close (adjusted)",
+        "收盘价",
+        Number,
+        Positive,
+        [
+            "adjusted close",
+            "adj close",
+            "adj_close",
+            "total return index",
+            "tot return index gross dvds",
+            "px last",
+            "close",
+            "close price",
+            "last price",
+            "price",
+            "ff price close",
+            "后复权收盘价",
+            "复权收盘价",
+            "前复权收盘价",
+            "收盘价",
+            "收盘",
+            "价格",
+        ]
+    ),
+    field!(
+        "return",
+        "Return",
+        "收益率",
+        Number,
+        Any,
+        [
+            "return",
+            "ret",
+            "total return",
+            "monthly return",
+            "daily return",
+            "day to day tot return gross dvds",
+            "收益率",
+            "月收益率",
+            "日收益率",
+            "涨跌幅",
+        ]
+    ),
+    field!(
+        "volume",
+        "Volume",
+        "成交量",
+        Number,
+        NonNegative,
+        ["volume", "vol", "px volume", "成交量", "成交量(股)",]
+    ),
+];
+
+/// Fields that only make sense in a table of one kind; used to guess a file's kind.
+const FUNDAMENTAL_ONLY: &[&str] = &[
+    "market_cap",
+    "total_assets",
+    "ppe_net",
+    "ppe_gross",
+    "capex",
+    "depreciation",
+    "revenue",
+    "rnd",
+    "intangibles",
+    "goodwill",
+    "operating_cash_flow",
+    "dividends",
+    "net_income",
+    "ebitda",
+    "total_debt",
+    "cash",
+    "shares_outstanding",
+    "ai_exposure",
+    "regulated",
+];
+
+pub fn field(id: &str) -> Option<&'static FieldDef> {
+    FIELDS.iter().find(|f| f.id == id)
+}
+
+/// The columns a table of this kind cannot do without; `alternatives` lists one-of groups.
+pub fn required(kind: TableKind) -> (&'static [&'static str], &'static [&'static [&'static str]]) {
+    match kind {
+        TableKind::Fundamentals => (&["ticker", "date", "sector"], &[]),
+        TableKind::Prices => (&["ticker", "date"], &[&["close", "return"]]),
+        TableKind::Factors => (&["date"], &[]),
+    }
+}
+
+/// Which canonical fields belong in a table of this kind. Factor tables keep every other
+/// numeric column as a factor; the other kinds keep unknown numeric columns as custom metrics.
+pub fn allowed(kind: TableKind, id: &str) -> bool {
+    match kind {
+        TableKind::Fundamentals => !matches!(id, "close" | "return" | "volume"),
+        TableKind::Prices => matches!(
+            id,
+            "ticker" | "date" | "close" | "return" | "volume" | "name" | "sector" | "market_cap"
+        ),
+        TableKind::Factors => id == "date",
+    }
+}
+
+/// Fold a header for matching: NFKC-like full-width folding, lowercase, and only letters,
+/// digits and CJK ideographs kept. A bracketed unit at the end is dropped by [`header_keys`].
+pub fn normalize_header(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            // Full-width ASCII forms (Ｔｏｔａｌ，１２３) to their ASCII counterparts.
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+            '\u{3000}' => ' ',
+            _ => c,
+        })
+        .flat_map(char::to_lowercase)
+        .filter(|c| c.is_alphanumeric() || *c == '&')
+        .collect()
+}
+
+/// The keys a header is looked up under: the whole header, then the header without a
+/// trailing bracketed part ("Total Assets (USD mn)", "收盘价(元)", "总资产[单位]元").
+fn header_keys(header: &str) -> Vec<String> {
+    let mut keys = vec![normalize_header(header)];
+    let first_line = header.lines().next().unwrap_or(header);
+    if let Some(pos) = first_line.find(['(', '（', '[', '【']) {
+        let stem = normalize_header(&first_line[..pos]);
+        if !stem.is_empty() && !keys.contains(&stem) {
+            keys.push(stem);
+        }
+    }
+    keys
+}
+
+/// Where one source column goes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "to", content = "field")]
+pub enum Target {
+    /// A canonical field, by id.
+    Field(String),
+    /// Kept under its own (cleaned) name: a custom metric, or a factor.
+    Custom(String),
+    /// Not loaded.
+    Ignore,
+}
+
+/// The user's edits to the automatic matching, saved in the project file: header -> target.
+/// Only overrides are stored, so a file with new columns still matches automatically.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ColumnMapping {
+    #[serde(default)]
+    pub overrides: BTreeMap<String, Target>,
+}
+
+/// How each header of one file was resolved, and why.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ResolvedColumn {
+    pub header: String,
+    pub target: Target,
+    /// "alias 'Total Assets'", "your mapping", "numeric column kept as custom", ...
+    pub how: String,
+}
+
+/// Clean a free header into a column name usable as a custom metric id.
+pub fn custom_name(header: &str) -> String {
+    let mut out = String::new();
+    for c in header.trim().chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('_') && !out.is_empty() {
+            out.push('_');
+        }
+    }
+    let out = out.trim_end_matches('_').to_string();
+    if out.is_empty() {
+        "column".to_string()
+    } else {
+        out
+    }
+}
+
+/// Match each header to a field. `numeric[i]` says whether column i holds numbers, which
+/// decides whether an unmatched column becomes a custom metric or is ignored.
+pub fn resolve_columns(
+    kind: TableKind,
+    headers: &[String],
+    numeric: &[bool],
+    mapping: &ColumnMapping,
+) -> Vec<ResolvedColumn> {
+    // Best alias rank per (field, column): lower is better.
+    let mut claims: Vec<(usize, usize, usize)> = Vec::new(); // (field idx, alias rank, column)
+    let mut resolved: Vec<Option<ResolvedColumn>> = vec![None; headers.len()];
+
+    for (col, header) in headers.iter().enumerate() {
+        if let Some(target) = mapping.overrides.get(header) {
+            resolved[col] = Some(ResolvedColumn {
+                header: header.clone(),
+                target: target.clone(),
+                how: "your mapping".into(),
+            });
+            continue;
+        }
+        let keys = header_keys(header);
+        let found = FIELDS
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| allowed(kind, f.id))
+            .find_map(|(fi, f)| {
+                keys.iter().find_map(|k| {
+                    f.aliases
+                        .iter()
+                        .position(|a| normalize_header(a) == *k)
+                        .map(|rank| (fi, rank))
+                })
+            });
+        if let Some((fi, rank)) = found {
+            claims.push((fi, rank, col));
+        }
+    }
+
+    // A field mapped by the user is not claimed again automatically.
+    let user_fields: Vec<String> = resolved
+        .iter()
+        .flatten()
+        .filter_map(|r| match &r.target {
+            Target::Field(f) => Some(f.clone()),
+            _ => None,
+        })
+        .collect();
+
+    claims.sort();
+    let mut taken: Vec<usize> = Vec::new();
+    for &(fi, rank, col) in &claims {
+        let f = &FIELDS[fi];
+        let header = &headers[col];
+        if taken.contains(&fi) || user_fields.iter().any(|u| u == f.id) {
+            let winner = resolved
+                .iter()
+                .flatten()
+                .find(|r| r.target == Target::Field(f.id.to_string()))
+                .map(|r| r.header.clone())
+                .unwrap_or_default();
+            resolved[col] = Some(ResolvedColumn {
+                header: header.clone(),
+                target: Target::Ignore,
+                how: format!("also matches {} but '{}' is used", f.id, winner),
+            });
+            continue;
+        }
+        taken.push(fi);
+        let _ = rank;
+        resolved[col] = Some(ResolvedColumn {
+            header: header.clone(),
+            target: Target::Field(f.id.to_string()),
+            how: format!("alias of {}", f.id),
+        });
+    }
+
+    headers
+        .iter()
+        .enumerate()
+        .map(|(col, header)| {
+            resolved[col].take().unwrap_or_else(|| {
+                let is_index = header.trim().is_empty() || normalize_header(header) == "index";
+                if numeric.get(col).copied().unwrap_or(false) && !is_index {
+                    ResolvedColumn {
+                        header: header.clone(),
+                        target: Target::Custom(custom_name(header)),
+                        how: if kind == TableKind::Factors {
+                            "numeric column kept as a factor".into()
+                        } else {
+                            "numeric column kept as a custom metric".into()
+                        },
+                    }
+                } else {
+                    ResolvedColumn {
+                        header: header.clone(),
+                        target: Target::Ignore,
+                        how: if is_index {
+                            "row index".into()
+                        } else {
+                            "text column not used".into()
+                        },
+                    }
+                }
+            })
+        })
+        .collect()
+}
+
+/// Guess a file's kind from the fields its headers match.
+pub fn guess_kind(headers: &[String]) -> TableKind {
+    let matched: Vec<&str> = headers
+        .iter()
+        .filter_map(|h| {
+            let keys = header_keys(h);
+            FIELDS
+                .iter()
+                .find(|f| {
+                    f.aliases
+                        .iter()
+                        .any(|a| keys.contains(&normalize_header(a)))
+                })
+                .map(|f| f.id)
+        })
+        .collect();
+    let has = |id: &str| matched.contains(&id);
+    if !has("ticker") && has("date") {
+        TableKind::Factors
+    } else if has("sector")
+        || matched.iter().any(|m| FUNDAMENTAL_ONLY.contains(m)) && !has("close") && !has("return")
+    {
+        TableKind::Fundamentals
+    } else if has("close") || has("return") {
+        TableKind::Prices
+    } else {
+        TableKind::Fundamentals
+    }
+}

@@ -1,0 +1,12 @@
+//! HALO Workbench: a research workbench for the HALO equity strategy (Heavy Assets, Low
+//! Obsolescence).
+//!
+//! Data flows one way: files -> [`data`] (canonical tables with load reports) -> the
+//! engine -> results -> the [`app`] panes and the [`cli`]. The data layer and engine never
+//! import egui; the UI never computes finance.
+
+pub mod app;
+pub mod atomic;
+pub mod cli;
+pub mod data;
+pub mod project;

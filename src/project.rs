@@ -1,0 +1,122 @@
+//! The project file (TOML): the dataset's files, with paths relative to the project file
+//! so a project folder can be moved or shared, and each file's column mapping.
+//! Later sections (settings, scenarios, layout) are added here as they are built.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::atomic::write_atomic;
+use crate::data::SourceFile;
+
+pub const VERSION: u32 = 1;
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Project {
+    pub version: u32,
+    pub dataset: DatasetSpec,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct DatasetSpec {
+    pub name: String,
+    pub files: Vec<SourceFile>,
+}
+
+/// `path` relative to `base` when it lies below it (or beside it, with `..`).
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    let (Ok(p), Ok(b)) = (std::path::absolute(path), std::path::absolute(base)) else {
+        return path.to_path_buf();
+    };
+    let pc: Vec<_> = p.components().collect();
+    let bc: Vec<_> = b.components().collect();
+    let common = pc.iter().zip(&bc).take_while(|(a, b)| a == b).count();
+    // Only the root in common: an absolute path says more than a chain of "..".
+    if common <= 1 {
+        return p;
+    }
+    let mut rel = PathBuf::new();
+    for _ in common..bc.len() {
+        rel.push("..");
+    }
+    for c in &pc[common..] {
+        rel.push(c);
+    }
+    rel
+}
+
+impl Project {
+    /// Write atomically; dataset paths are stored relative to the project file's folder.
+    pub fn save(&self, path: &Path) -> Result<()> {
+        let base = path.parent().unwrap_or(Path::new("."));
+        let mut p = self.clone();
+        p.version = VERSION;
+        for f in &mut p.dataset.files {
+            f.path = relative_to(&f.path, base);
+        }
+        let text = toml::to_string_pretty(&p).context("encoding the project")?;
+        write_atomic(path, text.as_bytes())
+            .with_context(|| format!("{}: cannot write the project file", path.display()))
+    }
+
+    /// Read a project; dataset paths are resolved against the project file's folder.
+    pub fn open(path: &Path) -> Result<Project> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read the project file", path.display()))?;
+        let mut p: Project = toml::from_str(&text)
+            .with_context(|| format!("{}: not a valid project file", path.display()))?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        for f in &mut p.dataset.files {
+            if f.path.is_relative() {
+                f.path = base.join(&f.path);
+            }
+        }
+        Ok(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::{LoadOptions, TableKind, Target};
+
+    #[test]
+    fn round_trip_keeps_mapping_and_makes_paths_relative() {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data").join("wind.csv");
+        std::fs::create_dir_all(data.parent().unwrap()).unwrap();
+        std::fs::write(&data, "x").unwrap();
+        let mut opts = LoadOptions {
+            kind: Some(TableKind::Fundamentals),
+            ..Default::default()
+        };
+        opts.mapping
+            .overrides
+            .insert("所属行业(申万)".into(), Target::Field("sector".into()));
+        opts.mapping.overrides.insert("Memo".into(), Target::Ignore);
+        let p = Project {
+            version: VERSION,
+            dataset: DatasetSpec {
+                name: "mine".into(),
+                files: vec![SourceFile {
+                    path: data.clone(),
+                    options: opts,
+                }],
+            },
+        };
+        let file = dir.path().join("proj").join("a.halo.toml");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        p.save(&file).unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert!(text.contains("../data/wind.csv"), "{text}");
+        let back = Project::open(&file).unwrap();
+        assert_eq!(back.dataset.files[0].options, p.dataset.files[0].options);
+        assert_eq!(
+            back.dataset.files[0].path.canonicalize().unwrap(),
+            data.canonicalize().unwrap()
+        );
+    }
+}

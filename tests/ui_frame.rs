@@ -1,0 +1,143 @@
+//! The window's frame, driven through egui_kittest by accessible labels, as a user would.
+
+use std::path::Path;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use halo_workbench::app::{Command, PersistedState, WorkbenchApp};
+
+fn open_app() -> Harness<'static, WorkbenchApp> {
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(|cc| WorkbenchApp::with_state(&cc.egui_ctx, PersistedState::default()));
+    settle(&mut h);
+    h
+}
+
+/// Let queued commands start, wait for the worker thread, then draw the result.
+fn settle(h: &mut Harness<'static, WorkbenchApp>) {
+    h.run_steps(2);
+    h.state_mut().wait_for_load();
+    h.run();
+}
+
+#[test]
+fn opens_with_the_sample_loaded() {
+    let h = open_app();
+    let app = h.state();
+    assert!(app.errors.is_empty(), "{:?}", app.errors);
+    let f = app.dataset.fundamentals.as_ref().expect("fundamentals");
+    assert!(f.report.rows_kept > 1500, "{}", f.report.rows_kept);
+    assert!(app.dataset.prices.is_some() && app.dataset.factors.is_some());
+    // In the summary panel (and the selected one again as the details heading).
+    assert_eq!(
+        h.get_all_by_label_contains("Fundamentals — fundamentals.csv")
+            .count(),
+        2
+    );
+    h.get_by_label_contains("Prices — prices.parquet");
+    h.get_by_label_contains("Factors — factors.csv");
+    h.get_by_label(&format!(
+        "{} rows kept of {} read",
+        f.report.rows_kept, f.report.rows_read
+    ));
+}
+
+#[test]
+fn a_bad_file_shows_its_error_and_keeps_the_dataset() {
+    let mut h = open_app();
+    let before = h.state().dataset.fundamentals.as_ref().unwrap().df.height();
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("no_sector.csv");
+    std::fs::write(&bad, "ticker,date,total_assets\nA,2016-12-31,1\n").unwrap();
+    h.state_mut().push(Command::OpenData(vec![bad]));
+    settle(&mut h);
+    let err = h.get_by_label_contains("Error: ");
+    let text = format!("{err:?}");
+    assert!(
+        text.contains("no_sector.csv") && text.contains("sector"),
+        "{text}"
+    );
+    assert_eq!(
+        h.state().dataset.fundamentals.as_ref().unwrap().df.height(),
+        before
+    );
+    // Dismissing clears it.
+    h.get_by_label("Dismiss").click();
+    h.run();
+    assert!(h.state().errors.is_empty());
+}
+
+fn write_chinese_file(dir: &Path) -> std::path::PathBuf {
+    let csv = "证券代码,证券简称,日期,所属行业,总资产\n600028.SH,中国石化,2025-12-31,石油石化,2.1e12\n601857.SH,中国石油,2025-12-31,石油石化,2.7e12\n";
+    let (gbk, _, _) = encoding_rs::GBK.encode(csv);
+    let p = dir.join("wind.csv");
+    std::fs::write(&p, gbk).unwrap();
+    p
+}
+
+#[test]
+fn open_path_browser_loads_a_chinese_file() {
+    let mut h = open_app();
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_chinese_file(dir.path());
+    // The fallback that works where no system dialog can be shown.
+    h.get_by_label("Open path…").click();
+    h.run();
+    let input = h.get_by_role(egui::accesskit::Role::TextInput);
+    input.click();
+    input.type_text(&p.display().to_string());
+    h.run();
+    h.get_by_label("Open").click();
+    settle(&mut h);
+    let app = h.state();
+    assert!(app.errors.is_empty(), "{:?}", app.errors);
+    let f = app.dataset.fundamentals.as_ref().unwrap();
+    assert_eq!(f.df.height(), 2);
+    assert_eq!(app.state.recent_files.first(), Some(&p));
+    // The Chinese headers are shown (a missing glyph would panic in kittest).
+    h.get_by_label("Column mapping").click();
+    h.run();
+    h.get_by_label("所属行业");
+    h.get_by_label("证券简称");
+}
+
+#[test]
+fn mapping_edit_reloads_with_the_users_choice() {
+    let mut h = open_app();
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_chinese_file(dir.path());
+    h.state_mut().push(Command::OpenData(vec![p]));
+    settle(&mut h);
+    let mut mapping = h
+        .state()
+        .dataset
+        .fundamentals
+        .as_ref()
+        .unwrap()
+        .mapping
+        .clone();
+    mapping
+        .overrides
+        .insert("证券简称".into(), halo_workbench::data::Target::Ignore);
+    h.state_mut().push(Command::Remap(
+        halo_workbench::data::TableKind::Fundamentals,
+        mapping,
+    ));
+    settle(&mut h);
+    let f = h.state().dataset.fundamentals.as_ref().unwrap();
+    assert!(f.df.column("name").is_err(), "name is no longer loaded");
+    let saved = &h
+        .state()
+        .dataset
+        .sources
+        .iter()
+        .find(|s| s.path.ends_with("wind.csv"))
+        .unwrap()
+        .options
+        .mapping;
+    assert_eq!(
+        saved.overrides.get("证券简称"),
+        Some(&halo_workbench::data::Target::Ignore)
+    );
+}
