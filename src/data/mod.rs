@@ -11,6 +11,8 @@ pub mod schema;
 
 use std::path::{Path, PathBuf};
 
+use read::ColumnPlan;
+
 use serde::{Deserialize, Serialize};
 
 pub use error::LoadError;
@@ -48,24 +50,29 @@ pub fn load_file_with_progress(
     progress: &Progress,
 ) -> Result<Table, LoadError> {
     let bytes = read::read_file_bytes(path, opts.memory_budget, progress)?;
+
     load_bytes(path, bytes, opts)
 }
 
 /// Load a file's bytes already in memory (`path` names it in messages).
 pub fn load_bytes(path: &Path, bytes: Vec<u8>, opts: &LoadOptions) -> Result<Table, LoadError> {
-    let text_columns = |headers: &[String]| -> Vec<bool> {
+    // Plan from the headers alone: unknown columns might be numbers, so they are read.
+    let planner = |headers: &[String]| -> Vec<ColumnPlan> {
         let kind = opts.kind.unwrap_or_else(|| schema::guess_kind(headers));
         schema::resolve_columns(kind, headers, &vec![true; headers.len()], &opts.mapping)
             .iter()
             .map(|r| match &r.target {
-                Target::Field(id) => {
-                    schema::field(id).is_some_and(|f| f.ty != schema::FieldType::Number)
-                }
-                _ => false,
+                Target::Ignore => ColumnPlan::Skip,
+                Target::Custom(_) => ColumnPlan::Number,
+                Target::Field(id) => match schema::field(id).map(|f| f.ty) {
+                    Some(schema::FieldType::Text) => ColumnPlan::Text,
+                    Some(schema::FieldType::Date) => ColumnPlan::Date,
+                    _ => ColumnPlan::Number,
+                },
             })
             .collect()
     };
-    let raw = read::read_raw(path, bytes, opts.sheet.as_deref(), &text_columns)?;
+    let raw = read::read_raw(path, bytes, opts.sheet.as_deref(), &planner)?;
     let kind = opts
         .kind
         .unwrap_or_else(|| schema::guess_kind(&raw.headers));

@@ -21,7 +21,7 @@ fn row_no(i: usize) -> usize {
 
 /// Whether a column holds numbers: typed numeric, or text of which most sampled cells
 /// parse as numbers (then the rest are reported as text in a numeric column).
-fn is_numeric(s: &Series) -> bool {
+fn is_numeric(s: &Series, decimal_comma: bool) -> bool {
     if s.dtype().is_primitive_numeric() || s.dtype().is_bool() {
         return true;
     }
@@ -30,13 +30,25 @@ fn is_numeric(s: &Series) -> bool {
     if sample.is_empty() {
         return false;
     }
-    let ok = sample.iter().filter(|v| parse_number(v).is_some()).count();
+    let ok = sample
+        .iter()
+        .filter(|v| parse_number(v, decimal_comma).is_some())
+        .count();
     ok * 10 >= sample.len() * 8
 }
 
-/// A number as exports write it: "1234.5", "1,234.5", " 12 ", "1.2e9".
-fn parse_number(s: &str) -> Option<f64> {
+/// A number as exports write it: "1234.5", "1,234.5", " 12 ", "1.2e9"; with a decimal
+/// comma, "1234,5" and "1.234,5".
+fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
     let t = s.trim();
+    if decimal_comma {
+        let swapped: String = t
+            .chars()
+            .filter(|c| *c != '.')
+            .map(|c| if c == ',' { '.' } else { c })
+            .collect();
+        return swapped.parse().ok();
+    }
     t.parse::<f64>().ok().or_else(|| {
         let cleaned: String = t.chars().filter(|c| *c != ',' && *c != '_').collect();
         if cleaned.len() < t.len() {
@@ -65,6 +77,7 @@ fn to_number(
     header: &str,
     id: &str,
     rule: ValueRule,
+    decimal_comma: bool,
     report: &mut LoadReport,
 ) -> PolarsResult<Series> {
     let name: PlSmallStr = id.into();
@@ -77,7 +90,7 @@ fn to_number(
                 .enumerate()
                 .map(|(i, cell)| {
                     let cell = cell?;
-                    let x = parse_number(cell);
+                    let x = parse_number(cell, decimal_comma);
                     if x.is_none() {
                         bad.push((row_no(i), cell.to_string()));
                     }
@@ -155,7 +168,20 @@ fn to_date(s: &Series, id: &str) -> PolarsResult<(Series, Vec<(usize, String)>)>
     let mut failed = Vec::new();
     let days: Vec<Option<i32>> = match s.dtype() {
         DataType::Date => return Ok((s.clone().with_name(name), failed)),
-        DataType::Datetime(_, _) => return Ok((s.cast(&DataType::Date)?.with_name(name), failed)),
+        DataType::Datetime(unit, _) => {
+            // Days from the timestamps directly: several times faster than a cast.
+            let per_day: i64 = match unit {
+                TimeUnit::Nanoseconds => 86_400_000_000_000,
+                TimeUnit::Microseconds => 86_400_000_000,
+                TimeUnit::Milliseconds => 86_400_000,
+            };
+            let phys = s.datetime()?.physical();
+            let days: Int32Chunked = phys
+                .iter()
+                .map(|v| v.map(|x| x.div_euclid(per_day) as i32))
+                .collect();
+            return Ok((days.with_name(name).into_date().into_series(), failed));
+        }
         DataType::String => {
             let ca = s.str()?;
             let sample: Vec<&str> = ca.iter().flatten().take(200).collect();
@@ -207,6 +233,131 @@ fn to_date(s: &Series, id: &str) -> PolarsResult<(Series, Vec<(usize, String)>)>
     Ok((ca.into_series(), failed))
 }
 
+/// When no row is excluded and the (ticker, date) keys already increase strictly, returns
+/// the number of distinct tickers; the rows can then be kept as they are.
+fn sorted_unique(
+    ticker: Option<&StringChunked>,
+    date: Option<&Int32Chunked>,
+    excluded: &BTreeMap<usize, Vec<String>>,
+) -> Option<usize> {
+    if !excluded.is_empty() {
+        return None;
+    }
+    let dates = date?;
+    let mut tickers = 0;
+    match ticker {
+        Some(t) => {
+            let mut prev: Option<(&str, i32)> = None;
+            for (tk, d) in t.iter().zip(dates.iter()) {
+                let key = (tk?, d?);
+                match prev {
+                    Some(p) if key <= p => return None,
+                    Some(p) if key.0 == p.0 => {}
+                    _ => tickers += 1,
+                }
+                prev = Some(key);
+            }
+        }
+        None => {
+            let mut prev: Option<i32> = None;
+            for d in dates.iter() {
+                let d = d?;
+                if prev.is_some_and(|p| d <= p) {
+                    return None;
+                }
+                prev = Some(d);
+            }
+        }
+    }
+    Some(tickers)
+}
+
+/// Order rows by (ticker, date), excluding all but the last row of each duplicated key
+/// (and rows already excluded); returns the rows to keep, in order.
+fn order_and_deduplicate(
+    ticker: Option<&StringChunked>,
+    date: Option<&Int32Chunked>,
+    n: usize,
+    excluded: &mut BTreeMap<usize, Vec<String>>,
+    report: &mut LoadReport,
+) -> Vec<u32> {
+    // Tickers ranked alphabetically, so the sort below orders rows by (ticker, date).
+    let mut rank: Vec<u32> = vec![0; n];
+    let mut names: Vec<&str> = Vec::new();
+    if let Some(t) = ticker {
+        let mut ids: HashMap<&str, u32> = HashMap::new();
+        let mut prev: Option<(&str, u32)> = None;
+        for (i, v) in t.iter().enumerate() {
+            let Some(v) = v else { continue };
+            let id = match prev {
+                Some((p, id)) if p == v => id,
+                _ => {
+                    let next = ids.len() as u32;
+                    *ids.entry(v).or_insert_with(|| {
+                        names.push(v);
+                        next
+                    })
+                }
+            };
+            rank[i] = id;
+            prev = Some((v, id));
+        }
+        let mut order: Vec<u32> = (0..names.len() as u32).collect();
+        order.sort_by_key(|&id| names[id as usize]);
+        let mut rank_of = vec![0u32; names.len()];
+        for (r, id) in order.iter().enumerate() {
+            rank_of[*id as usize] = r as u32;
+        }
+        for r in rank.iter_mut() {
+            *r = rank_of[*r as usize];
+        }
+        names = order.iter().map(|&id| names[id as usize]).collect();
+    }
+    let day = |i: usize| date.and_then(|d| d.get(i)).unwrap_or(0);
+    let mut keys: Vec<(u64, u32)> = (0..n)
+        .filter(|i| !excluded.contains_key(&row_no(*i)))
+        .map(|i| {
+            (
+                ((rank[i] as u64) << 32) | ((day(i) as u32) ^ 0x8000_0000) as u64,
+                i as u32,
+            )
+        })
+        .collect();
+    keys.sort_unstable();
+    let mut keep: Vec<u32> = Vec::with_capacity(keys.len());
+    let mut kept_tickers = 0;
+    for (g, group) in keys.chunk_by(|a, b| a.0 == b.0).enumerate() {
+        let last = group[group.len() - 1].1 as usize;
+        if g == 0 || rank[keep[keep.len() - 1] as usize] != rank[last] {
+            kept_tickers += 1;
+        }
+        if group.len() > 1 {
+            for k in &group[..group.len() - 1] {
+                excluded
+                    .entry(row_no(k.1 as usize))
+                    .or_default()
+                    .push(format!(
+                        "duplicate key; row {} has the same ticker and date and is kept",
+                        row_no(last)
+                    ));
+            }
+            report.duplicates.push(DuplicateKey {
+                ticker: names
+                    .get(rank[last] as usize)
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+                date: dates::from_epoch_days(day(last)).to_string(),
+                rows: group.iter().map(|k| row_no(k.1 as usize)).collect(),
+            });
+        }
+        keep.push(last as u32);
+    }
+    if ticker.is_some() {
+        report.tickers = Some(kept_tickers);
+    }
+    keep
+}
+
 /// A canonical table: `df` has canonical column names (ticker, date, sector, total_assets,
 /// ..., plus custom numeric columns), sorted by (ticker, date) or by date for factors.
 #[derive(Clone, Debug)]
@@ -255,15 +406,19 @@ pub fn normalize(
     let n = raw.df.height();
     report.rows_read = n;
 
-    let series: Vec<Series> = (0..raw.headers.len())
+    // Columns the reader skipped are absent; they resolve to "not used" again below.
+    let series: Vec<Option<Series>> = (0..raw.headers.len())
         .map(|i| {
             raw.df
                 .column(&col_name(i))
+                .ok()
                 .map(|c| c.as_materialized_series().clone())
         })
-        .collect::<PolarsResult<_>>()
-        .map_err(&err)?;
-    let numeric: Vec<bool> = series.iter().map(is_numeric).collect();
+        .collect();
+    let numeric: Vec<bool> = series
+        .iter()
+        .map(|s| s.as_ref().is_some_and(|s| is_numeric(s, raw.decimal_comma)))
+        .collect();
     let resolved = resolve_columns(kind, &raw.headers, &numeric, mapping);
 
     // Required columns.
@@ -309,6 +464,7 @@ pub fn normalize(
     let mut stats_headers: Vec<String> = Vec::new();
     for (r, s) in resolved.iter().zip(&series) {
         let header = r.header.as_str();
+        let Some(s) = s else { continue };
         let converted = match &r.target {
             Target::Ignore => continue,
             Target::Custom(name) => {
@@ -316,7 +472,15 @@ pub fn normalize(
                 while out.iter().any(|o| o.name().as_str() == name) || field(&name).is_some() {
                     name.push('_');
                 }
-                to_number(s, header, &name, ValueRule::Any, &mut report).map_err(&err)?
+                to_number(
+                    s,
+                    header,
+                    &name,
+                    ValueRule::Any,
+                    raw.decimal_comma,
+                    &mut report,
+                )
+                .map_err(&err)?
             }
             Target::Field(id) => {
                 let Some(def) = field(id) else {
@@ -328,7 +492,8 @@ pub fn normalize(
                 match def.ty {
                     FieldType::Text => to_text(s, id).map_err(&err)?,
                     FieldType::Number => {
-                        to_number(s, header, id, def.rule, &mut report).map_err(&err)?
+                        to_number(s, header, id, def.rule, raw.decimal_comma, &mut report)
+                            .map_err(&err)?
                     }
                     FieldType::Date => {
                         let (d, failed) = to_date(s, id).map_err(&err)?;
@@ -371,108 +536,35 @@ pub fn normalize(
         }
     }
 
-    // Order rows by (ticker, date) and find duplicate keys among rows still kept.
-    let date_phys: Vec<Option<i32>> = date
-        .as_ref()
-        .map(|d| d.date().map(|c| c.physical().iter().collect()))
-        .transpose()
-        .map_err(&err)?
-        .unwrap_or_default();
-    let mut ticker_rank: Vec<u32> = vec![0; n];
-    let mut ticker_names: Vec<String> = Vec::new();
-    if let Some(t) = &ticker {
-        let ca = t.str().map_err(&err)?;
-        let mut ids: HashMap<&str, u32> = HashMap::new();
-        let mut first_seen: Vec<&str> = Vec::new();
-        for (i, v) in ca.iter().enumerate() {
-            if let Some(v) = v {
-                let next = ids.len() as u32;
-                ticker_rank[i] = *ids.entry(v).or_insert_with(|| {
-                    first_seen.push(v);
-                    next
-                });
-            }
-        }
-        let mut order: Vec<u32> = (0..first_seen.len() as u32).collect();
-        order.sort_by_key(|&id| first_seen[id as usize]);
-        let mut rank_of = vec![0u32; first_seen.len()];
-        for (rank, id) in order.iter().enumerate() {
-            rank_of[*id as usize] = rank as u32;
-        }
-        for r in ticker_rank.iter_mut() {
-            *r = rank_of[*r as usize];
-        }
-        ticker_names = order
-            .iter()
-            .map(|&id| first_seen[id as usize].to_string())
-            .collect();
-    }
-    let mut keys: Vec<(u64, u32)> = (0..n)
-        .filter(|i| !excluded.contains_key(&row_no(*i)))
-        .map(|i| {
-            let d = date_phys.get(i).copied().flatten().unwrap_or(0);
-            (
-                ((ticker_rank[i] as u64) << 32) | ((d as u32) ^ 0x8000_0000) as u64,
-                i as u32,
-            )
-        })
-        .collect();
-    if !keys.is_sorted() {
-        keys.sort_unstable();
-    }
-    let mut keep: Vec<u32> = Vec::with_capacity(keys.len());
-    let mut i = 0;
-    while i < keys.len() {
-        let mut j = i + 1;
-        while j < keys.len() && keys[j].0 == keys[i].0 {
-            j += 1;
-        }
-        let last = keys[j - 1].1 as usize;
-        if j - i > 1 {
-            let rows: Vec<usize> = keys[i..j].iter().map(|k| row_no(k.1 as usize)).collect();
-            for k in &keys[i..j - 1] {
-                excluded
-                    .entry(row_no(k.1 as usize))
-                    .or_default()
-                    .push(format!(
-                        "duplicate key; row {} has the same ticker and date and is kept",
-                        row_no(last)
-                    ));
-            }
-            let day = date_phys
-                .get(last)
-                .copied()
-                .flatten()
-                .map(|d| dates::from_epoch_days(d).to_string())
-                .unwrap_or_default();
-            let tk = ticker_names
-                .get(ticker_rank[last] as usize)
-                .cloned()
-                .unwrap_or_default();
-            report.duplicates.push(DuplicateKey {
-                ticker: tk,
-                date: day,
-                rows,
-            });
-        }
-        keep.push(last as u32);
-        i = j;
-    }
-    if keep.is_empty() {
-        return Err(LoadError::NothingKept { file: file.clone() });
-    }
-    if ticker.is_some() {
-        let mut kept: Vec<u32> = keep.iter().map(|&i| ticker_rank[i as usize]).collect();
-        kept.dedup();
-        report.tickers = Some(kept.len());
-    }
-
     let mut df = DataFrame::new(n, out.into_iter().map(Column::from).collect()).map_err(&err)?;
-    let identity = keep.len() == n && keep.iter().enumerate().all(|(i, &k)| k as usize == i);
-    if !identity {
-        df = df
-            .take(&IdxCa::from_vec("idx".into(), keep))
-            .map_err(&err)?;
+    let tick_ca = ticker
+        .as_ref()
+        .map(|t| t.str().cloned())
+        .transpose()
+        .map_err(&err)?;
+    let date_ca = date
+        .as_ref()
+        .map(|d| d.date().map(|c| c.physical().clone()))
+        .transpose()
+        .map_err(&err)?;
+    match sorted_unique(tick_ca.as_ref(), date_ca.as_ref(), &excluded) {
+        // The usual export: already in (ticker, date) order with unique keys.
+        Some(tickers) => report.tickers = ticker.is_some().then_some(tickers),
+        None => {
+            let keep = order_and_deduplicate(
+                tick_ca.as_ref(),
+                date_ca.as_ref(),
+                n,
+                &mut excluded,
+                &mut report,
+            );
+            if keep.is_empty() {
+                return Err(LoadError::NothingKept { file: file.clone() });
+            }
+            df = df
+                .take(&IdxCa::from_vec("idx".into(), keep))
+                .map_err(&err)?;
+        }
     }
     report.rows_kept = df.height();
     report.excluded = excluded

@@ -16,7 +16,25 @@ pub struct RawTable {
     pub format: &'static str,
     pub encoding: &'static str,
     pub delimiter: Option<u8>,
+    /// Numbers are written with a decimal comma (1,5): text cells convert with that rule.
+    pub decimal_comma: bool,
 }
+
+/// How to read one column, decided from its header before the body is parsed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColumnPlan {
+    /// Not used: not parsed at all (the CSV and Parquet readers skip it).
+    Skip,
+    /// Kept as text whatever it holds (tickers such as 000001.SZ keep their leading zeros).
+    Text,
+    /// A date: the reader parses ISO dates itself; other forms arrive as text.
+    Date,
+    /// Numbers, typed by the reader.
+    Number,
+}
+
+/// Decides each column's [`ColumnPlan`] from the headers.
+pub type Planner<'a> = &'a dyn Fn(&[String]) -> Vec<ColumnPlan>;
 
 pub fn col_name(i: usize) -> String {
     format!("c{i}")
@@ -364,13 +382,8 @@ fn guarded<T>(file: &str, f: impl FnOnce() -> PolarsResult<T>) -> Result<T, Load
     }
 }
 
-/// Read a delimited text file. `text_columns` are read as strings whatever they hold
-/// (tickers such as 000001.SZ or 0857 must keep their leading zeros).
-fn read_csv(
-    file: &str,
-    bytes: Vec<u8>,
-    text_columns: &dyn Fn(&[String]) -> Vec<bool>,
-) -> Result<RawTable, LoadError> {
+/// Read a delimited text file, parsing only the columns the plan uses.
+fn read_csv(file: &str, bytes: Vec<u8>, planner: Planner) -> Result<RawTable, LoadError> {
     let (text, encoding) = decode_text(file, bytes)?;
     if text.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(LoadError::Empty { file: file.into() });
@@ -390,35 +403,39 @@ fn read_csv(
             });
         }
     };
-    // The header is parsed here (it may hold quoted line breaks, as Wind's do); polars reads
-    // the body alone, with positional column names.
-    let (header_rec, body_start) = next_record(&text, 0, delim);
+    // The header is parsed here too (it may hold quoted line breaks, as Wind's do) to plan
+    // the read; columns are then renamed by position.
+    let (header_rec, _) = next_record(&text, 0, delim);
     let headers = clean_headers(file, header_rec)?;
     if split_records(&text, delim, 2).len() < 2 {
         return Err(LoadError::NoRows { file: file.into() });
     }
     let n = headers.len();
-    let names: Vec<PlSmallStr> = (0..n).map(|i| col_name(i).into()).collect();
-    let body = &text[body_start..];
-    let as_text = text_columns(&headers);
+    let plan = planner(&headers);
+    let projection: Vec<usize> = (0..n)
+        .filter(|&i| plan.get(i) != Some(&ColumnPlan::Skip))
+        .collect();
     let decimal_comma = delim == b';' && looks_decimal_comma(&text);
 
     let read = |all_text: bool| {
-        let mut schema = Schema::default();
-        for (i, t) in as_text.iter().enumerate() {
-            if *t || all_text {
-                // polars names header-less columns column_1, column_2, ...
-                schema.with_column(format!("column_{}", i + 1).into(), DataType::String);
-            }
-        }
+        // Every column typed up front (positionally): no inference pass, and text in a
+        // number column fails fast, sending us to the all-text read that reports it by row.
+        let dtypes: Vec<DataType> = (0..n)
+            .map(|i| match plan.get(i) {
+                _ if all_text => DataType::String,
+                Some(ColumnPlan::Number) => DataType::Float64,
+                Some(ColumnPlan::Date) => DataType::Date,
+                _ => DataType::String,
+            })
+            .collect();
         let opts = CsvReadOptions::default()
-            .with_has_header(false)
-            .with_schema_overwrite(Some(Arc::new(schema)))
-            .with_infer_schema_length(Some(1000))
+            .with_has_header(true)
+            .with_projection(Some(Arc::new(projection.clone())))
+            .with_dtype_overwrite(Some(Arc::new(dtypes)))
+            .with_infer_schema_length(Some(0))
             .with_rechunk(true)
             .map_parse_options(|p| {
                 p.with_separator(delim)
-                    .with_decimal_comma(decimal_comma)
                     .with_missing_is_null(true)
                     .with_null_values(Some(NullValues::AllColumns(
                         MISSING_MARKERS.iter().map(|s| (*s).into()).collect(),
@@ -426,15 +443,17 @@ fn read_csv(
             });
         guarded(file, || {
             let mut df = opts
-                .into_reader_with_file_handle(Cursor::new(body))
+                .into_reader_with_file_handle(Cursor::new(text.as_slice()))
                 .finish()?;
-            polars_ensure!(df.width() == n, ShapeMismatch: "the data rows have {} fields, the header {n}", df.width());
+            let names: Vec<PlSmallStr> = projection.iter().map(|&i| col_name(i).into()).collect();
             df.set_column_names(&names)?;
             Ok(df)
         })
     };
 
-    let df = match read(false) {
+    // Decimal commas ("1,5") are read as text and converted by the normalizer, which
+    // knows which columns hold numbers.
+    let df = match read(decimal_comma) {
         Ok(df) => df,
         Err(first_err) => {
             if let Some((row, found)) = find_ragged_row(&text, delim, n) {
@@ -456,6 +475,7 @@ fn read_csv(
         format: "CSV",
         encoding,
         delimiter: Some(delim),
+        decimal_comma,
     })
 }
 
@@ -478,20 +498,23 @@ fn looks_decimal_comma(text: &[u8]) -> bool {
     comma > dot
 }
 
-fn read_parquet(file: &str, bytes: Vec<u8>) -> Result<RawTable, LoadError> {
-    let df = guarded(file, || ParquetReader::new(Cursor::new(bytes)).finish())?;
-    let headers: Vec<String> = df
-        .get_column_names()
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    let renamed: Vec<PlSmallStr> = (0..headers.len()).map(|i| col_name(i).into()).collect();
-    let mut df = df;
-    df.set_column_names(&renamed)
-        .map_err(|e| LoadError::Format {
-            file: file.into(),
-            detail: e.to_string(),
-        })?;
+fn read_parquet(file: &str, bytes: Vec<u8>, planner: Planner) -> Result<RawTable, LoadError> {
+    let (headers, df) = guarded(file, || {
+        let mut reader = ParquetReader::new(Cursor::new(bytes));
+        let headers: Vec<String> = reader
+            .schema()?
+            .iter_names()
+            .map(|s| s.to_string())
+            .collect();
+        let plan = planner(&headers);
+        let projection: Vec<usize> = (0..headers.len())
+            .filter(|&i| plan.get(i) != Some(&ColumnPlan::Skip))
+            .collect();
+        let mut df = reader.with_projection(Some(projection.clone())).finish()?;
+        let names: Vec<PlSmallStr> = projection.iter().map(|&i| col_name(i).into()).collect();
+        df.set_column_names(&names)?;
+        Ok((headers, df))
+    })?;
     if df.height() == 0 {
         return Err(LoadError::NoRows { file: file.into() });
     }
@@ -501,6 +524,7 @@ fn read_parquet(file: &str, bytes: Vec<u8>) -> Result<RawTable, LoadError> {
         format: "Parquet",
         encoding: "binary",
         delimiter: None,
+        decimal_comma: false,
     })
 }
 
@@ -579,6 +603,7 @@ fn read_xlsx(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<RawTable
         format: "Excel .xlsx",
         encoding: "binary",
         delimiter: None,
+        decimal_comma: false,
     })
 }
 
@@ -587,19 +612,19 @@ pub fn read_raw(
     path: &Path,
     bytes: Vec<u8>,
     sheet: Option<&str>,
-    text_columns: &dyn Fn(&[String]) -> Vec<bool>,
+    planner: Planner,
 ) -> Result<RawTable, LoadError> {
     let file = path.display().to_string();
     if bytes.is_empty() {
         return Err(LoadError::Empty { file });
     }
     if bytes.starts_with(b"PAR1") {
-        return read_parquet(&file, bytes);
+        return read_parquet(&file, bytes, planner);
     }
     if bytes.starts_with(b"PK\x03\x04") {
         return read_xlsx(&file, bytes, sheet);
     }
-    read_csv(&file, bytes, text_columns)
+    read_csv(&file, bytes, planner)
 }
 
 #[cfg(test)]

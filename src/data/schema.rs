@@ -826,8 +826,19 @@ pub fn resolve_columns(
         .enumerate()
         .map(|(col, header)| {
             resolved[col].take().unwrap_or_else(|| {
-                let is_index = header.trim().is_empty() || normalize_header(header) == "index";
-                if numeric.get(col).copied().unwrap_or(false) && !is_index {
+                let is_index = header.trim().is_empty()
+                    || normalize_header(header) == "index"
+                    || header.starts_with("column ");
+                if kind == TableKind::Prices {
+                    // A prices table is ticker, date, close or return, volume: open, high,
+                    // low, raw close and the like are not read (map one to close if it is
+                    // the adjusted price).
+                    ResolvedColumn {
+                        header: header.clone(),
+                        target: Target::Ignore,
+                        how: "not used in a prices table".into(),
+                    }
+                } else if numeric.get(col).copied().unwrap_or(false) && !is_index {
                     ResolvedColumn {
                         header: header.clone(),
                         target: Target::Custom(custom_name(header)),
