@@ -97,7 +97,7 @@ fn bloomberg_style_semicolon_file_with_decimal_commas() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(dir.path(), "bbg.csv", csv.as_bytes());
     let t = data::load_file(&p, &LoadOptions::default()).unwrap();
-    assert_eq!(t.report.delimiter.as_deref(), Some(";"));
+    assert_eq!(t.report.delimiter.as_deref(), Some("semicolon"));
     assert_eq!(
         strs(&t.df, "ticker"),
         vec![Some("NEE US Equity".into()), Some("XOM US Equity".into())]

@@ -17,7 +17,11 @@ fn open_app() -> Harness<'static, WorkbenchApp> {
 /// Let queued commands start, wait for the worker thread, then draw the result.
 fn settle(h: &mut Harness<'static, WorkbenchApp>) {
     h.run_steps(2);
-    h.state_mut().wait_for_load();
+    // A finished load may start another (a lost session falls back to the sample).
+    while h.state().is_loading() {
+        h.state_mut().wait_for_load();
+        h.run_steps(2);
+    }
     h.run();
 }
 
@@ -139,5 +143,93 @@ fn mapping_edit_reloads_with_the_users_choice() {
     assert_eq!(
         saved.overrides.get("证券简称"),
         Some(&halo_workbench::data::Target::Ignore)
+    );
+}
+
+#[test]
+fn saving_and_opening_a_project_restores_files_and_mapping() {
+    let mut h = open_app();
+    let dir = tempfile::tempdir().unwrap();
+    let p = write_chinese_file(dir.path());
+    h.state_mut().push(Command::OpenData(vec![p]));
+    settle(&mut h);
+    let mut mapping = h
+        .state()
+        .dataset
+        .fundamentals
+        .as_ref()
+        .unwrap()
+        .mapping
+        .clone();
+    mapping
+        .overrides
+        .insert("证券简称".into(), halo_workbench::data::Target::Ignore);
+    h.state_mut().push(Command::Remap(
+        halo_workbench::data::TableKind::Fundamentals,
+        mapping,
+    ));
+    settle(&mut h);
+    let before = h.state().project();
+    let file = dir.path().join("proj").join("mine.halo.toml");
+    std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+    h.state_mut().push(Command::SaveProject(file.clone()));
+    h.run_steps(2);
+    assert!(h.state().errors.is_empty(), "{:?}", h.state().errors);
+    // Start from the sample, then open the project.
+    h.state_mut().push(Command::LoadSample);
+    settle(&mut h);
+    assert!(h.state().dataset.fundamentals.as_ref().unwrap().df.height() > 1000);
+    h.state_mut().push(Command::OpenProject(file));
+    settle(&mut h);
+    let after = h.state().project();
+    assert_eq!(after.dataset.files.len(), before.dataset.files.len());
+    for (a, b) in after.dataset.files.iter().zip(&before.dataset.files) {
+        assert_eq!(
+            a.path.canonicalize().unwrap(),
+            b.path.canonicalize().unwrap()
+        );
+        assert_eq!(a.options, b.options);
+    }
+    assert_eq!(
+        h.state().dataset.fundamentals.as_ref().unwrap().df.height(),
+        2
+    );
+    assert!(
+        h.state()
+            .dataset
+            .fundamentals
+            .as_ref()
+            .unwrap()
+            .df
+            .column("name")
+            .is_err()
+    );
+}
+
+#[test]
+fn a_lost_session_file_falls_back_to_the_sample() {
+    let state = PersistedState {
+        session_files: vec![halo_workbench::data::SourceFile {
+            path: "/nonexistent/old.csv".into(),
+            options: Default::default(),
+        }],
+        session_name: "yesterday".into(),
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| WorkbenchApp::with_state(&cc.egui_ctx, state));
+    settle(&mut h);
+    let app = h.state();
+    assert!(
+        app.errors
+            .iter()
+            .any(|e| e.contains("/nonexistent/old.csv")),
+        "{:?}",
+        app.errors
+    );
+    assert!(
+        app.dataset.fundamentals.is_some(),
+        "the sample was loaded instead"
     );
 }

@@ -47,7 +47,7 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                     if let (Some(a), Some(b)) = (&r.first_date, &r.last_date) {
                         ui.label(format!("{a} to {b}"));
                     }
-                    ui.label(format!("{}, {}", r.format, r.encoding));
+                    ui.label(r.format_summary());
                     let w = r.warning_count();
                     if w > 0 {
                         ui.colored_label(
@@ -133,15 +133,7 @@ fn report(ui: &mut egui::Ui, r: &crate::data::LoadReport) {
                     ui.label(&r.file);
                     ui.end_row();
                     ui.label("Format");
-                    ui.label(format!(
-                        "{}, {}{}",
-                        r.format,
-                        r.encoding,
-                        r.delimiter
-                            .as_deref()
-                            .map(|d| format!(", delimiter {d}"))
-                            .unwrap_or_default()
-                    ));
+                    ui.label(r.format_summary());
                     ui.end_row();
                     ui.label("Rows read / kept");
                     ui.label(format!("{} / {}", r.rows_read, r.rows_kept));

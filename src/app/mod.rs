@@ -355,6 +355,10 @@ impl WorkbenchApp {
         }
         self.dataset = Arc::new(done.dataset);
         self.pending_mapping = None;
+        // Last session's files gone (moved, deleted): start from the sample instead.
+        if self.dataset.is_empty() {
+            self.handle(Command::LoadSample);
+        }
     }
 
     fn poll_jobs(&mut self) {

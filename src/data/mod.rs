@@ -11,7 +11,7 @@ pub mod schema;
 
 use std::path::{Path, PathBuf};
 
-use read::ColumnPlan;
+use read::{ColumnPlan, ReadFailure};
 
 use serde::{Deserialize, Serialize};
 
@@ -49,13 +49,30 @@ pub fn load_file_with_progress(
     opts: &LoadOptions,
     progress: &Progress,
 ) -> Result<Table, LoadError> {
-    let bytes = read::read_file_bytes(path, opts.memory_budget, progress)?;
-
-    load_bytes(path, bytes, opts)
+    let len = read::check_file(path, opts.memory_budget)?;
+    load_from(path, || read::open_file(path), Some(len), opts, progress)
 }
 
 /// Load a file's bytes already in memory (`path` names it in messages).
-pub fn load_bytes(path: &Path, bytes: Vec<u8>, opts: &LoadOptions) -> Result<Table, LoadError> {
+pub fn load_bytes(path: &Path, bytes: &[u8], opts: &LoadOptions) -> Result<Table, LoadError> {
+    load_from(
+        path,
+        || Ok(bytes),
+        Some(bytes.len() as u64),
+        opts,
+        &Progress::default(),
+    )
+}
+
+/// The one loading pipeline: plan the columns from the headers, read (streaming CSV), then
+/// normalise. `open` is called again if a text file turns out not to be UTF-8 after all.
+fn load_from<R: std::io::Read + Send>(
+    path: &Path,
+    open: impl Fn() -> Result<R, LoadError>,
+    len: Option<u64>,
+    opts: &LoadOptions,
+    progress: &Progress,
+) -> Result<Table, LoadError> {
     // Plan from the headers alone: unknown columns might be numbers, so they are read.
     let planner = |headers: &[String]| -> Vec<ColumnPlan> {
         let kind = opts.kind.unwrap_or_else(|| schema::guess_kind(headers));
@@ -72,7 +89,22 @@ pub fn load_bytes(path: &Path, bytes: Vec<u8>, opts: &LoadOptions) -> Result<Tab
             })
             .collect()
     };
-    let raw = read::read_raw(path, bytes, opts.sheet.as_deref(), &planner)?;
+    let file = path.display().to_string();
+    let raw = match read::read_raw(
+        &file,
+        open()?,
+        len,
+        opts.sheet.as_deref(),
+        &planner,
+        progress,
+    ) {
+        Ok(raw) => raw,
+        Err(ReadFailure::Load(e)) => return Err(e),
+        Err(ReadFailure::NotUtf8) => {
+            let bytes = read::read_source(&file, open()?, len, progress)?;
+            read::read_raw_decoded(&file, bytes, &planner)?
+        }
+    };
     let kind = opts
         .kind
         .unwrap_or_else(|| schema::guess_kind(&raw.headers));

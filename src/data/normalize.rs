@@ -399,9 +399,14 @@ pub fn normalize(
     let err = map_err(&file);
     let mut report = LoadReport::new(file.clone(), kind, raw.format);
     report.encoding = raw.encoding.into();
-    report.delimiter = raw.delimiter.map(|d| match d {
-        b'\t' => "tab".to_string(),
-        other => (other as char).to_string(),
+    report.delimiter = raw.delimiter.map(|d| {
+        match d {
+            b'\t' => "tab",
+            b';' => "semicolon",
+            b'|' => "pipe",
+            _ => "comma",
+        }
+        .to_string()
     });
     let n = raw.df.height();
     report.rows_read = n;

@@ -67,9 +67,9 @@ pub fn available_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
-/// How many bytes of memory loading a file of this size and format needs, roughly: the
-/// bytes themselves plus the parsed frame (text roughly doubles; Parquet and xlsx are
-/// compressed, so they expand several times).
+/// How many bytes of memory loading a file of this size and format needs, roughly, with a
+/// margin: CSV streams, so the table itself (at most about the text's size) plus chunks in
+/// flight; Parquet and .xlsx are held whole and are compressed, so they expand.
 pub fn memory_needed(len: u64, path: &Path) -> u64 {
     let ext = path
         .extension()
@@ -140,12 +140,8 @@ impl Progress {
     }
 }
 
-/// Open and read a file, checking first that it exists and fits in memory.
-pub fn read_file_bytes(
-    path: &Path,
-    memory_budget: Option<u64>,
-    progress: &Progress,
-) -> Result<Vec<u8>, LoadError> {
+/// Check that a file exists, is a file, and fits in memory; returns its size.
+pub fn check_file(path: &Path, memory_budget: Option<u64>) -> Result<u64, LoadError> {
     let file = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => LoadError::NotFound { file: file.clone() },
@@ -173,18 +169,21 @@ pub fn read_file_bytes(
             });
         }
     }
-    let handle = std::fs::File::open(path).map_err(|e| match e.kind() {
+    Ok(len)
+}
+
+pub fn open_file(path: &Path) -> Result<std::fs::File, LoadError> {
+    std::fs::File::open(path).map_err(|e| match e.kind() {
         // Listed a moment ago, gone now.
         std::io::ErrorKind::NotFound => LoadError::Vanished {
-            file: file.clone(),
+            file: path.display().to_string(),
             detail: "deleted before it could be opened".into(),
         },
         _ => LoadError::Io {
-            file: file.clone(),
+            file: path.display().to_string(),
             detail: e.to_string(),
         },
-    })?;
-    read_source(&file, handle, Some(len), progress)
+    })
 }
 
 /// Known binary signatures, for a clearer message than "not text".
@@ -207,15 +206,28 @@ fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
         .map(|(_, k)| *k)
 }
 
-/// Decode text to UTF-8: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"),
-/// then GB18030, the superset of GBK that Wind and Choice export.
-fn decode_text(file: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), LoadError> {
-    if let Some(kind) = binary_kind(&bytes) {
+/// A text file must not look like a known binary format or hold NUL bytes near its start.
+fn check_not_binary(file: &str, head: &[u8]) -> Result<(), LoadError> {
+    if let Some(kind) = binary_kind(head) {
         return Err(LoadError::Binary {
             file: file.into(),
             detail: format!("it looks like {kind}"),
         });
     }
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    if !utf16 && let Some(pos) = head.iter().take(1 << 16).position(|&b| b == 0) {
+        return Err(LoadError::Binary {
+            file: file.into(),
+            detail: format!("it has a NUL byte at offset {pos}"),
+        });
+    }
+    Ok(())
+}
+
+/// Decode text to UTF-8: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"),
+/// then GB18030, the superset of GBK that Wind and Choice export.
+fn decode_text(file: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), LoadError> {
+    check_not_binary(file, &bytes)?;
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let enc = if bytes[0] == 0xFF {
             encoding_rs::UTF_16LE
@@ -230,12 +242,6 @@ fn decode_text(file: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), Lo
             });
         }
         return Ok((text.into_owned().into_bytes(), "UTF-16"));
-    }
-    if let Some(pos) = bytes.iter().take(1 << 16).position(|&b| b == 0) {
-        return Err(LoadError::Binary {
-            file: file.into(),
-            detail: format!("it has a NUL byte at offset {pos}"),
-        });
     }
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
@@ -382,16 +388,167 @@ fn guarded<T>(file: &str, f: impl FnOnce() -> PolarsResult<T>) -> Result<T, Load
     }
 }
 
-/// Read a delimited text file, parsing only the columns the plan uses.
-fn read_csv(file: &str, bytes: Vec<u8>, planner: Planner) -> Result<RawTable, LoadError> {
-    let (text, encoding) = decode_text(file, bytes)?;
-    if text.iter().all(|b| b.is_ascii_whitespace()) {
-        return Err(LoadError::Empty { file: file.into() });
+/// Body bytes per chunk of a streamed CSV: small enough that the file is never held whole
+/// (peak memory stays near the table's own size), large enough to keep polars' threads busy.
+const CSV_BLOCK: usize = 8 << 20;
+
+/// Why a streamed read stopped before parsing: the text turned out not to be UTF-8.
+#[derive(Debug)]
+pub enum ReadFailure {
+    Load(LoadError),
+    /// Valid UTF-8 at first, invalid later: reread the whole file as GB18030.
+    NotUtf8,
+}
+
+impl From<LoadError> for ReadFailure {
+    fn from(e: LoadError) -> Self {
+        ReadFailure::Load(e)
     }
-    let delim = match sniff_delimiter(&text) {
+}
+
+/// Position just past the last line break outside quotes (the end of the last complete
+/// record); `body` starts at a record boundary.
+fn last_record_end(body: &[u8]) -> Option<usize> {
+    let quotes = memchr::memchr_iter(b'"', body).count();
+    let mut end = body.len();
+    let mut quotes_after = 0;
+    while let Some(p) = memchr::memrchr(b'\n', &body[..end]) {
+        if quotes > 0 {
+            quotes_after += memchr::memchr_iter(b'"', &body[p..end]).count();
+        }
+        if (quotes - quotes_after).is_multiple_of(2) {
+            return Some(p + 1);
+        }
+        end = p;
+    }
+    None
+}
+
+fn read_more(
+    file: &str,
+    reader: &mut impl Read,
+    buf: &mut Vec<u8>,
+    max: usize,
+) -> Result<usize, LoadError> {
+    let before = buf.len();
+    reader
+        .take(max as u64)
+        .read_to_end(buf)
+        .map_err(|e| LoadError::Vanished {
+            file: file.into(),
+            detail: format!("read failed after {before} bytes of a block: {e}"),
+        })
+}
+
+/// One chunk of a CSV for polars: the header record followed by whole records.
+type Chunk = Result<Vec<u8>, ReadFailure>;
+
+/// The reader side of the stream: cut the file into chunks at record boundaries, each
+/// starting with the header (so polars checks every row's field count), validate UTF-8,
+/// and check at the end that the whole file was read.
+fn produce_chunks(
+    file: &str,
+    mut buf: Vec<u8>,
+    header: &[u8],
+    mut reader: impl Read,
+    expected_len: Option<u64>,
+    mut consumed: u64,
+    progress: &Progress,
+    tx: std::sync::mpsc::SyncSender<Chunk>,
+) {
+    let send = |c: Chunk| tx.send(c).is_ok();
+    let mut eof = false;
+    loop {
+        while !eof && buf.len() < header.len() + CSV_BLOCK {
+            let want = header.len() + CSV_BLOCK - buf.len();
+            match read_more(file, &mut reader, &mut buf, want) {
+                Ok(0) => eof = true,
+                Ok(n) => {
+                    consumed += n as u64;
+                    progress.read.store(consumed, Ordering::Relaxed);
+                }
+                Err(e) => {
+                    send(Err(e.into()));
+                    return;
+                }
+            }
+        }
+        let body = &buf[header.len()..];
+        let end = if eof {
+            Some(body.len())
+        } else {
+            last_record_end(body)
+        };
+        let Some(end) = end else {
+            // One record longer than a block: read on until it ends.
+            match read_more(file, &mut reader, &mut buf, CSV_BLOCK) {
+                Ok(0) => eof = true,
+                Ok(n) => consumed += n as u64,
+                Err(e) => {
+                    send(Err(e.into()));
+                    return;
+                }
+            }
+            continue;
+        };
+        if std::str::from_utf8(&body[..end]).is_err() {
+            send(Err(ReadFailure::NotUtf8));
+            return;
+        }
+        let has_rows = end > 0 && !body[..end].iter().all(u8::is_ascii_whitespace);
+        let rest = buf.split_off(header.len() + end);
+        if has_rows && !send(Ok(buf)) {
+            return;
+        }
+        if eof && rest.is_empty() {
+            break;
+        }
+        buf = Vec::with_capacity(header.len() + rest.len() + CSV_BLOCK);
+        buf.extend_from_slice(header);
+        buf.extend_from_slice(&rest);
+    }
+    if let Some(n) = expected_len
+        && consumed != n
+    {
+        send(Err(LoadError::Vanished {
+            file: file.into(),
+            detail: format!("expected {n} bytes, got {consumed}"),
+        }
+        .into()));
+    }
+}
+
+/// Read a delimited UTF-8 text stream, parsing only the columns the plan uses. `head` is
+/// the start of the file, already read; the rest streams from `reader` in chunks parsed
+/// while the next one is read, so the file is never held in memory whole.
+#[allow(clippy::too_many_arguments)]
+fn read_csv_stream(
+    file: &str,
+    mut head: Vec<u8>,
+    mut reader: impl Read + Send,
+    expected_len: Option<u64>,
+    encoding: &'static str,
+    planner: Planner,
+    progress: &Progress,
+) -> Result<RawTable, ReadFailure> {
+    let mut consumed = head.len() as u64;
+    if let Some(rest) = head.strip_prefix(b"\xEF\xBB\xBF") {
+        head = rest.to_vec();
+    }
+    // The header must be whole before it can be parsed.
+    while !head.contains(&b'\n') {
+        match read_more(file, &mut reader, &mut head, CSV_BLOCK)? {
+            0 => break,
+            n => consumed += n as u64,
+        }
+    }
+    if head.iter().all(|b| b.is_ascii_whitespace()) {
+        return Err(LoadError::Empty { file: file.into() }.into());
+    }
+    let delim = match sniff_delimiter(&head) {
         Some(d) => d,
         None => {
-            let first = split_records(&text, b',', 1)
+            let first = split_records(&head, b',', 1)
                 .into_iter()
                 .next()
                 .unwrap_or_default()
@@ -400,24 +557,23 @@ fn read_csv(file: &str, bytes: Vec<u8>, planner: Planner) -> Result<RawTable, Lo
             return Err(LoadError::OneColumn {
                 file: file.into(),
                 header,
-            });
+            }
+            .into());
         }
     };
-    // The header is parsed here too (it may hold quoted line breaks, as Wind's do) to plan
-    // the read; columns are then renamed by position.
-    let (header_rec, _) = next_record(&text, 0, delim);
+    // The header may hold quoted line breaks (Wind's do); its bytes start every chunk.
+    let (header_rec, body_start) = next_record(&head, 0, delim);
     let headers = clean_headers(file, header_rec)?;
-    if split_records(&text, delim, 2).len() < 2 {
-        return Err(LoadError::NoRows { file: file.into() });
-    }
+    let header_bytes = head[..body_start].to_vec();
     let n = headers.len();
     let plan = planner(&headers);
     let projection: Vec<usize> = (0..n)
         .filter(|&i| plan.get(i) != Some(&ColumnPlan::Skip))
         .collect();
-    let decimal_comma = delim == b';' && looks_decimal_comma(&text);
+    let decimal_comma = delim == b';' && looks_decimal_comma(&head);
+    let names: Vec<PlSmallStr> = projection.iter().map(|&i| col_name(i).into()).collect();
 
-    let read = |all_text: bool| {
+    let parse = |chunk: &[u8], all_text: bool| {
         // Every column typed up front (positionally): no inference pass, and text in a
         // number column fails fast, sending us to the all-text read that reports it by row.
         let dtypes: Vec<DataType> = (0..n)
@@ -433,7 +589,6 @@ fn read_csv(file: &str, bytes: Vec<u8>, planner: Planner) -> Result<RawTable, Lo
             .with_projection(Some(Arc::new(projection.clone())))
             .with_dtype_overwrite(Some(Arc::new(dtypes)))
             .with_infer_schema_length(Some(0))
-            .with_rechunk(true)
             .map_parse_options(|p| {
                 p.with_separator(delim)
                     .with_missing_is_null(true)
@@ -443,32 +598,84 @@ fn read_csv(file: &str, bytes: Vec<u8>, planner: Planner) -> Result<RawTable, Lo
             });
         guarded(file, || {
             let mut df = opts
-                .into_reader_with_file_handle(Cursor::new(text.as_slice()))
+                .into_reader_with_file_handle(Cursor::new(chunk))
                 .finish()?;
-            let names: Vec<PlSmallStr> = projection.iter().map(|&i| col_name(i).into()).collect();
             df.set_column_names(&names)?;
             Ok(df)
         })
     };
 
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Chunk>(1);
     // Decimal commas ("1,5") are read as text and converted by the normalizer, which
     // knows which columns hold numbers.
-    let df = match read(decimal_comma) {
-        Ok(df) => df,
-        Err(first_err) => {
-            if let Some((row, found)) = find_ragged_row(&text, delim, n) {
-                return Err(LoadError::Ragged {
-                    file: file.into(),
-                    row,
-                    found,
-                    expected: n,
-                });
-            }
-            // Inference guessed numbers from the first rows and met text later: read every
-            // column as text; the cast that follows reports the offending cells by row.
-            read(true).map_err(|_| first_err)?
+    let mut all_text = decimal_comma;
+    let mut frames: Vec<DataFrame> = Vec::new();
+    let mut rows = 0usize;
+    let result: Result<(), ReadFailure> = std::thread::scope(|scope| {
+        let header = &header_bytes;
+        scope.spawn(move || {
+            produce_chunks(
+                file,
+                head,
+                header,
+                reader,
+                expected_len,
+                consumed,
+                progress,
+                tx,
+            )
+        });
+        for chunk in rx {
+            let chunk = chunk?;
+            let df = match parse(&chunk, all_text) {
+                Ok(df) => df,
+                Err(first_err) => {
+                    if let Some((row, found)) = find_ragged_row(&chunk, delim, n) {
+                        return Err(LoadError::Ragged {
+                            file: file.into(),
+                            row: rows + row,
+                            found,
+                            expected: n,
+                        }
+                        .into());
+                    }
+                    // Text where numbers or ISO dates were planned: from here on read text;
+                    // the normalizer converts it and reports the offending cells by row.
+                    let df = parse(&chunk, true).map_err(|_| first_err)?;
+                    if !all_text {
+                        all_text = true;
+                        for f in &mut frames {
+                            let cols = f
+                                .columns()
+                                .iter()
+                                .map(|c| c.cast(&DataType::String))
+                                .collect::<PolarsResult<Vec<_>>>();
+                            *f = cols
+                                .and_then(|c| DataFrame::new(f.height(), c))
+                                .map_err(|e| LoadError::Format {
+                                    file: file.into(),
+                                    detail: e.to_string(),
+                                })?;
+                        }
+                    }
+                    df
+                }
+            };
+            rows += df.height();
+            frames.push(df);
         }
+        Ok(())
+    });
+    result?;
+    let Some(mut df) = frames.first().cloned() else {
+        return Err(LoadError::NoRows { file: file.into() }.into());
     };
+    for f in &frames[1..] {
+        df.vstack_mut(f).map_err(|e| LoadError::Format {
+            file: file.into(),
+            detail: e.to_string(),
+        })?;
+    }
     Ok(RawTable {
         headers,
         df,
@@ -522,7 +729,7 @@ fn read_parquet(file: &str, bytes: Vec<u8>, planner: Planner) -> Result<RawTable
         headers,
         df,
         format: "Parquet",
-        encoding: "binary",
+        encoding: "",
         delimiter: None,
         decimal_comma: false,
     })
@@ -601,30 +808,92 @@ fn read_xlsx(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<RawTable
         headers,
         df,
         format: "Excel .xlsx",
-        encoding: "binary",
+        encoding: "",
         delimiter: None,
         decimal_comma: false,
     })
 }
 
-/// Read any supported file's bytes into a raw table, choosing the reader by content.
+/// What the first bytes of a file say it is.
+fn is_text_stream(head: &[u8]) -> bool {
+    !(head.starts_with(b"PAR1") || head.starts_with(b"PK\x03\x04"))
+}
+
+/// Read any supported file into a raw table, choosing the reader by content. CSV streams;
+/// Parquet and .xlsx are read whole (their readers need the footer / the zip directory).
 pub fn read_raw(
-    path: &Path,
-    bytes: Vec<u8>,
+    file: &str,
+    mut reader: impl Read + Send,
+    expected_len: Option<u64>,
     sheet: Option<&str>,
     planner: Planner,
+    progress: &Progress,
+) -> Result<RawTable, ReadFailure> {
+    progress
+        .total
+        .store(expected_len.unwrap_or(0), Ordering::Relaxed);
+    let mut head = Vec::with_capacity(1 << 20);
+    read_more(file, &mut reader, &mut head, 1 << 20)?;
+    progress.read.store(head.len() as u64, Ordering::Relaxed);
+    if head.is_empty() {
+        return Err(LoadError::Empty { file: file.into() }.into());
+    }
+    if !is_text_stream(&head) {
+        let rest_len = expected_len.map(|n| n.saturating_sub(head.len() as u64));
+        let mut bytes = head;
+        bytes.extend(read_source(file, reader, rest_len, progress)?);
+        return if bytes.starts_with(b"PAR1") {
+            Ok(read_parquet(file, bytes, planner)?)
+        } else {
+            Ok(read_xlsx(file, bytes, sheet)?)
+        };
+    }
+    check_not_binary(file, &head)?;
+    let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
+    // A multi-byte character may be cut at the end of the head: that is not an error.
+    let utf8 =
+        !utf16 && std::str::from_utf8(&head).map_or_else(|e| e.error_len().is_none(), |_| true);
+    if utf8 {
+        return read_csv_stream(file, head, reader, expected_len, "UTF-8", planner, progress);
+    }
+    let rest_len = expected_len.map(|n| n.saturating_sub(head.len() as u64));
+    let mut bytes = head;
+    bytes.extend(read_source(file, reader, rest_len, progress)?);
+    let (text, encoding) = decode_text(file, bytes)?;
+    read_csv_stream(
+        file,
+        Vec::new(),
+        text.as_slice(),
+        None,
+        encoding,
+        planner,
+        &Progress::default(),
+    )
+}
+
+/// Read text in an encoding other than UTF-8: the whole file is decoded to UTF-8 first.
+pub fn read_raw_decoded(
+    file: &str,
+    bytes: Vec<u8>,
+    planner: Planner,
 ) -> Result<RawTable, LoadError> {
-    let file = path.display().to_string();
-    if bytes.is_empty() {
-        return Err(LoadError::Empty { file });
+    let (text, encoding) = decode_text(file, bytes)?;
+    match read_csv_stream(
+        file,
+        Vec::new(),
+        text.as_slice(),
+        None,
+        encoding,
+        planner,
+        &Progress::default(),
+    ) {
+        Ok(t) => Ok(t),
+        Err(ReadFailure::Load(e)) => Err(e),
+        Err(ReadFailure::NotUtf8) => Err(LoadError::Binary {
+            file: file.into(),
+            detail: "it is neither UTF-8 nor GBK/GB18030 text".into(),
+        }),
     }
-    if bytes.starts_with(b"PAR1") {
-        return read_parquet(&file, bytes, planner);
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return read_xlsx(&file, bytes, sheet);
-    }
-    read_csv(&file, bytes, planner)
 }
 
 #[cfg(test)]

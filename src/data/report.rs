@@ -111,18 +111,27 @@ impl LoadReport {
         self.problems.len() + self.excluded.len() + self.warnings.len() + self.duplicates.len()
     }
 
-    /// The report as a person reads it (the CLI's `inspect` and the GUI's report view).
+    /// "CSV, GB18030/GBK, semicolon-separated", "Parquet".
+    pub fn format_summary(&self) -> String {
+        let mut parts = vec![self.format.clone()];
+        if !self.encoding.is_empty() {
+            parts.push(self.encoding.clone());
+        }
+        if let Some(d) = &self.delimiter {
+            parts.push(format!("{d}-separated"));
+        }
+        parts.join(", ")
+    }
+
+    /// The report as a person reads it (the CLI's `inspect`).
     pub fn to_text(&self) -> String {
         let mut s = String::new();
-        let delim = self
-            .delimiter
-            .as_deref()
-            .map(|d| format!(", delimiter {d}"))
-            .unwrap_or_default();
         let _ = writeln!(
             s,
-            "{} — {} ({}, {}{})",
-            self.file, self.kind, self.format, self.encoding, delim
+            "{} — {} ({})",
+            self.file,
+            self.kind,
+            self.format_summary()
         );
         let _ = writeln!(
             s,
