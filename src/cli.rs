@@ -5,7 +5,12 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::data::{self, LoadOptions, TableKind};
+use anyhow::Context as _;
+
+use crate::data::{self, Dataset, LoadOptions, SourceFile, TableKind};
+use crate::engine::{self, universe::Panel};
+use crate::export;
+use crate::settings::Settings;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -26,6 +31,35 @@ pub enum Command {
     PrepSample(PrepArgs),
     /// Time loading a file (best of N) and report peak memory: the load benchmark.
     BenchLoad(BenchLoadArgs),
+    /// Score every security and form the HALO and anti-HALO baskets.
+    Score(ScoreArgs),
+}
+
+/// The inputs every analysis command takes.
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// Settings (TOML): a settings file or a project file's [settings] section.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// Data files (fundamentals, prices, factors; kinds recognised from columns). Default:
+    /// the bundled sample.
+    #[arg(long, num_args = 1..)]
+    pub data: Vec<PathBuf>,
+    /// As-of date of the cross-section (default: the latest date the data's reports are known).
+    #[arg(long)]
+    pub as_of: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ScoreArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Write every security's scores to a .csv or .parquet file.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Without --out: how many of the ranking to print.
+    #[arg(long, default_value_t = 25)]
+    pub top: usize,
 }
 
 #[derive(Args, Debug)]
@@ -97,6 +131,7 @@ pub fn run(cmd: Command) -> ExitCode {
             }
         }
         Command::BenchLoad(a) => bench_load(a),
+        Command::Score(a) => report(score(a)),
     }
 }
 
@@ -197,4 +232,102 @@ fn bench_load(a: BenchLoadArgs) -> ExitCode {
     println!("best_s {:.4}", times[0]);
     println!("median_s {:.4}", times[times.len() / 2]);
     ExitCode::SUCCESS
+}
+
+fn report(r: anyhow::Result<()>) -> ExitCode {
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Settings and data for an analysis command: `--config` (else defaults), `--as-of`, and
+/// `--data` (else the bundled sample).
+pub fn prepare_run(a: &RunArgs) -> anyhow::Result<(Settings, Dataset)> {
+    let mut settings = match &a.config {
+        Some(p) => Settings::load(p)?,
+        None => Settings::default(),
+    };
+    if let Some(d) = &a.as_of {
+        let day =
+            data::dates::parse_any(d).with_context(|| format!("--as-of {d:?} is not a date"))?;
+        settings.scoring.as_of = Some(day);
+    }
+    let ds = if a.data.is_empty() {
+        data::load_sample()?
+    } else {
+        let files: Vec<SourceFile> = a
+            .data
+            .iter()
+            .map(|p| SourceFile {
+                path: p.clone(),
+                options: LoadOptions::default(),
+            })
+            .collect();
+        Dataset::load("command-line data", &files)?
+    };
+    Ok((settings, ds))
+}
+
+fn score(a: ScoreArgs) -> anyhow::Result<()> {
+    let (settings, ds) = prepare_run(&a.run)?;
+    let f = ds
+        .fundamentals
+        .as_ref()
+        .context("no fundamentals table among the --data files")?;
+    let panel = Panel::from_frame(&f.df)?;
+    let prep = engine::score::prepare(&panel, &settings.scoring)?;
+    let sc = engine::score::score(&prep, &settings);
+    let table = engine::score::scores_frame(&prep, &sc)?;
+    let included = sc.included.iter().filter(|x| **x).count();
+    eprintln!(
+        "{}: as of {}, {included} of {} securities scored, HALO basket {} names, anti-HALO {}",
+        ds.name,
+        sc.as_of,
+        sc.included.len(),
+        sc.basket.members.len(),
+        sc.anti.members.len()
+    );
+    for n in &sc.notes {
+        eprintln!("note: {n}");
+    }
+    match &a.out {
+        Some(p) => {
+            export::write_table(&table, p)?;
+            eprintln!("wrote {} rows to {}", table.height(), p.display());
+        }
+        None => print_ranking(&prep, &sc, a.top),
+    }
+    Ok(())
+}
+
+fn print_ranking(prep: &engine::score::Prepared, sc: &engine::score::Scores, top: usize) {
+    let cs = &prep.cs;
+    let mut order: Vec<usize> = (0..cs.len()).filter(|&s| sc.rank[s] > 0).collect();
+    order.sort_by_key(|&s| sc.rank[s]);
+    println!(
+        "{:>4}  {:<8} {:<28} {:<24} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7}",
+        "rank", "ticker", "name", "sector", "HALO", "heavy", "lowobs", "supply", "cash", "weight"
+    );
+    for &s in order.iter().take(top) {
+        let p = |k: usize| sc.pillars[k][s];
+        let name: String = cs.names[s].chars().take(28).collect();
+        let sector: String = cs.sectors[s].chars().take(24).collect();
+        println!(
+            "{:>4}  {:<8} {:<28} {:<24} {:>6.2} {:>6.2} {:>6.2} {:>6.2} {:>6.2} {:>6.2}%",
+            sc.rank[s],
+            cs.tickers[s],
+            name,
+            sector,
+            sc.halo[s],
+            p(0),
+            p(1),
+            p(2),
+            p(3),
+            sc.basket.weights[s] * 100.0
+        );
+    }
 }

@@ -9,4 +9,7 @@ pub mod app;
 pub mod atomic;
 pub mod cli;
 pub mod data;
+pub mod engine;
+pub mod export;
 pub mod project;
+pub mod settings;

@@ -1,0 +1,261 @@
+//! Baskets (`methodology.md` §4): eligible names, the HALO basket at the top of the
+//! ranking, the anti-HALO basket at the bottom, their weights and caps, and the growth
+//! basket of the "old and new" blend.
+
+use std::collections::BTreeMap;
+
+use super::universe::CrossSection;
+use crate::settings::{Selection, Settings, Weighting};
+
+/// A basket: a weight per security of the cross-section (0 when not a member).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Basket {
+    pub members: Vec<usize>,
+    pub weights: Vec<f64>,
+}
+
+impl Basket {
+    fn from_weights(n: usize, members: Vec<usize>, w: Vec<f64>) -> Basket {
+        let mut weights = vec![0.0; n];
+        for (&s, &x) in members.iter().zip(&w) {
+            weights[s] = x;
+        }
+        Basket { members, weights }
+    }
+}
+
+fn selection_size(sel: Selection, eligible: usize) -> usize {
+    match sel {
+        Selection::TopQuantile(q) => eligible.div_ceil(q.max(1) as usize),
+        Selection::TopN(k) => (k as usize).min(eligible),
+    }
+}
+
+/// Raw (uncapped) weights of `members` by the weighting rule. `tilt` is the score in the
+/// basket's own direction (z for HALO, -z for anti-HALO).
+fn raw_weights(
+    members: &[usize],
+    rule: Weighting,
+    caps: &[f64],
+    tilt: impl Fn(usize) -> f64,
+) -> Vec<f64> {
+    let mut known: Vec<f64> = members
+        .iter()
+        .map(|&s| caps[s])
+        .filter(|c| c.is_finite() && *c > 0.0)
+        .collect();
+    known.sort_by(f64::total_cmp);
+    // A member without a market cap counts at the members' median cap.
+    let median = if known.is_empty() {
+        1.0
+    } else {
+        known[known.len() / 2]
+    };
+    let cap = |s: usize| {
+        if caps[s].is_finite() && caps[s] > 0.0 {
+            caps[s]
+        } else {
+            median
+        }
+    };
+    let w: Vec<f64> = members
+        .iter()
+        .map(|&s| match rule {
+            Weighting::Equal => 1.0,
+            Weighting::MarketCap => cap(s),
+            Weighting::ScoreTilted => (1.0 + tilt(s).max(0.0)) * cap(s),
+        })
+        .collect();
+    let total: f64 = w.iter().sum();
+    w.iter().map(|x| x / total).collect()
+}
+
+/// Enforce a per-name cap and an optional per-sector cap, spreading each excess over the
+/// names still below their caps in proportion to their weights. Infeasible caps (fewer
+/// names or sectors than 1 / cap) are loosened to the tightest feasible value, with a note.
+pub fn apply_caps(
+    w: &mut [f64],
+    sectors: &[&str],
+    name_cap: f64,
+    sector_cap: Option<f64>,
+    notes: &mut Vec<String>,
+) {
+    let n = w.len();
+    if n == 0 {
+        return;
+    }
+    let mut name_cap = name_cap;
+    if name_cap * (n as f64) < 1.0 - 1e-12 {
+        notes.push(format!(
+            "name cap {:.1}% is infeasible for {n} names; {:.1}% used",
+            name_cap * 100.0,
+            100.0 / n as f64
+        ));
+        name_cap = 1.0 / n as f64;
+    }
+    let distinct: std::collections::BTreeSet<&str> = sectors.iter().copied().collect();
+    let mut sector_cap = sector_cap;
+    if let Some(c) = sector_cap
+        && c * (distinct.len() as f64) < 1.0 - 1e-12
+    {
+        notes.push(format!(
+            "sector cap {:.1}% is infeasible for {} sectors; {:.1}% used",
+            c * 100.0,
+            distinct.len(),
+            100.0 / distinct.len() as f64
+        ));
+        sector_cap = Some(1.0 / distinct.len() as f64);
+    }
+    const TOL: f64 = 1e-12;
+    for _ in 0..200 {
+        let mut changed = false;
+        // Names above the cap.
+        let excess: f64 = w.iter().map(|x| (x - name_cap).max(0.0)).sum();
+        if excess > TOL {
+            changed = true;
+            let free: f64 = w.iter().filter(|x| **x < name_cap - TOL).sum();
+            for x in w.iter_mut() {
+                if *x > name_cap {
+                    *x = name_cap;
+                }
+            }
+            if free > 0.0 {
+                let k = excess / free;
+                for x in w.iter_mut().filter(|x| **x < name_cap - TOL) {
+                    *x += *x * k;
+                }
+            }
+        }
+        // Sectors above the cap.
+        if let Some(sc) = sector_cap {
+            let mut totals: BTreeMap<&str, f64> = BTreeMap::new();
+            for (x, s) in w.iter().zip(sectors) {
+                *totals.entry(s).or_default() += x;
+            }
+            let over: Vec<(&str, f64)> = totals
+                .iter()
+                .filter(|(_, t)| **t > sc + TOL)
+                .map(|(s, t)| (*s, *t))
+                .collect();
+            if !over.is_empty() {
+                changed = true;
+                let mut excess = 0.0;
+                for (sec, t) in &over {
+                    excess += t - sc;
+                    for (x, s) in w.iter_mut().zip(sectors) {
+                        if s == sec {
+                            *x *= sc / t;
+                        }
+                    }
+                }
+                let receives = |i: usize| totals[sectors[i]] < sc - TOL && w[i] < name_cap - TOL;
+                let free: f64 = (0..n).filter(|&i| receives(i)).map(|i| w[i]).sum();
+                if free > 0.0 {
+                    let k = excess / free;
+                    for i in (0..n).filter(|&i| receives(i)).collect::<Vec<_>>() {
+                        w[i] *= 1.0 + k;
+                    }
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+/// The HALO, anti-HALO and growth baskets for the composite `halo` and its ranking `order`
+/// (best first).
+pub fn build(
+    cs: &CrossSection,
+    halo: &[f64],
+    order: &[usize],
+    settings: &Settings,
+    notes: &mut Vec<String>,
+) -> (Basket, Basket, Basket) {
+    let n = cs.len();
+    let b = &settings.basket;
+    let eligible: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&s| {
+            !b.exclude_sectors.contains(&cs.sectors[s])
+                && !b.exclude_markets.contains(&cs.markets[s])
+                && b.min_market_cap.is_none_or(|m| cs.market_cap[s] >= m)
+        })
+        .collect();
+    let k = selection_size(b.selection, eligible.len());
+    let top: Vec<usize> = eligible[..k].to_vec();
+    // The anti basket takes the bottom names, never one already in the HALO basket.
+    let bottom: Vec<usize> = eligible[eligible.len() - k.min(eligible.len() - k)..]
+        .iter()
+        .rev()
+        .copied()
+        .collect();
+
+    let make = |members: Vec<usize>, sign: f64, notes: &mut Vec<String>| {
+        let mut w = raw_weights(&members, b.weighting, &cs.market_cap, |s| sign * halo[s]);
+        let secs: Vec<&str> = members.iter().map(|&s| cs.sectors[s].as_str()).collect();
+        apply_caps(&mut w, &secs, b.name_cap, b.sector_cap, notes);
+        Basket::from_weights(n, members, w)
+    };
+    let basket = make(top, 1.0, notes);
+    let anti = make(bottom, -1.0, notes);
+
+    // Growth basket: the given tickers, or the largest names of the growth sectors.
+    let g = &settings.blend;
+    let members: Vec<usize> = if !g.growth_tickers.is_empty() {
+        (0..n)
+            .filter(|&s| g.growth_tickers.contains(&cs.tickers[s]) && cs.rows[s].is_some())
+            .collect()
+    } else {
+        let mut c: Vec<usize> = (0..n)
+            .filter(|&s| g.growth_sectors.contains(&cs.sectors[s]) && cs.market_cap[s].is_finite())
+            .collect();
+        c.sort_by(|&a, &bb| cs.market_cap[bb].total_cmp(&cs.market_cap[a]));
+        c.truncate(g.growth_top_n as usize);
+        c
+    };
+    let w = vec![1.0 / members.len().max(1) as f64; members.len()];
+    let growth = Basket::from_weights(n, members, w);
+    (basket, anti, growth)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn name_cap_spreads_the_excess_pro_rata() {
+        // 0.6 capped at 0.4; its 0.2 goes to the others in proportion 0.3 : 0.1.
+        let mut w = vec![0.6, 0.3, 0.1];
+        apply_caps(&mut w, &["a", "b", "c"], 0.4, None, &mut Vec::new());
+        // Second round: b = 0.3 + 0.15 = 0.45 > 0.4 -> 0.4, its 0.05 goes to c.
+        let expect = [0.4, 0.4, 0.2];
+        for (x, e) in w.iter().zip(expect) {
+            assert!((x - e).abs() < 1e-12, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn sector_cap_moves_weight_to_other_sectors() {
+        let mut w = vec![0.4, 0.4, 0.2];
+        apply_caps(&mut w, &["E", "E", "U"], 1.0, Some(0.5), &mut Vec::new());
+        // Sector E (0.8) scaled to 0.5; its 0.3 goes to U.
+        assert!(
+            (w[0] - 0.25).abs() < 1e-12
+                && (w[1] - 0.25).abs() < 1e-12
+                && (w[2] - 0.5).abs() < 1e-12,
+            "{w:?}"
+        );
+    }
+
+    #[test]
+    fn infeasible_cap_is_loosened_with_a_note() {
+        let mut w = vec![0.5, 0.5];
+        let mut notes = Vec::new();
+        apply_caps(&mut w, &["a", "b"], 0.05, None, &mut notes);
+        assert_eq!(w, vec![0.5, 0.5]);
+        assert!(notes[0].contains("infeasible"));
+    }
+}

@@ -1,0 +1,255 @@
+//! The HALO metric registry (`methodology.md` §2): each metric's pillar, formula,
+//! direction and the source reports' reasoning, which the GUI shows as its tooltip.
+
+use serde::{Deserialize, Serialize};
+
+/// The four pillars a HALO score measures (`halo-framework.md`, "Definition").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Pillar {
+    HeavyAssets,
+    LowObsolescence,
+    SupplyConstraint,
+    CashFlowStability,
+}
+
+impl Pillar {
+    pub const ALL: [Pillar; 4] = [
+        Self::HeavyAssets,
+        Self::LowObsolescence,
+        Self::SupplyConstraint,
+        Self::CashFlowStability,
+    ];
+
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Self::HeavyAssets => "heavy_assets",
+            Self::LowObsolescence => "low_obsolescence",
+            Self::SupplyConstraint => "supply_constraint",
+            Self::CashFlowStability => "cash_flow_stability",
+        }
+    }
+
+    pub fn label_en(self) -> &'static str {
+        match self {
+            Self::HeavyAssets => "Heavy assets",
+            Self::LowObsolescence => "Low obsolescence",
+            Self::SupplyConstraint => "Supply constraint",
+            Self::CashFlowStability => "Cash-flow stability",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Self::HeavyAssets => "重资产",
+            Self::LowObsolescence => "低淘汰",
+            Self::SupplyConstraint => "供给约束",
+            Self::CashFlowStability => "现金流稳定",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.id() == s)
+    }
+}
+
+/// How a metric's raw value is computed from one security's fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Formula {
+    /// numerator / denominator, missing unless the denominator is positive.
+    Ratio(&'static str, &'static str),
+    /// |capex| / revenue.
+    AbsRatio(&'static str, &'static str),
+    /// (a + b) / denominator.
+    SumRatio(&'static str, &'static str, &'static str),
+    /// ppe_gross / (market_cap + total_debt - cash).
+    ReplacementValue,
+    /// A field as it is.
+    Field(&'static str),
+    /// Herfindahl index of revenue shares within the security's industry, same cross-section.
+    IndustryConcentration,
+    /// Minus the standard deviation of operating_cash_flow / total_assets over the last
+    /// 3-5 reports known at the as-of date.
+    CfoStability,
+}
+
+impl Formula {
+    /// The canonical fields the formula reads (for "no total_assets" style reasons).
+    pub fn inputs(self) -> Vec<&'static str> {
+        match self {
+            Formula::Ratio(a, b) | Formula::AbsRatio(a, b) => vec![a, b],
+            Formula::SumRatio(a, b, c) => vec![a, b, c],
+            Formula::ReplacementValue => vec!["ppe_gross", "market_cap", "total_debt", "cash"],
+            Formula::Field(f) => vec![f],
+            Formula::IndustryConcentration => vec!["revenue"],
+            Formula::CfoStability => vec!["operating_cash_flow", "total_assets"],
+        }
+    }
+}
+
+pub struct MetricDef {
+    pub id: &'static str,
+    pub label_en: &'static str,
+    pub label_zh: &'static str,
+    pub pillar: Pillar,
+    pub formula: Formula,
+    pub formula_text: &'static str,
+    /// +1: higher is more HALO; -1: lower is more HALO.
+    pub direction: f64,
+    /// Why it matters for HALO, citing the source reports; the GUI's tooltip.
+    pub explanation: &'static str,
+}
+
+/// The default metrics of `methodology.md` §2, in pillar order.
+pub static METRICS: &[MetricDef] = &[
+    MetricDef {
+        id: "ppe_intensity",
+        label_en: "PP&E intensity",
+        label_zh: "固定资产占比",
+        pillar: Pillar::HeavyAssets,
+        formula: Formula::Ratio("ppe_net", "total_assets"),
+        formula_text: "ppe_net / total_assets",
+        direction: 1.0,
+        explanation: "Share of the balance sheet in property, plant and equipment. HALO assets are \"high replacement cost\": their value rests on large physical plant, industrial networks or non-renewable resources that a newcomer cannot copy (seed 000 §2.1; seed 001 on infrastructure heavy assets). Energy and utilities run near 0.7, software near 0.1.",
+    },
+    MetricDef {
+        id: "capex_intensity",
+        label_en: "Capex intensity",
+        label_zh: "资本开支强度",
+        pillar: Pillar::HeavyAssets,
+        formula: Formula::AbsRatio("capex", "revenue"),
+        formula_text: "|capex| / revenue",
+        direction: 1.0,
+        explanation: "Capital spending per unit of sales: how much physical capital the business must keep putting in. High capital input and long build cycles are what make HALO assets hard to replicate (seed 000 §2.1); seed 001 also notes that hyperscalers are turning capital-intensive through AI capex.",
+    },
+    MetricDef {
+        id: "replacement_value",
+        label_en: "Replacement value / EV",
+        label_zh: "重置价值/企业价值",
+        pillar: Pillar::HeavyAssets,
+        formula: Formula::ReplacementValue,
+        formula_text: "ppe_gross / (market_cap + total_debt - cash)",
+        direction: 1.0,
+        explanation: "Gross plant at cost against enterprise value: how much it would take to rebuild the physical base relative to what the market pays for the whole firm. Seed 001 frames the trade as a scarcity revaluation of physical assets; a high ratio means that revaluation has room to run.",
+    },
+    MetricDef {
+        id: "asset_life",
+        label_en: "Asset life (years)",
+        label_zh: "资产寿命(年)",
+        pillar: Pillar::LowObsolescence,
+        formula: Formula::Ratio("ppe_gross", "depreciation"),
+        formula_text: "ppe_gross / depreciation",
+        direction: 1.0,
+        explanation: "Gross plant divided by annual depreciation approximates how many years the assets last. Low obsolescence means the assets keep their economic value across several technology cycles (seed 000 §2.2): pipelines, grids and rail lines are depreciated over decades, servers over a few years.",
+    },
+    MetricDef {
+        id: "ai_exposure",
+        label_en: "AI exposure",
+        label_zh: "AI暴露度",
+        pillar: Pillar::LowObsolescence,
+        formula: Formula::Field("ai_exposure"),
+        formula_text: "ai_exposure (0..1)",
+        direction: -1.0,
+        explanation: "Exposure of the industry's work to AI (AIIE, Felten, Raj and Seamans 2021, as a 0..1 percentile). Markets began pricing which light-asset businesses AI displaces: copywriting, basic coding, junior design, information-arbitrage services (seed 000 §3.1). Lower exposure is more HALO.",
+    },
+    MetricDef {
+        id: "intangible_share",
+        label_en: "Intangible share",
+        label_zh: "无形资产占比",
+        pillar: Pillar::LowObsolescence,
+        formula: Formula::SumRatio("intangibles", "goodwill", "total_assets"),
+        formula_text: "(intangibles + goodwill) / total_assets",
+        direction: -1.0,
+        explanation: "Share of assets that are intangible or acquisition goodwill. Value that sits in software, brands and know-how is what AI can copy or erode; value in physical capacity is what it cannot move, dismantle or build (seed 000 §3.1). Lower is more HALO.",
+    },
+    MetricDef {
+        id: "industry_concentration",
+        label_en: "Industry concentration (HHI)",
+        label_zh: "行业集中度(HHI)",
+        pillar: Pillar::SupplyConstraint,
+        formula: Formula::IndustryConcentration,
+        formula_text: "sum of squared revenue shares within the industry, same date",
+        direction: 1.0,
+        explanation: "Herfindahl index of revenue shares of the companies in the same industry, computed from the loaded data. Few large players signal high entry barriers and capacity that is hard to expand: low supply elasticity gives pricing power when supply is tight (seed 000 §2.1).",
+    },
+    MetricDef {
+        id: "ebitda_margin",
+        label_en: "EBITDA margin",
+        label_zh: "EBITDA利润率",
+        pillar: Pillar::SupplyConstraint,
+        formula: Formula::Ratio("ebitda", "revenue"),
+        formula_text: "ebitda / revenue",
+        direction: 1.0,
+        explanation: "Operating margin before depreciation: the pricing power that a strong supply constraint earns. Seed 000 §2.1 lists high entry barriers and low supply elasticity as a HALO feature; they show up as margins that hold through the cycle.",
+    },
+    MetricDef {
+        id: "regulated",
+        label_en: "Regulated",
+        label_zh: "受监管",
+        pillar: Pillar::SupplyConstraint,
+        formula: Formula::Field("regulated"),
+        formula_text: "regulated (0/1)",
+        direction: 1.0,
+        explanation: "1 where prices or returns are set or approved by a regulator (utilities). Strict regulatory approval is one of the barriers that make HALO assets hard to replicate (seed 000 §2.1), and regulated returns make the cash flow predictable.",
+    },
+    MetricDef {
+        id: "cfo_stability",
+        label_en: "Cash-flow stability",
+        label_zh: "经营现金流稳定性",
+        pillar: Pillar::CashFlowStability,
+        formula: Formula::CfoStability,
+        formula_text: "- std(operating_cash_flow / total_assets) over the last 3-5 reports",
+        direction: 1.0,
+        explanation: "Minus the variability of operating cash flow relative to assets over the last three to five reports known at the as-of date, computed from the loaded data. HALO businesses serve basic demand and survive the cycle, with predictable earnings and dividends (seed 000 §2.1).",
+    },
+    MetricDef {
+        id: "dividend_yield",
+        label_en: "Dividend yield",
+        label_zh: "股息率",
+        pillar: Pillar::CashFlowStability,
+        formula: Formula::Ratio("dividends", "market_cap"),
+        formula_text: "dividends / market_cap",
+        direction: 1.0,
+        explanation: "Cash paid to shareholders relative to market value. With high real rates, current cash flow is worth more than distant cash flow (seed 000 §3.2), and in Q1 2026 northbound money flowed into high-dividend heavy assets (seed 000 §3.3).",
+    },
+    MetricDef {
+        id: "cfo_margin",
+        label_en: "Operating cash-flow margin",
+        label_zh: "经营现金流利润率",
+        pillar: Pillar::CashFlowStability,
+        formula: Formula::Ratio("operating_cash_flow", "revenue"),
+        formula_text: "operating_cash_flow / revenue",
+        direction: 1.0,
+        explanation: "Operating cash flow per unit of sales: earnings that arrive as cash. Seed 000 argues that in a highly uncertain macro environment stable current cash flow and survival resilience deserve a higher discounted value (§4.1).",
+    },
+];
+
+pub fn metric(id: &str) -> Option<&'static MetricDef> {
+    METRICS.iter().find(|m| m.id == id)
+}
+
+/// A numeric column of the user's data used as a metric.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CustomMetric {
+    /// The column's name in the loaded fundamentals.
+    pub column: String,
+    pub pillar: Pillar,
+    /// +1 or -1.
+    pub direction: f64,
+}
+
+/// A metric as used in one scoring run: a default or a custom one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActiveMetric {
+    pub id: String,
+    pub pillar: Pillar,
+    pub direction: f64,
+    /// None for a custom metric: the column of the same name, as it is.
+    pub formula: Option<Formula>,
+    /// The fields whose absence makes this metric missing, for exclusion reasons.
+    pub inputs: Vec<String>,
+}

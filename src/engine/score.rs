@@ -1,0 +1,404 @@
+//! The cross-section pipeline (`methodology.md` §3). [`prepare`] does everything that does
+//! not depend on weights (point-in-time lookup, metric values, winsorising, standardising,
+//! direction) once per dataset and scoring options; [`score`] does the weighted part
+//! (coverage, pillars, composite, ranks, baskets), which is all a slider move redoes.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::EngineError;
+use super::basket::{self, Basket};
+use super::metrics::Pillar;
+use super::stats::{mean, percentile_rank, quantile, restandardize, sd_around};
+use super::universe::{CrossSection, Panel, cross_section};
+use crate::settings::{ScoringSettings, Settings, Standardize, Winsorize};
+
+/// What does not depend on weights.
+#[derive(Clone, Debug)]
+pub struct Prepared {
+    pub cs: CrossSection,
+    /// Per metric, per security: the standardised value times the metric's direction.
+    pub z: Vec<Vec<f64>>,
+    /// Metrics with no value for any security at this date: left out of the score.
+    pub empty_metrics: Vec<String>,
+    /// The options these were computed with (a cache key).
+    pub options: ScoringSettings,
+}
+
+/// Clip finite values at the cross-section's percentiles or at mean +/- 3 sd.
+pub fn winsorize(x: &mut [f64], method: Winsorize, p: f64) {
+    let (lo, hi) = match method {
+        Winsorize::Percentile => {
+            let mut s: Vec<f64> = x.iter().copied().filter(|v| v.is_finite()).collect();
+            s.sort_by(f64::total_cmp);
+            (quantile(&s, p), quantile(&s, 1.0 - p))
+        }
+        Winsorize::ThreeSd => {
+            let m = mean(x);
+            let sd = sd_around(x, m);
+            (m - 3.0 * sd, m + 3.0 * sd)
+        }
+    };
+    if lo.is_finite() && hi.is_finite() {
+        for v in x.iter_mut().filter(|v| v.is_finite()) {
+            *v = v.clamp(lo, hi);
+        }
+    }
+}
+
+/// z-scores by the chosen method; the sd is the population sd of the whole cross-section.
+pub fn standardize(x: &[f64], method: Standardize, sectors: &[String], caps: &[f64]) -> Vec<f64> {
+    let overall = mean(x);
+    let sd = sd_around(x, overall);
+    let centers: Vec<f64> = match method {
+        Standardize::Plain => vec![overall; x.len()],
+        Standardize::CapWeighted => {
+            let (sw, swx) = x
+                .iter()
+                .zip(caps)
+                .filter(|(v, c)| v.is_finite() && c.is_finite() && **c > 0.0)
+                .fold((0.0, 0.0), |(sw, swx), (v, c)| (sw + c, swx + c * v));
+            vec![if sw > 0.0 { swx / sw } else { overall }; x.len()]
+        }
+        Standardize::SectorNeutral => {
+            let mut acc: HashMap<&str, (f64, usize)> = HashMap::new();
+            for (v, s) in x.iter().zip(sectors) {
+                if v.is_finite() {
+                    let e = acc.entry(s.as_str()).or_default();
+                    e.0 += v;
+                    e.1 += 1;
+                }
+            }
+            // Sectors with fewer than 3 names use the overall mean.
+            sectors
+                .iter()
+                .map(|s| {
+                    acc.get(s.as_str())
+                        .filter(|e| e.1 >= 3)
+                        .map_or(overall, |e| e.0 / e.1 as f64)
+                })
+                .collect()
+        }
+    };
+    x.iter()
+        .zip(&centers)
+        .map(|(v, c)| {
+            if !v.is_finite() {
+                f64::NAN
+            } else if sd > 0.0 {
+                (v - c) / sd
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+/// Everything that does not depend on weights.
+pub fn prepare(panel: &Panel, options: &ScoringSettings) -> Result<Prepared, EngineError> {
+    let cs = cross_section(panel, options)?;
+    let mut z = Vec::with_capacity(cs.metrics.len());
+    let mut empty_metrics = Vec::new();
+    for (m, raw) in cs.metrics.iter().zip(&cs.raw) {
+        let mut x = raw.clone();
+        if !x.iter().any(|v| v.is_finite()) {
+            empty_metrics.push(m.id.clone());
+        }
+        winsorize(&mut x, options.winsorize, options.winsor_p);
+        let mut zm = standardize(&x, options.standardize, &cs.sectors, &cs.market_cap);
+        for v in zm.iter_mut() {
+            *v *= m.direction;
+        }
+        z.push(zm);
+    }
+    Ok(Prepared {
+        cs,
+        z,
+        empty_metrics,
+        options: options.clone(),
+    })
+}
+
+/// One scoring run's results, one entry per security of the cross-section.
+#[derive(Clone, Debug)]
+pub struct Scores {
+    pub as_of: NaiveDate,
+    pub included: Vec<bool>,
+    /// Empty for included securities.
+    pub excluded_reason: Vec<String>,
+    /// Share of the weighted metrics available.
+    pub coverage: Vec<f64>,
+    /// Per pillar (in [`Pillar::ALL`] order): re-standardised pillar scores; NaN if none.
+    pub pillars: [Vec<f64>; 4],
+    /// The HALO score: re-standardised composite (with lens tilts); NaN when excluded.
+    pub halo: Vec<f64>,
+    pub percentile: Vec<f64>,
+    /// 1 = most HALO; 0 when excluded.
+    pub rank: Vec<u32>,
+    pub basket: Basket,
+    pub anti: Basket,
+    pub growth: Basket,
+    /// (1 - mix) x basket + mix x growth.
+    pub blend: Vec<f64>,
+    pub notes: Vec<String>,
+}
+
+/// The weighted part: coverage, pillar scores, composite, ranks and baskets.
+pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
+    let cs = &prep.cs;
+    let n = cs.len();
+    let w = &settings.weights;
+    let mut notes: Vec<String> = prep
+        .empty_metrics
+        .iter()
+        .map(|m| format!("{m}: no security has a value at {}; left out", cs.as_of))
+        .collect();
+
+    // Effective weight of each metric: its own times its pillar's.
+    let metric_w: Vec<f64> = cs
+        .metrics
+        .iter()
+        .map(|m| {
+            if prep.empty_metrics.contains(&m.id) {
+                0.0
+            } else {
+                w.metric(&m.id) * w.pillar(m.pillar)
+            }
+        })
+        .collect();
+    let weighted: Vec<usize> = (0..cs.metrics.len())
+        .filter(|&k| metric_w[k] != 0.0)
+        .collect();
+    if weighted.is_empty() {
+        notes.push("every weight is zero: nothing to score".into());
+    }
+
+    let mut included = vec![false; n];
+    let mut reason = vec![String::new(); n];
+    let mut coverage = vec![0.0; n];
+    for s in 0..n {
+        if let Some(r) = &cs.unavailable[s] {
+            reason[s] = r.clone();
+            continue;
+        }
+        let have = weighted
+            .iter()
+            .filter(|&&k| prep.z[k][s].is_finite())
+            .count();
+        coverage[s] = if weighted.is_empty() {
+            0.0
+        } else {
+            have as f64 / weighted.len() as f64
+        };
+        if !weighted.is_empty() && coverage[s] >= settings.scoring.min_coverage {
+            included[s] = true;
+        } else {
+            let mut missing: Vec<&str> = weighted
+                .iter()
+                .filter(|&&k| !prep.z[k][s].is_finite())
+                .flat_map(|&k| cs.missing_inputs[k][s].iter().map(String::as_str))
+                .collect();
+            missing.sort_unstable();
+            missing.dedup();
+            let what = if missing.is_empty() {
+                String::new()
+            } else {
+                format!(": no {}", missing.join(", no "))
+            };
+            reason[s] = format!(
+                "coverage {:.0}% of weighted metrics, below {:.0}%{what}",
+                coverage[s] * 100.0,
+                settings.scoring.min_coverage * 100.0
+            );
+        }
+    }
+
+    // Pillars: weighted mean of available metric z-scores, re-standardised over included.
+    let own_w: Vec<f64> = cs.metrics.iter().map(|m| w.metric(&m.id)).collect();
+    let mut pillars: [Vec<f64>; 4] = std::array::from_fn(|_| vec![f64::NAN; n]);
+    for p in Pillar::ALL {
+        let ks: Vec<usize> = weighted
+            .iter()
+            .copied()
+            .filter(|&k| cs.metrics[k].pillar == p)
+            .collect();
+        let col = &mut pillars[p.index()];
+        for s in (0..n).filter(|&s| included[s]) {
+            let (mut sw, mut swz) = (0.0, 0.0);
+            for &k in &ks {
+                let z = prep.z[k][s];
+                if z.is_finite() {
+                    sw += own_w[k].abs();
+                    swz += own_w[k] * z;
+                }
+            }
+            if sw > 0.0 {
+                col[s] = swz / sw;
+            }
+        }
+        restandardize(col);
+    }
+
+    // Composite over the pillars with weight, then lens tilts, re-standardised.
+    let mut halo = vec![f64::NAN; n];
+    for s in (0..n).filter(|&s| included[s]) {
+        let (mut sw, mut swp) = (0.0, 0.0);
+        for p in Pillar::ALL {
+            let (wp, v) = (w.pillar(p), pillars[p.index()][s]);
+            if wp != 0.0 && v.is_finite() {
+                sw += wp.abs();
+                swp += wp * v;
+            }
+        }
+        if sw > 0.0 {
+            halo[s] = swp / sw;
+        }
+    }
+    restandardize(&mut halo);
+    if !settings.basket.sector_tilts.is_empty() {
+        for s in 0..n {
+            if let Some(t) = settings.basket.sector_tilts.get(&cs.sectors[s]) {
+                halo[s] += t;
+            }
+        }
+        restandardize(&mut halo);
+    }
+    let percentile = percentile_rank(&halo);
+    let mut order: Vec<usize> = (0..n).filter(|&s| halo[s].is_finite()).collect();
+    order.sort_by(|&a, &b| {
+        halo[b]
+            .total_cmp(&halo[a])
+            .then_with(|| cs.tickers[a].cmp(&cs.tickers[b]))
+    });
+    let mut rank = vec![0u32; n];
+    for (r, &s) in order.iter().enumerate() {
+        rank[s] = r as u32 + 1;
+    }
+
+    let (basket, anti, growth) = basket::build(cs, &halo, &order, settings, &mut notes);
+    let mix = settings.blend.mix.clamp(0.0, 1.0);
+    let blend = (0..n)
+        .map(|s| (1.0 - mix) * basket.weights[s] + mix * growth.weights[s])
+        .collect();
+    Scores {
+        as_of: cs.as_of,
+        included,
+        excluded_reason: reason,
+        coverage,
+        pillars,
+        halo,
+        percentile,
+        rank,
+        basket,
+        anti,
+        growth,
+        blend,
+        notes,
+    }
+}
+
+/// Scoring with a cache: the weight-independent part is recomputed only when the dataset
+/// or the scoring options change.
+#[derive(Default)]
+pub struct Scorer {
+    prepared: Option<Prepared>,
+}
+
+impl Scorer {
+    pub fn score(&mut self, panel: &Panel, settings: &Settings) -> Result<Scores, EngineError> {
+        let fresh = self
+            .prepared
+            .as_ref()
+            .is_some_and(|p| p.options == settings.scoring);
+        if !fresh {
+            self.prepared = Some(prepare(panel, &settings.scoring)?);
+        }
+        let prep = self
+            .prepared
+            .as_ref()
+            .ok_or(EngineError::NoData("nothing prepared".into()))?;
+        Ok(score(prep, settings))
+    }
+
+    /// Forget the cache (a new dataset was loaded).
+    pub fn reset(&mut self) {
+        self.prepared = None;
+    }
+
+    pub fn prepared(&self) -> Option<&Prepared> {
+        self.prepared.as_ref()
+    }
+}
+
+/// One row per security with the columns of the `score` command: ticker, name, sector,
+/// halo_score, score_percentile, rank, pillar_*, in_basket, basket_weight, in_anti_basket,
+/// excluded_reason (empty for included securities). Sorted by rank, excluded last.
+pub fn scores_frame(
+    prep: &Prepared,
+    sc: &Scores,
+) -> polars::prelude::PolarsResult<polars::prelude::DataFrame> {
+    use polars::prelude::{Column, DataFrame};
+    let cs = &prep.cs;
+    let n = cs.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&s| (sc.rank[s] == 0, sc.rank[s], cs.tickers[s].clone()));
+    let opt = |v: f64| v.is_finite().then_some(v);
+    let text = |v: &Vec<String>| order.iter().map(|&s| v[s].clone()).collect::<Vec<_>>();
+    let mut cols = vec![
+        Column::new("ticker".into(), text(&cs.tickers)),
+        Column::new("name".into(), text(&cs.names)),
+        Column::new("sector".into(), text(&cs.sectors)),
+        Column::new(
+            "halo_score".into(),
+            order.iter().map(|&s| opt(sc.halo[s])).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "score_percentile".into(),
+            order
+                .iter()
+                .map(|&s| opt(sc.percentile[s]))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "rank".into(),
+            order
+                .iter()
+                .map(|&s| (sc.rank[s] > 0).then_some(sc.rank[s]))
+                .collect::<Vec<_>>(),
+        ),
+    ];
+    for p in Pillar::ALL {
+        let v: Vec<Option<f64>> = order
+            .iter()
+            .map(|&s| opt(sc.pillars[p.index()][s]))
+            .collect();
+        cols.push(Column::new(format!("pillar_{}", p.id()).into(), v));
+    }
+    cols.push(Column::new(
+        "in_basket".into(),
+        order
+            .iter()
+            .map(|&s| sc.basket.weights[s] > 0.0)
+            .collect::<Vec<_>>(),
+    ));
+    cols.push(Column::new(
+        "basket_weight".into(),
+        order
+            .iter()
+            .map(|&s| sc.basket.weights[s])
+            .collect::<Vec<_>>(),
+    ));
+    cols.push(Column::new(
+        "in_anti_basket".into(),
+        order
+            .iter()
+            .map(|&s| sc.anti.weights[s] > 0.0)
+            .collect::<Vec<_>>(),
+    ));
+    cols.push(Column::new(
+        "excluded_reason".into(),
+        text(&sc.excluded_reason),
+    ));
+    DataFrame::new(n, cols)
+}

@@ -1,0 +1,348 @@
+//! Fundamentals as plain per-row vectors, and the point-in-time cross-section at an
+//! as-of date: for each security the latest report known by then (its period date plus
+//! the report lag), never a later one, and never one older than the staleness limit.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use chrono::NaiveDate;
+use polars::prelude::{DataFrame, DataType};
+
+use crate::data::dates;
+use crate::data::schema::{FIELDS, FieldType};
+use crate::engine::EngineError;
+use crate::engine::metrics::{ActiveMetric, Formula, METRICS};
+use crate::settings::ScoringSettings;
+
+/// The fundamentals table in the form the engine reads fast: one entry per row, rows
+/// grouped by security and sorted by date within it.
+#[derive(Clone, Debug, Default)]
+pub struct Panel {
+    pub tickers: Vec<String>,
+    /// Each security's rows.
+    pub spans: Vec<Range<usize>>,
+    /// Per row: period date (days since 1970-01-01).
+    pub dates: Vec<i32>,
+    pub names: Vec<String>,
+    pub sectors: Vec<String>,
+    pub industries: Vec<String>,
+    pub markets: Vec<String>,
+    /// Per numeric column (canonical or custom), per row; NaN where missing.
+    pub fields: BTreeMap<String, Vec<f64>>,
+}
+
+fn text_col(
+    df: &DataFrame,
+    name: &str,
+    n: usize,
+    fallback: &str,
+) -> Result<Vec<String>, EngineError> {
+    match df.column(name) {
+        Ok(c) => Ok(c
+            .str()
+            .map_err(EngineError::data)?
+            .iter()
+            .map(|v| v.unwrap_or(fallback).to_string())
+            .collect()),
+        Err(_) => Ok(vec![fallback.to_string(); n]),
+    }
+}
+
+impl Panel {
+    /// Build from a canonical fundamentals table (sorted by ticker and date on load).
+    pub fn from_frame(df: &DataFrame) -> Result<Panel, EngineError> {
+        let n = df.height();
+        let tickers_all = text_col(df, "ticker", n, "")?;
+        let dates: Vec<i32> = df
+            .column("date")
+            .and_then(|c| {
+                c.date()
+                    .map(|d| d.physical().iter().map(|v| v.unwrap_or(i32::MIN)).collect())
+            })
+            .map_err(EngineError::data)?;
+        let mut tickers = Vec::new();
+        let mut spans = Vec::new();
+        let mut start = 0;
+        for i in 1..=n {
+            if i == n || tickers_all[i] != tickers_all[start] {
+                tickers.push(tickers_all[start].clone());
+                spans.push(start..i);
+                start = i;
+            }
+        }
+        let mut fields = BTreeMap::new();
+        for c in df.columns() {
+            let name = c.name().as_str();
+            let numeric = c.dtype().is_primitive_numeric() && !matches!(c.dtype(), DataType::Date);
+            let known_text = FIELDS
+                .iter()
+                .any(|f| f.id == name && f.ty != FieldType::Number);
+            if numeric && !known_text {
+                let v = c.cast(&DataType::Float64).map_err(EngineError::data)?;
+                let v: Vec<f64> = v
+                    .f64()
+                    .map_err(EngineError::data)?
+                    .iter()
+                    .map(|x| x.unwrap_or(f64::NAN))
+                    .collect();
+                fields.insert(name.to_string(), v);
+            }
+        }
+        Ok(Panel {
+            tickers,
+            spans,
+            dates,
+            names: text_col(df, "name", n, "")?,
+            sectors: text_col(df, "sector", n, "(none)")?,
+            industries: text_col(df, "industry", n, "")?,
+            markets: text_col(df, "market", n, "")?,
+            fields,
+        })
+    }
+
+    pub fn field(&self, name: &str, row: usize) -> f64 {
+        self.fields.get(name).map_or(f64::NAN, |v| v[row])
+    }
+
+    /// The latest date at which every report of the data is known: the default as-of.
+    pub fn latest_known(&self, report_lag_days: u32) -> Option<NaiveDate> {
+        let last = self
+            .dates
+            .iter()
+            .copied()
+            .filter(|d| *d != i32::MIN)
+            .max()?;
+        Some(dates::from_epoch_days(last + report_lag_days as i32))
+    }
+
+    /// The row of security `s` known at `as_of` (epoch days), if any; never a later report.
+    fn known_row(&self, s: usize, as_of: i32, lag: i32) -> Option<usize> {
+        let span = &self.spans[s];
+        let k = self.dates[span.clone()].partition_point(|d| *d + lag <= as_of);
+        (k > 0).then(|| span.start + k - 1)
+    }
+}
+
+/// One as-of date's view: per security the report used, or why there is none, and the raw
+/// value of every active metric.
+#[derive(Clone, Debug)]
+pub struct CrossSection {
+    pub as_of: NaiveDate,
+    pub tickers: Vec<String>,
+    pub names: Vec<String>,
+    pub sectors: Vec<String>,
+    pub industries: Vec<String>,
+    pub markets: Vec<String>,
+    pub market_cap: Vec<f64>,
+    /// The report used (row of the panel), None when excluded before scoring.
+    pub rows: Vec<Option<usize>>,
+    /// Why a security has no usable report ("stale data ..."), else None.
+    pub unavailable: Vec<Option<String>>,
+    pub metrics: Vec<ActiveMetric>,
+    /// Per metric, per security: the raw value, NaN where missing.
+    pub raw: Vec<Vec<f64>>,
+    /// Per metric, per security: the inputs that were missing (for exclusion reasons).
+    pub missing_inputs: Vec<Vec<Vec<String>>>,
+}
+
+impl CrossSection {
+    pub fn len(&self) -> usize {
+        self.tickers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tickers.is_empty()
+    }
+}
+
+/// Positive denominators only: a zero or negative one gives a missing value, never inf.
+fn ratio(num: f64, den: f64) -> f64 {
+    if den > 0.0 && num.is_finite() && den.is_finite() {
+        num / den
+    } else {
+        f64::NAN
+    }
+}
+
+/// The metrics of this run: the defaults plus the user's custom columns.
+pub fn active_metrics(settings: &ScoringSettings, panel: &Panel) -> Vec<ActiveMetric> {
+    let mut out: Vec<ActiveMetric> = METRICS
+        .iter()
+        .map(|m| ActiveMetric {
+            id: m.id.to_string(),
+            pillar: m.pillar,
+            direction: m.direction,
+            formula: Some(m.formula),
+            inputs: m.formula.inputs().iter().map(|s| s.to_string()).collect(),
+        })
+        .collect();
+    for c in &settings.custom_metrics {
+        if panel.fields.contains_key(&c.column) && !out.iter().any(|m| m.id == c.column) {
+            out.push(ActiveMetric {
+                id: c.column.clone(),
+                pillar: c.pillar,
+                direction: if c.direction < 0.0 { -1.0 } else { 1.0 },
+                formula: None,
+                inputs: vec![c.column.clone()],
+            });
+        }
+    }
+    out
+}
+
+/// The point-in-time cross-section at `settings.as_of` (default: [`Panel::latest_known`]).
+pub fn cross_section(
+    panel: &Panel,
+    settings: &ScoringSettings,
+) -> Result<CrossSection, EngineError> {
+    let lag = settings.report_lag_days as i32;
+    let as_of = match settings.as_of {
+        Some(d) => d,
+        None => panel
+            .latest_known(settings.report_lag_days)
+            .ok_or(EngineError::NoData("the fundamentals have no dates".into()))?,
+    };
+    let t = dates::to_epoch_days(as_of);
+    let n = panel.tickers.len();
+    let mut rows = Vec::with_capacity(n);
+    let mut unavailable = Vec::with_capacity(n);
+    for s in 0..n {
+        match panel.known_row(s, t, lag) {
+            None => {
+                rows.push(None);
+                unavailable.push(Some(format!(
+                    "no report known by {as_of} (report lag {lag} days)"
+                )));
+            }
+            Some(r) => {
+                let age = t - (panel.dates[r] + lag);
+                if age > settings.max_staleness_days as i32 {
+                    rows.push(None);
+                    let period = dates::from_epoch_days(panel.dates[r]);
+                    unavailable.push(Some(format!(
+                        "stale data: latest report ({period}) usable for {age} days, limit {}",
+                        settings.max_staleness_days
+                    )));
+                } else {
+                    rows.push(Some(r));
+                    unavailable.push(None);
+                }
+            }
+        }
+    }
+    let pick = |v: &Vec<String>| -> Vec<String> {
+        (0..n)
+            .map(|s| rows[s].map_or_else(|| v[panel.spans[s].end - 1].clone(), |r| v[r].clone()))
+            .collect()
+    };
+    let sectors = pick(&panel.sectors);
+    let industries = pick(&panel.industries);
+    let metrics = active_metrics(settings, panel);
+    let get = |name: &str, s: usize| rows[s].map_or(f64::NAN, |r| panel.field(name, r));
+    let market_cap: Vec<f64> = (0..n).map(|s| get("market_cap", s)).collect();
+
+    // Herfindahl per industry (sector where no industry is given) over this cross-section.
+    let group: Vec<&str> = (0..n)
+        .map(|s| {
+            if industries[s].is_empty() {
+                sectors[s].as_str()
+            } else {
+                industries[s].as_str()
+            }
+        })
+        .collect();
+    let mut totals: HashMap<&str, f64> = HashMap::new();
+    for s in 0..n {
+        let r = get("revenue", s);
+        if r > 0.0 {
+            *totals.entry(group[s]).or_default() += r;
+        }
+    }
+    let mut hhi: HashMap<&str, f64> = HashMap::new();
+    for s in 0..n {
+        let r = get("revenue", s);
+        if r > 0.0 {
+            let share = r / totals[group[s]];
+            *hhi.entry(group[s]).or_default() += share * share;
+        }
+    }
+
+    let mut raw = Vec::with_capacity(metrics.len());
+    let mut missing_inputs = Vec::with_capacity(metrics.len());
+    for m in &metrics {
+        let mut vals = Vec::with_capacity(n);
+        let mut miss = Vec::with_capacity(n);
+        for s in 0..n {
+            let v = match m.formula {
+                _ if rows[s].is_none() => f64::NAN,
+                None => get(&m.id, s),
+                Some(Formula::Ratio(a, b)) => ratio(get(a, s), get(b, s)),
+                Some(Formula::AbsRatio(a, b)) => ratio(get(a, s).abs(), get(b, s)),
+                Some(Formula::SumRatio(a, b, c)) => ratio(get(a, s) + get(b, s), get(c, s)),
+                Some(Formula::ReplacementValue) => ratio(
+                    get("ppe_gross", s),
+                    get("market_cap", s) + get("total_debt", s) - get("cash", s),
+                ),
+                Some(Formula::Field(f)) => get(f, s),
+                Some(Formula::IndustryConcentration) => {
+                    if get("revenue", s) > 0.0 {
+                        hhi[group[s]]
+                    } else {
+                        f64::NAN
+                    }
+                }
+                Some(Formula::CfoStability) => cfo_stability(panel, s, t, lag),
+            };
+            vals.push(v);
+            miss.push(if v.is_nan() && rows[s].is_some() {
+                m.inputs
+                    .iter()
+                    .filter(|f| get(f, s).is_nan())
+                    .cloned()
+                    .collect()
+            } else {
+                Vec::new()
+            });
+        }
+        raw.push(vals);
+        missing_inputs.push(miss);
+    }
+    Ok(CrossSection {
+        as_of,
+        tickers: panel.tickers.clone(),
+        names: pick(&panel.names),
+        sectors,
+        industries,
+        markets: pick(&panel.markets),
+        market_cap,
+        rows,
+        unavailable,
+        metrics,
+        raw,
+        missing_inputs,
+    })
+}
+
+/// Minus the sample standard deviation of operating_cash_flow / total_assets over the last
+/// 3 to 5 reports known at `as_of`; missing with fewer than 3.
+fn cfo_stability(panel: &Panel, s: usize, as_of: i32, lag: i32) -> f64 {
+    let Some(last) = panel.known_row(s, as_of, lag) else {
+        return f64::NAN;
+    };
+    let first = panel.spans[s].start.max((last + 1).saturating_sub(5));
+    let x: Vec<f64> = (first..=last)
+        .map(|r| {
+            ratio(
+                panel.field("operating_cash_flow", r),
+                panel.field("total_assets", r),
+            )
+        })
+        .filter(|v| v.is_finite())
+        .collect();
+    if x.len() < 3 {
+        return f64::NAN;
+    }
+    let mean = x.iter().sum::<f64>() / x.len() as f64;
+    let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (x.len() - 1) as f64;
+    -var.sqrt()
+}

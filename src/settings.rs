@@ -1,0 +1,260 @@
+//! Every setting of a scoring run in one serde struct with defaults: the state behind the
+//! sliders, the `[settings]` section of a project file, and what `--config` reads.
+//! Defaults follow `methodology.md`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::metrics::{CustomMetric, METRICS, Pillar};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub scoring: ScoringSettings,
+    pub weights: Weights,
+    pub basket: BasketSettings,
+    pub blend: BlendSettings,
+    /// The lens preset last applied (informational; the weights above are what count).
+    pub preset: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            scoring: ScoringSettings::default(),
+            weights: Weights::default(),
+            basket: BasketSettings::default(),
+            blend: BlendSettings::default(),
+            preset: "halo".into(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Winsorize {
+    /// Clip at the p and 1-p percentiles of the cross-section.
+    Percentile,
+    /// Clip at mean +/- 3 standard deviations.
+    ThreeSd,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standardize {
+    /// z = (x - mean) / sd.
+    Plain,
+    /// Subtract the sector mean (sectors under 3 names use the overall mean), divide by the
+    /// overall sd (MSCI FaCS practice).
+    SectorNeutral,
+    /// Subtract the market-cap-weighted mean, divide by the sd.
+    CapWeighted,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ScoringSettings {
+    /// The cross-section's date; None: the latest date at which the data's reports are known.
+    pub as_of: Option<NaiveDate>,
+    /// A report is usable this many days after its period date.
+    pub report_lag_days: u32,
+    /// A report older than this (from when it became usable) is stale.
+    pub max_staleness_days: u32,
+    pub winsorize: Winsorize,
+    /// p for percentile winsorisation.
+    pub winsor_p: f64,
+    pub standardize: Standardize,
+    /// A security needs at least this share of the weighted metrics.
+    pub min_coverage: f64,
+    /// Numeric columns of the user's data used as metrics.
+    pub custom_metrics: Vec<CustomMetric>,
+}
+
+impl Default for ScoringSettings {
+    fn default() -> Self {
+        Self {
+            as_of: None,
+            report_lag_days: 90,
+            max_staleness_days: 450,
+            winsorize: Winsorize::Percentile,
+            winsor_p: 0.01,
+            standardize: Standardize::Plain,
+            min_coverage: 0.5,
+            custom_metrics: Vec::new(),
+        }
+    }
+}
+
+/// Pillar weights and per-metric weights within a pillar.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Weights {
+    pub heavy_assets: f64,
+    pub low_obsolescence: f64,
+    pub supply_constraint: f64,
+    pub cash_flow_stability: f64,
+    /// Metric id -> weight within its pillar; a metric not listed weighs 1.
+    pub metrics: BTreeMap<String, f64>,
+}
+
+impl Default for Weights {
+    fn default() -> Self {
+        Self {
+            heavy_assets: 1.0,
+            low_obsolescence: 1.0,
+            supply_constraint: 1.0,
+            cash_flow_stability: 1.0,
+            metrics: METRICS.iter().map(|m| (m.id.to_string(), 1.0)).collect(),
+        }
+    }
+}
+
+impl Weights {
+    pub fn pillar(&self, p: Pillar) -> f64 {
+        match p {
+            Pillar::HeavyAssets => self.heavy_assets,
+            Pillar::LowObsolescence => self.low_obsolescence,
+            Pillar::SupplyConstraint => self.supply_constraint,
+            Pillar::CashFlowStability => self.cash_flow_stability,
+        }
+    }
+
+    pub fn pillar_mut(&mut self, p: Pillar) -> &mut f64 {
+        match p {
+            Pillar::HeavyAssets => &mut self.heavy_assets,
+            Pillar::LowObsolescence => &mut self.low_obsolescence,
+            Pillar::SupplyConstraint => &mut self.supply_constraint,
+            Pillar::CashFlowStability => &mut self.cash_flow_stability,
+        }
+    }
+
+    pub fn metric(&self, id: &str) -> f64 {
+        self.metrics.get(id).copied().unwrap_or(1.0)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "rule", content = "value")]
+pub enum Selection {
+    /// The top 1/q of eligible names (q = 5: quintile).
+    TopQuantile(u32),
+    /// The top n eligible names.
+    TopN(u32),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weighting {
+    Equal,
+    MarketCap,
+    /// Proportional to (1 + z) for z > 0, times market cap.
+    ScoreTilted,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BasketSettings {
+    pub selection: Selection,
+    pub weighting: Weighting,
+    /// Largest weight of one name (0.05 = 5%).
+    pub name_cap: f64,
+    /// Largest weight of one sector; None: no sector cap.
+    pub sector_cap: Option<f64>,
+    /// Names below this market cap are not eligible (same unit as the data).
+    pub min_market_cap: Option<f64>,
+    /// Sectors left out of both baskets.
+    pub exclude_sectors: Vec<String>,
+    /// Markets left out of both baskets.
+    pub exclude_markets: Vec<String>,
+    /// Lens tilts: added to a sector's HALO scores, in standard deviations, before ranking.
+    pub sector_tilts: BTreeMap<String, f64>,
+}
+
+impl Default for BasketSettings {
+    fn default() -> Self {
+        Self {
+            selection: Selection::TopQuantile(5),
+            weighting: Weighting::Equal,
+            name_cap: 0.05,
+            sector_cap: None,
+            min_market_cap: None,
+            exclude_sectors: Vec::new(),
+            exclude_markets: Vec::new(),
+            sector_tilts: BTreeMap::new(),
+        }
+    }
+}
+
+/// The "old and new" blend of seed 000: the HALO basket plus a growth / AI basket.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BlendSettings {
+    /// Share of the growth basket in the blend, 0..1 (0: pure HALO).
+    pub mix: f64,
+    /// The growth basket: the largest names of these sectors...
+    pub growth_sectors: Vec<String>,
+    pub growth_top_n: u32,
+    /// ...or exactly these tickers, when given.
+    pub growth_tickers: Vec<String>,
+}
+
+impl Default for BlendSettings {
+    fn default() -> Self {
+        Self {
+            mix: 0.0,
+            growth_sectors: vec!["Information Technology".into()],
+            growth_top_n: 20,
+            growth_tickers: Vec::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// Read settings from TOML: a settings file, or a project file's `[settings]` section.
+    pub fn load(path: &Path) -> Result<Settings> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("{}: cannot read", path.display()))?;
+        let value: toml::Table =
+            toml::from_str(&text).with_context(|| format!("{}: not valid TOML", path.display()))?;
+        let table = match value.get("settings") {
+            Some(toml::Value::Table(t)) => t.clone(),
+            _ => value,
+        };
+        toml::Value::Table(table)
+            .try_into()
+            .with_context(|| format!("{}: not valid HALO settings", path.display()))
+    }
+
+    pub fn to_toml(&self) -> Result<String> {
+        Ok(toml::to_string_pretty(self)?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_round_trip_through_toml() {
+        let mut s = Settings::default();
+        s.basket.sector_tilts.insert("Energy".into(), 0.5);
+        s.basket.selection = Selection::TopN(30);
+        s.scoring.as_of = NaiveDate::from_ymd_opt(2016, 6, 30);
+        let text = s.to_toml().unwrap();
+        let back: Settings = toml::from_str(&text).unwrap();
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn a_partial_file_fills_in_defaults() {
+        let s: Settings = toml::from_str("[weights]\nheavy_assets = 2.0\n").unwrap();
+        assert_eq!(s.weights.heavy_assets, 2.0);
+        assert_eq!(s.weights.low_obsolescence, 1.0);
+        assert_eq!(s.scoring.report_lag_days, 90);
+        assert_eq!(s.weights.metric("ppe_intensity"), 1.0);
+    }
+}
