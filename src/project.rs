@@ -1,6 +1,6 @@
 //! The project file (TOML): the dataset's files, with paths relative to the project file
-//! so a project folder can be moved or shared, and each file's column mapping.
-//! Later sections (settings, scenarios, layout) are added here as they are built.
+//! so a project folder can be moved or shared, each file's column mapping, and every
+//! setting of the scoring run (`[settings]`, the same struct `--config` reads).
 
 use std::path::{Path, PathBuf};
 
@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::atomic::write_atomic;
 use crate::data::SourceFile;
+use crate::settings::Settings;
 
 pub const VERSION: u32 = 1;
 
@@ -17,6 +18,7 @@ pub const VERSION: u32 = 1;
 pub struct Project {
     pub version: u32,
     pub dataset: DatasetSpec,
+    pub settings: Settings,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -106,6 +108,7 @@ mod tests {
                     options: opts,
                 }],
             },
+            settings: Settings::default(),
         };
         let file = dir.path().join("proj").join("a.halo.toml");
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
@@ -114,6 +117,7 @@ mod tests {
         assert!(text.contains("../data/wind.csv"), "{text}");
         let back = Project::open(&file).unwrap();
         assert_eq!(back.dataset.files[0].options, p.dataset.files[0].options);
+        assert_eq!(back.settings, p.settings);
         assert_eq!(
             back.dataset.files[0].path.canonicalize().unwrap(),
             data.canonicalize().unwrap()

@@ -523,3 +523,61 @@ fn synthetic_universe_is_deterministic_and_sized() {
     let ta = a.fundamentals.column("total_assets").unwrap().null_count();
     assert!(ta > 0 && ta < 30, "{ta}");
 }
+
+#[test]
+fn a_custom_column_scores_as_a_metric_with_its_pillar_and_direction() {
+    use halo_workbench::engine::metrics::{CustomMetric, Pillar};
+    let csv = "ticker,date,sector,total_assets,Moat Score\n\
+               A,2016-12-31,Energy,100,3\nB,2016-12-31,Energy,100,9\nC,2016-12-31,Energy,100,5\n";
+    let panel = panel_from_csv(csv);
+    let mut s = Settings::default();
+    for (_, w) in s.weights.metrics.iter_mut() {
+        *w = 0.0;
+    }
+    s.weights.heavy_assets = 0.0;
+    s.weights.low_obsolescence = 0.0;
+    s.weights.cash_flow_stability = 0.0;
+    s.scoring.winsor_p = 0.0;
+    s.scoring.custom_metrics.push(CustomMetric {
+        column: "moat_score".into(),
+        pillar: Pillar::SupplyConstraint,
+        direction: 1.0,
+    });
+    let prep = prepare(&panel, &s.scoring).unwrap();
+    let sc = score(&prep, &s);
+    let ranks: Vec<u32> = ["A", "B", "C"]
+        .iter()
+        .map(|t| sc.rank[pos(&prep, t)])
+        .collect();
+    assert_eq!(ranks, [3, 1, 2]);
+    // Its z-score by hand: mean 17/3, population sd sqrt(((3-17/3)^2 + (9-17/3)^2 + (5-17/3)^2)/3).
+    let m = 17.0 / 3.0;
+    let sd = (((3.0f64 - m).powi(2) + (9.0f64 - m).powi(2) + (5.0f64 - m).powi(2)) / 3.0).sqrt();
+    assert!((sc.halo[pos(&prep, "B")] - (9.0 - m) / sd).abs() < 1e-12);
+    s.scoring.custom_metrics[0].direction = -1.0;
+    let prep = prepare(&panel, &s.scoring).unwrap();
+    let sc = score(&prep, &s);
+    assert_eq!(sc.rank[pos(&prep, "A")], 1, "lower is more HALO now");
+}
+
+#[test]
+fn lens_presets_move_the_basket_toward_their_sectors() {
+    use halo_workbench::engine::presets::preset;
+    let ds = data::load_sample().unwrap();
+    let panel = Panel::from_frame(&ds.fundamentals.as_ref().unwrap().df).unwrap();
+    let share = |id: &str, sector: &str| {
+        let mut s = Settings::default();
+        preset(id).unwrap().apply(&mut s);
+        let prep = prepare(&panel, &s.scoring).unwrap();
+        let sc = score(&prep, &s);
+        sc.basket
+            .members
+            .iter()
+            .filter(|&&m| prep.cs.sectors[m] == sector)
+            .count()
+    };
+    assert!(share("goldman_sachs", "Energy") > share("halo", "Energy"));
+    assert!(share("goldman_sachs", "Materials") > share("halo", "Materials"));
+    assert!(share("jpmorgan", "Industrials") > share("halo", "Industrials"));
+    assert!(share("morgan_stanley", "Utilities") >= share("halo", "Utilities"));
+}

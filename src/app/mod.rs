@@ -18,6 +18,7 @@ pub use browser::Purpose;
 
 use crate::data::{self, ColumnMapping, Dataset, LoadOptions, Progress, SourceFile, TableKind};
 use crate::project::{DatasetSpec, Project};
+use crate::settings::Settings;
 
 /// What persists between sessions (eframe storage).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -31,6 +32,8 @@ pub struct PersistedState {
     pub session_name: String,
     pub browse_dir: Option<PathBuf>,
     pub project_path: Option<PathBuf>,
+    /// Every setting of the scoring run: what the sliders change.
+    pub settings: Settings,
 }
 
 impl Default for PersistedState {
@@ -43,6 +46,7 @@ impl Default for PersistedState {
             session_name: String::new(),
             browse_dir: None,
             project_path: None,
+            settings: Settings::default(),
         }
     }
 }
@@ -232,6 +236,7 @@ impl WorkbenchApp {
             Command::OpenProject(path) => match Project::open(&path) {
                 Ok(p) => {
                     self.state.project_path = Some(path);
+                    self.state.settings = p.settings.clone();
                     let base = Dataset {
                         name: p.dataset.name.clone(),
                         ..Default::default()
@@ -273,6 +278,7 @@ impl WorkbenchApp {
                 name: self.dataset.name.clone(),
                 files: self.dataset.sources.clone(),
             },
+            settings: self.state.settings.clone(),
         }
     }
 
