@@ -8,7 +8,10 @@ use clap::{Args, Parser, Subcommand};
 use anyhow::Context as _;
 
 use crate::data::{self, Dataset, LoadOptions, SourceFile, TableKind};
-use crate::engine::{self, universe::Panel};
+use polars::prelude::{Column, DataFrame};
+
+use crate::engine::sectors::GroupWeighting;
+use crate::engine::{self, analysis, universe::Panel};
 use crate::export;
 use crate::settings::Settings;
 
@@ -33,6 +36,55 @@ pub enum Command {
     BenchLoad(BenchLoadArgs),
     /// Score every security and form the HALO and anti-HALO baskets.
     Score(ScoreArgs),
+    /// Each sector's, the benchmark's and the baskets' return over a window.
+    Sectors(SectorsArgs),
+    /// The HALO basket's characteristic and return-based factor exposures.
+    Exposures(OutArgs),
+    /// Scenario outcomes for the HALO basket, benchmark, anti-HALO, long-short and blend.
+    Scenario(ScenarioArgs),
+    /// Point-in-time quantile backtest of the HALO score.
+    Backtest(OutArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SectorsArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Window start (default: the as-of date, or 12 months before it when prices end sooner).
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Window end.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// cap (buy-and-hold from start caps) or equal.
+    #[arg(long, value_parser = ["cap", "equal"])]
+    pub weighting: Option<String>,
+    /// .csv or .parquet; without it the table is printed.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct OutArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Output file (exposures: .json) or folder (backtest).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ScenarioArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// Run the scenario of this name (from the settings' list or the default library).
+    #[arg(long, conflicts_with = "all")]
+    pub name: Option<String>,
+    /// Run every scenario.
+    #[arg(long)]
+    pub all: bool,
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 /// The inputs every analysis command takes.
@@ -132,6 +184,10 @@ pub fn run(cmd: Command) -> ExitCode {
         }
         Command::BenchLoad(a) => bench_load(a),
         Command::Score(a) => report(score(a)),
+        Command::Sectors(a) => report(sectors(a)),
+        Command::Exposures(a) => report(exposures(a)),
+        Command::Scenario(a) => report(scenario(a)),
+        Command::Backtest(a) => report(backtest(a)),
     }
 }
 
@@ -330,4 +386,310 @@ fn print_ranking(prep: &engine::score::Prepared, sc: &engine::score::Scores, top
             sc.basket.weights[s] * 100.0
         );
     }
+}
+
+fn date_arg(s: &Option<String>, what: &str) -> anyhow::Result<Option<chrono::NaiveDate>> {
+    s.as_deref()
+        .map(|d| data::dates::parse_any(d).with_context(|| format!("{what} {d:?} is not a date")))
+        .transpose()
+}
+
+/// Settings, data and the engine's inputs (with any long-short factors the settings name).
+fn analysis_inputs(run: &RunArgs) -> anyhow::Result<(Settings, Dataset, analysis::Inputs)> {
+    let (settings, ds) = prepare_run(run)?;
+    let mut inputs = analysis::Inputs::new(&ds)?;
+    inputs.add_long_short(&settings.analytics.factors, &settings)?;
+    Ok((settings, ds, inputs))
+}
+
+fn sectors(a: SectorsArgs) -> anyhow::Result<()> {
+    let (mut settings, ds, inputs) = analysis_inputs(&a.run)?;
+    if let Some(w) = &a.weighting {
+        settings.analytics.group_weighting = if w == "equal" {
+            GroupWeighting::Equal
+        } else {
+            GroupWeighting::Cap
+        };
+    }
+    let (prep, sc) = analysis::scores(&inputs, &settings)?;
+    let (dfrom, dto) = analysis::window(&inputs, prep.cs.as_of, &settings)?;
+    let from = date_arg(&a.from, "--from")?.unwrap_or(dfrom);
+    let to = date_arg(&a.to, "--to")?.unwrap_or(dto);
+    let perf = analysis::sectors(&inputs, &prep, &sc, &settings, from, to)?;
+    eprintln!(
+        "{}: {} to {} ({} months)",
+        ds.name,
+        perf.from,
+        perf.to,
+        perf.months.len()
+    );
+    let mut groups = perf.groups.clone();
+    groups.sort_by(|x, y| y.total.total_cmp(&x.total));
+    let df = DataFrame::new(
+        groups.len(),
+        vec![
+            Column::new(
+                "group".into(),
+                groups.iter().map(|g| g.group.clone()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "return".into(),
+                groups.iter().map(|g| g.total).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "weighting".into(),
+                groups
+                    .iter()
+                    .map(|g| g.weighting.clone())
+                    .collect::<Vec<_>>(),
+            ),
+        ],
+    )?;
+    match &a.out {
+        Some(p) => export::write_table(&df, p)?,
+        None => {
+            for g in &groups {
+                println!(
+                    "{:<32} {:>8.2}%  {:<7} {:>4} names",
+                    g.group,
+                    g.total * 100.0,
+                    g.weighting,
+                    g.members
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn write_json(value: &impl serde::Serialize, out: &Option<PathBuf>) -> anyhow::Result<()> {
+    let text = serde_json::to_string_pretty(value)?;
+    match out {
+        Some(p) => crate::atomic::write_atomic(p, text.as_bytes())
+            .with_context(|| format!("{}: cannot write", p.display())),
+        None => {
+            println!("{text}");
+            Ok(())
+        }
+    }
+}
+
+fn exposures(a: OutArgs) -> anyhow::Result<()> {
+    let (settings, _ds, inputs) = analysis_inputs(&a.run)?;
+    let (prep, sc) = analysis::scores(&inputs, &settings)?;
+    let rep = analysis::exposures(&inputs, &prep, &sc, &settings);
+    if let Some(e) = &rep.regression_error {
+        eprintln!("note: no return-based regression: {e}");
+    }
+    write_json(&rep, &a.out)
+}
+
+fn scenario(a: ScenarioArgs) -> anyhow::Result<()> {
+    let (settings, _ds, inputs) = analysis_inputs(&a.run)?;
+    let (prep, sc) = analysis::scores(&inputs, &settings)?;
+    let library = if settings.scenarios.is_empty() {
+        engine::scenarios::default_library()
+    } else {
+        settings.scenarios.clone()
+    };
+    let list: Vec<_> = match (&a.name, a.all) {
+        (Some(n), _) => {
+            let s = library.iter().find(|s| &s.name == n).with_context(|| {
+                format!(
+                    "no scenario named {n:?}; there are: {}",
+                    library
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                )
+            })?;
+            vec![s.clone()]
+        }
+        (None, true) => library,
+        (None, false) => anyhow::bail!("say which scenario: --name NAME or --all"),
+    };
+    let names = analysis::scenario_factors(&settings, &list);
+    let betas = if inputs.has_returns() {
+        analysis::betas(&inputs, &prep, &settings, &names)
+            .map_err(|e| eprintln!("note: no factor betas: {e}"))
+            .ok()
+    } else {
+        None
+    };
+    let outcomes = analysis::run_scenarios(&inputs, &prep, &sc, &settings, &list, betas.as_ref());
+    let mut sectors: Vec<String> = prep.cs.sectors.clone();
+    sectors.sort();
+    sectors.dedup();
+    let (mut scen, mut port, mut ret) = (Vec::new(), Vec::new(), Vec::new());
+    let mut contrib: Vec<Vec<f64>> = vec![Vec::new(); sectors.len()];
+    let mut failed = 0;
+    for o in outcomes {
+        match o {
+            Ok(o) => {
+                for p in &o.portfolios {
+                    scen.push(o.scenario.clone());
+                    port.push(p.portfolio.clone());
+                    ret.push(p.r#return);
+                    for (i, s) in sectors.iter().enumerate() {
+                        contrib[i].push(p.contributions.get(s).copied().unwrap_or(0.0));
+                    }
+                }
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!("error: {e}");
+            }
+        }
+    }
+    let mut cols = vec![
+        Column::new("scenario".into(), scen),
+        Column::new("portfolio".into(), port),
+        Column::new("return".into(), ret),
+    ];
+    for (s, c) in sectors.iter().zip(contrib) {
+        cols.push(Column::new(s.as_str().into(), c));
+    }
+    let df = DataFrame::new_infer_height(cols)?;
+    match &a.out {
+        Some(p) => export::write_table(&df, p)?,
+        None => println!("{df}"),
+    }
+    if failed > 0 {
+        anyhow::bail!("{failed} scenario(s) could not run");
+    }
+    Ok(())
+}
+
+fn backtest(a: OutArgs) -> anyhow::Result<()> {
+    let (settings, ds, inputs) = analysis_inputs(&a.run)?;
+    let (h, r) = analysis::backtest(&inputs, &settings)?;
+    eprintln!(
+        "{}: {} rebalances {} to {}, IC mean {:.4} (t {:.2}), Q{}-Q1 spread {:.4} (se {:.4}); survivorship-biased prices overstate returns",
+        ds.name,
+        r.dates.len(),
+        r.dates.first().map(|d| d.to_string()).unwrap_or_default(),
+        r.dates.last().map(|d| d.to_string()).unwrap_or_default(),
+        r.ic_mean,
+        r.ic_t,
+        settings.analytics.quantiles,
+        r.spread_mean,
+        r.spread_se
+    );
+    for (d, why) in &r.skipped {
+        eprintln!("note: {d} left out: {why}");
+    }
+    let Some(dir) = &a.out else {
+        for s in &r.series {
+            println!(
+                "{:<12} cumulative {:>8.2}%  CAGR {:>7.2}%  Sharpe {:>6.2}  max DD {:>7.2}%",
+                s.name,
+                s.stats.cumulative_return * 100.0,
+                s.stats.cagr * 100.0,
+                s.stats.sharpe,
+                s.stats.max_drawdown * 100.0
+            );
+        }
+        return Ok(());
+    };
+    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
+    let tickers = &inputs.panel.tickers;
+    let rows = &r.rows;
+    let panel = DataFrame::new(
+        rows.len(),
+        vec![
+            Column::new(
+                "date".into(),
+                rows.iter()
+                    .map(|x| r.dates[x.date].to_string())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "ticker".into(),
+                rows.iter()
+                    .map(|x| tickers[x.security].clone())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "sector".into(),
+                rows.iter()
+                    .map(|x| h.sector_names[h.sector[x.date][x.security] as usize].clone())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "score".into(),
+                rows.iter().map(|x| x.score).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "quantile".into(),
+                rows.iter().map(|x| x.quantile as u32).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "fwd_return".into(),
+                rows.iter().map(|x| x.fwd_return).collect::<Vec<_>>(),
+            ),
+        ],
+    )?;
+    export::write_table(&panel, &dir.join("panel.csv"))?;
+    let q = &r.quantiles;
+    let qdf = DataFrame::new(
+        q.len(),
+        vec![
+            Column::new(
+                "quantile".into(),
+                q.iter().map(|x| x.quantile as u32).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "mean_return".into(),
+                q.iter().map(|x| x.mean_return).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "std_error".into(),
+                q.iter().map(|x| x.std_error).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "count".into(),
+                q.iter().map(|x| x.count as u64).collect::<Vec<_>>(),
+            ),
+        ],
+    )?;
+    export::write_table(&qdf, &dir.join("quantile_returns.csv"))?;
+    let ic = DataFrame::new(
+        r.dates.len(),
+        vec![
+            Column::new(
+                "date".into(),
+                r.dates.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "ic".into(),
+                r.ic.iter()
+                    .map(|v| v.is_finite().then_some(*v))
+                    .collect::<Vec<_>>(),
+            ),
+        ],
+    )?;
+    export::write_table(&ic, &dir.join("ic.csv"))?;
+    let series: serde_json::Map<String, serde_json::Value> = r
+        .series
+        .iter()
+        .map(|s| {
+            (
+                s.name.clone(),
+                serde_json::to_value(&s.stats).unwrap_or_default(),
+            )
+        })
+        .collect();
+    let summary = serde_json::json!({
+        "ic_mean": r.ic_mean, "ic_std": r.ic_std, "ic_ir": r.ic_ir, "ic_t": r.ic_t, "ic_positive": r.ic_positive,
+        "spread_mean": r.spread_mean, "spread_se": r.spread_se,
+        "periods_per_year": r.periods_per_year, "rebalances": r.dates.len(),
+        "series": series,
+    });
+    write_json(&summary, &Some(dir.join("summary.json")))?;
+    eprintln!(
+        "wrote panel.csv, quantile_returns.csv, ic.csv and summary.json to {}",
+        dir.display()
+    );
+    Ok(())
 }

@@ -10,6 +10,8 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::engine::metrics::{CustomMetric, METRICS, Pillar};
+use crate::engine::scenarios::Scenario;
+use crate::engine::sectors::GroupWeighting;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -18,6 +20,9 @@ pub struct Settings {
     pub weights: Weights,
     pub basket: BasketSettings,
     pub blend: BlendSettings,
+    pub analytics: AnalyticsSettings,
+    /// The user's scenarios; empty: the default library (assets/scenarios.toml).
+    pub scenarios: Vec<Scenario>,
     /// The lens preset last applied (informational; the weights above are what count).
     pub preset: String,
 }
@@ -29,6 +34,8 @@ impl Default for Settings {
             weights: Weights::default(),
             basket: BasketSettings::default(),
             blend: BlendSettings::default(),
+            analytics: AnalyticsSettings::default(),
+            scenarios: Vec::new(),
             preset: "halo".into(),
         }
     }
@@ -209,6 +216,92 @@ impl Default for BlendSettings {
             growth_sectors: vec!["Information Technology".into()],
             growth_top_n: 20,
             growth_tickers: Vec::new(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Excess {
+    /// Basket return minus the risk-free rate.
+    RiskFree,
+    /// Basket return minus the market (active return).
+    Market,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rebalance {
+    Monthly,
+    Quarterly,
+}
+
+impl Rebalance {
+    pub fn months(self) -> usize {
+        match self {
+            Rebalance::Monthly => 1,
+            Rebalance::Quarterly => 3,
+        }
+    }
+}
+
+/// Sector performance, exposures, scenarios and the backtest (`methodology.md` §5).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AnalyticsSettings {
+    /// Sector-performance window; None: the 12 months after the as-of date (or the 12
+    /// before it when the prices end sooner).
+    pub window_from: Option<NaiveDate>,
+    pub window_to: Option<NaiveDate>,
+    pub group_weighting: GroupWeighting,
+    /// Factors of the return-based regression and of factor scenarios: "market", columns of
+    /// the factors table (wti, gold, us10y ...), or "ls:<metric>" for a long-short factor.
+    pub factors: Vec<String>,
+    /// Months of history for the regression and the betas.
+    pub lookback_months: u32,
+    /// Newey-West lags; None: floor(4 (n/100)^(2/9)).
+    pub nw_lags: Option<u32>,
+    pub excess: Excess,
+    /// Annual risk-free rate (Sharpe, Sortino, excess returns).
+    pub risk_free: f64,
+    /// Weight of the sector mean in each security's factor betas (0: own betas only).
+    pub shrinkage: f64,
+    /// Factor scenarios move unshocked factors by their conditional mean.
+    pub correlated: bool,
+    pub rebalance: Rebalance,
+    pub quantiles: u32,
+    /// Quantiles formed within each sector.
+    pub within_sector: bool,
+    /// Cost in basis points per unit of one-way turnover.
+    pub cost_bps: f64,
+    /// Quantile mean returns net of each date's mean (alphalens' `demeaned=True`).
+    pub demeaned: bool,
+    pub backtest_from: Option<NaiveDate>,
+    pub backtest_to: Option<NaiveDate>,
+}
+
+impl Default for AnalyticsSettings {
+    fn default() -> Self {
+        Self {
+            window_from: None,
+            window_to: None,
+            group_weighting: GroupWeighting::Cap,
+            factors: ["market", "wti", "gold", "us10y"]
+                .map(String::from)
+                .to_vec(),
+            lookback_months: 60,
+            nw_lags: None,
+            excess: Excess::RiskFree,
+            risk_free: 0.0,
+            shrinkage: 0.5,
+            correlated: false,
+            rebalance: Rebalance::Monthly,
+            quantiles: 5,
+            within_sector: false,
+            cost_bps: 10.0,
+            demeaned: false,
+            backtest_from: None,
+            backtest_to: None,
         }
     }
 }

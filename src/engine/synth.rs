@@ -169,8 +169,9 @@ pub fn generate(n: usize, months: usize, seed: u64) -> PolarsResult<Universe> {
     }
     let fundamentals = DataFrame::new(rows, fcols)?;
 
-    // Monthly factors (random walks) and returns driven by them.
-    let fnames = ["market", "oil", "gold", "us10y"];
+    // Monthly factor moves, returns driven by them, and the factors table as users have it:
+    // levels (an index, oil and gold prices, a 10-year yield in percent).
+    let fnames = ["sp500", "oil", "gold", "us10y"];
     let mut f: Vec<Vec<f64>> = vec![Vec::with_capacity(months); fnames.len()];
     for _ in 0..months {
         for (k, v) in f.iter_mut().enumerate() {
@@ -213,7 +214,20 @@ pub fn generate(n: usize, months: usize, seed: u64) -> PolarsResult<Universe> {
     )?;
     let mut fc = vec![date_col("date", month_days)];
     for (k, name) in fnames.iter().enumerate() {
-        fc.push(Column::new((*name).into(), std::mem::take(&mut f[k])));
+        let start = [1000.0, 60.0, 1200.0, 2.5][k];
+        let level: Vec<f64> = f[k]
+            .iter()
+            .scan(start, |l, x| {
+                // The yield moves in points (scaled to about 20 bp a month); the rest compound.
+                *l = if k == 3 {
+                    (*l + x * 100.0).max(0.1)
+                } else {
+                    *l * (1.0 + x)
+                };
+                Some(*l)
+            })
+            .collect();
+        fc.push(Column::new((*name).into(), level));
     }
     let factors = DataFrame::new(months, fc)?;
     Ok(Universe {

@@ -1,0 +1,472 @@
+//! Point-in-time backtest, alphalens-consistent (`methodology.md` §5): at each rebalance
+//! the score known then, equal-count quantiles per date (pandas `qcut`), forward returns to
+//! the next rebalance, quantile mean returns with standard errors, the top-minus-bottom
+//! spread, Spearman IC, turnover, costs, and cumulative series with their statistics.
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::EngineError;
+use super::performance::{Stats, cumulative, stats};
+use super::returns::ReturnPanel;
+use super::score::{prepare, score};
+use super::universe::Panel;
+use crate::settings::{AnalyticsSettings, Settings};
+
+/// Scores and baskets at each rebalance date: the weight-dependent input of [`backtest`].
+#[derive(Clone, Debug, Default)]
+pub struct History {
+    pub dates: Vec<NaiveDate>,
+    /// Index of each date in the return panel's months.
+    pub month: Vec<usize>,
+    /// Per date, per security: HALO score (NaN when not scored).
+    pub halo: Vec<Vec<f64>>,
+    /// Per date, per security: HALO basket weight.
+    pub basket: Vec<Vec<f64>>,
+    /// Per date, per security: index into `sector_names`.
+    pub sector: Vec<Vec<u32>>,
+    pub sector_names: Vec<String>,
+}
+
+/// Rebalance months: every month (or quarter end) of the prices, within the settings'
+/// range, that leaves a forward period.
+pub fn rebalance_months(rp: &ReturnPanel, a: &AnalyticsSettings) -> Vec<usize> {
+    let step = a.rebalance.months();
+    (0..rp.months.len().saturating_sub(step))
+        .filter(|&m| step == 1 || chrono::Datelike::month(&rp.months[m]) % 3 == 0)
+        .filter(|&m| {
+            a.backtest_from.is_none_or(|f| rp.months[m] >= f)
+                && a.backtest_to.is_none_or(|t| rp.months[m] <= t)
+        })
+        .collect()
+}
+
+/// Score every rebalance date point in time (in parallel over dates). Dates with fewer
+/// than five names per quantile scored are left out: their quantiles would be noise.
+pub fn history(
+    panel: &Panel,
+    rp: &ReturnPanel,
+    settings: &Settings,
+) -> Result<History, EngineError> {
+    let months = rebalance_months(rp, &settings.analytics);
+    let min_names = 5 * settings.analytics.quantiles.max(1) as usize;
+    let per_date: Vec<Option<(Vec<f64>, Vec<f64>, Vec<String>)>> = months
+        .par_iter()
+        .map(|&m| {
+            let mut s = settings.clone();
+            s.scoring.as_of = Some(rp.months[m]);
+            let prep = prepare(panel, &s.scoring).ok()?;
+            let sc = score(&prep, &s);
+            (sc.included.iter().filter(|x| **x).count() >= min_names)
+                .then(|| (sc.halo, sc.basket.weights, prep.cs.sectors))
+        })
+        .collect();
+    let mut h = History::default();
+    for (m, d) in months.into_iter().zip(per_date) {
+        let Some((halo, basket, sectors)) = d else {
+            continue;
+        };
+        let ids = sectors
+            .iter()
+            .map(|s| match h.sector_names.iter().position(|x| x == s) {
+                Some(i) => i as u32,
+                None => {
+                    h.sector_names.push(s.clone());
+                    (h.sector_names.len() - 1) as u32
+                }
+            })
+            .collect();
+        h.dates.push(rp.months[m]);
+        h.month.push(m);
+        h.halo.push(halo);
+        h.basket.push(basket);
+        h.sector.push(ids);
+    }
+    if h.dates.is_empty() {
+        return Err(EngineError::NoData(
+            "no rebalance date has scored securities and a forward return".into(),
+        ));
+    }
+    Ok(h)
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PanelRow {
+    pub date: usize,
+    pub security: usize,
+    pub score: f64,
+    /// 1 = lowest scores, `quantiles` = highest.
+    pub quantile: u8,
+    pub fwd_return: f64,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct QuantileStat {
+    pub quantile: u8,
+    /// Mean over dates of the quantile's equal-weighted mean forward return.
+    pub mean_return: f64,
+    /// Standard deviation of those date means / sqrt(count).
+    pub std_error: f64,
+    /// Dates averaged.
+    pub count: usize,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Series {
+    pub name: String,
+    /// Per rebalance period, net of costs.
+    pub returns: Vec<f64>,
+    pub cumulative: Vec<f64>,
+    pub stats: Stats,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct BacktestResult {
+    pub dates: Vec<NaiveDate>,
+    pub periods_per_year: f64,
+    pub rows: Vec<PanelRow>,
+    pub quantiles: Vec<QuantileStat>,
+    pub spread_mean: f64,
+    pub spread_se: f64,
+    /// Spearman IC per date (NaN where it cannot be computed).
+    pub ic: Vec<f64>,
+    pub ic_mean: f64,
+    pub ic_std: f64,
+    pub ic_ir: f64,
+    pub ic_t: f64,
+    pub ic_positive: f64,
+    /// Per quantile (index 0 = quantile 1), per date: share of names new to the quantile.
+    pub turnover: Vec<Vec<f64>>,
+    pub series: Vec<Series>,
+    /// Dates left out, with the reason (alphalens drops them too).
+    pub skipped: Vec<(NaiveDate, String)>,
+}
+
+/// Average ranks (1-based), ties averaged.
+fn ranks(x: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..x.len()).collect();
+    idx.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut r = vec![0.0; x.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i + 1;
+        while j < idx.len() && x[idx[j]] == x[idx[i]] {
+            j += 1;
+        }
+        let avg = (i + 1 + j) as f64 / 2.0;
+        for &k in &idx[i..j] {
+            r[k] = avg;
+        }
+        i = j;
+    }
+    r
+}
+
+fn pearson(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
+    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
+    for (x, y) in a.iter().zip(b) {
+        sab += (x - ma) * (y - mb);
+        saa += (x - ma).powi(2);
+        sbb += (y - mb).powi(2);
+    }
+    sab / (saa * sbb).sqrt()
+}
+
+/// Spearman rank correlation (scipy.stats.spearmanr).
+pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
+    if a.len() < 2 {
+        return f64::NAN;
+    }
+    pearson(&ranks(a), &ranks(b))
+}
+
+/// pandas `qcut(x, q, labels=False)`: bins between the quantiles of x (linear
+/// interpolation), each (lo, hi] with the first closed; 0-based labels. None when two bin
+/// edges coincide (pandas raises; alphalens then drops the date).
+pub fn qcut(x: &[f64], q: usize) -> Option<Vec<u8>> {
+    let mut sorted = x.to_vec();
+    sorted.sort_unstable_by(f64::total_cmp);
+    let edges: Vec<f64> = (0..=q)
+        .map(|j| super::stats::quantile(&sorted, j as f64 / q as f64))
+        .collect();
+    if edges.windows(2).any(|w| w[0] == w[1]) {
+        return None;
+    }
+    Some(
+        x.iter()
+            .map(|v| edges[1..q].iter().filter(|e| **e < *v).count() as u8)
+            .collect(),
+    )
+}
+
+/// Compounded return over months (from, to]; NaN if any month is missing.
+fn forward(rp: &ReturnPanel, from: usize, to: usize, s: usize) -> f64 {
+    let mut w = 1.0;
+    for m in from + 1..=to {
+        let r = rp.r[m][s];
+        if !r.is_finite() {
+            return f64::NAN;
+        }
+        w *= 1.0 + r;
+    }
+    w - 1.0
+}
+
+struct DateResult {
+    rows: Vec<PanelRow>,
+    ic: f64,
+    /// Per quantile: mean forward return (NaN when empty).
+    q_ret: Vec<f64>,
+    bench: f64,
+    basket: f64,
+    skipped: Option<String>,
+}
+
+/// Run the backtest over a score history.
+pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> BacktestResult {
+    let q = a.quantiles.clamp(2, 20) as usize;
+    let step = a.rebalance.months();
+    let nd = h.dates.len();
+    let per_date: Vec<DateResult> = (0..nd)
+        .into_par_iter()
+        .map(|d| {
+            let from = h.month[d];
+            let to = if d + 1 < nd {
+                h.month[d + 1]
+            } else {
+                (from + step).min(rp.months.len() - 1)
+            };
+            let n = h.halo[d].len();
+            let fwd: Vec<f64> = (0..n)
+                .map(|s| {
+                    if h.halo[d][s].is_finite() {
+                        forward(rp, from, to, s)
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect();
+            let valid: Vec<usize> = (0..n)
+                .filter(|&s| h.halo[d][s].is_finite() && fwd[s].is_finite())
+                .collect();
+            // Quantiles over the date, or within each sector.
+            let mut label: Vec<Option<u8>> = vec![None; valid.len()];
+            let mut skipped = None;
+            let groups: Vec<Vec<usize>> = if a.within_sector {
+                let mut g: Vec<Vec<usize>> = vec![Vec::new(); h.sector_names.len()];
+                for (i, &s) in valid.iter().enumerate() {
+                    g[h.sector[d][s] as usize].push(i);
+                }
+                g.into_iter().filter(|v| !v.is_empty()).collect()
+            } else {
+                vec![(0..valid.len()).collect()]
+            };
+            for g in groups {
+                let x: Vec<f64> = g.iter().map(|&i| h.halo[d][valid[i]]).collect();
+                match qcut(&x, q) {
+                    Some(l) => {
+                        for (&i, li) in g.iter().zip(l) {
+                            label[i] = Some(li);
+                        }
+                    }
+                    None => {
+                        skipped = Some(format!(
+                            "{} names with tied scores cannot fill {q} distinct quantiles",
+                            g.len()
+                        ))
+                    }
+                }
+            }
+            let rows: Vec<PanelRow> = valid
+                .iter()
+                .zip(&label)
+                .filter_map(|(&s, l)| {
+                    l.map(|l| PanelRow {
+                        date: d,
+                        security: s,
+                        score: h.halo[d][s],
+                        quantile: l + 1,
+                        fwd_return: fwd[s],
+                    })
+                })
+                .collect();
+            let x: Vec<f64> = rows.iter().map(|r| r.score).collect();
+            let y: Vec<f64> = rows.iter().map(|r| r.fwd_return).collect();
+            let mut q_ret = vec![f64::NAN; q];
+            for (k, qr) in q_ret.iter_mut().enumerate() {
+                let v: Vec<f64> = rows
+                    .iter()
+                    .filter(|r| r.quantile as usize == k + 1)
+                    .map(|r| r.fwd_return)
+                    .collect();
+                if !v.is_empty() {
+                    *qr = v.iter().sum::<f64>() / v.len() as f64;
+                }
+            }
+            let bench = if y.is_empty() {
+                f64::NAN
+            } else {
+                y.iter().sum::<f64>() / y.len() as f64
+            };
+            let (mut sw, mut swr) = (0.0, 0.0);
+            for s in 0..n {
+                let w = h.basket[d][s];
+                if w > 0.0 && fwd[s].is_finite() {
+                    sw += w;
+                    swr += w * fwd[s];
+                }
+            }
+            DateResult {
+                ic: spearman(&x, &y),
+                rows,
+                q_ret,
+                bench,
+                basket: if sw > 0.0 { swr / sw } else { f64::NAN },
+                skipped,
+            }
+        })
+        .collect();
+
+    // Quantile statistics as alphalens' mean_return_by_quantile(by_date=False): each
+    // date's mean forward return per quantile (demeaned by the date's mean if asked), then
+    // the mean and standard error of those date means across dates.
+    let mut date_means: Vec<Vec<f64>> = vec![Vec::new(); q];
+    for dr in &per_date {
+        let centre = if a.demeaned && !dr.rows.is_empty() {
+            dr.rows.iter().map(|r| r.fwd_return).sum::<f64>() / dr.rows.len() as f64
+        } else {
+            0.0
+        };
+        for (k, m) in date_means.iter_mut().enumerate() {
+            if dr.q_ret[k].is_finite() {
+                m.push(dr.q_ret[k] - centre);
+            }
+        }
+    }
+    let quantiles: Vec<QuantileStat> = date_means
+        .iter()
+        .enumerate()
+        .map(|(k, v)| {
+            let c = v.len() as f64;
+            let mean = v.iter().sum::<f64>() / c;
+            let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (c - 1.0)).sqrt();
+            QuantileStat {
+                quantile: k as u8 + 1,
+                mean_return: mean,
+                std_error: sd / c.sqrt(),
+                count: v.len(),
+            }
+        })
+        .collect();
+    let (top, bottom) = (&quantiles[q - 1], &quantiles[0]);
+    let spread_mean = top.mean_return - bottom.mean_return;
+    let spread_se = (top.std_error.powi(2) + bottom.std_error.powi(2)).sqrt();
+
+    let ic: Vec<f64> = per_date.iter().map(|d| d.ic).collect();
+    let icv: Vec<f64> = ic.iter().copied().filter(|v| v.is_finite()).collect();
+    let t = icv.len() as f64;
+    let ic_mean = icv.iter().sum::<f64>() / t;
+    let ic_std = (icv.iter().map(|v| (v - ic_mean).powi(2)).sum::<f64>() / (t - 1.0)).sqrt();
+    let ic_ir = ic_mean / ic_std;
+
+    // Turnover: share of a quantile's names that were not in it at the previous date.
+    let n = h.halo.first().map_or(0, |v| v.len());
+    let mut prev = vec![0u8; n];
+    let mut turnover = vec![vec![f64::NAN; nd]; q];
+    let mut basket_turnover = vec![1.0; nd];
+    for d in 0..nd {
+        let mut now = vec![0u8; n];
+        for r in &per_date[d].rows {
+            now[r.security] = r.quantile;
+        }
+        for (k, tk) in turnover.iter_mut().enumerate() {
+            let label = k as u8 + 1;
+            let members = now.iter().filter(|l| **l == label).count();
+            let stayed = (0..n)
+                .filter(|&s| now[s] == label && prev[s] == label)
+                .count();
+            tk[d] = if d == 0 {
+                1.0
+            } else if members == 0 {
+                f64::NAN
+            } else {
+                1.0 - stayed as f64 / members as f64
+            };
+        }
+        if d > 0 {
+            basket_turnover[d] = (0..n)
+                .map(|s| (h.basket[d][s] - h.basket[d - 1][s]).max(0.0))
+                .sum();
+        }
+        prev = now;
+    }
+    let cost = a.cost_bps / 1e4;
+    let periods = 12.0 / step as f64;
+    let net = |gross: f64, to: f64| gross - cost * if to.is_finite() { to } else { 0.0 };
+    let mut series = Vec::new();
+    let mut add = |name: String, r: Vec<f64>| {
+        let st = stats(&r, periods, a.risk_free);
+        series.push(Series {
+            name,
+            cumulative: cumulative(&r),
+            returns: r,
+            stats: st,
+        });
+    };
+    for k in 0..q {
+        add(
+            format!("Q{}", k + 1),
+            (0..nd)
+                .map(|d| net(per_date[d].q_ret[k], turnover[k][d]))
+                .collect(),
+        );
+    }
+    add(
+        format!("Q{q}-Q1"),
+        (0..nd)
+            .map(|d| {
+                per_date[d].q_ret[q - 1]
+                    - per_date[d].q_ret[0]
+                    - cost * (turnover[q - 1][d] + turnover[0][d])
+            })
+            .collect(),
+    );
+    add(
+        "benchmark".into(),
+        per_date.iter().map(|d| d.bench).collect(),
+    );
+    add(
+        "HALO basket".into(),
+        (0..nd)
+            .map(|d| net(per_date[d].basket, basket_turnover[d]))
+            .collect(),
+    );
+
+    BacktestResult {
+        dates: h.dates.clone(),
+        periods_per_year: periods,
+        rows: per_date
+            .iter()
+            .flat_map(|d| d.rows.iter().cloned())
+            .collect(),
+        quantiles,
+        spread_mean,
+        spread_se,
+        ic_mean,
+        ic_std,
+        ic_ir,
+        ic_t: ic_ir * t.sqrt(),
+        ic_positive: icv.iter().filter(|v| **v > 0.0).count() as f64 / t,
+        ic,
+        turnover,
+        series,
+        skipped: per_date
+            .iter()
+            .zip(&h.dates)
+            .filter_map(|(d, date)| d.skipped.clone().map(|s| (*date, s)))
+            .collect(),
+    }
+}

@@ -1,0 +1,545 @@
+//! Analytics against the tools researchers trust (statsmodels, QuantStats, pandas, scipy,
+//! alphalens: reference values in tests/fixtures, made by make_fixtures.py), against
+//! numbers worked out by hand, and fast paths against naive loops.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use halo_workbench::data::{self, Dataset, LoadOptions, TableKind};
+use halo_workbench::engine::analysis::{self, Inputs};
+use halo_workbench::engine::backtest::{backtest, qcut, spearman};
+use halo_workbench::engine::ols::ols;
+use halo_workbench::engine::performance::stats;
+use halo_workbench::engine::scenarios::{self, Scenario, ScenarioKind};
+use halo_workbench::engine::sectors::{GroupWeighting, buy_and_hold};
+use halo_workbench::engine::{EngineError, synth};
+use halo_workbench::settings::Settings;
+use serde_json::Value;
+
+fn fixture(name: &str) -> Value {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+fn nums(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_f64().unwrap_or(f64::NAN))
+        .collect()
+}
+
+fn close(a: f64, b: f64, tol: f64) -> bool {
+    (a - b).abs() <= tol * b.abs().max(1.0)
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+#[test]
+fn ols_matches_statsmodels_to_1e8() {
+    for case in fixture("ols_statsmodels.json").as_array().unwrap() {
+        let y = nums(&case["y"]);
+        let x: Vec<Vec<f64>> = case["x"].as_array().unwrap().iter().map(nums).collect();
+        let names: Vec<String> = (0..x.len()).map(|j| format!("f{j}")).collect();
+        let r = ols(
+            &y,
+            &x,
+            &names,
+            Some(case["lags"].as_u64().unwrap() as usize),
+        )
+        .unwrap();
+        let name = case["name"].as_str().unwrap();
+        assert_eq!(r.nobs as u64, case["nobs"].as_u64().unwrap(), "{name}");
+        for (field, got) in [
+            ("params", &r.params),
+            ("bse", &r.se),
+            ("tvalues", &r.t),
+            ("bse_hac", &r.se_nw),
+            ("tvalues_hac", &r.t_nw),
+        ] {
+            for (g, e) in got.iter().zip(nums(&case[field])) {
+                assert!(close(*g, e, 1e-8), "{name} {field}: {g} vs {e}");
+            }
+        }
+        assert!(close(r.r2, case["rsquared"].as_f64().unwrap(), 1e-8));
+    }
+}
+
+#[test]
+fn a_singular_regression_is_a_clear_error() {
+    let x1: Vec<f64> = (0..30).map(|i| (i as f64 * 0.37).sin()).collect();
+    let x2: Vec<f64> = x1.iter().map(|v| 2.0 * v).collect();
+    let y: Vec<f64> = (0..30).map(|i| (i as f64 * 0.11).cos()).collect();
+    let e = ols(
+        &y,
+        &[x1.clone(), x2],
+        &["oil".into(), "oil_twice".into()],
+        None,
+    )
+    .unwrap_err();
+    assert!(matches!(e, EngineError::Singular(_)));
+    assert!(
+        e.to_string()
+            .contains("'oil_twice' is constant or a combination"),
+        "{e}"
+    );
+    let e = ols(&y[..2], &[x1[..2].to_vec()], &["oil".into()], None).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("2 complete observations for 2 parameters"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_factor_series_with_gaps_uses_complete_months_only() {
+    let n = 40;
+    let f: Vec<f64> = (0..n)
+        .map(|i| {
+            if i % 7 == 3 {
+                f64::NAN
+            } else {
+                ((i * 13 % 11) as f64 - 5.0) / 50.0
+            }
+        })
+        .collect();
+    let y: Vec<f64> = (0..n)
+        .map(|i| 0.01 + 0.8 * f[i].max(-1.0) + ((i * 7 % 5) as f64 - 2.0) / 200.0)
+        .collect();
+    let full = ols(&y, &[f.clone()], &["f".into()], Some(2)).unwrap();
+    let keep: Vec<usize> = (0..n)
+        .filter(|&i| f[i].is_finite() && y[i].is_finite())
+        .collect();
+    let y2: Vec<f64> = keep.iter().map(|&i| y[i]).collect();
+    let f2: Vec<f64> = keep.iter().map(|&i| f[i]).collect();
+    let manual = ols(&y2, &[f2], &["f".into()], Some(2)).unwrap();
+    assert_eq!(full.nobs, keep.len());
+    assert_eq!(full.params, manual.params);
+    assert_eq!(full.se_nw, manual.se_nw);
+}
+
+#[test]
+fn statistics_match_quantstats() {
+    for case in fixture("quantstats.json").as_array().unwrap() {
+        let r = nums(&case["returns"]);
+        let s = stats(&r, 12.0, case["rf"].as_f64().unwrap());
+        let name = case["name"].as_str().unwrap();
+        // QuantStats' cagr, calmar and volatility take rf = 0; Sharpe and Sortino use rf.
+        let s0 = stats(&r, 12.0, 0.0);
+        for (field, got) in [
+            ("comp", s.cumulative_return),
+            ("cagr", s.cagr),
+            ("volatility", s.volatility),
+            ("sharpe", s.sharpe),
+            ("sortino", s.sortino),
+            ("max_drawdown", s.max_drawdown),
+            ("calmar", s0.calmar),
+            ("win_rate", s.hit_rate),
+            ("best", s.best),
+            ("worst", s.worst),
+        ] {
+            let e = case[field].as_f64().unwrap();
+            assert!(close(got, e, 1e-10), "{name} {field}: {got} vs {e}");
+        }
+    }
+}
+
+#[test]
+fn drawdown_dates_by_hand() {
+    // Wealth: 1.1, 0.88, 0.968, 1.1616: peak at period 0, trough at 1, back at 3.
+    let s = stats(&[0.1, -0.2, 0.1, 0.2], 12.0, 0.0);
+    assert!((s.max_drawdown + 0.2).abs() < 1e-12);
+    assert_eq!(
+        (s.drawdown_peak, s.drawdown_trough, s.drawdown_recovery),
+        (Some(0), Some(1), Some(3))
+    );
+    // A first-period loss counts against the starting wealth of 1 (QuantStats' baseline).
+    let s = stats(&[-0.1, 0.05], 12.0, 0.0);
+    assert!((s.max_drawdown + 0.1).abs() < 1e-12);
+    assert_eq!(s.drawdown_peak, None);
+}
+
+#[test]
+fn qcut_and_spearman_match_pandas_and_scipy() {
+    for case in fixture("qcut_spearman.json").as_array().unwrap() {
+        let x = nums(&case["x"]);
+        let y = nums(&case["y"]);
+        let name = case["name"].as_str().unwrap();
+        let want: Option<Vec<u8>> = case["labels"]
+            .as_array()
+            .map(|a| a.iter().map(|v| v.as_u64().unwrap() as u8).collect());
+        assert_eq!(qcut(&x, 5), want, "{name}");
+        assert!(
+            close(spearman(&x, &y), case["spearman"].as_f64().unwrap(), 1e-12),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn backtest_matches_alphalens_on_the_sample() {
+    let want = fixture("alphalens_sample.json");
+    let ds = data::load_sample().unwrap();
+    let inputs = Inputs::new(&ds).unwrap();
+    let mut s = Settings::default();
+    let (h, r) = analysis::backtest(&inputs, &s).unwrap();
+    assert_eq!(r.rows.len() as u64, want["rows"].as_u64().unwrap());
+    let count: Vec<u64> = (1..=5u8)
+        .map(|q| r.rows.iter().filter(|x| x.quantile == q).count() as u64)
+        .collect();
+    assert_eq!(
+        count,
+        want["count"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_u64().unwrap())
+            .collect::<Vec<_>>()
+    );
+    for (k, q) in r.quantiles.iter().enumerate() {
+        assert!(close(q.mean_return, nums(&want["mean_return"])[k], 1e-10));
+        assert!(close(q.std_error, nums(&want["std_error"])[k], 1e-10));
+    }
+    assert!(close(r.ic_mean, want["ic_mean"].as_f64().unwrap(), 1e-10));
+    assert!(close(r.ic_std, want["ic_std"].as_f64().unwrap(), 1e-10));
+    let ic: Vec<f64> =
+        r.ic.iter()
+            .copied()
+            .filter(|v| v.is_finite())
+            .take(5)
+            .collect();
+    for (g, e) in ic.iter().zip(nums(&want["ic_first"])) {
+        assert!(close(*g, e, 1e-10));
+    }
+    for q in 1..=5usize {
+        let mean =
+            r.turnover[q - 1][1..].iter().sum::<f64>() / (r.turnover[q - 1].len() - 1) as f64;
+        let e = want["turnover_mean"][q.to_string()].as_f64().unwrap();
+        assert!(close(mean, e, 1e-10), "turnover Q{q}: {mean} vs {e}");
+    }
+    s.analytics.demeaned = true;
+    let r = backtest(&h, &inputs.returns, &s.analytics);
+    for (k, q) in r.quantiles.iter().enumerate() {
+        assert!(close(
+            q.mean_return,
+            nums(&want["mean_return_demeaned"])[k],
+            1e-10
+        ));
+        assert!(close(
+            q.std_error,
+            nums(&want["std_error_demeaned"])[k],
+            1e-10
+        ));
+    }
+}
+
+fn load(csv: &str, kind: TableKind) -> halo_workbench::data::Table {
+    data::load_bytes(
+        Path::new("t.csv"),
+        csv.as_bytes(),
+        &LoadOptions {
+            kind: Some(kind),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+/// Three securities: A and B in Energy (caps 100 and 300), C alone in Utilities (cap 200).
+/// Monthly returns Jan-Mar 2017; B has no March price.
+fn tiny() -> Dataset {
+    let f = "ticker,date,sector,market_cap,total_assets,ppe_net,ai_exposure\n\
+             A,2016-09-30,Energy,100,10,8,0.2\nB,2016-09-30,Energy,300,10,6,0.4\nC,2016-09-30,Utilities,200,10,7,0.1\n";
+    let p = "ticker,date,return\n\
+             A,2016-12-31,0.0\nA,2017-01-31,0.10\nA,2017-02-28,-0.05\nA,2017-03-31,0.02\n\
+             B,2016-12-31,0.0\nB,2017-01-31,0.20\nB,2017-02-28,0.10\n\
+             C,2016-12-31,0.0\nC,2017-01-31,-0.10\nC,2017-02-28,0.05\nC,2017-03-31,0.01\n";
+    let fac = "date,wti,us10y\n2016-12-31,50,2.0\n2017-01-31,55,2.1\n2017-02-28,44,2.3\n2017-03-31,44,2.2\n";
+    let mut ds = Dataset {
+        name: "tiny".into(),
+        ..Default::default()
+    };
+    ds.fundamentals = Some(load(f, TableKind::Fundamentals));
+    ds.prices = Some(load(p, TableKind::Prices));
+    ds.factors = Some(load(fac, TableKind::Factors));
+    ds
+}
+
+#[test]
+fn sector_performance_by_hand() {
+    let ds = tiny();
+    let inputs = Inputs::new(&ds).unwrap();
+    let mut s = Settings::default();
+    s.scoring.as_of = Some(d(2016, 12, 31));
+    let (prep, sc) = analysis::scores(&inputs, &s).unwrap();
+    let perf = analysis::sectors(&inputs, &prep, &sc, &s, d(2016, 12, 31), d(2017, 3, 31)).unwrap();
+    let g = |name: &str| perf.groups.iter().find(|g| g.group == name).unwrap();
+    // Energy, cap-weighted 100:300. A: 1.1, 1.045, 1.0659; B: 1.2, 1.32, 1.32 (no March price).
+    // Value after each month: (100 A + 300 B) / 400.
+    let a = [1.1, 1.1 * 0.95, 1.1 * 0.95 * 1.02];
+    let b = [1.2, 1.2 * 1.1, 1.2 * 1.1];
+    for m in 0..3 {
+        let want = (100.0 * a[m] + 300.0 * b[m]) / 400.0 - 1.0;
+        assert!(
+            (g("Energy").cumulative[m] - want).abs() < 1e-12,
+            "month {m}"
+        );
+    }
+    // A sector of one name: its own return.
+    assert!((g("Utilities").total - (0.9 * 1.05 * 1.01 - 1.0)).abs() < 1e-12);
+    // Benchmark: all three by cap.
+    let c = 0.9 * 1.05 * 1.01;
+    assert!(
+        (g("Benchmark").total - ((100.0 * a[2] + 300.0 * b[2] + 200.0 * c) / 600.0 - 1.0)).abs()
+            < 1e-12
+    );
+    // Equal weighting.
+    s.analytics.group_weighting = GroupWeighting::Equal;
+    let perf = analysis::sectors(&inputs, &prep, &sc, &s, d(2016, 12, 31), d(2017, 3, 31)).unwrap();
+    let e = perf.groups.iter().find(|g| g.group == "Energy").unwrap();
+    assert!((e.total - ((a[2] + b[2]) / 2.0 - 1.0)).abs() < 1e-12);
+    // Windows are validated.
+    let err =
+        analysis::sectors(&inputs, &prep, &sc, &s, d(2017, 3, 31), d(2017, 1, 31)).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("ends (2017-01-31) before it starts (2017-03-31)"),
+        "{err}"
+    );
+    let err =
+        analysis::sectors(&inputs, &prep, &sc, &s, d(2019, 1, 31), d(2019, 6, 30)).unwrap_err();
+    assert!(err.to_string().contains("no returns between"), "{err}");
+}
+
+#[test]
+fn buy_and_hold_fast_path_equals_a_naive_loop() {
+    let u = synth::generate(200, 36, 9).unwrap();
+    let mut ds = Dataset::default();
+    ds.fundamentals = Some(halo_workbench::data::Table {
+        kind: TableKind::Fundamentals,
+        df: u.fundamentals,
+        report: data::LoadReport::new(String::new(), TableKind::Fundamentals, ""),
+        mapping: Default::default(),
+    });
+    ds.prices = Some(halo_workbench::data::Table {
+        kind: TableKind::Prices,
+        df: u.prices,
+        report: data::LoadReport::new(String::new(), TableKind::Prices, ""),
+        mapping: Default::default(),
+    });
+    let inputs = Inputs::new(&ds).unwrap();
+    let weights: Vec<(usize, f64)> = (0..200)
+        .step_by(3)
+        .map(|s| (s, 1.0 + (s % 7) as f64))
+        .collect();
+    let fast = buy_and_hold(&inputs.returns, 5..20, &weights);
+    // Naive: each holding's value month by month, summed.
+    let total: f64 = weights.iter().map(|w| w.1).sum();
+    for (k, m_end) in (5..20).enumerate() {
+        let mut v = 0.0;
+        for &(s, w) in &weights {
+            let mut x = w / total;
+            for m in 5..=m_end {
+                let r = inputs.returns.r[m][s];
+                if r.is_finite() {
+                    x *= 1.0 + r;
+                }
+            }
+            v += x;
+        }
+        assert!((fast[k] - (v - 1.0)).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn shared_projection_betas_equal_per_security_ols() {
+    let u = synth::generate(60, 72, 4).unwrap();
+    let mut ds = Dataset::default();
+    let mk = |df, kind| halo_workbench::data::Table {
+        kind,
+        df,
+        report: data::LoadReport::new(String::new(), kind, ""),
+        mapping: Default::default(),
+    };
+    ds.fundamentals = Some(mk(u.fundamentals, TableKind::Fundamentals));
+    ds.prices = Some(mk(u.prices, TableKind::Prices));
+    ds.factors = Some(mk(u.factors, TableKind::Factors));
+    let inputs = Inputs::new(&ds).unwrap();
+    let names: Vec<String> = ["market", "oil", "us10y", "gold"]
+        .map(String::from)
+        .to_vec();
+    let sectors = vec!["X".to_string(); 60];
+    let b = scenarios::betas(
+        &inputs.returns,
+        &inputs.factors,
+        &names,
+        10..70,
+        &sectors,
+        0.0,
+    )
+    .unwrap();
+    for s in [0usize, 17, 59] {
+        let y: Vec<f64> = (10..70).map(|m| inputs.returns.r[m][s]).collect();
+        let x: Vec<Vec<f64>> = names
+            .iter()
+            .map(|n| {
+                (10..70)
+                    .map(|m| inputs.factors.get(n).unwrap()[m])
+                    .collect()
+            })
+            .collect();
+        let r = ols(&y, &x, &names, None).unwrap();
+        for j in 0..4 {
+            assert!(
+                (b.beta[s][j] - r.params[j + 1]).abs() < 1e-10,
+                "security {s} factor {j}"
+            );
+        }
+    }
+}
+
+#[test]
+fn scenarios_by_hand() {
+    use std::collections::BTreeMap;
+    let ds = tiny();
+    let inputs = Inputs::new(&ds).unwrap();
+    let mut s = Settings::default();
+    s.scoring.as_of = Some(d(2017, 3, 31));
+    s.basket.selection = halo_workbench::settings::Selection::TopN(1);
+    let (prep, sc) = analysis::scores(&inputs, &s).unwrap();
+    // Betas given by hand: security returns are sum(beta x shock).
+    let betas = scenarios::Betas {
+        factors: vec!["wti".into(), "us10y".into()],
+        beta: vec![vec![0.5, -0.02], vec![0.3, 0.0], vec![0.1, -0.04]],
+        cov: vec![vec![0.01, -0.001], vec![-0.001, 0.04]],
+        estimated: 3,
+    };
+    let oil = Scenario {
+        name: "oil".into(),
+        name_zh: String::new(),
+        source: String::new(),
+        kind: ScenarioKind::Factor {
+            shocks: BTreeMap::from([("wti".to_string(), 0.1)]),
+        },
+    };
+    let r = scenarios::security_returns(&oil, &prep, &sc, &inputs.returns, Some(&betas), false)
+        .unwrap();
+    assert_eq!(r, vec![0.05, 0.03, 0.010000000000000002]);
+    // Correlated: us10y moves by cov(us10y, wti) / var(wti) x 0.1 = -0.1 x 0.1 = -0.01.
+    let r =
+        scenarios::security_returns(&oil, &prep, &sc, &inputs.returns, Some(&betas), true).unwrap();
+    assert!((r[0] - (0.05 + -0.02 * -0.01)).abs() < 1e-15);
+    assert!((r[2] - (0.01 + -0.04 * -0.01)).abs() < 1e-15);
+    // Applied to the baskets: the HALO basket is one name.
+    let o = scenarios::outcome(
+        &oil,
+        &[0.05, 0.03, 0.01],
+        &sc,
+        &[0.5, 0.25, 0.25],
+        &prep.cs.sectors,
+    );
+    let bench = o
+        .portfolios
+        .iter()
+        .find(|p| p.portfolio == "benchmark")
+        .unwrap();
+    assert!((bench.r#return - (0.5 * 0.05 + 0.25 * 0.03 + 0.25 * 0.01)).abs() < 1e-15);
+    assert!((bench.contributions["Energy"] - (0.5 * 0.05 + 0.25 * 0.03)).abs() < 1e-15);
+    // Historical replay: A over Jan-Feb 2017 = 1.1 x 0.95 - 1; B has both months too.
+    let hist = Scenario {
+        name: "h".into(),
+        name_zh: String::new(),
+        source: String::new(),
+        kind: ScenarioKind::Historical {
+            from: d(2016, 12, 31),
+            to: d(2017, 2, 28),
+        },
+    };
+    let r = scenarios::security_returns(&hist, &prep, &sc, &inputs.returns, None, false).unwrap();
+    assert!((r[0] - (1.1 * 0.95 - 1.0)).abs() < 1e-12 && (r[1] - (1.2 * 1.1 - 1.0)).abs() < 1e-12);
+    // Validation: reversed and uncovered windows are rejected.
+    let bad = Scenario {
+        kind: ScenarioKind::Historical {
+            from: d(2017, 2, 28),
+            to: d(2017, 1, 31),
+        },
+        ..hist.clone()
+    };
+    assert!(
+        scenarios::security_returns(&bad, &prep, &sc, &inputs.returns, None, false)
+            .unwrap_err()
+            .to_string()
+            .contains("ends (2017-01-31) before it starts")
+    );
+    let bad = Scenario {
+        kind: ScenarioKind::Historical {
+            from: d(2010, 1, 31),
+            to: d(2017, 1, 31),
+        },
+        ..hist
+    };
+    assert!(
+        scenarios::security_returns(&bad, &prep, &sc, &inputs.returns, None, false)
+            .unwrap_err()
+            .to_string()
+            .contains("not covered by the prices")
+    );
+    // Characteristic: -8% per sd of AI exposure as measured.
+    let ai = Scenario {
+        name: "ai".into(),
+        name_zh: String::new(),
+        source: String::new(),
+        kind: ScenarioKind::Characteristic {
+            metric: "ai_exposure".into(),
+            shock_per_sd: -0.08,
+        },
+    };
+    let r = scenarios::security_returns(&ai, &prep, &sc, &inputs.returns, None, false).unwrap();
+    // ai_exposure .2 .4 .1: mean 7/30, population sd sqrt(((.2-7/30)^2+(.4-7/30)^2+(.1-7/30)^2)/3).
+    let m = 7.0 / 30.0;
+    let sd = (((0.2f64 - m).powi(2) + (0.4f64 - m).powi(2) + (0.1f64 - m).powi(2)) / 3.0).sqrt();
+    assert!((r[1] - -0.08 * (0.4 - m) / sd).abs() < 1e-12);
+}
+
+#[test]
+fn the_default_scenario_library_runs_on_the_sample() {
+    let lib = scenarios::default_library();
+    assert_eq!(lib.len(), 11);
+    assert!(
+        lib.iter()
+            .all(|s| !s.source.is_empty() && !s.name_zh.is_empty())
+    );
+    let ds = data::load_sample().unwrap();
+    let inputs = Inputs::new(&ds).unwrap();
+    let s = Settings::default();
+    let (prep, sc) = analysis::scores(&inputs, &s).unwrap();
+    let names = analysis::scenario_factors(&s, &lib);
+    let b = analysis::betas(&inputs, &prep, &s, &names).unwrap();
+    let out = analysis::run_scenarios(&inputs, &prep, &sc, &s, &lib, Some(&b));
+    assert!(
+        out.iter().all(|o| o.is_ok()),
+        "{:?}",
+        out.iter()
+            .filter_map(|o| o.as_ref().err())
+            .collect::<Vec<_>>()
+    );
+    // Oil up helps the HALO basket more than the anti-HALO basket on the real sample.
+    let me = out[1].as_ref().unwrap();
+    let ret = |p: &str| {
+        me.portfolios
+            .iter()
+            .find(|x| x.portfolio == p)
+            .unwrap()
+            .r#return
+    };
+    assert!(ret("HALO basket") > ret("anti-HALO"));
+    // Contributions add up to the portfolio's return.
+    for p in &me.portfolios {
+        let sum: f64 = p.contributions.values().sum();
+        assert!((sum - p.r#return).abs() < 1e-12);
+    }
+}
