@@ -196,3 +196,162 @@ fn score_config_and_as_of_change_the_result() {
             .contains("not valid HALO settings")
     );
 }
+
+#[test]
+fn sectors_writes_group_return_weighting() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sectors.csv");
+    let r = bin()
+        .args([
+            "sectors",
+            "--from",
+            "2014-06-30",
+            "--to",
+            "2016-01-31",
+            "--weighting",
+            "equal",
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let rows = read_csv(&out);
+    assert_eq!(rows[0], ["group", "return", "weighting"]);
+    let energy = rows.iter().find(|r| r[0] == "Energy").unwrap();
+    let bench = rows.iter().find(|r| r[0] == "Benchmark").unwrap();
+    // The 2014-16 oil collapse: Energy far below the market.
+    assert!(
+        energy[1].parse::<f64>().unwrap() < bench[1].parse::<f64>().unwrap() - 0.2,
+        "{energy:?} {bench:?}"
+    );
+    assert_eq!(energy[2], "equal");
+    assert!(
+        rows.iter()
+            .any(|r| r[0] == "HALO basket" && r[2] == "basket")
+    );
+    let r = bin()
+        .args(["sectors", "--from", "2016-01-31", "--to", "2014-06-30"])
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        String::from_utf8(r.stderr)
+            .unwrap()
+            .contains("before it starts")
+    );
+}
+
+#[test]
+fn exposures_json_has_both_kinds() {
+    let r = bin().args(["exposures"]).output().unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&r.stdout).unwrap();
+    let ex = v["characteristic"]["exposures"].as_array().unwrap();
+    let heavy = ex
+        .iter()
+        .find(|e| e["name"] == "pillar_heavy_assets")
+        .unwrap();
+    assert!(heavy["active"].as_f64().unwrap() > 0.5 && heavy["significant"] == true);
+    let reg = &v["regression"]["result"];
+    assert_eq!(reg["names"][1], "market");
+    assert_eq!(reg["nobs"], 60);
+    assert!(reg["t_nw"].as_array().unwrap().len() == 5);
+}
+
+#[test]
+fn scenario_csv_has_a_column_per_sector_and_validates_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("s.csv");
+    let r = bin()
+        .args(["scenario", "--all", "--out", out.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let rows = read_csv(&out);
+    assert_eq!(&rows[0][..3], ["scenario", "portfolio", "return"]);
+    assert!(rows[0].contains(&"Utilities".to_string()) && rows[0].contains(&"Energy".to_string()));
+    assert_eq!(rows.len() - 1, 11 * 5, "11 scenarios x 5 portfolios");
+    // Sector contributions add up to the return.
+    for row in &rows[1..] {
+        let total: f64 = row[3..].iter().map(|v| v.parse::<f64>().unwrap()).sum();
+        assert!((total - row[2].parse::<f64>().unwrap()).abs() < 1e-9);
+    }
+    let r = bin()
+        .args(["scenario", "--name", "Higher for longer"])
+        .output()
+        .unwrap();
+    assert!(r.status.success());
+    let r = bin()
+        .args(["scenario", "--name", "No such thing"])
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(1));
+    assert!(
+        String::from_utf8(r.stderr)
+            .unwrap()
+            .contains("no scenario named")
+    );
+}
+
+#[test]
+fn backtest_writes_the_four_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = bin()
+        .args(["backtest", "--out", dir.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let panel = read_csv(&dir.path().join("panel.csv"));
+    assert_eq!(
+        panel[0],
+        [
+            "date",
+            "ticker",
+            "sector",
+            "score",
+            "quantile",
+            "fwd_return"
+        ]
+    );
+    let q = read_csv(&dir.path().join("quantile_returns.csv"));
+    assert_eq!(q[0], ["quantile", "mean_return", "std_error", "count"]);
+    assert_eq!(q.len(), 6);
+    let ic = read_csv(&dir.path().join("ic.csv"));
+    assert_eq!(ic[0], ["date", "ic"]);
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("summary.json")).unwrap())
+            .unwrap();
+    for k in [
+        "ic_mean",
+        "ic_std",
+        "ic_ir",
+        "ic_t",
+        "spread_mean",
+        "spread_se",
+    ] {
+        assert!(s[k].is_number(), "{k}");
+    }
+    // ic_t = ic_ir x sqrt(T) and spread = Q5 - Q1, recomputed from the files.
+    let t = ic[1..].iter().filter(|r| !r[1].is_empty()).count() as f64;
+    assert!((s["ic_t"].as_f64().unwrap() - s["ic_ir"].as_f64().unwrap() * t.sqrt()).abs() < 1e-9);
+    let (q5, q1): (f64, f64) = (q[5][1].parse().unwrap(), q[1][1].parse().unwrap());
+    assert!((s["spread_mean"].as_f64().unwrap() - (q5 - q1)).abs() < 1e-12);
+    for series in ["Q1", "Q5", "Q5-Q1", "benchmark", "HALO basket"] {
+        let st = &s["series"][series];
+        for k in [
+            "cumulative_return",
+            "cagr",
+            "volatility",
+            "sharpe",
+            "sortino",
+            "max_drawdown",
+            "calmar",
+            "hit_rate",
+            "best",
+            "worst",
+        ] {
+            assert!(st[k].is_number(), "{series} {k}");
+        }
+    }
+}

@@ -369,7 +369,7 @@ fn shared_projection_betas_equal_per_security_ols() {
     ds.prices = Some(mk(u.prices, TableKind::Prices));
     ds.factors = Some(mk(u.factors, TableKind::Factors));
     let inputs = Inputs::new(&ds).unwrap();
-    let names: Vec<String> = ["market", "oil", "us10y", "gold"]
+    let names: Vec<String> = ["market", "wti", "us10y", "gold"]
         .map(String::from)
         .to_vec();
     let sectors = vec!["X".to_string(); 60];

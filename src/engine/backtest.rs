@@ -143,26 +143,6 @@ pub struct BacktestResult {
     pub skipped: Vec<(NaiveDate, String)>,
 }
 
-/// Average ranks (1-based), ties averaged.
-fn ranks(x: &[f64]) -> Vec<f64> {
-    let mut idx: Vec<usize> = (0..x.len()).collect();
-    idx.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]));
-    let mut r = vec![0.0; x.len()];
-    let mut i = 0;
-    while i < idx.len() {
-        let mut j = i + 1;
-        while j < idx.len() && x[idx[j]] == x[idx[i]] {
-            j += 1;
-        }
-        let avg = (i + 1 + j) as f64 / 2.0;
-        for &k in &idx[i..j] {
-            r[k] = avg;
-        }
-        i = j;
-    }
-    r
-}
-
 fn pearson(a: &[f64], b: &[f64]) -> f64 {
     let n = a.len() as f64;
     let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
@@ -180,26 +160,62 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
     if a.len() < 2 {
         return f64::NAN;
     }
-    pearson(&ranks(a), &ranks(b))
+    pearson(
+        &ranks_sorted(a, &ascending(a)),
+        &ranks_sorted(b, &ascending(b)),
+    )
 }
 
 /// pandas `qcut(x, q, labels=False)`: bins between the quantiles of x (linear
 /// interpolation), each (lo, hi] with the first closed; 0-based labels. None when two bin
 /// edges coincide (pandas raises; alphalens then drops the date).
 pub fn qcut(x: &[f64], q: usize) -> Option<Vec<u8>> {
-    let mut sorted = x.to_vec();
-    sorted.sort_unstable_by(f64::total_cmp);
+    qcut_sorted(x, &ascending(x), q)
+}
+
+fn ascending(x: &[f64]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    order.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]));
+    order
+}
+
+/// [`qcut`] given the ascending order of x.
+fn qcut_sorted(x: &[f64], order: &[usize], q: usize) -> Option<Vec<u8>> {
+    let sorted: Vec<f64> = order.iter().map(|&i| x[i]).collect();
     let edges: Vec<f64> = (0..=q)
         .map(|j| super::stats::quantile(&sorted, j as f64 / q as f64))
         .collect();
     if edges.windows(2).any(|w| w[0] == w[1]) {
         return None;
     }
-    Some(
-        x.iter()
-            .map(|v| edges[1..q].iter().filter(|e| **e < *v).count() as u8)
-            .collect(),
-    )
+    // Walking up the sorted values, the label is the number of inner edges below the value.
+    let mut labels = vec![0u8; x.len()];
+    let mut k = 0usize;
+    for &i in order {
+        while k + 1 < q && edges[k + 1] < x[i] {
+            k += 1;
+        }
+        labels[i] = k as u8;
+    }
+    Some(labels)
+}
+
+/// Average ranks (1-based, ties averaged) given the ascending order of x.
+fn ranks_sorted(x: &[f64], order: &[usize]) -> Vec<f64> {
+    let mut r = vec![0.0; x.len()];
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i + 1;
+        while j < order.len() && x[order[j]] == x[order[i]] {
+            j += 1;
+        }
+        let avg = (i + 1 + j) as f64 / 2.0;
+        for &k in &order[i..j] {
+            r[k] = avg;
+        }
+        i = j;
+    }
+    r
 }
 
 /// Compounded return over months (from, to]; NaN if any month is missing.
@@ -264,9 +280,16 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
             } else {
                 vec![(0..valid.len()).collect()]
             };
+            // One sort of the scores serves the quantiles and the IC's ranks.
+            let xs: Vec<f64> = valid.iter().map(|&s| h.halo[d][s]).collect();
+            let order = ascending(&xs);
             for g in groups {
-                let x: Vec<f64> = g.iter().map(|&i| h.halo[d][valid[i]]).collect();
-                match qcut(&x, q) {
+                let result = if g.len() == xs.len() {
+                    qcut_sorted(&xs, &order, q)
+                } else {
+                    qcut(&g.iter().map(|&i| xs[i]).collect::<Vec<_>>(), q)
+                };
+                match result {
                     Some(l) => {
                         for (&i, li) in g.iter().zip(l) {
                             label[i] = Some(li);
@@ -293,19 +316,28 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
                     })
                 })
                 .collect();
-            let x: Vec<f64> = rows.iter().map(|r| r.score).collect();
             let y: Vec<f64> = rows.iter().map(|r| r.fwd_return).collect();
-            let mut q_ret = vec![f64::NAN; q];
-            for (k, qr) in q_ret.iter_mut().enumerate() {
-                let v: Vec<f64> = rows
-                    .iter()
-                    .filter(|r| r.quantile as usize == k + 1)
-                    .map(|r| r.fwd_return)
-                    .collect();
-                if !v.is_empty() {
-                    *qr = v.iter().sum::<f64>() / v.len() as f64;
-                }
+            let (mut qs, mut qn) = (vec![0.0; q], vec![0usize; q]);
+            for r in &rows {
+                qs[r.quantile as usize - 1] += r.fwd_return;
+                qn[r.quantile as usize - 1] += 1;
             }
+            let q_ret: Vec<f64> = qs
+                .iter()
+                .zip(&qn)
+                .map(|(s, n)| if *n > 0 { s / *n as f64 } else { f64::NAN })
+                .collect();
+            // Every valid name has a quantile unless a sector's bins were dropped.
+            let ic = if rows.len() < 2 {
+                f64::NAN
+            } else if rows.len() == xs.len() {
+                pearson(
+                    &ranks_sorted(&xs, &order),
+                    &ranks_sorted(&y, &ascending(&y)),
+                )
+            } else {
+                spearman(&rows.iter().map(|r| r.score).collect::<Vec<_>>(), &y)
+            };
             let bench = if y.is_empty() {
                 f64::NAN
             } else {
@@ -320,7 +352,7 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
                 }
             }
             DateResult {
-                ic: spearman(&x, &y),
+                ic,
                 rows,
                 q_ret,
                 bench,
@@ -382,18 +414,21 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
         for r in &per_date[d].rows {
             now[r.security] = r.quantile;
         }
+        let (mut members, mut stayed) = (vec![0usize; q + 1], vec![0usize; q + 1]);
+        for r in &per_date[d].rows {
+            members[r.quantile as usize] += 1;
+            if prev[r.security] == r.quantile {
+                stayed[r.quantile as usize] += 1;
+            }
+        }
         for (k, tk) in turnover.iter_mut().enumerate() {
-            let label = k as u8 + 1;
-            let members = now.iter().filter(|l| **l == label).count();
-            let stayed = (0..n)
-                .filter(|&s| now[s] == label && prev[s] == label)
-                .count();
+            let (m, st) = (members[k + 1], stayed[k + 1]);
             tk[d] = if d == 0 {
                 1.0
-            } else if members == 0 {
+            } else if m == 0 {
                 f64::NAN
             } else {
-                1.0 - stayed as f64 / members as f64
+                1.0 - st as f64 / m as f64
             };
         }
         if d > 0 {
@@ -445,13 +480,17 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
             .collect(),
     );
 
+    let skipped = per_date
+        .iter()
+        .zip(&h.dates)
+        .filter_map(|(d, date)| d.skipped.clone().map(|s| (*date, s)))
+        .collect();
+    // The rows move out last: they are most of the memory.
+    let rows = per_date.into_iter().flat_map(|d| d.rows).collect();
     BacktestResult {
         dates: h.dates.clone(),
         periods_per_year: periods,
-        rows: per_date
-            .iter()
-            .flat_map(|d| d.rows.iter().cloned())
-            .collect(),
+        rows,
         quantiles,
         spread_mean,
         spread_se,
@@ -463,10 +502,6 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
         ic,
         turnover,
         series,
-        skipped: per_date
-            .iter()
-            .zip(&h.dates)
-            .filter_map(|(d, date)| d.skipped.clone().map(|s| (*date, s)))
-            .collect(),
+        skipped,
     }
 }

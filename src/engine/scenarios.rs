@@ -384,14 +384,17 @@ pub struct Outcome {
 /// Apply security returns to a set of weights (a short leg has negative weights).
 pub fn apply(weights: &[f64], r: &[f64], sectors: &[String]) -> (f64, BTreeMap<String, f64>) {
     let mut total = 0.0;
-    let mut by: BTreeMap<String, f64> = BTreeMap::new();
+    let mut by: BTreeMap<&str, f64> = BTreeMap::new();
     for s in 0..weights.len() {
         if weights[s] != 0.0 && r[s].is_finite() {
             total += weights[s] * r[s];
-            *by.entry(sectors[s].clone()).or_default() += weights[s] * r[s];
+            *by.entry(sectors[s].as_str()).or_default() += weights[s] * r[s];
         }
     }
-    (total, by)
+    (
+        total,
+        by.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+    )
 }
 
 /// The five portfolios of a scenario outcome.

@@ -171,11 +171,14 @@ pub fn generate(n: usize, months: usize, seed: u64) -> PolarsResult<Universe> {
 
     // Monthly factor moves, returns driven by them, and the factors table as users have it:
     // levels (an index, oil and gold prices, a 10-year yield in percent).
-    let fnames = ["sp500", "oil", "gold", "us10y"];
+    let fnames = ["sp500", "wti", "gold", "us10y", "usd"];
     let mut f: Vec<Vec<f64>> = vec![Vec::with_capacity(months); fnames.len()];
     for _ in 0..months {
         for (k, v) in f.iter_mut().enumerate() {
-            v.push([0.045, 0.09, 0.045, 0.002][k] * rng.normal() + [0.006, 0.0, 0.003, 0.0][k]);
+            v.push(
+                [0.045, 0.09, 0.045, 0.002, 0.02][k] * rng.normal()
+                    + [0.006, 0.0, 0.003, 0.0, 0.0][k],
+            );
         }
     }
     let month_days: Vec<i32> = (0..months)
@@ -214,7 +217,7 @@ pub fn generate(n: usize, months: usize, seed: u64) -> PolarsResult<Universe> {
     )?;
     let mut fc = vec![date_col("date", month_days)];
     for (k, name) in fnames.iter().enumerate() {
-        let start = [1000.0, 60.0, 1200.0, 2.5][k];
+        let start = [1000.0, 60.0, 1200.0, 2.5, 95.0][k];
         let level: Vec<f64> = f[k]
             .iter()
             .scan(start, |l, x| {

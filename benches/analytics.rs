@@ -1,0 +1,104 @@
+//! Analytics speed (issue 4) on a synthetic universe of 3,000 securities x 240 months:
+//! the full backtest (quintiles, IC, turnover, costs, every statistic) given the scores at
+//! each rebalance; betas on 6 factors over 60 months; every scenario of the default
+//! library once the betas exist; sector performance over a 12-month window.
+//!
+//!     cargo bench --bench analytics
+//!     HALO_WRITE_PANEL=target/bench-data/backtest_panel.csv cargo bench --bench analytics
+//!         (also writes the backtest's factor / forward-return panel for
+//!          benches/alphalens_backtest.py, which times alphalens on the same panel)
+
+use std::hint::black_box;
+
+use chrono::NaiveDate;
+use criterion::{Criterion, criterion_group, criterion_main};
+use halo_workbench::data::{Dataset, LoadReport, Table, TableKind};
+use halo_workbench::engine::analysis::{self, Inputs};
+use halo_workbench::engine::backtest::{backtest, history};
+use halo_workbench::engine::scenarios::default_library;
+use halo_workbench::engine::synth;
+use halo_workbench::settings::Settings;
+
+fn table(df: polars::prelude::DataFrame, kind: TableKind) -> Table {
+    Table {
+        kind,
+        df,
+        report: LoadReport::new(String::new(), kind, ""),
+        mapping: Default::default(),
+    }
+}
+
+fn analytics(c: &mut Criterion) {
+    let u = synth::generate(3_000, 240, 1).expect("synthetic universe");
+    let ds = Dataset {
+        name: "synthetic 3000 x 240".into(),
+        fundamentals: Some(table(u.fundamentals, TableKind::Fundamentals)),
+        prices: Some(table(u.prices, TableKind::Prices)),
+        factors: Some(table(u.factors, TableKind::Factors)),
+        sources: Vec::new(),
+    };
+    let inputs = Inputs::new(&ds).expect("inputs");
+    let settings = Settings::default();
+    let h = history(&inputs.panel, &inputs.returns, &settings).expect("history");
+    assert!(h.dates.len() >= 200, "{} rebalances", h.dates.len());
+    if let Ok(path) = std::env::var("HALO_WRITE_PANEL") {
+        let r = backtest(&h, &inputs.returns, &settings.analytics);
+        let mut out = String::from("date,asset,factor,fwd_return\n");
+        for row in &r.rows {
+            out.push_str(&format!(
+                "{},{},{},{}\n",
+                r.dates[row.date], inputs.panel.tickers[row.security], row.score, row.fwd_return
+            ));
+        }
+        std::fs::write(&path, out).expect("write panel");
+        eprintln!("wrote {} rows to {path}", r.rows.len());
+    }
+    let mut g = c.benchmark_group("analytics_3000x240");
+    g.bench_function("backtest_240_monthly_rebalances", |b| {
+        b.iter(|| black_box(backtest(&h, &inputs.returns, &settings.analytics)))
+    });
+
+    let mut s = settings.clone();
+    s.scoring.as_of = NaiveDate::from_ymd_opt(2020, 12, 31);
+    let (prep, sc) = analysis::scores(&inputs, &s).expect("scores");
+    let six: Vec<String> = ["market", "sp500", "wti", "gold", "us10y", "usd"]
+        .map(String::from)
+        .to_vec();
+    g.bench_function("betas_6_factors_60_months", |b| {
+        b.iter(|| black_box(analysis::betas(&inputs, &prep, &s, &six).expect("betas")))
+    });
+    let lib = default_library();
+    let betas =
+        analysis::betas(&inputs, &prep, &s, &analysis::scenario_factors(&s, &lib)).expect("betas");
+    let out = analysis::run_scenarios(&inputs, &prep, &sc, &s, &lib, Some(&betas));
+    assert!(
+        out.iter().all(|o| o.is_ok()),
+        "{:?}",
+        out.iter()
+            .filter_map(|o| o.as_ref().err())
+            .collect::<Vec<_>>()
+    );
+    g.bench_function("all_scenarios_after_betas", |b| {
+        b.iter(|| {
+            black_box(analysis::run_scenarios(
+                &inputs,
+                &prep,
+                &sc,
+                &s,
+                &lib,
+                Some(&betas),
+            ))
+        })
+    });
+    let (from, to) = (
+        NaiveDate::from_ymd_opt(2020, 12, 31).expect("date"),
+        NaiveDate::from_ymd_opt(2021, 12, 31).expect("date"),
+    );
+    g.bench_function("sector_performance_12_month_window", |b| {
+        b.iter(|| black_box(analysis::sectors(&inputs, &prep, &sc, &s, from, to).expect("sectors")))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, analytics);
+criterion_main!(benches);
