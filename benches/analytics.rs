@@ -44,14 +44,14 @@ fn analytics(c: &mut Criterion) {
     if let Ok(path) = std::env::var("HALO_WRITE_PANEL") {
         let r = backtest(&h, &inputs.returns, &settings.analytics);
         let mut out = String::from("date,asset,factor,fwd_return\n");
-        for row in &r.rows {
+        for row in r.observations() {
             out.push_str(&format!(
                 "{},{},{},{}\n",
                 r.dates[row.date], inputs.panel.tickers[row.security], row.score, row.fwd_return
             ));
         }
         std::fs::write(&path, out).expect("write panel");
-        eprintln!("wrote {} rows to {path}", r.rows.len());
+        eprintln!("wrote {} rows to {path}", r.observations().count());
     }
     let mut g = c.benchmark_group("analytics_3000x240");
     g.bench_function("backtest_240_monthly_rebalances", |b| {

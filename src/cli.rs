@@ -594,7 +594,7 @@ fn backtest(a: OutArgs) -> anyhow::Result<()> {
     };
     std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     let tickers = &inputs.panel.tickers;
-    let rows = &r.rows;
+    let rows: Vec<_> = r.observations().collect();
     let panel = DataFrame::new(
         rows.len(),
         vec![

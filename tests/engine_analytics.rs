@@ -187,9 +187,12 @@ fn backtest_matches_alphalens_on_the_sample() {
     let inputs = Inputs::new(&ds).unwrap();
     let mut s = Settings::default();
     let (h, r) = analysis::backtest(&inputs, &s).unwrap();
-    assert_eq!(r.rows.len() as u64, want["rows"].as_u64().unwrap());
+    assert_eq!(
+        r.observations().count() as u64,
+        want["rows"].as_u64().unwrap()
+    );
     let count: Vec<u64> = (1..=5u8)
-        .map(|q| r.rows.iter().filter(|x| x.quantile == q).count() as u64)
+        .map(|q| r.observations().filter(|x| x.quantile == q).count() as u64)
         .collect();
     assert_eq!(
         count,

@@ -50,7 +50,41 @@ pub fn load_file_with_progress(
     progress: &Progress,
 ) -> Result<Table, LoadError> {
     let len = read::check_file(path, opts.memory_budget)?;
+    if is_parquet(path) {
+        // Parquet on disk: read only the footer and the planned columns.
+        let planner = |headers: &[String]| plan_columns(headers, opts);
+        let raw = read::read_parquet_file(path, len, &planner, progress)?;
+        let kind = opts
+            .kind
+            .unwrap_or_else(|| schema::guess_kind(&raw.headers));
+        return normalize::normalize(path, raw, kind, &opts.mapping);
+    }
     load_from(path, || read::open_file(path), Some(len), opts, progress)
+}
+
+fn is_parquet(path: &Path) -> bool {
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic))
+        .is_ok()
+        && &magic == b"PAR1"
+}
+
+/// Plan from the headers alone: unknown columns might be numbers, so they are read.
+fn plan_columns(headers: &[String], opts: &LoadOptions) -> Vec<ColumnPlan> {
+    let kind = opts.kind.unwrap_or_else(|| schema::guess_kind(headers));
+    schema::resolve_columns(kind, headers, &vec![true; headers.len()], &opts.mapping)
+        .iter()
+        .map(|r| match &r.target {
+            Target::Ignore => ColumnPlan::Skip,
+            Target::Custom(_) => ColumnPlan::Number,
+            Target::Field(id) => match schema::field(id).map(|f| f.ty) {
+                Some(schema::FieldType::Text) => ColumnPlan::Text,
+                Some(schema::FieldType::Date) => ColumnPlan::Date,
+                _ => ColumnPlan::Number,
+            },
+        })
+        .collect()
 }
 
 /// Load a file's bytes already in memory (`path` names it in messages).
@@ -73,22 +107,7 @@ fn load_from<R: std::io::Read + Send>(
     opts: &LoadOptions,
     progress: &Progress,
 ) -> Result<Table, LoadError> {
-    // Plan from the headers alone: unknown columns might be numbers, so they are read.
-    let planner = |headers: &[String]| -> Vec<ColumnPlan> {
-        let kind = opts.kind.unwrap_or_else(|| schema::guess_kind(headers));
-        schema::resolve_columns(kind, headers, &vec![true; headers.len()], &opts.mapping)
-            .iter()
-            .map(|r| match &r.target {
-                Target::Ignore => ColumnPlan::Skip,
-                Target::Custom(_) => ColumnPlan::Number,
-                Target::Field(id) => match schema::field(id).map(|f| f.ty) {
-                    Some(schema::FieldType::Text) => ColumnPlan::Text,
-                    Some(schema::FieldType::Date) => ColumnPlan::Date,
-                    _ => ColumnPlan::Number,
-                },
-            })
-            .collect()
-    };
+    let planner = |headers: &[String]| plan_columns(headers, opts);
     let file = path.display().to_string();
     let raw = match read::read_raw(
         &file,

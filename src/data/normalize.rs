@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 
 use super::dates;
 use super::error::LoadError;
@@ -464,63 +465,83 @@ pub fn normalize(
         });
     }
 
-    let mut excluded: BTreeMap<usize, Vec<String>> = BTreeMap::new();
-    let mut out: Vec<Series> = Vec::new();
-    let mut stats_headers: Vec<String> = Vec::new();
+    // Plan each kept column (names decided in order), then convert them in parallel: each
+    // conversion reports into its own list, merged back in column order.
+    enum Conv {
+        Text,
+        Number(ValueRule),
+        Date,
+    }
+    let mut jobs: Vec<(&str, String, &Series, Conv)> = Vec::new();
     for (r, s) in resolved.iter().zip(&series) {
         let header = r.header.as_str();
         let Some(s) = s else { continue };
-        let converted = match &r.target {
-            Target::Ignore => continue,
+        match &r.target {
+            Target::Ignore => {}
             Target::Custom(name) => {
                 let mut name = name.clone();
-                while out.iter().any(|o| o.name().as_str() == name) || field(&name).is_some() {
+                while jobs.iter().any(|j| j.1 == name) || field(&name).is_some() {
                     name.push('_');
                 }
-                to_number(
-                    s,
+                jobs.push((header, name, s, Conv::Number(ValueRule::Any)));
+            }
+            Target::Field(id) => match field(id) {
+                None => report.warnings.push(format!(
+                    "column '{header}' is mapped to unknown field '{id}'; ignored"
+                )),
+                Some(def) => jobs.push((
                     header,
-                    &name,
-                    ValueRule::Any,
-                    raw.decimal_comma,
-                    &mut report,
-                )
-                .map_err(&err)?
-            }
-            Target::Field(id) => {
-                let Some(def) = field(id) else {
-                    report.warnings.push(format!(
-                        "column '{header}' is mapped to unknown field '{id}'; ignored"
-                    ));
-                    continue;
-                };
-                match def.ty {
-                    FieldType::Text => to_text(s, id).map_err(&err)?,
-                    FieldType::Number => {
-                        to_number(s, header, id, def.rule, raw.decimal_comma, &mut report)
-                            .map_err(&err)?
-                    }
-                    FieldType::Date => {
-                        let (d, failed) = to_date(s, id).map_err(&err)?;
-                        for (row, text) in &failed {
-                            excluded
-                                .entry(*row)
-                                .or_default()
-                                .push(format!("date {text:?} in column '{header}' is not a date"));
-                        }
-                        report.add_problem(header, "unreadable date", "row excluded", failed);
-                        d
-                    }
+                    id.clone(),
+                    s,
+                    match def.ty {
+                        FieldType::Text => Conv::Text,
+                        FieldType::Number => Conv::Number(def.rule),
+                        FieldType::Date => Conv::Date,
+                    },
+                )),
+            },
+        }
+    }
+    let converted: Vec<PolarsResult<(Series, LoadReport, Vec<(usize, String)>)>> = jobs
+        .par_iter()
+        .map(|(header, name, s, conv)| {
+            let mut local = LoadReport::new(String::new(), kind, "");
+            let mut failed = Vec::new();
+            let out = match conv {
+                Conv::Text => to_text(s, name)?,
+                Conv::Number(rule) => {
+                    to_number(s, header, name, *rule, raw.decimal_comma, &mut local)?
                 }
-            }
-        };
+                Conv::Date => {
+                    let (d, f) = to_date(s, name)?;
+                    failed = f;
+                    d
+                }
+            };
+            Ok((out, local, failed))
+        })
+        .collect();
+    let mut excluded: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut out: Vec<Series> = Vec::with_capacity(jobs.len());
+    let mut stats_headers: Vec<String> = Vec::with_capacity(jobs.len());
+    for (job, c) in jobs.iter().zip(converted) {
+        let (series, local, failed) = c.map_err(&err)?;
+        let header = job.0;
+        report.problems.extend(local.problems);
+        for (row, text) in &failed {
+            excluded
+                .entry(*row)
+                .or_default()
+                .push(format!("date {text:?} in column '{header}' is not a date"));
+        }
+        report.add_problem(header, "unreadable date", "row excluded", failed);
         stats_headers.push(header.to_string());
-        out.push(converted);
+        out.push(series);
     }
 
     let date = out.iter().find(|s| s.name() == "date").cloned();
     let ticker = out.iter().find(|s| s.name() == "ticker").cloned();
-    if let Some(d) = &date {
+    if let Some(d) = date.as_ref().filter(|d| d.null_count() > 0) {
         for (i, v) in d.date().map_err(&err)?.physical().iter().enumerate() {
             if v.is_none() && !excluded.contains_key(&row_no(i)) {
                 excluded
@@ -530,7 +551,7 @@ pub fn normalize(
             }
         }
     }
-    if let Some(t) = &ticker {
+    if let Some(t) = ticker.as_ref().filter(|t| t.null_count() > 0) {
         for (i, v) in t.str().map_err(&err)?.iter().enumerate() {
             if v.is_none() {
                 excluded

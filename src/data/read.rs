@@ -88,29 +88,46 @@ pub fn memory_needed(len: u64, path: &Path) -> u64 {
 /// copied rather than memory-mapped so that a truncated file cannot crash the process.
 pub fn read_source(
     file: &str,
-    mut reader: impl Read,
+    reader: impl Read,
     expected_len: Option<u64>,
     progress: &Progress,
 ) -> Result<Vec<u8>, LoadError> {
-    const CHUNK: u64 = 8 << 20;
     let mut bytes = Vec::with_capacity(expected_len.unwrap_or(0) as usize);
     progress
         .total
         .store(expected_len.unwrap_or(0), Ordering::Relaxed);
+    read_rest(file, reader, expected_len, progress, &mut bytes)?;
+    Ok(bytes)
+}
+
+/// Append the rest of a source to `bytes` (which may already hold its start), checking that
+/// `expected_total` bytes arrive in all.
+fn read_rest(
+    file: &str,
+    mut reader: impl Read,
+    expected_total: Option<u64>,
+    progress: &Progress,
+    bytes: &mut Vec<u8>,
+) -> Result<(), LoadError> {
+    const CHUNK: u64 = 8 << 20;
+    if let Some(n) = expected_total {
+        bytes.reserve((n as usize).saturating_sub(bytes.len()));
+    }
     loop {
-        let n = (&mut reader)
-            .take(CHUNK)
-            .read_to_end(&mut bytes)
-            .map_err(|e| LoadError::Vanished {
-                file: file.into(),
-                detail: format!("read failed after {} bytes: {e}", bytes.len()),
-            })?;
+        let got =
+            (&mut reader)
+                .take(CHUNK)
+                .read_to_end(bytes)
+                .map_err(|e| LoadError::Vanished {
+                    file: file.into(),
+                    detail: format!("read failed after {} bytes: {e}", bytes.len()),
+                })?;
         progress.read.store(bytes.len() as u64, Ordering::Relaxed);
-        if n == 0 {
+        if got == 0 {
             break;
         }
     }
-    if let Some(n) = expected_len
+    if let Some(n) = expected_total
         && bytes.len() as u64 != n
     {
         return Err(LoadError::Vanished {
@@ -118,7 +135,86 @@ pub fn read_source(
             detail: format!("expected {n} bytes, got {}", bytes.len()),
         });
     }
-    Ok(bytes)
+    Ok(())
+}
+
+/// A Parquet file read sparsely: the footer, then only the byte ranges of the columns the
+/// plan uses, into a zero-filled buffer of the file's size (pages never written are never
+/// touched, so they cost no memory). Reads go through `pread`, not a memory map, so a file
+/// truncated meanwhile gives an error rather than a crash.
+pub fn read_parquet_file(
+    path: &Path,
+    len: u64,
+    planner: Planner,
+    progress: &Progress,
+) -> Result<RawTable, LoadError> {
+    use std::os::unix::fs::FileExt;
+    let file = path.display().to_string();
+    let f = open_file(path)?;
+    let vanished = |e: std::io::Error| LoadError::Vanished {
+        file: file.clone(),
+        detail: e.to_string(),
+    };
+    let n = len as usize;
+    if n < 12 {
+        return Err(LoadError::Format {
+            file,
+            detail: "too short to be a Parquet file".into(),
+        });
+    }
+    progress.total.store(len, Ordering::Relaxed);
+    let mut buf = vec![0u8; n];
+    let mut tail = (64 << 10).min(n);
+    f.read_exact_at(&mut buf[n - tail..], (n - tail) as u64)
+        .map_err(vanished)?;
+    let meta_len = u32::from_le_bytes([buf[n - 8], buf[n - 7], buf[n - 6], buf[n - 5]]) as usize;
+    if meta_len + 8 > tail {
+        let want = (meta_len + 8).min(n);
+        f.read_exact_at(&mut buf[n - want..n - tail], (n - want) as u64)
+            .map_err(vanished)?;
+        tail = want;
+    }
+    let (headers, ranges) = guarded(&file, || {
+        let mut reader = ParquetReader::new(Cursor::new(&buf[..]));
+        let headers: Vec<String> = reader
+            .schema()?
+            .iter_names()
+            .map(|s| s.to_string())
+            .collect();
+        let plan = planner(&headers);
+        let meta = reader.get_metadata()?.clone();
+        let mut ranges = Vec::new();
+        for rg in &meta.row_groups {
+            for (i, h) in headers.iter().enumerate() {
+                if plan.get(i) != Some(&ColumnPlan::Skip) {
+                    for c in rg.columns_under_root_iter(h).into_iter().flatten() {
+                        ranges.push(c.byte_range());
+                    }
+                }
+            }
+        }
+        Ok((headers, ranges))
+    })?;
+    let mut done = tail as u64;
+    for r in ranges {
+        // The part of each column chunk not already read with the footer.
+        let (a, b) = (r.start as usize, (r.end as usize).min(n - tail));
+        if a < b {
+            f.read_exact_at(&mut buf[a..b], r.start).map_err(vanished)?;
+            done += (b - a) as u64;
+            progress.read.store(done, Ordering::Relaxed);
+        }
+    }
+    // The file must still be the size we planned the reads for.
+    if f.metadata().map(|m| m.len()).map_err(vanished)? != len {
+        return Err(LoadError::Vanished {
+            file,
+            detail: "its size changed while it was being read".into(),
+        });
+    }
+    progress.read.store(len, Ordering::Relaxed);
+    let plan = planner(&headers);
+    read_parquet_planned(&file, buf, headers, &plan)
 }
 
 /// Bytes read so far of a file being loaded, for a progress bar on another thread.
@@ -706,21 +802,34 @@ fn looks_decimal_comma(text: &[u8]) -> bool {
 }
 
 fn read_parquet(file: &str, bytes: Vec<u8>, planner: Planner) -> Result<RawTable, LoadError> {
-    let (headers, df) = guarded(file, || {
-        let mut reader = ParquetReader::new(Cursor::new(bytes));
-        let headers: Vec<String> = reader
+    let headers: Vec<String> = guarded(file, || {
+        Ok(ParquetReader::new(Cursor::new(&bytes[..]))
             .schema()?
             .iter_names()
             .map(|s| s.to_string())
-            .collect();
-        let plan = planner(&headers);
-        let projection: Vec<usize> = (0..headers.len())
-            .filter(|&i| plan.get(i) != Some(&ColumnPlan::Skip))
-            .collect();
-        let mut df = reader.with_projection(Some(projection.clone())).finish()?;
+            .collect())
+    })?;
+    let plan = planner(&headers);
+    read_parquet_planned(file, bytes, headers, &plan)
+}
+
+/// Decode the planned columns of a Parquet file held in `bytes`.
+fn read_parquet_planned(
+    file: &str,
+    bytes: Vec<u8>,
+    headers: Vec<String>,
+    plan: &[ColumnPlan],
+) -> Result<RawTable, LoadError> {
+    let projection: Vec<usize> = (0..headers.len())
+        .filter(|&i| plan.get(i) != Some(&ColumnPlan::Skip))
+        .collect();
+    let df = guarded(file, || {
+        let mut df = ParquetReader::new(Cursor::new(bytes))
+            .with_projection(Some(projection.clone()))
+            .finish()?;
         let names: Vec<PlSmallStr> = projection.iter().map(|&i| col_name(i).into()).collect();
         df.set_column_names(&names)?;
-        Ok((headers, df))
+        Ok(df)
     })?;
     if df.height() == 0 {
         return Err(LoadError::NoRows { file: file.into() });
@@ -839,9 +948,8 @@ pub fn read_raw(
         return Err(LoadError::Empty { file: file.into() }.into());
     }
     if !is_text_stream(&head) {
-        let rest_len = expected_len.map(|n| n.saturating_sub(head.len() as u64));
         let mut bytes = head;
-        bytes.extend(read_source(file, reader, rest_len, progress)?);
+        read_rest(file, reader, expected_len, progress, &mut bytes)?;
         return if bytes.starts_with(b"PAR1") {
             Ok(read_parquet(file, bytes, planner)?)
         } else {
@@ -856,9 +964,8 @@ pub fn read_raw(
     if utf8 {
         return read_csv_stream(file, head, reader, expected_len, "UTF-8", planner, progress);
     }
-    let rest_len = expected_len.map(|n| n.saturating_sub(head.len() as u64));
     let mut bytes = head;
-    bytes.extend(read_source(file, reader, rest_len, progress)?);
+    read_rest(file, reader, expected_len, progress, &mut bytes)?;
     let (text, encoding) = decode_text(file, bytes)?;
     read_csv_stream(
         file,

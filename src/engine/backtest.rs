@@ -10,9 +10,9 @@ use serde::Serialize;
 use super::EngineError;
 use super::performance::{Stats, cumulative, stats};
 use super::returns::ReturnPanel;
-use super::score::{prepare, score};
+use super::score::{Prepared, prepare, score};
 use super::universe::Panel;
-use crate::settings::{AnalyticsSettings, Settings};
+use crate::settings::{AnalyticsSettings, Rebalance, ScoringSettings, Settings};
 
 /// Scores and baskets at each rebalance date: the weight-dependent input of [`backtest`].
 #[derive(Clone, Debug, Default)]
@@ -42,53 +42,113 @@ pub fn rebalance_months(rp: &ReturnPanel, a: &AnalyticsSettings) -> Vec<usize> {
         .collect()
 }
 
-/// Score every rebalance date point in time (in parallel over dates). Dates with fewer
-/// than five names per quantile scored are left out: their quantiles would be noise.
+/// The weight-independent part of a backtest: each rebalance date's prepared
+/// cross-section. Built once per dataset, scoring options and rebalance calendar, so a
+/// weight change only re-scores each date.
+#[derive(Clone, Debug)]
+pub struct PreparedHistory {
+    pub months: Vec<usize>,
+    pub prepared: Vec<Prepared>,
+    /// What it was built with (a cache key): scoring options, and the calendar's settings.
+    pub key: (
+        ScoringSettings,
+        Rebalance,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    ),
+}
+
+impl PreparedHistory {
+    pub fn key_of(
+        settings: &Settings,
+    ) -> (
+        ScoringSettings,
+        Rebalance,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    ) {
+        let a = &settings.analytics;
+        (
+            settings.scoring.clone(),
+            a.rebalance,
+            a.backtest_from,
+            a.backtest_to,
+        )
+    }
+
+    /// Prepare every rebalance date point in time (in parallel over dates).
+    pub fn build(panel: &Panel, rp: &ReturnPanel, settings: &Settings) -> PreparedHistory {
+        let months = rebalance_months(rp, &settings.analytics);
+        let prepared: Vec<Option<Prepared>> = months
+            .par_iter()
+            .map(|&m| {
+                let mut s = settings.scoring.clone();
+                s.as_of = Some(rp.months[m]);
+                prepare(panel, &s).ok()
+            })
+            .collect();
+        let (months, prepared) = months
+            .into_iter()
+            .zip(prepared)
+            .filter_map(|(m, p)| p.map(|p| (m, p)))
+            .unzip();
+        PreparedHistory {
+            months,
+            prepared,
+            key: Self::key_of(settings),
+        }
+    }
+
+    /// Score each date with the settings' weights and baskets. Dates with fewer than five
+    /// names per quantile scored are left out: their quantiles would be noise.
+    pub fn scores(&self, rp: &ReturnPanel, settings: &Settings) -> Result<History, EngineError> {
+        let min_names = 5 * settings.analytics.quantiles.max(1) as usize;
+        let per_date: Vec<Option<(Vec<f64>, Vec<f64>)>> = self
+            .prepared
+            .par_iter()
+            .map(|prep| {
+                let sc = score(prep, settings);
+                (sc.included.iter().filter(|x| **x).count() >= min_names)
+                    .then_some((sc.halo, sc.basket.weights))
+            })
+            .collect();
+        let mut h = History::default();
+        for ((m, prep), d) in self.months.iter().zip(&self.prepared).zip(per_date) {
+            let Some((halo, basket)) = d else { continue };
+            let ids = prep
+                .cs
+                .sectors
+                .iter()
+                .map(|s| match h.sector_names.iter().position(|x| x == s) {
+                    Some(i) => i as u32,
+                    None => {
+                        h.sector_names.push(s.clone());
+                        (h.sector_names.len() - 1) as u32
+                    }
+                })
+                .collect();
+            h.dates.push(rp.months[*m]);
+            h.month.push(*m);
+            h.halo.push(halo);
+            h.basket.push(basket);
+            h.sector.push(ids);
+        }
+        if h.dates.is_empty() {
+            return Err(EngineError::NoData(
+                "no rebalance date has enough scored securities and a forward return".into(),
+            ));
+        }
+        Ok(h)
+    }
+}
+
+/// Score every rebalance date point in time.
 pub fn history(
     panel: &Panel,
     rp: &ReturnPanel,
     settings: &Settings,
 ) -> Result<History, EngineError> {
-    let months = rebalance_months(rp, &settings.analytics);
-    let min_names = 5 * settings.analytics.quantiles.max(1) as usize;
-    let per_date: Vec<Option<(Vec<f64>, Vec<f64>, Vec<String>)>> = months
-        .par_iter()
-        .map(|&m| {
-            let mut s = settings.clone();
-            s.scoring.as_of = Some(rp.months[m]);
-            let prep = prepare(panel, &s.scoring).ok()?;
-            let sc = score(&prep, &s);
-            (sc.included.iter().filter(|x| **x).count() >= min_names)
-                .then(|| (sc.halo, sc.basket.weights, prep.cs.sectors))
-        })
-        .collect();
-    let mut h = History::default();
-    for (m, d) in months.into_iter().zip(per_date) {
-        let Some((halo, basket, sectors)) = d else {
-            continue;
-        };
-        let ids = sectors
-            .iter()
-            .map(|s| match h.sector_names.iter().position(|x| x == s) {
-                Some(i) => i as u32,
-                None => {
-                    h.sector_names.push(s.clone());
-                    (h.sector_names.len() - 1) as u32
-                }
-            })
-            .collect();
-        h.dates.push(rp.months[m]);
-        h.month.push(m);
-        h.halo.push(halo);
-        h.basket.push(basket);
-        h.sector.push(ids);
-    }
-    if h.dates.is_empty() {
-        return Err(EngineError::NoData(
-            "no rebalance date has scored securities and a forward return".into(),
-        ));
-    }
-    Ok(h)
+    PreparedHistory::build(panel, rp, settings).scores(rp, settings)
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -121,11 +181,19 @@ pub struct Series {
     pub stats: Stats,
 }
 
+impl BacktestResult {
+    /// Every observation, date by date.
+    pub fn observations(&self) -> impl Iterator<Item = &PanelRow> {
+        self.rows.iter().flatten()
+    }
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct BacktestResult {
     pub dates: Vec<NaiveDate>,
     pub periods_per_year: f64,
-    pub rows: Vec<PanelRow>,
+    /// Per date: the (security, score, quantile, forward return) observations.
+    pub rows: Vec<Vec<PanelRow>>,
     pub quantiles: Vec<QuantileStat>,
     pub spread_mean: f64,
     pub spread_se: f64,
@@ -174,9 +242,10 @@ pub fn qcut(x: &[f64], q: usize) -> Option<Vec<u8>> {
 }
 
 fn ascending(x: &[f64]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..x.len()).collect();
-    order.sort_unstable_by(|&a, &b| x[a].total_cmp(&x[b]));
-    order
+    // Sorting (value, index) pairs keeps the comparisons in cache.
+    let mut pairs: Vec<(f64, u32)> = x.iter().enumerate().map(|(i, v)| (*v, i as u32)).collect();
+    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    pairs.into_iter().map(|p| p.1 as usize).collect()
 }
 
 /// [`qcut`] given the ascending order of x.
@@ -486,7 +555,7 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
         .filter_map(|(d, date)| d.skipped.clone().map(|s| (*date, s)))
         .collect();
     // The rows move out last: they are most of the memory.
-    let rows = per_date.into_iter().flat_map(|d| d.rows).collect();
+    let rows = per_date.into_iter().map(|d| d.rows).collect();
     BacktestResult {
         dates: h.dates.clone(),
         periods_per_year: periods,

@@ -1,0 +1,190 @@
+//! Analytics off the UI thread. Every settings change sends a job with a new generation;
+//! the worker skips to the newest job and abandons a stale one between stages, so the
+//! window never waits and work for an outdated slider position is cancelled.
+//! Weight-independent work (prepared cross-sections, betas, the prepared backtest
+//! history) is cached across jobs.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::time::{Duration, Instant};
+
+use crate::engine::analysis::{self, ExposureReport, Inputs};
+use crate::engine::backtest::{BacktestResult, PreparedHistory, backtest};
+use crate::engine::scenarios::{Betas, Outcome, Scenario, default_library};
+use crate::engine::score::{Prepared, Scorer, Scores};
+use crate::engine::sectors::SectorPerformance;
+use crate::settings::Settings;
+
+/// Everything the panes draw, for one settings generation.
+pub struct Results {
+    pub generation: u64,
+    pub settings: Settings,
+    pub prep: Prepared,
+    pub scores: Scores,
+    pub sectors: Result<SectorPerformance, String>,
+    pub exposures: ExposureReport,
+    pub scenarios: Vec<Scenario>,
+    pub outcomes: Vec<Result<Outcome, String>>,
+    pub backtest: Result<BacktestResult, String>,
+    /// Benchmark weights (cap-weighted scored universe).
+    pub benchmark: Vec<f64>,
+    pub elapsed: Duration,
+}
+
+struct Job {
+    generation: u64,
+    inputs: Arc<Inputs>,
+    settings: Settings,
+}
+
+#[derive(Default)]
+struct Cache {
+    inputs: Option<Arc<Inputs>>,
+    scorer: Scorer,
+    betas: Option<((chrono::NaiveDate, Vec<String>, u32, u64), Betas)>,
+    history: Option<PreparedHistory>,
+}
+
+pub struct Computer {
+    jobs: Sender<Job>,
+    done: Receiver<Result<Results, String>>,
+    latest: Arc<AtomicU64>,
+    pub generation: u64,
+    pub started: Option<Instant>,
+}
+
+impl Computer {
+    pub fn new(ctx: egui::Context) -> Self {
+        let (jobs, rx) = channel::<Job>();
+        let (tx, done) = channel();
+        let latest = Arc::new(AtomicU64::new(0));
+        let l = latest.clone();
+        std::thread::Builder::new()
+            .name("halo-compute".into())
+            .spawn(move || {
+                let mut cache = Cache::default();
+                while let Ok(mut job) = rx.recv() {
+                    // Skip to the newest job waiting.
+                    loop {
+                        match rx.try_recv() {
+                            Ok(j) => job = j,
+                            Err(TryRecvError::Empty) => break,
+                            Err(TryRecvError::Disconnected) => return,
+                        }
+                    }
+                    let stale = || l.load(Ordering::Relaxed) != job.generation;
+                    if let Some(r) = run(&mut cache, &job, &stale) {
+                        if tx.send(r).is_err() {
+                            return;
+                        }
+                        ctx.request_repaint();
+                    }
+                }
+            })
+            .ok();
+        Self { jobs, done, latest, generation: 0, started: None }
+    }
+
+    /// Start computing for these settings (abandoning any older job).
+    pub fn request(&mut self, inputs: Arc<Inputs>, settings: Settings) {
+        self.generation += 1;
+        self.latest.store(self.generation, Ordering::Relaxed);
+        self.started = Some(Instant::now());
+        let _ = self.jobs.send(Job { generation: self.generation, inputs, settings });
+    }
+
+    /// The newest finished result, if any arrived.
+    pub fn poll(&mut self) -> Option<Result<Results, String>> {
+        let mut last = None;
+        while let Ok(r) = self.done.try_recv() {
+            last = Some(r);
+        }
+        if let Some(Ok(r)) = &last
+            && r.generation == self.generation
+        {
+            self.started = None;
+        }
+        last
+    }
+
+    pub fn busy(&self) -> bool {
+        self.started.is_some()
+    }
+
+    /// Block until the current generation's result arrives (tests, benchmarks).
+    pub fn wait(&mut self, timeout: Duration) -> Option<Result<Results, String>> {
+        let end = Instant::now() + timeout;
+        while Instant::now() < end {
+            if let Ok(r) = self.done.recv_timeout(Duration::from_millis(20)) {
+                let current = match &r {
+                    Ok(x) => x.generation == self.generation,
+                    Err(_) => true,
+                };
+                if current {
+                    self.started = None;
+                    return Some(r);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// One job; None when it went stale part-way.
+fn run(cache: &mut Cache, job: &Job, stale: &dyn Fn() -> bool) -> Option<Result<Results, String>> {
+    let t0 = Instant::now();
+    let inputs = &job.inputs;
+    if !cache.inputs.as_ref().is_some_and(|i| Arc::ptr_eq(i, inputs)) {
+        *cache = Cache { inputs: Some(inputs.clone()), ..Default::default() };
+    }
+    let s = &job.settings;
+    let scores = match cache.scorer.score(&inputs.panel, s) {
+        Ok(x) => x,
+        Err(e) => return Some(Err(e.to_string())),
+    };
+    let prep = cache.scorer.prepared()?.clone();
+    let benchmark = crate::engine::exposures::benchmark_weights(&prep, &scores);
+    let sectors = analysis::window(inputs, prep.cs.as_of, s)
+        .and_then(|(f, t)| analysis::sectors(inputs, &prep, &scores, s, f, t))
+        .map_err(|e| e.to_string());
+    let exposures = analysis::exposures(inputs, &prep, &scores, s);
+    if stale() {
+        return None;
+    }
+    let scenarios = if s.scenarios.is_empty() { default_library() } else { s.scenarios.clone() };
+    let names = analysis::scenario_factors(s, &scenarios);
+    let key = (prep.cs.as_of, names.clone(), s.analytics.lookback_months, s.analytics.shrinkage.to_bits());
+    if inputs.has_returns() && cache.betas.as_ref().is_none_or(|(k, _)| *k != key) {
+        cache.betas = analysis::betas(inputs, &prep, s, &names).ok().map(|b| (key, b));
+    }
+    let outcomes = analysis::run_scenarios(inputs, &prep, &scores, s, &scenarios, cache.betas.as_ref().map(|b| &b.1));
+    if stale() {
+        return None;
+    }
+    let backtest = if !inputs.has_returns() {
+        Err("the backtest needs prices".to_string())
+    } else {
+        if cache.history.as_ref().is_none_or(|h| h.key != PreparedHistory::key_of(s)) {
+            cache.history = Some(PreparedHistory::build(&inputs.panel, &inputs.returns, s));
+        }
+        if stale() {
+            return None;
+        }
+        let h = cache.history.as_ref()?;
+        h.scores(&inputs.returns, s).map(|hist| backtest(&hist, &inputs.returns, &s.analytics)).map_err(|e| e.to_string())
+    };
+    Some(Ok(Results {
+        generation: job.generation,
+        settings: s.clone(),
+        prep,
+        scores,
+        sectors,
+        exposures,
+        scenarios,
+        outcomes,
+        backtest,
+        benchmark,
+        elapsed: t0.elapsed(),
+    }))
+}

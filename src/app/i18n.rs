@@ -1,0 +1,192 @@
+//! The interface in English or Chinese. Every label goes through [`tr`] with its English
+//! text as the key; the table gives the Chinese. A test checks that every `tr("...")` in
+//! the app has a translation.
+
+use std::cell::Cell;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+thread_local! {
+    // The UI runs on one thread; each kittest harness has its own.
+    static LANG: Cell<Lang> = const { Cell::new(Lang::En) };
+}
+
+pub fn set_lang(l: Lang) {
+    LANG.with(|c| c.set(l));
+}
+
+pub fn lang() -> Lang {
+    LANG.with(|c| c.get())
+}
+
+/// The text in the current language.
+pub fn tr(en: &'static str) -> &'static str {
+    match lang() {
+        Lang::En => en,
+        Lang::Zh => TABLE.iter().find(|(k, _)| *k == en).map_or(en, |(_, zh)| zh),
+    }
+}
+
+/// English -> Chinese.
+pub static TABLE: &[(&str, &str)] = &[
+    ("File", "文件"),
+    ("View", "视图"),
+    ("Edit", "编辑"),
+    ("Open data…", "打开数据…"),
+    ("Open path…", "按路径打开…"),
+    ("Load the bundled sample", "载入内置样本"),
+    ("Load sample", "载入样本"),
+    ("Open project…", "打开项目…"),
+    ("Save project as…", "项目另存为…"),
+    ("Save project", "保存项目"),
+    ("Recent files", "最近文件"),
+    ("None yet", "暂无"),
+    ("Dark theme", "深色主题"),
+    ("UI scale", "界面缩放"),
+    ("Language", "语言"),
+    ("Undo", "撤销"),
+    ("Redo", "重做"),
+    ("Reset settings", "重置设置"),
+    ("Reset layout", "重置布局"),
+    ("Dismiss", "关闭"),
+    ("Error", "错误"),
+    ("Dataset", "数据集"),
+    ("Or drop CSV, Parquet or .xlsx files on the window.", "也可将 CSV、Parquet 或 .xlsx 文件拖入窗口。"),
+    ("Fundamentals", "基本面"),
+    ("Prices", "价格"),
+    ("Factors", "因子"),
+    ("not loaded", "未载入"),
+    ("rows kept of", "行保留，共读取"),
+    ("read", "行"),
+    ("securities", "只证券"),
+    ("warning(s): see the load report", "条警告：见载入报告"),
+    ("Load report", "载入报告"),
+    ("Column mapping", "列映射"),
+    ("Preview", "预览"),
+    ("Reload with this mapping", "按此映射重新载入"),
+    ("Back to automatic matching", "恢复自动匹配"),
+    ("Pillar weights", "支柱权重"),
+    ("Metric weights", "指标权重"),
+    ("Heavy assets", "重资产"),
+    ("Low obsolescence", "低淘汰"),
+    ("Supply constraint", "供给约束"),
+    ("Cash-flow stability", "现金流稳定"),
+    ("Scoring options", "评分选项"),
+    ("Winsorise", "缩尾"),
+    ("1st / 99th percentile", "1% / 99% 分位"),
+    ("mean ± 3 sd", "均值 ± 3 倍标准差"),
+    ("Standardise", "标准化"),
+    ("plain", "普通"),
+    ("sector-neutral", "行业中性"),
+    ("cap-weighted mean", "市值加权均值"),
+    ("Minimum coverage", "最低覆盖率"),
+    ("As-of date", "评估日期"),
+    ("latest", "最新"),
+    ("Basket", "篮子"),
+    ("Top quintile", "前五分之一"),
+    ("Top N", "前 N 名"),
+    ("Weighting", "加权方式"),
+    ("equal", "等权"),
+    ("market cap", "市值"),
+    ("score-tilted", "得分倾斜"),
+    ("Name cap", "单名上限"),
+    ("Sector cap", "行业上限"),
+    ("Blend with growth basket", "与成长篮子混合"),
+    ("Lens presets", "视角预设"),
+    ("Scenarios", "情景"),
+    ("Add", "新增"),
+    ("Duplicate", "复制"),
+    ("Delete", "删除"),
+    ("Shock", "冲击"),
+    ("Sector performance", "行业表现"),
+    ("Factor exposures", "因子暴露"),
+    ("Scenario outcomes", "情景结果"),
+    ("Backtest", "回测"),
+    ("Ranking", "排名"),
+    ("Excluded", "剔除"),
+    ("Data", "数据"),
+    ("Search", "搜索"),
+    ("Rank", "排名"),
+    ("Ticker", "代码"),
+    ("Name", "名称"),
+    ("Sector", "行业"),
+    ("HALO score", "HALO 得分"),
+    ("Weight", "权重"),
+    ("In basket", "入篮"),
+    ("Reason", "原因"),
+    ("Return (%)", "收益率 (%)"),
+    ("Cumulative return (%)", "累计收益率 (%)"),
+    ("Active exposure (sd)", "主动暴露（标准差）"),
+    ("Month", "月份"),
+    ("Source", "来源"),
+    ("as of", "截至"),
+    ("cap-weighted", "市值加权"),
+    ("equal-weighted", "等权"),
+    ("bars", "柱状"),
+    ("lines", "折线"),
+    ("Regression", "回归"),
+    ("Factor", "因子"),
+    ("Beta", "贝塔"),
+    ("t (classical)", "t（经典）"),
+    ("t (Newey-West)", "t（Newey-West）"),
+    ("Computing…", "计算中…"),
+    ("Metric", "指标"),
+    ("Value", "数值"),
+    ("z-score", "z 分数"),
+    ("Report used", "所用报告"),
+    ("Click a row to see its metrics.", "点击一行查看其指标。"),
+    ("Portfolio", "组合"),
+    ("Contribution by sector (%)", "行业贡献 (%)"),
+    ("Quantiles", "分位数"),
+    ("Rebalance", "调仓"),
+    ("monthly", "每月"),
+    ("quarterly", "每季"),
+    ("Cost (bps)", "成本（基点）"),
+    ("Within sector", "行业内"),
+    ("IC mean", "IC 均值"),
+    ("Spread", "多空价差"),
+    ("Maximise", "最大化"),
+    ("Restore", "还原"),
+    ("No results yet.", "尚无结果。"),
+    ("Saved", "已保存"),
+    ("Highlight", "高亮"),
+    ("none", "无"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_tr_call_in_the_app_has_a_translation() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
+        let mut missing = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let text = std::fs::read_to_string(e.unwrap().path()).unwrap();
+            for part in text.split("tr(\"").skip(1) {
+                let key = &part[..part.find('"').unwrap()];
+                if !TABLE.iter().any(|(k, _)| *k == key) {
+                    missing.push(key.to_string());
+                }
+            }
+        }
+        missing.sort();
+        missing.dedup();
+        assert!(missing.is_empty(), "no Chinese for: {missing:?}");
+    }
+
+    #[test]
+    fn keys_are_unique_and_translated() {
+        for (i, (k, zh)) in TABLE.iter().enumerate() {
+            assert!(!zh.is_empty() && zh != k, "{k}");
+            assert!(!TABLE[..i].iter().any(|(x, _)| x == k), "duplicate {k}");
+        }
+    }
+}
