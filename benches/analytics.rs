@@ -12,31 +12,15 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use halo_workbench::data::{Dataset, LoadReport, Table, TableKind};
 use halo_workbench::engine::analysis::{self, Inputs};
 use halo_workbench::engine::backtest::{backtest, history};
 use halo_workbench::engine::scenarios::default_library;
 use halo_workbench::engine::synth;
 use halo_workbench::settings::Settings;
 
-fn table(df: polars::prelude::DataFrame, kind: TableKind) -> Table {
-    Table {
-        kind,
-        df,
-        report: LoadReport::new(String::new(), kind, ""),
-        mapping: Default::default(),
-    }
-}
-
 fn analytics(c: &mut Criterion) {
     let u = synth::generate(3_000, 240, 1).expect("synthetic universe");
-    let ds = Dataset {
-        name: "synthetic 3000 x 240".into(),
-        fundamentals: Some(table(u.fundamentals, TableKind::Fundamentals)),
-        prices: Some(table(u.prices, TableKind::Prices)),
-        factors: Some(table(u.factors, TableKind::Factors)),
-        sources: Vec::new(),
-    };
+    let ds = u.dataset("synthetic 3000 x 240");
     let inputs = Inputs::new(&ds).expect("inputs");
     let settings = Settings::default();
     let h = history(&inputs.panel, &inputs.returns, &settings).expect("history");

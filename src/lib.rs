@@ -5,6 +5,10 @@
 //! engine -> results -> the [`app`] panes and the [`cli`]. The data layer and engine never
 //! import egui; the UI never computes finance.
 
+// The numeric code indexes several parallel arrays (securities x metrics x months) with
+// one index; an index loop says that more plainly than zipped iterators.
+#![allow(clippy::needless_range_loop)]
+
 pub mod app;
 pub mod atomic;
 pub mod cli;

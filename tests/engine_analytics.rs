@@ -110,7 +110,7 @@ fn a_factor_series_with_gaps_uses_complete_months_only() {
     let y: Vec<f64> = (0..n)
         .map(|i| 0.01 + 0.8 * f[i].max(-1.0) + ((i * 7 % 5) as f64 - 2.0) / 200.0)
         .collect();
-    let full = ols(&y, &[f.clone()], &["f".into()], Some(2)).unwrap();
+    let full = ols(&y, std::slice::from_ref(&f), &["f".into()], Some(2)).unwrap();
     let keep: Vec<usize> = (0..n)
         .filter(|&i| f[i].is_finite() && y[i].is_finite())
         .collect();
@@ -321,19 +321,7 @@ fn sector_performance_by_hand() {
 #[test]
 fn buy_and_hold_fast_path_equals_a_naive_loop() {
     let u = synth::generate(200, 36, 9).unwrap();
-    let mut ds = Dataset::default();
-    ds.fundamentals = Some(halo_workbench::data::Table {
-        kind: TableKind::Fundamentals,
-        df: u.fundamentals,
-        report: data::LoadReport::new(String::new(), TableKind::Fundamentals, ""),
-        mapping: Default::default(),
-    });
-    ds.prices = Some(halo_workbench::data::Table {
-        kind: TableKind::Prices,
-        df: u.prices,
-        report: data::LoadReport::new(String::new(), TableKind::Prices, ""),
-        mapping: Default::default(),
-    });
+    let ds = u.dataset("synthetic");
     let inputs = Inputs::new(&ds).unwrap();
     let weights: Vec<(usize, f64)> = (0..200)
         .step_by(3)
@@ -361,16 +349,7 @@ fn buy_and_hold_fast_path_equals_a_naive_loop() {
 #[test]
 fn shared_projection_betas_equal_per_security_ols() {
     let u = synth::generate(60, 72, 4).unwrap();
-    let mut ds = Dataset::default();
-    let mk = |df, kind| halo_workbench::data::Table {
-        kind,
-        df,
-        report: data::LoadReport::new(String::new(), kind, ""),
-        mapping: Default::default(),
-    };
-    ds.fundamentals = Some(mk(u.fundamentals, TableKind::Fundamentals));
-    ds.prices = Some(mk(u.prices, TableKind::Prices));
-    ds.factors = Some(mk(u.factors, TableKind::Factors));
+    let ds = u.dataset("synthetic");
     let inputs = Inputs::new(&ds).unwrap();
     let names: Vec<String> = ["market", "wti", "us10y", "gold"]
         .map(String::from)

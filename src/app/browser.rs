@@ -145,12 +145,14 @@ impl FileBrowser {
                 }
                 ui.separator();
                 ui.horizontal(|ui| {
-                    ui.label("Path:");
-                    let edit = ui.add(
-                        egui::TextEdit::singleline(&mut self.input)
-                            .desired_width(320.0)
-                            .hint_text("file name or full path"),
-                    );
+                    let l = ui.label("Path:");
+                    let edit = ui
+                        .add(
+                            egui::TextEdit::singleline(&mut self.input)
+                                .desired_width(320.0)
+                                .hint_text("file name or full path"),
+                        )
+                        .labelled_by(l.id);
                     let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     let verb = if self.purpose == Purpose::SaveProject {
                         "Save"

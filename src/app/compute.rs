@@ -38,11 +38,14 @@ struct Job {
     settings: Settings,
 }
 
+/// What the betas were estimated with: as-of date, factors, lookback, shrinkage (bits).
+type BetasKey = (chrono::NaiveDate, Vec<String>, u32, u64);
+
 #[derive(Default)]
 struct Cache {
     inputs: Option<Arc<Inputs>>,
     scorer: Scorer,
-    betas: Option<((chrono::NaiveDate, Vec<String>, u32, u64), Betas)>,
+    betas: Option<(BetasKey, Betas)>,
     history: Option<PreparedHistory>,
 }
 
@@ -83,7 +86,13 @@ impl Computer {
                 }
             })
             .ok();
-        Self { jobs, done, latest, generation: 0, started: None }
+        Self {
+            jobs,
+            done,
+            latest,
+            generation: 0,
+            started: None,
+        }
     }
 
     /// Start computing for these settings (abandoning any older job).
@@ -91,7 +100,11 @@ impl Computer {
         self.generation += 1;
         self.latest.store(self.generation, Ordering::Relaxed);
         self.started = Some(Instant::now());
-        let _ = self.jobs.send(Job { generation: self.generation, inputs, settings });
+        let _ = self.jobs.send(Job {
+            generation: self.generation,
+            inputs,
+            settings,
+        });
     }
 
     /// The newest finished result, if any arrived.
@@ -135,8 +148,15 @@ impl Computer {
 fn run(cache: &mut Cache, job: &Job, stale: &dyn Fn() -> bool) -> Option<Result<Results, String>> {
     let t0 = Instant::now();
     let inputs = &job.inputs;
-    if !cache.inputs.as_ref().is_some_and(|i| Arc::ptr_eq(i, inputs)) {
-        *cache = Cache { inputs: Some(inputs.clone()), ..Default::default() };
+    if !cache
+        .inputs
+        .as_ref()
+        .is_some_and(|i| Arc::ptr_eq(i, inputs))
+    {
+        *cache = Cache {
+            inputs: Some(inputs.clone()),
+            ..Default::default()
+        };
     }
     let s = &job.settings;
     let scores = match cache.scorer.score(&inputs.panel, s) {
@@ -152,27 +172,51 @@ fn run(cache: &mut Cache, job: &Job, stale: &dyn Fn() -> bool) -> Option<Result<
     if stale() {
         return None;
     }
-    let scenarios = if s.scenarios.is_empty() { default_library() } else { s.scenarios.clone() };
+    let scenarios = if s.scenarios.is_empty() {
+        default_library()
+    } else {
+        s.scenarios.clone()
+    };
     let names = analysis::scenario_factors(s, &scenarios);
-    let key = (prep.cs.as_of, names.clone(), s.analytics.lookback_months, s.analytics.shrinkage.to_bits());
+    let key = (
+        prep.cs.as_of,
+        names.clone(),
+        s.analytics.lookback_months,
+        s.analytics.shrinkage.to_bits(),
+    );
     if inputs.has_returns() && cache.betas.as_ref().is_none_or(|(k, _)| *k != key) {
-        cache.betas = analysis::betas(inputs, &prep, s, &names).ok().map(|b| (key, b));
+        cache.betas = analysis::betas(inputs, &prep, s, &names)
+            .ok()
+            .map(|b| (key, b));
     }
-    let outcomes = analysis::run_scenarios(inputs, &prep, &scores, s, &scenarios, cache.betas.as_ref().map(|b| &b.1));
+    let outcomes = analysis::run_scenarios(
+        inputs,
+        &prep,
+        &scores,
+        s,
+        &scenarios,
+        cache.betas.as_ref().map(|b| &b.1),
+    );
     if stale() {
         return None;
     }
     let backtest = if !inputs.has_returns() {
         Err("the backtest needs prices".to_string())
     } else {
-        if cache.history.as_ref().is_none_or(|h| h.key != PreparedHistory::key_of(s)) {
+        if cache
+            .history
+            .as_ref()
+            .is_none_or(|h| h.key != PreparedHistory::key_of(s))
+        {
             cache.history = Some(PreparedHistory::build(&inputs.panel, &inputs.returns, s));
         }
         if stale() {
             return None;
         }
         let h = cache.history.as_ref()?;
-        h.scores(&inputs.returns, s).map(|hist| backtest(&hist, &inputs.returns, &s.analytics)).map_err(|e| e.to_string())
+        h.scores(&inputs.returns, s)
+            .map(|hist| backtest(&hist, &inputs.returns, &s.analytics))
+            .map_err(|e| e.to_string())
     };
     Some(Ok(Results {
         generation: job.generation,

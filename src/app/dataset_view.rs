@@ -3,26 +3,27 @@
 
 use egui::RichText;
 
+use super::i18n::tr;
 use super::{Command, Purpose, WorkbenchApp};
 use crate::data::schema::{self, FIELDS, Target};
 use crate::data::{ColumnMapping, TableKind};
 
 pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
-    ui.heading("Dataset");
+    ui.heading(tr("Dataset"));
     ui.label(RichText::new(&app.dataset.name).strong());
     ui.horizontal_wrapped(|ui| {
-        if ui.button("Open data…").clicked() {
+        if ui.button(tr("Open data…")).clicked() {
             app.push(Command::Pick(Purpose::OpenData));
         }
-        if ui.button("Open path…").clicked() {
+        if ui.button(tr("Open path…")).clicked() {
             app.push(Command::Browse(Purpose::OpenData));
         }
-        if ui.button("Load sample").clicked() {
+        if ui.button(tr("Load sample")).clicked() {
             app.push(Command::LoadSample);
         }
     });
     ui.label(
-        RichText::new("Or drop CSV, Parquet or .xlsx files on the window.")
+        RichText::new(tr("Or drop CSV, Parquet or .xlsx files on the window."))
             .small()
             .weak(),
     );
@@ -72,9 +73,9 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
 
 fn kind_label(k: TableKind) -> &'static str {
     match k {
-        TableKind::Fundamentals => "Fundamentals",
-        TableKind::Prices => "Prices",
-        TableKind::Factors => "Factors",
+        TableKind::Fundamentals => tr("Fundamentals"),
+        TableKind::Prices => tr("Prices"),
+        TableKind::Factors => tr("Factors"),
     }
 }
 
@@ -96,7 +97,7 @@ enum Tab {
 pub fn details(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
     let Some(table) = app.dataset.table(app.selected).cloned() else {
         ui.heading(kind_label(app.selected));
-        ui.label("No table of this kind is loaded. Open a file: its kind is recognised from its columns.");
+        ui.label(tr("No table of this kind is loaded. Open a file: its kind is recognised from its columns."));
         return;
     };
     let tab_id = ui.scope_id().with("dataset_tab");
@@ -108,9 +109,9 @@ pub fn details(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
             file_name(&table.report.file)
         ));
         ui.separator();
-        ui.selectable_value(&mut tab, Tab::Report, "Load report");
-        ui.selectable_value(&mut tab, Tab::Mapping, "Column mapping");
-        ui.selectable_value(&mut tab, Tab::Preview, "Preview");
+        ui.selectable_value(&mut tab, Tab::Report, tr("Load report"));
+        ui.selectable_value(&mut tab, Tab::Mapping, tr("Column mapping"));
+        ui.selectable_value(&mut tab, Tab::Preview, tr("Preview"));
     });
     ui.data_mut(|d| d.insert_temp(tab_id, tab));
     ui.separator();
@@ -129,24 +130,24 @@ fn report(ui: &mut egui::Ui, r: &crate::data::LoadReport) {
                 .num_columns(2)
                 .striped(true)
                 .show(ui, |ui| {
-                    ui.label("File");
+                    ui.label(tr("File"));
                     ui.label(&r.file);
                     ui.end_row();
-                    ui.label("Format");
+                    ui.label(tr("Format"));
                     ui.label(r.format_summary());
                     ui.end_row();
-                    ui.label("Rows read / kept");
+                    ui.label(tr("Rows read / kept"));
                     ui.label(format!("{} / {}", r.rows_read, r.rows_kept));
                     ui.end_row();
-                    ui.label("Duplicate keys");
+                    ui.label(tr("Duplicate keys"));
                     ui.label(r.duplicates.len().to_string());
                     ui.end_row();
-                    ui.label("Excluded rows");
+                    ui.label(tr("Excluded rows"));
                     ui.label(r.excluded.len().to_string());
                     ui.end_row();
                 });
             ui.add_space(6.0);
-            ui.strong("Missing values per column");
+            ui.strong(tr("Missing values per column"));
             egui::Grid::new("report_missing")
                 .num_columns(3)
                 .striped(true)
@@ -164,7 +165,7 @@ fn report(ui: &mut egui::Ui, r: &crate::data::LoadReport) {
                 });
             if !r.problems.is_empty() || !r.warnings.is_empty() || !r.duplicates.is_empty() {
                 ui.add_space(6.0);
-                ui.strong("Warnings");
+                ui.strong(tr("Warnings"));
                 let warn = ui.visuals().warn_fg_color;
                 for p in &r.problems {
                     let ex: Vec<String> = p
@@ -231,7 +232,7 @@ fn mapping(app: &mut WorkbenchApp, ui: &mut egui::Ui, table: &crate::data::Table
         Some((k, m)) if *k == kind => m.clone(),
         _ => table.mapping.clone(),
     };
-    ui.label("Each column of your file and the field it is read as. Change a row, then reload; the project file saves your choices.");
+    ui.label(tr("Each column of your file and the field it is read as. Change a row, then reload; the project file saves your choices."));
     let mut changed = false;
     egui::ScrollArea::vertical()
         .max_height(ui.available_height() - 40.0)
@@ -292,7 +293,7 @@ fn mapping(app: &mut WorkbenchApp, ui: &mut egui::Ui, table: &crate::data::Table
     ui.horizontal(|ui| {
         let dirty = edit != table.mapping;
         if ui
-            .add_enabled(dirty, egui::Button::new("Reload with this mapping"))
+            .add_enabled(dirty, egui::Button::new(tr("Reload with this mapping")))
             .clicked()
         {
             app.push(Command::Remap(kind, edit.clone()));
@@ -300,7 +301,7 @@ fn mapping(app: &mut WorkbenchApp, ui: &mut egui::Ui, table: &crate::data::Table
         if ui
             .add_enabled(
                 !edit.overrides.is_empty(),
-                egui::Button::new("Back to automatic matching"),
+                egui::Button::new(tr("Back to automatic matching")),
             )
             .clicked()
         {

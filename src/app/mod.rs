@@ -3,8 +3,13 @@
 //! panels only read state and push commands.
 
 mod browser;
+mod charts;
+pub mod compute;
+mod controls;
 mod dataset_view;
 pub mod fonts;
+pub mod i18n;
+pub mod panes;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -17,8 +22,12 @@ use browser::FileBrowser;
 pub use browser::Purpose;
 
 use crate::data::{self, ColumnMapping, Dataset, LoadOptions, Progress, SourceFile, TableKind};
+use crate::engine::analysis::Inputs;
 use crate::project::{DatasetSpec, Project};
 use crate::settings::Settings;
+use compute::{Computer, Results};
+use i18n::{Lang, tr};
+pub use panes::Pane;
 
 /// What persists between sessions (eframe storage).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -34,6 +43,9 @@ pub struct PersistedState {
     pub project_path: Option<PathBuf>,
     /// Every setting of the scoring run: what the sliders change.
     pub settings: Settings,
+    pub lang: Lang,
+    /// The panes' arrangement.
+    pub layout: Option<egui_tiles::Tree<Pane>>,
 }
 
 impl Default for PersistedState {
@@ -47,6 +59,8 @@ impl Default for PersistedState {
             browse_dir: None,
             project_path: None,
             settings: Settings::default(),
+            lang: Lang::En,
+            layout: None,
         }
     }
 }
@@ -67,6 +81,12 @@ pub enum Command {
     Pick(Purpose),
     /// The built-in browser.
     Browse(Purpose),
+    Undo,
+    Redo,
+    /// Back to the default settings (undoable).
+    ResetSettings,
+    ResetLayout,
+    ApplyPreset(String),
 }
 
 struct LoadJob {
@@ -78,6 +98,8 @@ struct LoadJob {
 
 struct JobDone {
     dataset: Dataset,
+    /// The engine's inputs, built on the loading thread too.
+    inputs: Result<Inputs, String>,
     errors: Vec<String>,
     loaded: Vec<PathBuf>,
 }
@@ -102,6 +124,31 @@ pub struct WorkbenchApp {
     /// Mapping being edited for the selected table, before it is applied.
     pending_mapping: Option<(TableKind, ColumnMapping)>,
     ctx: egui::Context,
+    /// The engine's inputs for the current dataset.
+    pub inputs: Option<Arc<Inputs>>,
+    computer: Computer,
+    /// What the panes draw; replaced when a computation for newer settings finishes.
+    pub results: Option<Arc<Results>>,
+    pub compute_error: Option<String>,
+    /// The settings last sent for computing.
+    requested: Option<Settings>,
+    undo: Vec<Settings>,
+    redo: Vec<Settings>,
+    /// The settings as of the last undo step.
+    committed: Settings,
+    tree: egui_tiles::Tree<Pane>,
+    pub maximized: Option<Pane>,
+    /// The sector clicked in a chart or table (linked highlight).
+    pub highlight: Option<String>,
+    /// The sector under the pointer this frame, and the one from the last frame.
+    pub hovered_sector: Option<String>,
+    hover_highlight: Option<String>,
+    pub selected_security: Option<String>,
+    pub selected_scenario: usize,
+    pub search: String,
+    pub sort_column: usize,
+    pub sort_descending: bool,
+    pub sector_lines: bool,
 }
 
 impl WorkbenchApp {
@@ -115,8 +162,10 @@ impl WorkbenchApp {
 
     /// Build the app on a context with the given state, and start loading its dataset
     /// (the last session's files, else the bundled sample).
-    pub fn with_state(ctx: &egui::Context, state: PersistedState) -> Self {
+    pub fn with_state(ctx: &egui::Context, mut state: PersistedState) -> Self {
         fonts::install(ctx);
+        let tree = state.layout.take().unwrap_or_else(panes::default_tree);
+        let state_settings = state.settings.clone();
         let mut app = Self {
             state,
             dataset: Arc::new(Dataset::default()),
@@ -128,6 +177,25 @@ impl WorkbenchApp {
             commands: Vec::new(),
             pending_mapping: None,
             ctx: ctx.clone(),
+            inputs: None,
+            computer: Computer::new(ctx.clone()),
+            results: None,
+            compute_error: None,
+            requested: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            committed: state_settings,
+            tree,
+            maximized: None,
+            highlight: None,
+            hovered_sector: None,
+            hover_highlight: None,
+            selected_security: None,
+            selected_scenario: 0,
+            search: String::new(),
+            sort_column: 0,
+            sort_descending: false,
+            sector_lines: false,
         };
         app.apply_style();
         if app.state.session_files.is_empty() {
@@ -258,6 +326,29 @@ impl WorkbenchApp {
                 }
             }
             Command::Pick(purpose) => self.pick(purpose),
+            Command::Undo => {
+                if let Some(prev) = self.undo.pop() {
+                    self.redo
+                        .push(std::mem::replace(&mut self.state.settings, prev.clone()));
+                    self.committed = prev;
+                }
+            }
+            Command::Redo => {
+                if let Some(next) = self.redo.pop() {
+                    self.undo
+                        .push(std::mem::replace(&mut self.state.settings, next.clone()));
+                    self.committed = next;
+                }
+            }
+            Command::ResetSettings => self.state.settings = Settings::default(),
+            Command::ResetLayout => {
+                self.tree = panes::default_tree();
+                self.maximized = None;
+            }
+            Command::ApplyPreset(id) => match crate::engine::presets::preset(&id) {
+                Some(p) => p.apply(&mut self.state.settings),
+                None => self.errors.push(format!("no preset named {id:?}")),
+            },
             Command::Browse(purpose) => {
                 let dir = self
                     .state
@@ -319,8 +410,10 @@ impl WorkbenchApp {
             if replace_all && ds.is_empty() {
                 ds = fallback;
             }
+            let inputs = Inputs::new(&ds).map_err(|e| e.to_string());
             let _ = tx.send(JobDone {
                 dataset: ds,
+                inputs,
                 errors,
                 loaded,
             });
@@ -361,6 +454,18 @@ impl WorkbenchApp {
         }
         self.dataset = Arc::new(done.dataset);
         self.pending_mapping = None;
+        match done.inputs {
+            Ok(i) => {
+                self.inputs = Some(Arc::new(i));
+                self.compute_error = None;
+            }
+            Err(e) => {
+                self.inputs = None;
+                self.compute_error = Some(e);
+            }
+        }
+        self.results = None;
+        self.requested = None;
         // Last session's files gone (moved, deleted): start from the sample instead.
         if self.dataset.is_empty() {
             self.handle(Command::LoadSample);
@@ -449,27 +554,27 @@ impl WorkbenchApp {
 
     fn menu_bar(&mut self, ui: &mut egui::Ui) {
         egui::MenuBar::new().ui(ui, |ui| {
-            ui.menu_button("File", |ui| {
-                if ui.button("Open data…").clicked() {
+            ui.menu_button(tr("File"), |ui| {
+                if ui.button(tr("Open data…")).clicked() {
                     self.push(Command::Pick(Purpose::OpenData));
                 }
-                if ui.button("Open path…").clicked() {
+                if ui.button(tr("Open path…")).clicked() {
                     self.push(Command::Browse(Purpose::OpenData));
                 }
-                if ui.button("Load the bundled sample").clicked() {
+                if ui.button(tr("Load the bundled sample")).clicked() {
                     self.push(Command::LoadSample);
                 }
                 ui.separator();
-                if ui.button("Open project…").clicked() {
+                if ui.button(tr("Open project…")).clicked() {
                     self.push(Command::Pick(Purpose::OpenProject));
                 }
-                if ui.button("Save project as…").clicked() {
+                if ui.button(tr("Save project as…")).clicked() {
                     self.push(Command::Pick(Purpose::SaveProject));
                 }
                 ui.separator();
-                ui.menu_button("Recent files", |ui| {
+                ui.menu_button(tr("Recent files"), |ui| {
                     if self.state.recent_files.is_empty() {
-                        ui.label("None yet");
+                        ui.label(tr("None yet"));
                     }
                     for p in self.state.recent_files.clone() {
                         if ui.button(p.display().to_string()).clicked() {
@@ -478,15 +583,41 @@ impl WorkbenchApp {
                     }
                 });
             });
-            ui.menu_button("View", |ui| {
+            ui.menu_button(tr("Edit"), |ui| {
                 if ui
-                    .checkbox(&mut self.state.dark_mode, "Dark theme")
+                    .add_enabled(
+                        !self.undo.is_empty(),
+                        egui::Button::new(tr("Undo")).shortcut_text("Ctrl+Z"),
+                    )
+                    .clicked()
+                {
+                    self.push(Command::Undo);
+                }
+                if ui
+                    .add_enabled(
+                        !self.redo.is_empty(),
+                        egui::Button::new(tr("Redo")).shortcut_text("Ctrl+Shift+Z"),
+                    )
+                    .clicked()
+                {
+                    self.push(Command::Redo);
+                }
+                if ui
+                    .add(egui::Button::new(tr("Reset settings")).shortcut_text("Ctrl+R"))
+                    .clicked()
+                {
+                    self.push(Command::ResetSettings);
+                }
+            });
+            ui.menu_button(tr("View"), |ui| {
+                if ui
+                    .checkbox(&mut self.state.dark_mode, tr("Dark theme"))
                     .changed()
                 {
                     self.apply_style();
                 }
                 ui.horizontal(|ui| {
-                    ui.label("UI scale");
+                    ui.label(tr("UI scale"));
                     if ui
                         .add(egui::Slider::new(&mut self.state.zoom, 0.75..=2.0).step_by(0.25))
                         .changed()
@@ -494,6 +625,14 @@ impl WorkbenchApp {
                         self.apply_style();
                     }
                 });
+                ui.horizontal(|ui| {
+                    ui.label(tr("Language"));
+                    ui.selectable_value(&mut self.state.lang, Lang::En, "English");
+                    ui.selectable_value(&mut self.state.lang, Lang::Zh, "中文");
+                });
+                if ui.button(tr("Reset layout")).clicked() {
+                    self.push(Command::ResetLayout);
+                }
             });
         });
     }
@@ -515,6 +654,10 @@ impl WorkbenchApp {
                 ));
                 ui.add(egui::ProgressBar::new(f).desired_width(160.0));
                 // Keep the elapsed time and bar moving.
+                ui.ctx().request_repaint_after(Duration::from_millis(100));
+            } else if self.computer.busy() {
+                ui.spinner();
+                ui.label(tr("Computing…"));
                 ui.ctx().request_repaint_after(Duration::from_millis(100));
             } else {
                 let ds = &self.dataset;
@@ -573,26 +716,144 @@ fn file_name(p: &std::path::Path) -> String {
         .unwrap_or_else(|| p.display().to_string())
 }
 
+impl WorkbenchApp {
+    /// The highlighted sector: the one under the pointer, else the one clicked.
+    pub fn lit(&self) -> Option<&str> {
+        self.hover_highlight
+            .as_deref()
+            .or(self.highlight.as_deref())
+    }
+
+    /// Recompute when the settings differ from what was last requested (no apply button).
+    fn request_if_changed(&mut self) {
+        let Some(inputs) = &self.inputs else { return };
+        if self.requested.as_ref() != Some(&self.state.settings) {
+            self.requested = Some(self.state.settings.clone());
+            self.computer
+                .request(inputs.clone(), self.state.settings.clone());
+        }
+    }
+
+    fn poll_compute(&mut self) {
+        match self.computer.poll() {
+            Some(Ok(r)) => {
+                self.results = Some(Arc::new(r));
+                self.compute_error = None;
+            }
+            Some(Err(e)) => self.compute_error = Some(e),
+            None => {}
+        }
+    }
+
+    /// Block until the results for the current settings are in (tests, benchmarks).
+    pub fn wait_for_results(&mut self) {
+        self.request_if_changed();
+        if self.computer.busy()
+            && let Some(r) = self.computer.wait(Duration::from_secs(120))
+        {
+            match r {
+                Ok(r) => self.results = Some(Arc::new(r)),
+                Err(e) => self.compute_error = Some(e),
+            }
+        }
+    }
+
+    pub fn is_computing(&self) -> bool {
+        self.computer.busy()
+    }
+
+    /// An undo step is taken when a change is complete (no slider still being dragged).
+    fn commit_undo_step(&mut self, ctx: &egui::Context) {
+        if self.state.settings != self.committed && !ctx.input(|i| i.pointer.any_down()) {
+            self.undo.push(std::mem::replace(
+                &mut self.committed,
+                self.state.settings.clone(),
+            ));
+            self.redo.clear();
+            if self.undo.len() > 200 {
+                self.undo.remove(0);
+            }
+        }
+    }
+
+    fn shortcuts(&mut self, ctx: &egui::Context) {
+        use egui::{Key, KeyboardShortcut, Modifiers};
+        let sc = |m: Modifiers, k: Key| {
+            ctx.input_mut(|i| i.consume_shortcut(&KeyboardShortcut::new(m, k)))
+        };
+        if sc(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z) {
+            self.push(Command::Redo);
+        }
+        if sc(Modifiers::COMMAND, Key::Z) {
+            self.push(Command::Undo);
+        }
+        if sc(Modifiers::COMMAND, Key::O) {
+            self.push(Command::Pick(Purpose::OpenData));
+        }
+        if sc(Modifiers::COMMAND, Key::S) {
+            match self.state.project_path.clone() {
+                Some(p) => self.push(Command::SaveProject(p)),
+                None => self.push(Command::Pick(Purpose::SaveProject)),
+            }
+        }
+        if sc(Modifiers::COMMAND, Key::R) {
+            self.push(Command::ResetSettings);
+        }
+    }
+
+    fn controls(&mut self, ui: &mut egui::Ui) {
+        egui::ScrollArea::vertical()
+            .id_salt("controls")
+            .show(ui, |ui| {
+                dataset_view::summary(self, ui);
+                ui.separator();
+                controls::weights(self, ui);
+                controls::options(self, ui);
+                controls::basket(self, ui);
+                ui.separator();
+                controls::lens_presets(self, ui);
+                ui.separator();
+                controls::scenarios(self, ui);
+            });
+    }
+
+    fn central(&mut self, ui: &mut egui::Ui) {
+        self.errors_ui(ui);
+        if let Some(e) = &self.compute_error {
+            ui.colored_label(ui.visuals().error_fg_color, format!("{}: {e}", tr("Error")));
+        }
+        if let Some(p) = self.maximized {
+            panes::pane_ui(self, ui, p);
+            return;
+        }
+        let mut tree = std::mem::replace(
+            &mut self.tree,
+            egui_tiles::Tree::empty(egui::Id::unique("halo_layout")),
+        );
+        tree.ui(&mut panes::Behavior { app: self }, ui);
+        self.tree = tree;
+    }
+}
+
 impl eframe::App for WorkbenchApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        i18n::set_lang(self.state.lang);
         self.poll_jobs();
+        self.poll_compute();
         self.dropped_files(&ctx);
+        self.shortcuts(&ctx);
         for cmd in std::mem::take(&mut self.commands) {
             self.handle(cmd);
         }
+        self.hover_highlight = self.hovered_sector.take();
         egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
         egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
-        egui::Panel::left("dataset")
+        egui::Panel::left("controls")
             .resizable(true)
-            .default_size(300.0)
-            .show(ui, |ui| {
-                dataset_view::summary(self, ui);
-            });
-        egui::CentralPanel::default().show(ui, |ui| {
-            self.errors_ui(ui);
-            dataset_view::details(self, ui);
-        });
+            .default_size(320.0)
+            .show(ui, |ui| self.controls(ui));
+        egui::CentralPanel::default().show(ui, |ui| self.central(ui));
         if let Some(b) = &mut self.browser
             && let Some(result) = b.show(&ctx)
         {
@@ -607,14 +868,22 @@ impl eframe::App for WorkbenchApp {
             egui::Area::new(egui::Id::unique("drop_hint"))
                 .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
                 .show(&ctx, |ui| {
-                    egui::Frame::popup(ui.style())
-                        .show(ui, |ui| ui.heading("Drop to load the file"));
+                    egui::Frame::popup(ui.style()).show(ui, |ui| {
+                        ui.heading(tr("Or drop CSV, Parquet or .xlsx files on the window."))
+                    });
                 });
+        }
+        self.commit_undo_step(&ctx);
+        self.request_if_changed();
+        if self.computer.busy() {
+            ctx.request_repaint_after(Duration::from_millis(50));
         }
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.state.layout = Some(self.tree.clone());
         eframe::set_value(storage, eframe::APP_KEY, &self.state);
+        self.state.layout = None;
     }
 }
 

@@ -359,6 +359,9 @@ fn order_and_deduplicate(
     keep
 }
 
+/// A converted column, the problems it reported, and its unreadable dates (row, text).
+type Converted = (Series, LoadReport, Vec<(usize, String)>);
+
 /// A canonical table: `df` has canonical column names (ticker, date, sector, total_assets,
 /// ..., plus custom numeric columns), sorted by (ticker, date) or by date for factors.
 #[derive(Clone, Debug)]
@@ -370,6 +373,16 @@ pub struct Table {
 }
 
 impl Table {
+    /// A table made in code (synthetic data, tests), already in canonical form.
+    pub fn from_frame(kind: TableKind, df: DataFrame) -> Table {
+        Table {
+            kind,
+            df,
+            report: LoadReport::new(String::new(), kind, "generated"),
+            mapping: ColumnMapping::default(),
+        }
+    }
+
     /// Numeric columns that are not canonical fields: custom metrics, or factors.
     pub fn custom_columns(&self) -> Vec<String> {
         self.report
@@ -502,7 +515,7 @@ pub fn normalize(
             },
         }
     }
-    let converted: Vec<PolarsResult<(Series, LoadReport, Vec<(usize, String)>)>> = jobs
+    let converted: Vec<PolarsResult<Converted>> = jobs
         .par_iter()
         .map(|(header, name, s, conv)| {
             let mut local = LoadReport::new(String::new(), kind, "");

@@ -74,10 +74,11 @@ struct Day {
     dividend: f64,
 }
 
+/// Days per ticker, the files skipped and why, and each file's frame (for --daily-out).
+type Daily2021 = (BTreeMap<String, Vec<Day>>, Vec<String>, Vec<DataFrame>);
+
 /// Daily prices per ticker from the 2021 set (Alpha Vantage layout, 1999-11 to 2021-04).
-fn read_daily_2021(
-    dir: &Path,
-) -> Result<(BTreeMap<String, Vec<Day>>, Vec<String>, Vec<DataFrame>)> {
+fn read_daily_2021(dir: &Path) -> Result<Daily2021> {
     let mut out = BTreeMap::new();
     let mut skipped = Vec::new();
     let mut frames = Vec::new();
@@ -447,7 +448,7 @@ pub fn run(opts: &PrepOptions) -> Result<PrepSummary> {
     // median estimate is replaced by that median.
     let mut by_ticker: HashMap<&str, Vec<f64>> = HashMap::new();
     for &i in &rows {
-        if let (Some(t), Some(s)) = (&tick[i], shares[i]).clone()
+        if let (Some(t), Some(s)) = (&tick[i], shares[i])
             && s > 0.0
         {
             by_ticker.entry(t.as_str()).or_default().push(s);

@@ -539,6 +539,7 @@ fn read_more(
 /// One chunk of a CSV for polars: the header record followed by whole records.
 type Chunk = Result<Vec<u8>, ReadFailure>;
 
+#[allow(clippy::too_many_arguments)]
 /// The reader side of the stream: cut the file into chunks at record boundaries, each
 /// starting with the header (so polars checks every row's field count), validate UTF-8,
 /// and check at the end that the whole file was read.

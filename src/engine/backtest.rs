@@ -34,7 +34,7 @@ pub struct History {
 pub fn rebalance_months(rp: &ReturnPanel, a: &AnalyticsSettings) -> Vec<usize> {
     let step = a.rebalance.months();
     (0..rp.months.len().saturating_sub(step))
-        .filter(|&m| step == 1 || chrono::Datelike::month(&rp.months[m]) % 3 == 0)
+        .filter(|&m| step == 1 || chrono::Datelike::month(&rp.months[m]).is_multiple_of(3))
         .filter(|&m| {
             a.backtest_from.is_none_or(|f| rp.months[m] >= f)
                 && a.backtest_to.is_none_or(|t| rp.months[m] <= t)

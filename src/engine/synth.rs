@@ -56,6 +56,23 @@ pub struct Universe {
     pub factors: DataFrame,
 }
 
+impl Universe {
+    /// The three tables as a dataset, as if loaded from files.
+    pub fn dataset(self, name: &str) -> crate::data::Dataset {
+        use crate::data::{Table, TableKind};
+        crate::data::Dataset {
+            name: name.into(),
+            fundamentals: Some(Table::from_frame(
+                TableKind::Fundamentals,
+                self.fundamentals,
+            )),
+            prices: Some(Table::from_frame(TableKind::Prices, self.prices)),
+            factors: Some(Table::from_frame(TableKind::Factors, self.factors)),
+            sources: Vec::new(),
+        }
+    }
+}
+
 fn month_end(start_year: i32, m: usize) -> chrono::NaiveDate {
     let k = start_year * 12 + m as i32 + 1;
     let (y, mo) = (k.div_euclid(12), k.rem_euclid(12) as u32 + 1);

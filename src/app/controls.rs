@@ -1,0 +1,253 @@
+//! The left panel's controls: pillar and metric weights, scoring options, the basket rule,
+//! lens presets and the scenario list with its editor. Controls change the settings
+//! directly; the app notices the change and recomputes (there is no "apply").
+
+use egui::{RichText, Slider};
+
+use super::i18n::tr;
+use super::{Command, WorkbenchApp};
+use crate::engine::metrics::{METRICS, Pillar, metric};
+use crate::engine::presets::presets;
+use crate::engine::scenarios::{Scenario, ScenarioKind, default_library};
+use crate::settings::{Selection, Standardize, Weighting, Winsorize};
+
+fn pillar_label(p: Pillar) -> &'static str {
+    match p {
+        Pillar::HeavyAssets => tr("Heavy assets"),
+        Pillar::LowObsolescence => tr("Low obsolescence"),
+        Pillar::SupplyConstraint => tr("Supply constraint"),
+        Pillar::CashFlowStability => tr("Cash-flow stability"),
+    }
+}
+
+fn metric_tooltip(id: &str) -> String {
+    match metric(id) {
+        Some(m) => format!(
+            "{} / {}\n{}: {}\n\n{}",
+            m.label_en,
+            m.label_zh,
+            tr("Metric"),
+            m.formula_text,
+            m.explanation
+        ),
+        None => id.to_string(),
+    }
+}
+
+pub fn weights(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
+    ui.heading(tr("Pillar weights"));
+    let s = &mut app.state.settings;
+    for p in Pillar::ALL {
+        let w = s.weights.pillar_mut(p);
+        ui.add(
+            Slider::new(w, 0.0..=3.0)
+                .step_by(0.05)
+                .text(pillar_label(p)),
+        )
+        .on_hover_text(format!("{} / {}", p.label_en(), p.label_zh()));
+    }
+    egui::CollapsingHeader::new(tr("Metric weights"))
+        .id_salt("metric_weights")
+        .show(ui, |ui| {
+            for p in Pillar::ALL {
+                ui.label(RichText::new(pillar_label(p)).strong());
+                for m in METRICS.iter().filter(|m| m.pillar == p) {
+                    let w = s.weights.metrics.entry(m.id.to_string()).or_insert(1.0);
+                    let label = if super::i18n::lang() == super::i18n::Lang::Zh {
+                        m.label_zh
+                    } else {
+                        m.label_en
+                    };
+                    ui.add(Slider::new(w, 0.0..=3.0).step_by(0.05).text(label))
+                        .on_hover_text(metric_tooltip(m.id));
+                }
+            }
+        });
+}
+
+pub fn options(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
+    let latest = app.results.as_ref().map(|r| r.prep.cs.as_of);
+    let s = &mut app.state.settings;
+    egui::CollapsingHeader::new(tr("Scoring options")).id_salt("scoring_options").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            ui.label(tr("Winsorise")).on_hover_text("Clip each metric before standardising: at the 1st and 99th percentiles of the cross-section, or at the mean +/- 3 sd. Keeps one extreme company from dominating a z-score.");
+            ui.selectable_value(&mut s.scoring.winsorize, Winsorize::Percentile, tr("1st / 99th percentile"));
+            ui.selectable_value(&mut s.scoring.winsorize, Winsorize::ThreeSd, tr("mean ± 3 sd"));
+        });
+        ui.horizontal(|ui| {
+            ui.label(tr("Standardise")).on_hover_text("z = (x - centre) / sd. Sector-neutral subtracts each sector's mean (sectors under 3 names use the overall mean) and divides by the overall sd (MSCI FaCS practice): it compares a utility with utilities. Cap-weighted centres on the market-cap-weighted mean.");
+            ui.selectable_value(&mut s.scoring.standardize, Standardize::Plain, tr("plain"));
+            ui.selectable_value(&mut s.scoring.standardize, Standardize::SectorNeutral, tr("sector-neutral"));
+            ui.selectable_value(&mut s.scoring.standardize, Standardize::CapWeighted, tr("cap-weighted mean"));
+        });
+        ui.add(Slider::new(&mut s.scoring.min_coverage, 0.0..=1.0).step_by(0.05).text(tr("Minimum coverage")))
+            .on_hover_text("A security needs at least this share of the weighted metrics to be scored; the others are listed as excluded with the reason.");
+        ui.horizontal(|ui| {
+            let l = ui.label(tr("As-of date")).on_hover_text("The cross-section's date: each company's latest report known by then (period end + 90 days), never a later one.");
+            let mut text = s.scoring.as_of.map(|d| d.to_string()).unwrap_or_default();
+            let hint = latest.map(|d| d.to_string()).unwrap_or_else(|| tr("latest").to_string());
+            let r = ui.add(egui::TextEdit::singleline(&mut text).desired_width(90.0).hint_text(hint)).labelled_by(l.id);
+            if r.changed() {
+                s.scoring.as_of = crate::data::dates::parse_any(&text);
+            }
+            if ui.small_button(tr("latest")).clicked() {
+                s.scoring.as_of = None;
+            }
+        });
+    });
+}
+
+pub fn basket(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
+    let s = &mut app.state.settings;
+    egui::CollapsingHeader::new(tr("Basket")).id_salt("basket").show(ui, |ui| {
+        ui.horizontal(|ui| {
+            let is_q = matches!(s.basket.selection, Selection::TopQuantile(_));
+            if ui.selectable_label(is_q, tr("Top quintile")).clicked() {
+                s.basket.selection = Selection::TopQuantile(5);
+            }
+            if ui.selectable_label(!is_q, tr("Top N")).clicked() {
+                s.basket.selection = Selection::TopN(50);
+            }
+            if let Selection::TopN(n) = &mut s.basket.selection {
+                let l = ui.label("N");
+                ui.add(egui::DragValue::new(n).range(1..=1000)).labelled_by(l.id);
+            }
+        });
+        ui.horizontal(|ui| {
+            ui.label(tr("Weighting")).on_hover_text("Equal; market cap; or score-tilted: (1 + z) x cap for z > 0.");
+            ui.selectable_value(&mut s.basket.weighting, Weighting::Equal, tr("equal"));
+            ui.selectable_value(&mut s.basket.weighting, Weighting::MarketCap, tr("market cap"));
+            ui.selectable_value(&mut s.basket.weighting, Weighting::ScoreTilted, tr("score-tilted"));
+        });
+        ui.add(Slider::new(&mut s.basket.name_cap, 0.01..=1.0).step_by(0.01).text(tr("Name cap")))
+            .on_hover_text("Largest weight of one name; the excess is spread pro rata over the others.");
+        let mut capped = s.basket.sector_cap.is_some();
+        ui.horizontal(|ui| {
+            if ui.checkbox(&mut capped, tr("Sector cap")).changed() {
+                s.basket.sector_cap = capped.then_some(0.3);
+            }
+            if let Some(c) = &mut s.basket.sector_cap {
+                ui.add(Slider::new(c, 0.05..=1.0).step_by(0.01));
+            }
+        });
+        ui.add(Slider::new(&mut s.blend.mix, 0.0..=1.0).step_by(0.05).text(tr("Blend with growth basket")))
+            .on_hover_text("Seed 000's 'old and new dancing together': the share of a growth / AI basket blended with the HALO basket.");
+    });
+}
+
+pub fn lens_presets(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
+    ui.heading(tr("Lens presets"));
+    ui.horizontal_wrapped(|ui| {
+        for p in presets() {
+            let name = if super::i18n::lang() == super::i18n::Lang::Zh {
+                p.name_zh.clone()
+            } else {
+                p.name.clone()
+            };
+            let selected = app.state.settings.preset == p.id;
+            if ui
+                .selectable_label(selected, name)
+                .on_hover_text(&p.note)
+                .clicked()
+            {
+                app.push(Command::ApplyPreset(p.id.clone()));
+            }
+        }
+    });
+}
+
+/// The scenario list, and an editor for the selected one: a slider per shock.
+pub fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
+    ui.heading(tr("Scenarios"));
+    let s = &mut app.state.settings;
+    if s.scenarios.is_empty() {
+        s.scenarios = default_library();
+    }
+    let n = s.scenarios.len();
+    app.selected_scenario = app.selected_scenario.min(n.saturating_sub(1));
+    egui::ScrollArea::vertical()
+        .id_salt("scenario_list")
+        .max_height(160.0)
+        .show(ui, |ui| {
+            for (i, sc) in s.scenarios.iter().enumerate() {
+                let name = if super::i18n::lang() == super::i18n::Lang::Zh && !sc.name_zh.is_empty()
+                {
+                    &sc.name_zh
+                } else {
+                    &sc.name
+                };
+                if ui
+                    .selectable_label(app.selected_scenario == i, name)
+                    .on_hover_text(&sc.source)
+                    .clicked()
+                {
+                    app.selected_scenario = i;
+                }
+            }
+        });
+    ui.horizontal(|ui| {
+        if ui.button(tr("Add")).clicked() {
+            s.scenarios.push(Scenario {
+                name: format!("My scenario {}", n + 1),
+                name_zh: String::new(),
+                source: "user".into(),
+                kind: ScenarioKind::Factor {
+                    shocks: [("wti".to_string(), 0.1)].into_iter().collect(),
+                },
+            });
+            app.selected_scenario = s.scenarios.len() - 1;
+        }
+        if ui.button(tr("Duplicate")).clicked()
+            && let Some(sc) = s.scenarios.get(app.selected_scenario).cloned()
+        {
+            s.scenarios.push(Scenario {
+                name: format!("{} (2)", sc.name),
+                ..sc
+            });
+            app.selected_scenario = s.scenarios.len() - 1;
+        }
+        if ui
+            .add_enabled(n > 1, egui::Button::new(tr("Delete")))
+            .clicked()
+        {
+            s.scenarios.remove(app.selected_scenario);
+            app.selected_scenario = app.selected_scenario.saturating_sub(1);
+        }
+    });
+    let Some(sc) = s.scenarios.get_mut(app.selected_scenario) else {
+        return;
+    };
+    ui.horizontal(|ui| {
+        let l = ui.label(tr("Name"));
+        ui.add(egui::TextEdit::singleline(&mut sc.name).desired_width(f32::INFINITY)).labelled_by(l.id);
+    });
+    match &mut sc.kind {
+        ScenarioKind::Factor { shocks } => {
+            for (f, v) in shocks.iter_mut() {
+                let range = if f.contains("10y") || f.contains("yield") {
+                    -2.0..=2.0
+                } else {
+                    -0.6..=0.6
+                };
+                ui.add(
+                    Slider::new(v, range)
+                        .step_by(0.01)
+                        .text(format!("{} {f}", tr("Shock"))),
+                );
+            }
+        }
+        ScenarioKind::Characteristic {
+            metric,
+            shock_per_sd,
+        } => {
+            ui.add(
+                Slider::new(shock_per_sd, -0.3..=0.3)
+                    .step_by(0.005)
+                    .text(format!("{} / sd {metric}", tr("Shock"))),
+            );
+        }
+        ScenarioKind::Historical { from, to } => {
+            ui.label(format!("{from} – {to}"));
+        }
+    }
+}
