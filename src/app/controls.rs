@@ -219,7 +219,8 @@ pub fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
     };
     ui.horizontal(|ui| {
         let l = ui.label(tr("Name"));
-        ui.add(egui::TextEdit::singleline(&mut sc.name).desired_width(f32::INFINITY)).labelled_by(l.id);
+        ui.add(egui::TextEdit::singleline(&mut sc.name).desired_width(f32::INFINITY))
+            .labelled_by(l.id);
     });
     match &mut sc.kind {
         ScenarioKind::Factor { shocks } => {

@@ -156,11 +156,13 @@ fn options_row(app: &mut WorkbenchApp, ui: &mut egui::Ui, pane: Pane) {
         }
         Pane::Backtest => {
             let l = ui.label(tr("Quantiles"));
-            ui.add(egui::DragValue::new(&mut a.quantiles).range(2..=10)).labelled_by(l.id);
+            ui.add(egui::DragValue::new(&mut a.quantiles).range(2..=10))
+                .labelled_by(l.id);
             ui.selectable_value(&mut a.rebalance, Rebalance::Monthly, tr("monthly"));
             ui.selectable_value(&mut a.rebalance, Rebalance::Quarterly, tr("quarterly"));
             let l = ui.label(tr("Cost (bps)"));
-            ui.add(egui::DragValue::new(&mut a.cost_bps).range(0.0..=200.0)).labelled_by(l.id);
+            ui.add(egui::DragValue::new(&mut a.cost_bps).range(0.0..=200.0))
+                .labelled_by(l.id);
             ui.checkbox(&mut a.within_sector, tr("Within sector"));
         }
         _ => {}

@@ -1,0 +1,224 @@
+//! The workbench driven through egui_kittest by accessible labels: sliders, presets,
+//! scenarios, undo, projects and the language switch, checking that the numbers behind
+//! the charts move as they should.
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use halo_workbench::app::{Command, PersistedState, WorkbenchApp};
+
+fn open_app() -> Harness<'static, WorkbenchApp> {
+    let mut h = Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .build_eframe(|cc| WorkbenchApp::with_state(&cc.egui_ctx, PersistedState::default()));
+    settle(&mut h);
+    h
+}
+
+fn settle(h: &mut Harness<'static, WorkbenchApp>) {
+    h.run_steps(2);
+    while h.state().is_loading() || h.state().is_computing() {
+        h.state_mut().wait_for_load();
+        h.state_mut().wait_for_results();
+        h.run_steps(2);
+    }
+    h.run();
+}
+
+/// Click a button that may sit below the fold of the scrolling side panel.
+fn click(h: &mut Harness<'static, WorkbenchApp>, label: &str) {
+    h.get_by_label(label).scroll_to_me();
+    h.run();
+    h.get_by_label(label).click();
+    settle(h);
+}
+
+fn set_slider(h: &mut Harness<'static, WorkbenchApp>, label: &str, v: f64) {
+    h.get_by_role_and_label(Role::Slider, label).scroll_to_me();
+    h.run();
+    h.get_by_role_and_label(Role::Slider, label)
+        .set_value_accesskit(v);
+    h.run_steps(2);
+    settle(h);
+}
+
+fn heavy_exposure(app: &WorkbenchApp) -> f64 {
+    let r = app.results.as_ref().unwrap();
+    r.exposures
+        .characteristic
+        .exposures
+        .iter()
+        .find(|e| e.name == "pillar_heavy_assets")
+        .unwrap()
+        .active
+}
+
+fn halo_total(app: &WorkbenchApp) -> f64 {
+    let r = app.results.as_ref().unwrap();
+    r.sectors
+        .as_ref()
+        .unwrap()
+        .groups
+        .iter()
+        .find(|g| g.group == "HALO basket")
+        .unwrap()
+        .total
+}
+
+fn scenario_halo(app: &WorkbenchApp, i: usize) -> f64 {
+    let r = app.results.as_ref().unwrap();
+    r.outcomes[i].as_ref().unwrap().portfolios[0].r#return
+}
+
+fn backtest_halo(app: &WorkbenchApp) -> f64 {
+    let r = app.results.as_ref().unwrap();
+    let b = r.backtest.as_ref().unwrap();
+    b.series
+        .iter()
+        .find(|s| s.name == "HALO basket")
+        .unwrap()
+        .stats
+        .cumulative_return
+}
+
+#[test]
+fn moving_weight_sliders_changes_the_basket_and_every_chart() {
+    let mut h = open_app();
+    let before_members = h
+        .state()
+        .results
+        .as_ref()
+        .unwrap()
+        .scores
+        .basket
+        .members
+        .clone();
+    let (e0, s0, c0, b0) = (
+        heavy_exposure(h.state()),
+        halo_total(h.state()),
+        scenario_halo(h.state(), 2),
+        backtest_halo(h.state()),
+    );
+    // Heavy assets only.
+    for (label, v) in [
+        ("Heavy assets", 3.0),
+        ("Low obsolescence", 0.0),
+        ("Supply constraint", 0.0),
+        ("Cash-flow stability", 0.0),
+    ] {
+        set_slider(&mut h, label, v);
+    }
+    let app = h.state();
+    assert_eq!(app.state.settings.weights.heavy_assets, 3.0);
+    assert_eq!(app.state.settings.weights.low_obsolescence, 0.0);
+    let after_members = &app.results.as_ref().unwrap().scores.basket.members;
+    assert_ne!(&before_members, after_members, "the basket changed");
+    // Factor exposures: the basket leans harder into heavy assets.
+    assert!(
+        heavy_exposure(app) > e0 + 0.2,
+        "{} -> {}",
+        e0,
+        heavy_exposure(app)
+    );
+    // Sector performance, scenarios and backtest are recomputed for the new basket.
+    assert_ne!(halo_total(app), s0);
+    assert_ne!(scenario_halo(app, 2), c0);
+    assert_ne!(backtest_halo(app), b0);
+}
+
+#[test]
+fn choosing_a_preset_sets_its_weights() {
+    let mut h = open_app();
+    h.get_by_label("JPMorgan: industrial giants' physical assets")
+        .click();
+    settle(&mut h);
+    let s = &h.state().state.settings;
+    assert_eq!(s.weights.heavy_assets, 2.0);
+    assert_eq!(s.basket.sector_tilts.get("Industrials"), Some(&0.5));
+    assert_eq!(s.preset, "jpmorgan");
+    // The results are for those settings.
+    assert_eq!(h.state().results.as_ref().unwrap().settings, *s);
+}
+
+#[test]
+fn opening_a_sample_file_through_the_menu_command_loads_it() {
+    let mut h = open_app();
+    let p = halo_workbench::data::sample_dir().join("fundamentals.csv");
+    h.state_mut().push(Command::OpenData(vec![p.clone()]));
+    settle(&mut h);
+    let app = h.state();
+    assert!(app.errors.is_empty(), "{:?}", app.errors);
+    assert!(app.dataset.sources.iter().any(|s| s.path == p));
+    assert_eq!(app.state.recent_files.first(), Some(&p));
+}
+
+#[test]
+fn adding_a_scenario_with_a_shock_changes_the_outcomes() {
+    let mut h = open_app();
+    let n = h.state().state.settings.scenarios.len();
+    click(&mut h, "Add");
+    assert_eq!(h.state().state.settings.scenarios.len(), n + 1);
+    let first = scenario_halo(h.state(), n);
+    set_slider(&mut h, "Shock wti", 0.4);
+    let second = scenario_halo(h.state(), n);
+    assert!(
+        (second / first - 4.0).abs() < 1e-9,
+        "a linear factor shock: {first} -> {second}"
+    );
+}
+
+#[test]
+fn undo_restores_the_previous_settings() {
+    let mut h = open_app();
+    let before = h.state().state.settings.clone();
+    set_slider(&mut h, "Supply constraint", 2.5);
+    assert_eq!(h.state().state.settings.weights.supply_constraint, 2.5);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    settle(&mut h);
+    assert_eq!(h.state().state.settings, before);
+    assert_eq!(
+        h.state().results.as_ref().unwrap().settings,
+        before,
+        "the charts follow"
+    );
+    h.key_press_modifiers(
+        egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+        egui::Key::Z,
+    );
+    settle(&mut h);
+    assert_eq!(h.state().state.settings.weights.supply_constraint, 2.5);
+}
+
+#[test]
+fn saving_and_opening_a_project_gives_an_identical_state() {
+    let mut h = open_app();
+    set_slider(&mut h, "Heavy assets", 1.7);
+    click(&mut h, "Add");
+    let before = h.state().project();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("p.halo.toml");
+    h.state_mut().push(Command::SaveProject(file.clone()));
+    settle(&mut h);
+    h.state_mut().push(Command::ResetSettings);
+    settle(&mut h);
+    assert_ne!(h.state().state.settings, before.settings);
+    h.state_mut().push(Command::OpenProject(file));
+    settle(&mut h);
+    let after = h.state().project();
+    assert_eq!(after.settings, before.settings);
+    assert_eq!(after.dataset.files.len(), before.dataset.files.len());
+    assert_eq!(
+        h.state().results.as_ref().unwrap().settings,
+        before.settings
+    );
+}
+
+#[test]
+fn the_interface_switches_to_chinese() {
+    let mut h = open_app();
+    h.state_mut().state.lang = halo_workbench::app::i18n::Lang::Zh;
+    settle(&mut h);
+    h.get_by_label("行业表现");
+    h.get_by_label("支柱权重");
+    h.get_by_role_and_label(Role::Slider, "重资产");
+}
