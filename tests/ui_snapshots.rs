@@ -1,0 +1,58 @@
+//! Rendered images of the whole window and of each pane (maximised), in light and dark
+//! themes at 1x and 2x, compared with tests/snapshots. They render through wgpu on Mesa's
+//! software Vulkan (installed by .ci/run). After a deliberate change to the look:
+//! `UPDATE_SNAPSHOTS=1 cargo test --release --test ui_snapshots`, then look at the images.
+
+use egui_kittest::{Harness, SnapshotOptions};
+use halo_workbench::app::{Pane, PersistedState, WorkbenchApp};
+
+fn render(theme: egui::Theme, ppp: f32) -> Harness<'static, WorkbenchApp> {
+    let state = PersistedState { dark_mode: theme == egui::Theme::Dark, ..Default::default() };
+    let mut h = Harness::builder()
+        .with_size([1100.0, 720.0])
+        .with_pixels_per_point(ppp)
+        .with_theme(theme)
+        .build_eframe(move |cc| WorkbenchApp::with_state(&cc.egui_ctx, state));
+    h.run_steps(2);
+    while h.state().is_loading() || h.state().is_computing() {
+        h.state_mut().wait_for_load();
+        h.state_mut().wait_for_results();
+        h.run_steps(2);
+    }
+    h.run();
+    h
+}
+
+fn all_views(theme: egui::Theme, ppp: f32) {
+    let tag = format!("{}_{}x", if theme == egui::Theme::Dark { "dark" } else { "light" }, ppp as u32);
+    let opts = SnapshotOptions::new().threshold(0.6);
+    let mut h = render(theme, ppp);
+    let mut results = vec![h.try_snapshot_options(format!("window_{tag}"), &opts)];
+    for pane in Pane::ALL {
+        h.state_mut().maximized = Some(pane);
+        h.run();
+        results.push(h.try_snapshot_options(format!("pane_{pane:?}_{tag}").to_lowercase(), &opts));
+    }
+    let failed: Vec<String> = results.into_iter().filter_map(|r| r.err().map(|e| e.to_string())).collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+}
+
+#[test]
+fn light_1x() {
+    all_views(egui::Theme::Light, 1.0);
+}
+
+#[test]
+fn dark_1x() {
+    all_views(egui::Theme::Dark, 1.0);
+}
+
+#[test]
+fn light_2x() {
+    all_views(egui::Theme::Light, 2.0);
+}
+
+#[test]
+fn dark_2x() {
+    all_views(egui::Theme::Dark, 2.0);
+}
