@@ -7,7 +7,10 @@ use egui_kittest::{Harness, SnapshotOptions};
 use halo_workbench::app::{Pane, PersistedState, WorkbenchApp};
 
 fn render(theme: egui::Theme, ppp: f32) -> Harness<'static, WorkbenchApp> {
-    let state = PersistedState { dark_mode: theme == egui::Theme::Dark, ..Default::default() };
+    let state = PersistedState {
+        dark_mode: theme == egui::Theme::Dark,
+        ..Default::default()
+    };
     let mut h = Harness::builder()
         .with_size([1100.0, 720.0])
         .with_pixels_per_point(ppp)
@@ -24,7 +27,15 @@ fn render(theme: egui::Theme, ppp: f32) -> Harness<'static, WorkbenchApp> {
 }
 
 fn all_views(theme: egui::Theme, ppp: f32) {
-    let tag = format!("{}_{}x", if theme == egui::Theme::Dark { "dark" } else { "light" }, ppp as u32);
+    let tag = format!(
+        "{}_{}x",
+        if theme == egui::Theme::Dark {
+            "dark"
+        } else {
+            "light"
+        },
+        ppp as u32
+    );
     let opts = SnapshotOptions::new().threshold(0.6);
     let mut h = render(theme, ppp);
     let mut results = vec![h.try_snapshot_options(format!("window_{tag}"), &opts)];
@@ -33,7 +44,10 @@ fn all_views(theme: egui::Theme, ppp: f32) {
         h.run();
         results.push(h.try_snapshot_options(format!("pane_{pane:?}_{tag}").to_lowercase(), &opts));
     }
-    let failed: Vec<String> = results.into_iter().filter_map(|r| r.err().map(|e| e.to_string())).collect();
+    let failed: Vec<String> = results
+        .into_iter()
+        .filter_map(|r| r.err().map(|e| e.to_string()))
+        .collect();
     assert!(failed.is_empty(), "{failed:#?}");
 }
 

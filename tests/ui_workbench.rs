@@ -72,7 +72,7 @@ fn scenario_halo(app: &WorkbenchApp, i: usize) -> f64 {
 
 fn backtest_halo(app: &WorkbenchApp) -> f64 {
     let r = app.results.as_ref().unwrap();
-    let b = r.backtest.as_ref().unwrap();
+    let b = r.backtest.as_deref().unwrap().as_ref().unwrap();
     b.series
         .iter()
         .find(|s| s.name == "HALO basket")

@@ -16,20 +16,31 @@ use crate::engine::score::{Prepared, Scorer, Scores};
 use crate::engine::sectors::SectorPerformance;
 use crate::settings::Settings;
 
-/// Everything the panes draw, for one settings generation.
+/// Everything the panes draw, for one settings generation. The worker sends it twice:
+/// first without the backtest (the slow part), then complete.
+#[derive(Clone)]
 pub struct Results {
     pub generation: u64,
     pub settings: Settings,
-    pub prep: Prepared,
-    pub scores: Scores,
+    pub prep: Arc<Prepared>,
+    pub scores: Arc<Scores>,
     pub sectors: Result<SectorPerformance, String>,
     pub exposures: ExposureReport,
     pub scenarios: Vec<Scenario>,
     pub outcomes: Vec<Result<Outcome, String>>,
-    pub backtest: Result<BacktestResult, String>,
+    /// None while it is being computed for these settings.
+    pub backtest: Option<Arc<Result<BacktestResult, String>>>,
+    /// The backtest shown is from earlier settings; the new one is on its way.
+    pub backtest_pending: bool,
     /// Benchmark weights (cap-weighted scored universe).
     pub benchmark: Vec<f64>,
     pub elapsed: Duration,
+}
+
+impl Results {
+    pub fn is_complete(&self) -> bool {
+        self.backtest.is_some() && !self.backtest_pending
+    }
 }
 
 struct Job {
@@ -77,12 +88,12 @@ impl Computer {
                         }
                     }
                     let stale = || l.load(Ordering::Relaxed) != job.generation;
-                    if let Some(r) = run(&mut cache, &job, &stale) {
-                        if tx.send(r).is_err() {
-                            return;
-                        }
+                    let send = |r: Result<Results, String>| {
+                        let ok = tx.send(r).is_ok();
                         ctx.request_repaint();
-                    }
+                        ok
+                    };
+                    run(&mut cache, &job, &stale, &send);
                 }
             })
             .ok();
@@ -107,16 +118,18 @@ impl Computer {
         });
     }
 
-    /// The newest finished result, if any arrived.
+    /// The newest result that arrived, if any (possibly still without its backtest).
     pub fn poll(&mut self) -> Option<Result<Results, String>> {
         let mut last = None;
         while let Ok(r) = self.done.try_recv() {
             last = Some(r);
         }
-        if let Some(Ok(r)) = &last
-            && r.generation == self.generation
-        {
-            self.started = None;
+        match &last {
+            Some(Ok(r)) if r.generation == self.generation && r.is_complete() => {
+                self.started = None
+            }
+            Some(Err(_)) => self.started = None,
+            _ => {}
         }
         last
     }
@@ -131,7 +144,7 @@ impl Computer {
         while Instant::now() < end {
             if let Ok(r) = self.done.recv_timeout(Duration::from_millis(20)) {
                 let current = match &r {
-                    Ok(x) => x.generation == self.generation,
+                    Ok(x) => x.generation == self.generation && x.is_complete(),
                     Err(_) => true,
                 };
                 if current {
@@ -144,8 +157,14 @@ impl Computer {
     }
 }
 
-/// One job; None when it went stale part-way.
-fn run(cache: &mut Cache, job: &Job, stale: &dyn Fn() -> bool) -> Option<Result<Results, String>> {
+/// One job: sends the results without the backtest, then complete; stops when it goes
+/// stale part-way.
+fn run(
+    cache: &mut Cache,
+    job: &Job,
+    stale: &dyn Fn() -> bool,
+    send: &dyn Fn(Result<Results, String>) -> bool,
+) -> Option<()> {
     let t0 = Instant::now();
     let inputs = &job.inputs;
     if !cache
@@ -161,7 +180,10 @@ fn run(cache: &mut Cache, job: &Job, stale: &dyn Fn() -> bool) -> Option<Result<
     let s = &job.settings;
     let scores = match cache.scorer.score(&inputs.panel, s) {
         Ok(x) => x,
-        Err(e) => return Some(Err(e.to_string())),
+        Err(e) => {
+            send(Err(e.to_string()));
+            return None;
+        }
     };
     let prep = cache.scorer.prepared()?.clone();
     let benchmark = crate::engine::exposures::benchmark_weights(&prep, &scores);
@@ -197,7 +219,21 @@ fn run(cache: &mut Cache, job: &Job, stale: &dyn Fn() -> bool) -> Option<Result<
         &scenarios,
         cache.betas.as_ref().map(|b| &b.1),
     );
-    if stale() {
+    let mut results = Results {
+        generation: job.generation,
+        settings: s.clone(),
+        prep: Arc::new(prep),
+        scores: Arc::new(scores),
+        sectors,
+        exposures,
+        scenarios,
+        outcomes,
+        backtest: None,
+        backtest_pending: false,
+        benchmark,
+        elapsed: t0.elapsed(),
+    };
+    if stale() || !send(Ok(results.clone())) {
         return None;
     }
     let backtest = if !inputs.has_returns() {
@@ -218,17 +254,8 @@ fn run(cache: &mut Cache, job: &Job, stale: &dyn Fn() -> bool) -> Option<Result<
             .map(|hist| backtest(&hist, &inputs.returns, &s.analytics))
             .map_err(|e| e.to_string())
     };
-    Some(Ok(Results {
-        generation: job.generation,
-        settings: s.clone(),
-        prep,
-        scores,
-        sectors,
-        exposures,
-        scenarios,
-        outcomes,
-        backtest,
-        benchmark,
-        elapsed: t0.elapsed(),
-    }))
+    results.backtest = Some(Arc::new(backtest));
+    results.elapsed = t0.elapsed();
+    send(Ok(results));
+    Some(())
 }

@@ -736,7 +736,12 @@ impl WorkbenchApp {
 
     fn poll_compute(&mut self) {
         match self.computer.poll() {
-            Some(Ok(r)) => {
+            Some(Ok(mut r)) => {
+                // Until the new backtest arrives, keep showing the last one, marked pending.
+                if r.backtest.is_none() {
+                    r.backtest = self.results.as_ref().and_then(|old| old.backtest.clone());
+                    r.backtest_pending = true;
+                }
                 self.results = Some(Arc::new(r));
                 self.compute_error = None;
             }
@@ -756,6 +761,17 @@ impl WorkbenchApp {
                 Err(e) => self.compute_error = Some(e),
             }
         }
+    }
+
+    /// Use a dataset built in code (synthetic universes for benchmarks), as if loaded.
+    pub fn set_dataset(&mut self, ds: Dataset) {
+        let inputs = Inputs::new(&ds).map_err(|e| e.to_string());
+        self.finish_job(JobDone {
+            dataset: ds,
+            inputs,
+            errors: Vec::new(),
+            loaded: Vec::new(),
+        });
     }
 
     pub fn is_computing(&self) -> bool {

@@ -471,7 +471,17 @@ fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
 }
 
 fn backtest(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
-    match &r.backtest {
+    let Some(bt) = r.backtest.as_deref() else {
+        ui.label(tr("Computing…"));
+        return;
+    };
+    if r.backtest_pending {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            ui.label(tr("Computing…"));
+        });
+    }
+    match bt {
         Err(e) => {
             ui.colored_label(ui.visuals().error_fg_color, e);
         }
