@@ -12,15 +12,10 @@ use egui_kittest::Harness;
 use halo_workbench::app::{PersistedState, WorkbenchApp};
 use halo_workbench::engine::synth;
 
-fn settle(h: &mut Harness<'static, WorkbenchApp>) {
-    h.run_steps(2);
-    while h.state().is_loading() || h.state().is_computing() {
-        h.state_mut().wait_for_load();
-        h.state_mut().wait_for_results();
-        h.run_steps(2);
-    }
-    h.run_steps(3);
-}
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use common::settle;
 
 fn percentile(mut v: Vec<f64>, p: f64) -> f64 {
     v.sort_by(f64::total_cmp);

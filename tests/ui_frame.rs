@@ -1,5 +1,7 @@
 //! The window's frame, driven through egui_kittest by accessible labels, as a user would.
 
+mod common;
+
 use std::path::Path;
 
 use egui_kittest::Harness;
@@ -7,24 +9,7 @@ use egui_kittest::kittest::Queryable;
 use halo_workbench::app::{Command, PersistedState, WorkbenchApp};
 
 fn open_app() -> Harness<'static, WorkbenchApp> {
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(|cc| WorkbenchApp::with_state(&cc.egui_ctx, PersistedState::default()));
-    settle(&mut h);
-    h
-}
-
-/// Let queued commands start, wait for the worker thread, then draw the result.
-fn settle(h: &mut Harness<'static, WorkbenchApp>) {
-    h.run_steps(2);
-    // A finished load may start another (a lost session falls back to the sample), and
-    // every load or settings change starts a computation off the UI thread.
-    while h.state().is_loading() || h.state().is_computing() {
-        h.state_mut().wait_for_load();
-        h.state_mut().wait_for_results();
-        h.run_steps(2);
-    }
-    h.run();
+    common::open([1400.0, 900.0], PersistedState::default())
 }
 
 #[test]
@@ -53,7 +38,7 @@ fn a_bad_file_shows_its_error_and_keeps_the_dataset() {
     let bad = dir.path().join("no_sector.csv");
     std::fs::write(&bad, "ticker,date,total_assets\nA,2016-12-31,1\n").unwrap();
     h.state_mut().push(Command::OpenData(vec![bad]));
-    settle(&mut h);
+    common::settle(&mut h);
     let err = h.get_by_label_contains("Error: ");
     let text = format!("{err:?}");
     assert!(
@@ -91,7 +76,7 @@ fn open_path_browser_loads_a_chinese_file() {
     input.type_text(&p.display().to_string());
     h.run();
     h.get_by_label("Open").click();
-    settle(&mut h);
+    common::settle(&mut h);
     let app = h.state();
     assert!(app.errors.is_empty(), "{:?}", app.errors);
     let f = app.dataset.fundamentals.as_ref().unwrap();
@@ -112,7 +97,7 @@ fn mapping_edit_reloads_with_the_users_choice() {
     let dir = tempfile::tempdir().unwrap();
     let p = write_chinese_file(dir.path());
     h.state_mut().push(Command::OpenData(vec![p]));
-    settle(&mut h);
+    common::settle(&mut h);
     let mut mapping = h
         .state()
         .dataset
@@ -128,7 +113,7 @@ fn mapping_edit_reloads_with_the_users_choice() {
         halo_workbench::data::TableKind::Fundamentals,
         mapping,
     ));
-    settle(&mut h);
+    common::settle(&mut h);
     let f = h.state().dataset.fundamentals.as_ref().unwrap();
     assert!(f.df.column("name").is_err(), "name is no longer loaded");
     let saved = &h
@@ -152,7 +137,7 @@ fn saving_and_opening_a_project_restores_files_and_mapping() {
     let dir = tempfile::tempdir().unwrap();
     let p = write_chinese_file(dir.path());
     h.state_mut().push(Command::OpenData(vec![p]));
-    settle(&mut h);
+    common::settle(&mut h);
     let mut mapping = h
         .state()
         .dataset
@@ -168,7 +153,7 @@ fn saving_and_opening_a_project_restores_files_and_mapping() {
         halo_workbench::data::TableKind::Fundamentals,
         mapping,
     ));
-    settle(&mut h);
+    common::settle(&mut h);
     let before = h.state().project();
     let file = dir.path().join("proj").join("mine.halo.toml");
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();
@@ -177,10 +162,10 @@ fn saving_and_opening_a_project_restores_files_and_mapping() {
     assert!(h.state().errors.is_empty(), "{:?}", h.state().errors);
     // Start from the sample, then open the project.
     h.state_mut().push(Command::LoadSample);
-    settle(&mut h);
+    common::settle(&mut h);
     assert!(h.state().dataset.fundamentals.as_ref().unwrap().df.height() > 1000);
     h.state_mut().push(Command::OpenProject(file));
-    settle(&mut h);
+    common::settle(&mut h);
     let after = h.state().project();
     assert_eq!(after.dataset.files.len(), before.dataset.files.len());
     for (a, b) in after.dataset.files.iter().zip(&before.dataset.files) {
@@ -216,10 +201,7 @@ fn a_lost_session_file_falls_back_to_the_sample() {
         session_name: "yesterday".into(),
         ..Default::default()
     };
-    let mut h = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| WorkbenchApp::with_state(&cc.egui_ctx, state));
-    settle(&mut h);
+    let h = common::open([1400.0, 900.0], state);
     let app = h.state();
     assert!(
         app.errors

@@ -3,6 +3,8 @@
 //! software Vulkan (installed by .ci/run). After a deliberate change to the look:
 //! `UPDATE_SNAPSHOTS=1 cargo test --release --test ui_snapshots`, then look at the images.
 
+mod common;
+
 use egui_kittest::{Harness, SnapshotOptions};
 use halo_workbench::app::{Pane, PersistedState, WorkbenchApp};
 
@@ -11,19 +13,7 @@ fn render(theme: egui::Theme, ppp: f32) -> Harness<'static, WorkbenchApp> {
         dark_mode: theme == egui::Theme::Dark,
         ..Default::default()
     };
-    let mut h = Harness::builder()
-        .with_size([1100.0, 720.0])
-        .with_pixels_per_point(ppp)
-        .with_theme(theme)
-        .build_eframe(move |cc| WorkbenchApp::with_state(&cc.egui_ctx, state));
-    h.run_steps(2);
-    while h.state().is_loading() || h.state().is_computing() {
-        h.state_mut().wait_for_load();
-        h.state_mut().wait_for_results();
-        h.run_steps(2);
-    }
-    h.run();
-    h
+    common::open_styled([1100.0, 720.0], ppp, theme, state)
 }
 
 fn all_views(theme: egui::Theme, ppp: f32) {

@@ -2,28 +2,18 @@
 //! scenarios, undo, projects and the language switch, checking that the numbers behind
 //! the charts move as they should.
 
+mod common;
+
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use halo_workbench::app::{Command, PersistedState, WorkbenchApp};
 
 fn open_app() -> Harness<'static, WorkbenchApp> {
-    let mut h = Harness::builder()
-        .with_size([1600.0, 1000.0])
-        .build_eframe(|cc| WorkbenchApp::with_state(&cc.egui_ctx, PersistedState::default()));
-    settle(&mut h);
-    h
+    common::open([1600.0, 1000.0], PersistedState::default())
 }
 
-fn settle(h: &mut Harness<'static, WorkbenchApp>) {
-    h.run_steps(2);
-    while h.state().is_loading() || h.state().is_computing() {
-        h.state_mut().wait_for_load();
-        h.state_mut().wait_for_results();
-        h.run_steps(2);
-    }
-    h.run();
-}
+use common::settle;
 
 /// Click a button that may sit below the fold of the scrolling side panel.
 fn click(h: &mut Harness<'static, WorkbenchApp>, label: &str) {

@@ -15,6 +15,7 @@ use polars::prelude::{
 };
 
 use super::dates;
+use super::schema::{FIELDS, FieldType, TableKind, allowed};
 use crate::atomic::write_atomic;
 
 pub struct PrepOptions {
@@ -548,28 +549,14 @@ pub fn run(opts: &PrepOptions) -> Result<PrepSummary> {
         Column::new("industry".into(), c_ind),
         Column::new("market".into(), vec!["US"; n]),
     ];
-    let order = [
-        "market_cap",
-        "total_assets",
-        "ppe_net",
-        "capex",
-        "depreciation",
-        "revenue",
-        "rnd",
-        "intangibles",
-        "goodwill",
-        "operating_cash_flow",
-        "dividends",
-        "net_income",
-        "ebitda",
-        "total_debt",
-        "cash",
-        "shares_outstanding",
-        "ai_exposure",
-        "regulated",
-    ];
-    for k in order {
-        cols.push(Column::new(k.into(), nums.remove(k).unwrap_or_default()));
+    // Numeric columns in the canonical order of the field registry.
+    for f in FIELDS
+        .iter()
+        .filter(|f| f.ty == FieldType::Number && allowed(TableKind::Fundamentals, f.id))
+    {
+        if let Some(v) = nums.remove(f.id) {
+            cols.push(Column::new(f.id.into(), v));
+        }
     }
     let mut fdf = DataFrame::new(n, cols)?;
     write_csv(&opts.out.join("fundamentals.csv"), &mut fdf)?;

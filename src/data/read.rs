@@ -967,16 +967,7 @@ pub fn read_raw(
     }
     let mut bytes = head;
     read_rest(file, reader, expected_len, progress, &mut bytes)?;
-    let (text, encoding) = decode_text(file, bytes)?;
-    read_csv_stream(
-        file,
-        Vec::new(),
-        text.as_slice(),
-        None,
-        encoding,
-        planner,
-        &Progress::default(),
-    )
+    Ok(read_raw_decoded(file, bytes, planner)?)
 }
 
 /// Read text in an encoding other than UTF-8: the whole file is decoded to UTF-8 first.

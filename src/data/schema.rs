@@ -619,28 +619,11 @@ pub static FIELDS: &[FieldDef] = &[
     ),
 ];
 
-/// Fields that only make sense in a table of one kind; used to guess a file's kind.
-const FUNDAMENTAL_ONLY: &[&str] = &[
-    "market_cap",
-    "total_assets",
-    "ppe_net",
-    "ppe_gross",
-    "capex",
-    "depreciation",
-    "revenue",
-    "rnd",
-    "intangibles",
-    "goodwill",
-    "operating_cash_flow",
-    "dividends",
-    "net_income",
-    "ebitda",
-    "total_debt",
-    "cash",
-    "shares_outstanding",
-    "ai_exposure",
-    "regulated",
-];
+/// Numeric fields that only a fundamentals table has (not close, return or volume); used to
+/// guess a file's kind.
+fn fundamental_only(id: &str) -> bool {
+    field(id).is_some_and(|f| f.ty == FieldType::Number) && allowed(TableKind::Fundamentals, id)
+}
 
 pub fn field(id: &str) -> Option<&'static FieldDef> {
     FIELDS.iter().find(|f| f.id == id)
@@ -884,7 +867,7 @@ pub fn guess_kind(headers: &[String]) -> TableKind {
     if !has("ticker") && has("date") {
         TableKind::Factors
     } else if has("sector")
-        || matched.iter().any(|m| FUNDAMENTAL_ONLY.contains(m)) && !has("close") && !has("return")
+        || matched.iter().any(|m| fundamental_only(m)) && !has("close") && !has("return")
     {
         TableKind::Fundamentals
     } else if has("close") || has("return") {
