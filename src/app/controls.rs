@@ -28,7 +28,11 @@ fn metric_tooltip(id: &str) -> String {
             m.label_zh,
             tr("Metric"),
             m.formula_text,
-            m.explanation
+            if super::i18n::lang() == super::i18n::Lang::Zh {
+                m.explanation_zh
+            } else {
+                m.explanation
+            }
         ),
         None => id.to_string(),
     }
@@ -70,20 +74,20 @@ pub fn options(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
     let s = &mut app.state.settings;
     egui::CollapsingHeader::new(tr("Scoring options")).id_salt("scoring_options").show(ui, |ui| {
         ui.horizontal(|ui| {
-            ui.label(tr("Winsorise")).on_hover_text("Clip each metric before standardising: at the 1st and 99th percentiles of the cross-section, or at the mean +/- 3 sd. Keeps one extreme company from dominating a z-score.");
+            ui.label(tr("Winsorise")).on_hover_text(tr("Clip each metric before standardising: at the 1st and 99th percentiles of the cross-section, or at the mean +/- 3 sd. Keeps one extreme company from dominating a z-score."));
             ui.selectable_value(&mut s.scoring.winsorize, Winsorize::Percentile, tr("1st / 99th percentile"));
             ui.selectable_value(&mut s.scoring.winsorize, Winsorize::ThreeSd, tr("mean ± 3 sd"));
         });
         ui.horizontal(|ui| {
-            ui.label(tr("Standardise")).on_hover_text("z = (x - centre) / sd. Sector-neutral subtracts each sector's mean (sectors under 3 names use the overall mean) and divides by the overall sd (MSCI FaCS practice): it compares a utility with utilities. Cap-weighted centres on the market-cap-weighted mean.");
+            ui.label(tr("Standardise")).on_hover_text(tr("z = (x - centre) / sd. Sector-neutral subtracts each sector's mean (sectors under 3 names use the overall mean) and divides by the overall sd (MSCI FaCS practice): it compares a utility with utilities. Cap-weighted centres on the market-cap-weighted mean."));
             ui.selectable_value(&mut s.scoring.standardize, Standardize::Plain, tr("plain"));
             ui.selectable_value(&mut s.scoring.standardize, Standardize::SectorNeutral, tr("sector-neutral"));
             ui.selectable_value(&mut s.scoring.standardize, Standardize::CapWeighted, tr("cap-weighted mean"));
         });
         ui.add(Slider::new(&mut s.scoring.min_coverage, 0.0..=1.0).step_by(0.05).text(tr("Minimum coverage")))
-            .on_hover_text("A security needs at least this share of the weighted metrics to be scored; the others are listed as excluded with the reason.");
+            .on_hover_text(tr("A security needs at least this share of the weighted metrics to be scored; the others are listed as excluded with the reason."));
         ui.horizontal(|ui| {
-            let l = ui.label(tr("As-of date")).on_hover_text("The cross-section's date: each company's latest report known by then (period end + 90 days), never a later one.");
+            let l = ui.label(tr("As-of date")).on_hover_text(tr("The cross-section's date: each company's latest report known by then (period end + 90 days), never a later one."));
             let mut text = s.scoring.as_of.map(|d| d.to_string()).unwrap_or_default();
             let hint = latest.map(|d| d.to_string()).unwrap_or_else(|| tr("latest").to_string());
             let r = ui.add(egui::TextEdit::singleline(&mut text).desired_width(90.0).hint_text(hint)).labelled_by(l.id);
@@ -114,13 +118,13 @@ pub fn basket(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
             }
         });
         ui.horizontal(|ui| {
-            ui.label(tr("Weighting")).on_hover_text("Equal; market cap; or score-tilted: (1 + z) x cap for z > 0.");
+            ui.label(tr("Weighting")).on_hover_text(tr("Equal; market cap; or score-tilted: (1 + z) x cap for z > 0."));
             ui.selectable_value(&mut s.basket.weighting, Weighting::Equal, tr("equal"));
             ui.selectable_value(&mut s.basket.weighting, Weighting::MarketCap, tr("market cap"));
             ui.selectable_value(&mut s.basket.weighting, Weighting::ScoreTilted, tr("score-tilted"));
         });
         ui.add(Slider::new(&mut s.basket.name_cap, 0.01..=1.0).step_by(0.01).text(tr("Name cap")))
-            .on_hover_text("Largest weight of one name; the excess is spread pro rata over the others.");
+            .on_hover_text(tr("Largest weight of one name; the excess is spread pro rata over the others."));
         let mut capped = s.basket.sector_cap.is_some();
         ui.horizontal(|ui| {
             if ui.checkbox(&mut capped, tr("Sector cap")).changed() {
@@ -131,7 +135,7 @@ pub fn basket(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
             }
         });
         ui.add(Slider::new(&mut s.blend.mix, 0.0..=1.0).step_by(0.05).text(tr("Blend with growth basket")))
-            .on_hover_text("Seed 000's 'old and new dancing together': the share of a growth / AI basket blended with the HALO basket.");
+            .on_hover_text(tr("Seed 000's 'old and new dancing together': the share of a growth / AI basket blended with the HALO basket."));
     });
 }
 

@@ -164,6 +164,35 @@ pub static TABLE: &[(&str, &str)] = &[
     ("Saved", "已保存"),
     ("Highlight", "高亮"),
     ("none", "无"),
+    ("not significant", "不显著"),
+    (
+        "Clip each metric before standardising: at the 1st and 99th percentiles of the cross-section, or at the mean +/- 3 sd. Keeps one extreme company from dominating a z-score.",
+        "标准化前对每个指标缩尾：截在横截面的第1和第99百分位，或均值 ± 3 倍标准差。避免单个极端公司主导 z 分数。",
+    ),
+    (
+        "z = (x - centre) / sd. Sector-neutral subtracts each sector's mean (sectors under 3 names use the overall mean) and divides by the overall sd (MSCI FaCS practice): it compares a utility with utilities. Cap-weighted centres on the market-cap-weighted mean.",
+        "z = (x - 中心) / 标准差。行业中性：减去所在行业均值（不足3家的行业用整体均值），除以整体标准差（MSCI FaCS 做法），即把公用事业与公用事业比较。市值加权：以市值加权均值为中心。",
+    ),
+    (
+        "A security needs at least this share of the weighted metrics to be scored; the others are listed as excluded with the reason.",
+        "证券至少需要具备该比例的加权指标才会被评分；其余列入剔除清单并注明原因。",
+    ),
+    (
+        "The cross-section's date: each company's latest report known by then (period end + 90 days), never a later one.",
+        "横截面日期：每家公司截至该日已知的最新报告（期末 + 90 天），绝不使用更晚的报告。",
+    ),
+    (
+        "Equal; market cap; or score-tilted: (1 + z) x cap for z > 0.",
+        "等权；市值加权；或得分倾斜：z > 0 时按 (1 + z) × 市值加权。",
+    ),
+    (
+        "Largest weight of one name; the excess is spread pro rata over the others.",
+        "单一证券的最大权重；超出部分按比例分配给其他证券。",
+    ),
+    (
+        "Seed 000's 'old and new dancing together': the share of a growth / AI basket blended with the HALO basket.",
+        "文献000 的“新老共舞”：与 HALO 篮子混合的成长 / AI 篮子占比。",
+    ),
     (
         "No table of this kind is loaded. Open a file: its kind is recognised from its columns.",
         "未载入此类表格。打开文件即可，其类型由列自动识别。",

@@ -180,35 +180,45 @@ fn pct(x: f64) -> f64 {
     x * 100.0
 }
 
+/// One bar: its label, value, colour, and the legend entry it belongs to.
+struct Row {
+    name: String,
+    value: f64,
+    color: Color32,
+    group: &'static str,
+}
+
 /// Sorted horizontal bars, best at the top; returns the group under the pointer.
 fn bar_rows(
     ui: &mut egui::Ui,
     id: &str,
     x_label: &str,
-    rows: &[(String, f64, Color32)],
+    rows: &[Row],
     highlight: Option<&str>,
     threshold: Option<f64>,
 ) -> Option<String> {
     let n = rows.len();
-    let names: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-    let bars: Vec<Bar> = rows
-        .iter()
-        .enumerate()
-        .map(|(i, (name, v, c))| {
-            let lit = highlight == Some(name.as_str());
-            Bar::new((n - 1 - i) as f64, *v)
-                .name(name)
-                .fill(if lit {
-                    c.gamma_multiply(1.0)
-                } else {
-                    c.gamma_multiply(0.75)
-                })
-                .stroke(egui::Stroke::new(
-                    if lit { 2.5 } else { 0.0 },
-                    Color32::BLACK,
-                ))
-        })
-        .collect();
+    let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+    // One bar chart per legend group, so the legend says what the colours mean.
+    let mut groups: Vec<(&str, Color32, Vec<Bar>)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let lit = highlight == Some(r.name.as_str());
+        let bar = Bar::new((n - 1 - i) as f64, r.value)
+            .name(&r.name)
+            .fill(if lit {
+                r.color
+            } else {
+                r.color.gamma_multiply(0.75)
+            })
+            .stroke(egui::Stroke::new(
+                if lit { 2.5 } else { 0.0 },
+                Color32::BLACK,
+            ));
+        match groups.iter_mut().find(|g| g.0 == r.group) {
+            Some(g) => g.2.push(bar),
+            None => groups.push((r.group, r.color, vec![bar])),
+        }
+    }
     let label_names = names.clone();
     // Rows tall enough for every label; the chart scrolls when the pane is shorter.
     let height = (n as f32 * 17.0 + 50.0).max((ui.available_height() - 24.0).max(120.0));
@@ -246,8 +256,16 @@ fn bar_rows(
                         })
                         .collect()
                 })
+                .legend(Legend::default().position(egui_plot::Corner::RightBottom))
                 .show(ui, |p| {
-                    p.bar_chart(BarChart::new(x_label, bars).horizontal().width(0.7));
+                    for (group, color, bars) in groups {
+                        p.bar_chart(
+                            BarChart::new(group, bars)
+                                .color(color)
+                                .horizontal()
+                                .width(0.7),
+                        );
+                    }
                     if let Some(t) = threshold {
                         p.vline(VLine::new("±2/√EN", t).color(Color32::GRAY));
                         p.vline(VLine::new("±2/√EN", -t).color(Color32::GRAY));
@@ -308,12 +326,22 @@ fn sectors(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                         }
                     });
             } else {
-                let mut rows: Vec<(String, f64, Color32)> = perf
+                let mut rows: Vec<Row> = perf
                     .groups
                     .iter()
-                    .map(|g| (g.group.clone(), pct(g.total), color(g)))
+                    .map(|g| Row {
+                        name: g.group.clone(),
+                        value: pct(g.total),
+                        color: color(g),
+                        group: match g.kind {
+                            GroupKind::Basket => "HALO basket",
+                            GroupKind::AntiBasket => "anti-HALO basket",
+                            GroupKind::Benchmark => "Benchmark",
+                            GroupKind::Sector => tr("Sector"),
+                        },
+                    })
                     .collect();
-                rows.sort_by(|a, b| b.1.total_cmp(&a.1));
+                rows.sort_by(|a, b| b.value.total_cmp(&a.value));
                 if let Some(h) =
                     bar_rows(ui, "sector_bars", tr("Return (%)"), &rows, app.lit(), None)
                     && perf
@@ -342,15 +370,18 @@ fn exposures(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
         ui,
         &format!("{} (EN {:.0})", tr("Factor exposures"), c.effective_names),
     );
-    let rows: Vec<(String, f64, Color32)> = c
+    let rows: Vec<Row> = c
         .exposures
         .iter()
-        .map(|e| {
-            (
-                e.name.replace("pillar_", "» "),
-                e.active,
-                if e.significant { HALO } else { BENCH },
-            )
+        .map(|e| Row {
+            name: e.name.replace("pillar_", "» "),
+            value: e.active,
+            color: if e.significant { HALO } else { BENCH },
+            group: if e.significant {
+                "|active| > 2/√EN"
+            } else {
+                tr("not significant")
+            },
         })
         .collect();
     let h = (ui.available_height() * 0.6).max(140.0);
@@ -424,11 +455,23 @@ fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                 Color32::from_rgb(90, 90, 200),
                 Color32::from_rgb(200, 140, 0),
             ];
-            let rows: Vec<(String, f64, Color32)> = o
+            let rows: Vec<Row> = o
                 .portfolios
                 .iter()
                 .zip(colors)
-                .map(|(p, c)| (p.portfolio.clone(), pct(p.r#return), c))
+                .zip([
+                    "HALO basket",
+                    "benchmark",
+                    "anti-HALO",
+                    "long-short",
+                    "blend",
+                ])
+                .map(|((p, color), group)| Row {
+                    name: p.portfolio.clone(),
+                    value: pct(p.r#return),
+                    color,
+                    group,
+                })
                 .collect();
             let h = (ui.available_height() * 0.45).max(120.0);
             ui.allocate_ui(egui::vec2(ui.available_width(), h), |ui| {
@@ -441,12 +484,17 @@ fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                 ))
                 .strong(),
             );
-            let mut contrib: Vec<(String, f64, Color32)> = o.portfolios[0]
+            let mut contrib: Vec<Row> = o.portfolios[0]
                 .contributions
                 .iter()
-                .map(|(s, v)| (s.clone(), pct(*v), sector_color(s)))
+                .map(|(s, v)| Row {
+                    name: s.clone(),
+                    value: pct(*v),
+                    color: sector_color(s),
+                    group: tr("Sector"),
+                })
                 .collect();
-            contrib.sort_by(|a, b| b.1.total_cmp(&a.1));
+            contrib.sort_by(|a, b| b.value.total_cmp(&a.value));
             if let Some(h) = bar_rows(
                 ui,
                 "scenario_contrib",
