@@ -44,6 +44,25 @@ pub enum Command {
     Scenario(ScenarioArgs),
     /// Point-in-time quantile backtest of the HALO score.
     Backtest(OutArgs),
+    /// Render a chart or the dashboard to PNG (and its numbers to CSV), without a window.
+    Export(ExportArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    /// A project file (its data and settings); default: the bundled sample, default settings.
+    #[arg(long)]
+    pub project: Option<PathBuf>,
+    #[arg(long, value_parser = ["sectors", "exposures", "scenarios", "backtest", "dashboard"])]
+    pub chart: String,
+    /// Pixels per point: 1, 2 or 3.
+    #[arg(long, default_value_t = 2.0)]
+    pub scale: f32,
+    #[arg(long, default_value = "light", value_parser = ["light", "dark"])]
+    pub theme: String,
+    /// The PNG to write; the chart's data goes beside it as CSV.
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -188,6 +207,7 @@ pub fn run(cmd: Command) -> ExitCode {
         Command::Exposures(a) => report(exposures(a)),
         Command::Scenario(a) => report(scenario(a)),
         Command::Backtest(a) => report(backtest(a)),
+        Command::Export(a) => report(export_figure(a)),
     }
 }
 
@@ -690,6 +710,44 @@ fn backtest(a: OutArgs) -> anyhow::Result<()> {
     eprintln!(
         "wrote panel.csv, quantile_returns.csv, ic.csv and summary.json to {}",
         dir.display()
+    );
+    Ok(())
+}
+
+fn export_figure(a: ExportArgs) -> anyhow::Result<()> {
+    use crate::export::figure::{FigureRequest, export, parse_chart};
+    if ![1.0, 2.0, 3.0].contains(&a.scale) {
+        anyhow::bail!("--scale must be 1, 2 or 3");
+    }
+    let figure = parse_chart(&a.chart).with_context(|| format!("no chart named {:?}", a.chart))?;
+    let mut state = crate::app::PersistedState::default();
+    if let Some(p) = &a.project {
+        let project = crate::project::Project::open(p)?;
+        state.session_files = project.dataset.files;
+        state.session_name = project.dataset.name;
+        state.settings = project.settings;
+    }
+    let t0 = std::time::Instant::now();
+    let w = export(
+        state,
+        &FigureRequest {
+            figure,
+            scale: a.scale,
+            dark: a.theme == "dark",
+        },
+        &a.out,
+    )?;
+    eprintln!(
+        "wrote {} ({} x {} px) and {} in {:.2} s",
+        w.png.display(),
+        w.width,
+        w.height,
+        w.csv
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+        t0.elapsed().as_secs_f64()
     );
     Ok(())
 }

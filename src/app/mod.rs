@@ -149,6 +149,17 @@ pub struct WorkbenchApp {
     pub sort_column: usize,
     pub sort_descending: bool,
     pub sector_lines: bool,
+    /// Draw only this figure (PNG export): a chart or the dashboard, with a title, a
+    /// subtitle of the settings and no controls.
+    pub figure: Option<Figure>,
+}
+
+/// What a figure shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Figure {
+    Chart(Pane),
+    /// The four charts side by side.
+    Dashboard,
 }
 
 impl WorkbenchApp {
@@ -196,6 +207,7 @@ impl WorkbenchApp {
             sort_column: 0,
             sort_descending: false,
             sector_lines: false,
+            figure: None,
         };
         app.apply_style();
         if app.state.session_files.is_empty() {
@@ -833,7 +845,69 @@ impl WorkbenchApp {
             });
     }
 
+    /// "Dataset, as of, weights, preset": the subtitle of an exported figure.
+    pub fn figure_subtitle(&self) -> String {
+        let s = &self.state.settings;
+        let w = &s.weights;
+        let as_of = self
+            .results
+            .as_ref()
+            .map(|r| r.prep.cs.as_of.to_string())
+            .unwrap_or_default();
+        format!(
+            "{}, {} {as_of}; weights: heavy assets {:.2}, low obsolescence {:.2}, supply constraint {:.2}, cash-flow stability {:.2}; preset {}",
+            self.dataset.name,
+            tr("as of"),
+            w.heavy_assets,
+            w.low_obsolescence,
+            w.supply_constraint,
+            w.cash_flow_stability,
+            s.preset
+        )
+    }
+
+    fn figure_ui(&mut self, ui: &mut egui::Ui, f: Figure) {
+        let title = match f {
+            Figure::Chart(p) => p.title().to_string(),
+            Figure::Dashboard => "HALO Workbench".to_string(),
+        };
+        ui.label(egui::RichText::new(title).size(22.0).strong());
+        ui.label(egui::RichText::new(self.figure_subtitle()).weak());
+        ui.separator();
+        match f {
+            Figure::Chart(p) => panes::pane_ui(self, ui, p),
+            Figure::Dashboard => {
+                let (w, h) = (
+                    ui.available_width() / 2.0 - 6.0,
+                    ui.available_height() / 2.0 - 6.0,
+                );
+                for row in [
+                    [Pane::Sectors, Pane::Exposures],
+                    [Pane::Scenarios, Pane::Backtest],
+                ] {
+                    ui.horizontal(|ui| {
+                        for p in row {
+                            ui.allocate_ui_with_layout(
+                                egui::vec2(w, h),
+                                egui::Layout::top_down(egui::Align::Min),
+                                |ui| {
+                                    ui.set_min_size(egui::vec2(w, h));
+                                    ui.set_max_size(egui::vec2(w, h));
+                                    ui.push_id(p, |ui| panes::pane_ui(self, ui, p));
+                                },
+                            );
+                        }
+                    });
+                }
+            }
+        }
+    }
+
     fn central(&mut self, ui: &mut egui::Ui) {
+        if let Some(f) = self.figure {
+            self.figure_ui(ui, f);
+            return;
+        }
         self.errors_ui(ui);
         if let Some(e) = &self.compute_error {
             ui.colored_label(ui.visuals().error_fg_color, format!("{}: {e}", tr("Error")));
@@ -863,12 +937,14 @@ impl eframe::App for WorkbenchApp {
             self.handle(cmd);
         }
         self.hover_highlight = self.hovered_sector.take();
-        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
-        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
-        egui::Panel::left("controls")
-            .resizable(true)
-            .default_size(320.0)
-            .show(ui, |ui| self.controls(ui));
+        if self.figure.is_none() {
+            egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+            egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+            egui::Panel::left("controls")
+                .resizable(true)
+                .default_size(320.0)
+                .show(ui, |ui| self.controls(ui));
+        }
         egui::CentralPanel::default().show(ui, |ui| self.central(ui));
         if let Some(b) = &mut self.browser
             && let Some(result) = b.show(&ctx)

@@ -106,16 +106,19 @@ impl egui_tiles::Behavior<Pane> for Behavior<'_> {
 /// One pane, with its options row and the maximise / restore button.
 pub fn pane_ui(app: &mut WorkbenchApp, ui: &mut egui::Ui, pane: Pane) {
     egui::Frame::new().inner_margin(4.0).show(ui, |ui| {
-        ui.horizontal(|ui| {
-            let max = app.maximized == Some(pane);
-            if ui
-                .small_button(if max { tr("Restore") } else { tr("Maximise") })
-                .clicked()
-            {
-                app.maximized = if max { None } else { Some(pane) };
-            }
-            options_row(app, ui, pane);
-        });
+        // A figure for export has no controls.
+        if app.figure.is_none() {
+            ui.horizontal(|ui| {
+                let max = app.maximized == Some(pane);
+                if ui
+                    .small_button(if max { tr("Restore") } else { tr("Maximise") })
+                    .clicked()
+                {
+                    app.maximized = if max { None } else { Some(pane) };
+                }
+                options_row(app, ui, pane);
+            });
+        }
         let Some(r) = app.results.clone() else {
             if pane == Pane::Data {
                 dataset_view::details(app, ui);

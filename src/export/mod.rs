@@ -1,5 +1,7 @@
 //! Writing results: tables as CSV or Parquet (atomic writes), with text cells made safe
-//! for spreadsheets.
+//! for spreadsheets, and PNG figures rendered off screen.
+
+pub mod figure;
 
 use std::path::Path;
 

@@ -1,0 +1,177 @@
+//! Headless PNG export: sizes per chart and scale, real content (not blank, series colours
+//! present), a golden image, the CSV's numbers against the engine's, and CSV safety.
+//! Renders through wgpu on Mesa's software Vulkan, which .ci/run installs.
+
+use std::path::Path;
+
+use halo_workbench::app::{Figure, Pane, PersistedState};
+use halo_workbench::engine::analysis;
+use halo_workbench::export::figure::{FigureRequest, export, render};
+use halo_workbench::settings::Settings;
+
+fn req(figure: Figure, scale: f32, dark: bool) -> FigureRequest {
+    FigureRequest {
+        figure,
+        scale,
+        dark,
+    }
+}
+
+/// Pixels close to a colour (anti-aliasing and blending move edges a little).
+fn count_near(img: &image::RgbaImage, c: [u8; 3], tol: i32) -> usize {
+    img.pixels()
+        .filter(|p| (0..3).all(|k| (p[k] as i32 - c[k] as i32).abs() <= tol))
+        .count()
+}
+
+fn distinct_colours(img: &image::RgbaImage) -> usize {
+    let mut v: Vec<[u8; 3]> = img
+        .pixels()
+        .step_by(7)
+        .map(|p| [p[0], p[1], p[2]])
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v.len()
+}
+
+#[test]
+fn every_chart_at_1x_and_2x_has_the_right_size_and_real_content() {
+    for figure in [
+        Figure::Chart(Pane::Sectors),
+        Figure::Chart(Pane::Exposures),
+        Figure::Chart(Pane::Scenarios),
+        Figure::Chart(Pane::Backtest),
+        Figure::Dashboard,
+    ] {
+        for scale in [1.0f32, 2.0] {
+            let r = req(figure, scale, false);
+            let (img, _) = render(PersistedState::default(), &r).unwrap();
+            let [w, h] = r.size();
+            assert_eq!(
+                (img.width(), img.height()),
+                ((w * scale) as u32, (h * scale) as u32),
+                "{figure:?} {scale}x"
+            );
+            assert!(
+                distinct_colours(&img) > 200,
+                "{figure:?} {scale}x looks blank"
+            );
+            // The HALO colour (teal green, 0 128 96) is drawn: a bar or the basket's line.
+            let teal = img
+                .pixels()
+                .filter(|p| p[1] as i32 > p[0] as i32 + 50 && p[1] > p[2])
+                .count();
+            assert!(
+                teal > 100 * (scale * scale) as usize,
+                "{figure:?} {scale}x: no HALO colour ({teal} px)"
+            );
+        }
+    }
+}
+
+#[test]
+fn three_x_and_dark_render_at_full_resolution() {
+    let r = req(Figure::Chart(Pane::Backtest), 3.0, true);
+    let (img, _) = render(PersistedState::default(), &r).unwrap();
+    assert_eq!((img.width(), img.height()), (3300, 2100));
+    // The basket's 3-point line in its exact colour, re-rendered at 3x rather than upscaled.
+    assert!(count_near(&img, [0, 128, 96], 6) > 1000);
+    // A dark background.
+    let dark = img
+        .pixels()
+        .filter(|p| p[0] < 60 && p[1] < 60 && p[2] < 60)
+        .count();
+    assert!(dark > (img.width() * img.height() / 2) as usize);
+}
+
+#[test]
+fn the_same_inputs_give_the_same_image_and_match_the_golden_one() {
+    let r = req(Figure::Chart(Pane::Sectors), 1.0, false);
+    let (a, _) = render(PersistedState::default(), &r).unwrap();
+    let (b, _) = render(PersistedState::default(), &r).unwrap();
+    assert!(a == b, "two renders of the same figure differ");
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/sectors_light_1x.png");
+    if std::env::var("UPDATE_GOLDEN").is_ok() {
+        a.save(&golden).unwrap();
+    }
+    let g = image::open(&golden)
+        .expect("golden image (UPDATE_GOLDEN=1 to create it)")
+        .to_rgba8();
+    assert_eq!(g.dimensions(), a.dimensions());
+    // A small tolerance: Vulkan and OpenGL differ by a few anti-aliased pixels.
+    let off = a
+        .pixels()
+        .zip(g.pixels())
+        .filter(|(p, q)| (0..3).any(|k| (p[k] as i32 - q[k] as i32).abs() > 16))
+        .count();
+    assert!(
+        off < 200,
+        "{off} pixels differ from tests/golden/sectors_light_1x.png"
+    );
+}
+
+#[test]
+fn the_csv_holds_the_engines_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("sectors.png");
+    let w = export(
+        PersistedState::default(),
+        &req(Figure::Chart(Pane::Sectors), 1.0, false),
+        &out,
+    )
+    .unwrap();
+    assert_eq!(w.csv, vec![dir.path().join("sectors.csv")]);
+    assert!(image::open(&out).is_ok());
+    // The engine, called directly with the same settings.
+    let ds = halo_workbench::data::load_sample().unwrap();
+    let inputs = analysis::Inputs::new(&ds).unwrap();
+    let s = Settings::default();
+    let (prep, sc) = analysis::scores(&inputs, &s).unwrap();
+    let (f, t) = analysis::window(&inputs, prep.cs.as_of, &s).unwrap();
+    let perf = analysis::sectors(&inputs, &prep, &sc, &s, f, t).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("sectors.csv")).unwrap();
+    let mut rows = text.lines();
+    assert_eq!(rows.next(), Some("group,return,weighting,members"));
+    let mut n = 0;
+    for line in rows {
+        // Group names hold no commas in the sample.
+        let cells: Vec<&str> = line.split(',').collect();
+        let g = perf.groups.iter().find(|g| g.group == cells[0]).unwrap();
+        assert_eq!(cells[1].parse::<f64>().unwrap(), g.total, "{}", cells[0]);
+        n += 1;
+    }
+    assert_eq!(n, perf.groups.len());
+}
+
+#[test]
+fn a_formula_in_the_data_is_defused_in_the_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("f.csv");
+    std::fs::write(
+        &f,
+        "ticker,date,sector,market_cap,total_assets,ppe_net\nA,2016-12-31,=HYPERLINK(1),10,100,80\nB,2016-12-31,Energy,20,100,60\nC,2016-12-31,Energy,30,100,20\n",
+    )
+    .unwrap();
+    let p = dir.path().join("p.csv");
+    std::fs::write(&p, "ticker,date,return\nA,2017-01-31,0.1\nA,2017-02-28,0.1\nB,2017-01-31,0.1\nB,2017-02-28,0.1\nC,2017-01-31,0.1\nC,2017-02-28,0.1\n").unwrap();
+    let mut state = PersistedState {
+        session_files: [f, p]
+            .into_iter()
+            .map(|path| halo_workbench::data::SourceFile {
+                path,
+                options: Default::default(),
+            })
+            .collect(),
+        ..Default::default()
+    };
+    state.settings.scoring.as_of = chrono::NaiveDate::from_ymd_opt(2017, 1, 1);
+    state.settings.scoring.report_lag_days = 0;
+    state.settings.analytics.window_from = chrono::NaiveDate::from_ymd_opt(2016, 12, 31);
+    state.settings.analytics.window_to = chrono::NaiveDate::from_ymd_opt(2017, 2, 28);
+    let out = dir.path().join("s.png");
+    export(state, &req(Figure::Chart(Pane::Sectors), 1.0, false), &out).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("s.csv")).unwrap();
+    assert!(text.contains("'=HYPERLINK"), "{text}");
+    assert!(!text.lines().any(|l| l.starts_with('=')), "{text}");
+}
