@@ -212,3 +212,38 @@ fn the_interface_switches_to_chinese() {
     h.get_by_label("支柱权重");
     h.get_by_role_and_label(Role::Slider, "重资产");
 }
+
+#[test]
+fn export_buttons_write_png_and_csv_off_the_ui_thread() {
+    let mut h = open_app();
+    let dir = tempfile::tempdir().unwrap();
+    h.state_mut().state.export_dir = Some(dir.path().to_path_buf());
+    h.state_mut().state.export_scale = 1.0;
+    // The first Export button is the sector performance pane's.
+    h.get_all_by_label("Export").next().unwrap().click();
+    h.run_steps(2);
+    assert!(
+        h.state().is_exporting(),
+        "the export runs in the background"
+    );
+    h.state_mut().wait_for_export();
+    settle(&mut h);
+    let png = dir.path().join("halo_sectors_2017-04-01_1x.png");
+    let img = image::open(&png)
+        .unwrap_or_else(|e| panic!("{}: {e}; {:?}", png.display(), h.state().errors));
+    assert_eq!((img.width(), img.height()), (1100, 700));
+    assert!(dir.path().join("halo_sectors_2017-04-01_1x.csv").is_file());
+    assert!(
+        h.state()
+            .export_message
+            .as_deref()
+            .unwrap_or("")
+            .contains("halo_sectors")
+    );
+    // Ctrl+E exports the dashboard.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    h.run_steps(2);
+    h.state_mut().wait_for_export();
+    let img = image::open(dir.path().join("halo_dashboard_2017-04-01_1x.png")).unwrap();
+    assert_eq!((img.width(), img.height()), (1600, 1000));
+}

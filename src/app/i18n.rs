@@ -164,6 +164,19 @@ pub static TABLE: &[(&str, &str)] = &[
     ("Saved", "已保存"),
     ("Highlight", "高亮"),
     ("none", "无"),
+    ("Export", "导出"),
+    ("Export dashboard", "导出仪表盘"),
+    ("Export scale", "导出倍率"),
+    ("Export in the dark theme", "以深色主题导出"),
+    (
+        "Copy exported images to the clipboard",
+        "将导出的图片复制到剪贴板",
+    ),
+    ("Exporting…", "导出中…"),
+    (
+        "PNG and CSV, at the scale and theme set in the File menu",
+        "PNG 与 CSV，按文件菜单中设定的倍率与主题",
+    ),
     ("not significant", "不显著"),
     (
         "Clip each metric before standardising: at the 1st and 99th percentiles of the cross-section, or at the mean +/- 3 sd. Keeps one extreme company from dominating a z-score.",

@@ -44,6 +44,11 @@ pub struct PersistedState {
     /// Every setting of the scoring run: what the sliders change.
     pub settings: Settings,
     pub lang: Lang,
+    /// Figure export: pixels per point, theme, folder, and whether to copy the image.
+    pub export_scale: f32,
+    pub export_dark: bool,
+    pub export_dir: Option<PathBuf>,
+    pub export_to_clipboard: bool,
     /// The panes' arrangement.
     pub layout: Option<egui_tiles::Tree<Pane>>,
 }
@@ -60,6 +65,10 @@ impl Default for PersistedState {
             project_path: None,
             settings: Settings::default(),
             lang: Lang::En,
+            export_scale: 2.0,
+            export_dark: false,
+            export_dir: None,
+            export_to_clipboard: false,
             layout: None,
         }
     }
@@ -87,6 +96,8 @@ pub enum Command {
     ResetSettings,
     ResetLayout,
     ApplyPreset(String),
+    /// Render a chart or the dashboard to PNG (and CSV) off the UI thread.
+    Export(Figure),
 }
 
 struct LoadJob {
@@ -152,6 +163,14 @@ pub struct WorkbenchApp {
     /// Draw only this figure (PNG export): a chart or the dashboard, with a title, a
     /// subtitle of the settings and no controls.
     pub figure: Option<Figure>,
+    export: Option<Receiver<Result<ExportDone, String>>>,
+    /// The last export's outcome, shown in the status bar.
+    pub export_message: Option<String>,
+}
+
+struct ExportDone {
+    image: image::RgbaImage,
+    written: crate::export::figure::Written,
 }
 
 /// What a figure shows.
@@ -208,6 +227,8 @@ impl WorkbenchApp {
             sort_descending: false,
             sector_lines: false,
             figure: None,
+            export: None,
+            export_message: None,
         };
         app.apply_style();
         if app.state.session_files.is_empty() {
@@ -357,6 +378,7 @@ impl WorkbenchApp {
                 self.tree = panes::default_tree();
                 self.maximized = None;
             }
+            Command::Export(figure) => self.start_export(figure),
             Command::ApplyPreset(id) => match crate::engine::presets::preset(&id) {
                 Some(p) => p.apply(&mut self.state.settings),
                 None => self.errors.push(format!("no preset named {id:?}")),
@@ -584,6 +606,24 @@ impl WorkbenchApp {
                     self.push(Command::Pick(Purpose::SaveProject));
                 }
                 ui.separator();
+                if ui
+                    .add(egui::Button::new(tr("Export dashboard")).shortcut_text("Ctrl+E"))
+                    .clicked()
+                {
+                    self.push(Command::Export(Figure::Dashboard));
+                }
+                ui.horizontal(|ui| {
+                    ui.label(tr("Export scale"));
+                    for s in [1.0, 2.0, 3.0] {
+                        ui.selectable_value(&mut self.state.export_scale, s, format!("{s}x"));
+                    }
+                });
+                ui.checkbox(&mut self.state.export_dark, tr("Export in the dark theme"));
+                ui.checkbox(
+                    &mut self.state.export_to_clipboard,
+                    tr("Copy exported images to the clipboard"),
+                );
+                ui.separator();
                 ui.menu_button(tr("Recent files"), |ui| {
                     if self.state.recent_files.is_empty() {
                         ui.label(tr("None yet"));
@@ -667,6 +707,10 @@ impl WorkbenchApp {
                 ui.add(egui::ProgressBar::new(f).desired_width(160.0));
                 // Keep the elapsed time and bar moving.
                 ui.ctx().request_repaint_after(Duration::from_millis(100));
+            } else if self.export.is_some() {
+                ui.spinner();
+                ui.label(tr("Exporting…"));
+                ui.ctx().request_repaint_after(Duration::from_millis(100));
             } else if self.computer.busy() {
                 ui.spinner();
                 ui.label(tr("Computing…"));
@@ -678,6 +722,10 @@ impl WorkbenchApp {
                     .filter(|k| ds.table(*k).is_some())
                     .count();
                 ui.label(format!("{} — {tables} table(s) loaded", ds.name));
+                if let Some(m) = &self.export_message {
+                    ui.separator();
+                    ui.label(m);
+                }
                 if let Some(p) = &self.state.project_path {
                     ui.separator();
                     ui.label(format!("project {}", p.display()));
@@ -827,6 +875,9 @@ impl WorkbenchApp {
         if sc(Modifiers::COMMAND, Key::R) {
             self.push(Command::ResetSettings);
         }
+        if sc(Modifiers::COMMAND, Key::E) {
+            self.push(Command::Export(Figure::Dashboard));
+        }
     }
 
     fn controls(&mut self, ui: &mut egui::Ui) {
@@ -843,6 +894,105 @@ impl WorkbenchApp {
                 ui.separator();
                 controls::scenarios(self, ui);
             });
+    }
+
+    /// Render a figure with the current data and settings on a worker thread (its own
+    /// off-screen app), write PNG and CSV to the export folder.
+    fn start_export(&mut self, figure: Figure) {
+        use crate::export::figure::{FigureRequest, Renderer, write};
+        let sample = self
+            .dataset
+            .sources
+            .iter()
+            .all(|s| s.path.starts_with(data::sample_dir()));
+        let state = PersistedState {
+            session_files: if sample {
+                Vec::new()
+            } else {
+                self.dataset.sources.clone()
+            },
+            session_name: self.dataset.name.clone(),
+            settings: self.state.settings.clone(),
+            lang: self.state.lang,
+            ..Default::default()
+        };
+        let req = FigureRequest {
+            figure,
+            scale: self.state.export_scale,
+            dark: self.state.export_dark,
+        };
+        let name = match figure {
+            Figure::Chart(p) => format!("{p:?}").to_lowercase(),
+            Figure::Dashboard => "dashboard".into(),
+        };
+        let as_of = self
+            .results
+            .as_ref()
+            .map(|r| r.prep.cs.as_of.to_string())
+            .unwrap_or_default();
+        let dir = self
+            .state
+            .export_dir
+            .clone()
+            .or_else(|| std::env::current_dir().ok())
+            .unwrap_or_default();
+        let out = dir.join(format!("halo_{name}_{as_of}_{}x.png", req.scale));
+        let (tx, rx) = channel();
+        let ctx = self.ctx.clone();
+        std::thread::spawn(move || {
+            let r = Renderer::new(state, &req)
+                .and_then(|mut r| r.render(figure))
+                .and_then(|(image, results)| {
+                    let written = write(&image, &results, figure, &out)?;
+                    Ok(ExportDone { image, written })
+                });
+            let _ = tx.send(r.map_err(|e| format!("{e:#}")));
+            ctx.request_repaint();
+        });
+        self.export = Some(rx);
+        self.export_message = None;
+    }
+
+    fn poll_export(&mut self) {
+        let Some(rx) = &self.export else { return };
+        let Ok(done) = rx.try_recv() else { return };
+        self.export = None;
+        match done {
+            Ok(d) => {
+                if self.state.export_to_clipboard {
+                    let size = [d.image.width() as usize, d.image.height() as usize];
+                    self.ctx
+                        .copy_image(egui::ColorImage::from_rgba_unmultiplied(
+                            size,
+                            d.image.as_raw(),
+                        ));
+                }
+                self.export_message = Some(format!(
+                    "{} {} ({} x {} px)",
+                    tr("Saved"),
+                    d.written.png.display(),
+                    d.written.width,
+                    d.written.height
+                ));
+            }
+            Err(e) => self.errors.push(e),
+        }
+    }
+
+    pub fn is_exporting(&self) -> bool {
+        self.export.is_some()
+    }
+
+    /// Block until the running export finishes (tests).
+    pub fn wait_for_export(&mut self) {
+        if let Some(rx) = &self.export
+            && let Ok(done) = rx.recv_timeout(Duration::from_secs(120))
+        {
+            let (tx, rx2) = channel();
+            let _ = tx.send(done);
+            self.export = Some(rx2);
+            self.poll_export();
+        }
     }
 
     /// "Dataset, as of, weights, preset": the subtitle of an exported figure.
@@ -931,6 +1081,7 @@ impl eframe::App for WorkbenchApp {
         i18n::set_lang(self.state.lang);
         self.poll_jobs();
         self.poll_compute();
+        self.poll_export();
         self.dropped_files(&ctx);
         self.shortcuts(&ctx);
         for cmd in std::mem::take(&mut self.commands) {

@@ -116,6 +116,18 @@ pub fn pane_ui(app: &mut WorkbenchApp, ui: &mut egui::Ui, pane: Pane) {
                 {
                     app.maximized = if max { None } else { Some(pane) };
                 }
+                if matches!(
+                    pane,
+                    Pane::Sectors | Pane::Exposures | Pane::Scenarios | Pane::Backtest
+                ) && ui
+                    .small_button(tr("Export"))
+                    .on_hover_text(tr(
+                        "PNG and CSV, at the scale and theme set in the File menu",
+                    ))
+                    .clicked()
+                {
+                    app.push(super::Command::Export(super::Figure::Chart(pane)));
+                }
                 options_row(app, ui, pane);
             });
         }
