@@ -247,3 +247,45 @@ fn export_buttons_write_png_and_csv_off_the_ui_thread() {
     let img = image::open(dir.path().join("halo_dashboard_2017-04-01_1x.png")).unwrap();
     assert_eq!((img.width(), img.height()), (1600, 1000));
 }
+
+#[test]
+fn presentation_mode_fills_the_window_and_steps_like_slides() {
+    let mut h = open_app();
+    h.key_press(egui::Key::F5);
+    h.run();
+    assert!(h.state().presentation);
+    assert_eq!(
+        h.state().maximized,
+        Some(halo_workbench::app::Pane::Sectors)
+    );
+    assert!(h.state().line_width(1.5) > 1.5, "thicker lines");
+    h.key_press(egui::Key::ArrowRight);
+    h.run();
+    assert_eq!(
+        h.state().maximized,
+        Some(halo_workbench::app::Pane::Exposures)
+    );
+    h.key_press(egui::Key::ArrowLeft);
+    h.key_press(egui::Key::ArrowLeft);
+    h.run();
+    assert_eq!(
+        h.state().maximized,
+        Some(halo_workbench::app::Pane::Backtest),
+        "wraps around"
+    );
+    // The sliders stay reachable for the audience's "what if".
+    set_slider(&mut h, "Heavy assets", 2.0);
+    assert_eq!(
+        h.state()
+            .results
+            .as_ref()
+            .unwrap()
+            .settings
+            .weights
+            .heavy_assets,
+        2.0
+    );
+    h.key_press(egui::Key::Escape);
+    h.run();
+    assert!(!h.state().presentation);
+}

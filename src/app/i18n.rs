@@ -164,6 +164,10 @@ pub static TABLE: &[(&str, &str)] = &[
     ("Saved", "已保存"),
     ("Highlight", "高亮"),
     ("none", "无"),
+    (
+        "Presentation mode (F5; arrows step, Esc leaves)",
+        "演示模式（F5；方向键翻页，Esc 退出）",
+    ),
     ("Export", "导出"),
     ("Export dashboard", "导出仪表盘"),
     ("Export scale", "导出倍率"),

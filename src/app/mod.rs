@@ -164,6 +164,8 @@ pub struct WorkbenchApp {
     /// subtitle of the settings and no controls.
     pub figure: Option<Figure>,
     export: Option<Receiver<Result<ExportDone, String>>>,
+    /// Presentation mode (F5).
+    pub presentation: bool,
     /// The last export's outcome, shown in the status bar.
     pub export_message: Option<String>,
 }
@@ -172,6 +174,14 @@ struct ExportDone {
     image: image::RgbaImage,
     written: crate::export::figure::Written,
 }
+
+/// The charts presentation mode steps through, in order.
+const SLIDES: [Pane; 4] = [
+    Pane::Sectors,
+    Pane::Exposures,
+    Pane::Scenarios,
+    Pane::Backtest,
+];
 
 /// What a figure shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -229,6 +239,7 @@ impl WorkbenchApp {
             figure: None,
             export: None,
             export_message: None,
+            presentation: false,
         };
         app.apply_style();
         if app.state.session_files.is_empty() {
@@ -250,12 +261,43 @@ impl WorkbenchApp {
     }
 
     fn apply_style(&self) {
-        self.ctx.set_theme(if self.state.dark_mode {
-            egui::Theme::Dark
+        if self.presentation {
+            // Projected in a meeting room: light, high contrast, larger type.
+            self.ctx.set_theme(egui::Theme::Light);
+            self.ctx.style_mut_of(egui::Theme::Light, |s| {
+                s.visuals.override_text_color = Some(egui::Color32::BLACK);
+                s.visuals.widgets.noninteractive.bg_stroke.width = 1.5;
+            });
+            self.ctx.set_zoom_factor(self.state.zoom * 1.4);
         } else {
-            egui::Theme::Light
-        });
-        self.ctx.set_zoom_factor(self.state.zoom);
+            self.ctx.style_mut_of(egui::Theme::Light, |s| {
+                s.visuals.override_text_color = None;
+                s.visuals.widgets.noninteractive.bg_stroke.width = 1.0;
+            });
+            self.ctx.set_theme(if self.state.dark_mode {
+                egui::Theme::Dark
+            } else {
+                egui::Theme::Light
+            });
+            self.ctx.set_zoom_factor(self.state.zoom);
+        }
+    }
+
+    /// Presentation mode: one chart fills the window, larger and in high contrast; the
+    /// arrow keys step through the charts like slides; the sliders stay at hand.
+    pub fn set_presentation(&mut self, on: bool) {
+        self.presentation = on;
+        self.maximized = on.then_some(
+            self.maximized
+                .filter(|p| SLIDES.contains(p))
+                .unwrap_or(Pane::Sectors),
+        );
+        self.apply_style();
+    }
+
+    /// Line width: thicker in presentation mode.
+    pub fn line_width(&self, w: f32) -> f32 {
+        if self.presentation { w * 2.0 } else { w }
     }
 
     pub fn is_loading(&self) -> bool {
@@ -685,6 +727,16 @@ impl WorkbenchApp {
                 if ui.button(tr("Reset layout")).clicked() {
                     self.push(Command::ResetLayout);
                 }
+                let mut p = self.presentation;
+                if ui
+                    .checkbox(
+                        &mut p,
+                        tr("Presentation mode (F5; arrows step, Esc leaves)"),
+                    )
+                    .changed()
+                {
+                    self.set_presentation(p);
+                }
             });
         });
     }
@@ -877,6 +929,26 @@ impl WorkbenchApp {
         }
         if sc(Modifiers::COMMAND, Key::E) {
             self.push(Command::Export(Figure::Dashboard));
+        }
+        if sc(Modifiers::NONE, Key::F5) {
+            self.set_presentation(!self.presentation);
+        }
+        if self.presentation && !ctx.egui_wants_keyboard_input() {
+            let step = |d: isize, m: Option<Pane>| {
+                let i = m
+                    .and_then(|p| SLIDES.iter().position(|x| *x == p))
+                    .unwrap_or(0) as isize;
+                SLIDES[(i + d).rem_euclid(SLIDES.len() as isize) as usize]
+            };
+            if sc(Modifiers::NONE, Key::ArrowRight) {
+                self.maximized = Some(step(1, self.maximized));
+            }
+            if sc(Modifiers::NONE, Key::ArrowLeft) {
+                self.maximized = Some(step(-1, self.maximized));
+            }
+            if sc(Modifiers::NONE, Key::Escape) {
+                self.set_presentation(false);
+            }
         }
     }
 

@@ -336,7 +336,7 @@ fn sectors(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                                     PlotPoints::from(charts::decimate(&pts, 2000)),
                                 )
                                 .color(color(g))
-                                .width(if lit { 4.0 } else { 1.5 }),
+                                .width(app.line_width(if lit { 4.0 } else { 1.5 })),
                             );
                         }
                     });
@@ -587,7 +587,7 @@ fn backtest(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                                 PlotPoints::from(charts::decimate(&pts, 2000)),
                             )
                             .color(color)
-                            .width(if s.name == "HALO basket" { 3.0 } else { 1.5 }),
+                            .width(app.line_width(if s.name == "HALO basket" { 3.0 } else { 1.5 })),
                         );
                     }
                 });
