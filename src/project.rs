@@ -19,6 +19,8 @@ pub struct Project {
     pub version: u32,
     pub dataset: DatasetSpec,
     pub settings: Settings,
+    /// The panes' arrangement (the GUI's layout, as JSON); empty: the default layout.
+    pub layout: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -109,6 +111,7 @@ mod tests {
                 }],
             },
             settings: Settings::default(),
+            layout: String::new(),
         };
         let file = dir.path().join("proj").join("a.halo.toml");
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();

@@ -196,6 +196,11 @@ fn saving_and_opening_a_project_gives_an_identical_state() {
     settle(&mut h);
     let after = h.state().project();
     assert_eq!(after.settings, before.settings);
+    assert!(!before.layout.is_empty());
+    assert_eq!(
+        after.layout, before.layout,
+        "the layout travels with the project"
+    );
     assert_eq!(after.dataset.files.len(), before.dataset.files.len());
     assert_eq!(
         h.state().results.as_ref().unwrap().settings,

@@ -380,6 +380,10 @@ impl WorkbenchApp {
                 Ok(p) => {
                     self.state.project_path = Some(path);
                     self.state.settings = p.settings.clone();
+                    if let Ok(tree) = serde_json::from_str(&p.layout) {
+                        self.tree = tree;
+                        self.maximized = None;
+                    }
                     let base = Dataset {
                         name: p.dataset.name.clone(),
                         ..Default::default()
@@ -446,6 +450,7 @@ impl WorkbenchApp {
                 files: self.dataset.sources.clone(),
             },
             settings: self.state.settings.clone(),
+            layout: serde_json::to_string(&self.tree).unwrap_or_default(),
         }
     }
 
