@@ -5,8 +5,8 @@ use std::path::Path;
 
 use halo_workbench::data::{self, LoadOptions, TableKind};
 use halo_workbench::engine::score::{Prepared, Scorer, Scores, prepare, score};
-use halo_workbench::engine::synth;
 use halo_workbench::engine::universe::Panel;
+use halo_workbench::engine::{stats, synth};
 use halo_workbench::settings::{Selection, Settings, Standardize, Weighting, Winsorize};
 use polars::prelude::SerWriter;
 
@@ -487,13 +487,7 @@ fn real_sample_utilities_and_energy_beat_information_technology() {
             .filter(|&i| prep.cs.sectors[i] == sector && sc.halo[i].is_finite())
             .map(|i| sc.halo[i])
             .collect();
-        v.sort_by(f64::total_cmp);
-        let n = v.len();
-        if n % 2 == 1 {
-            v[n / 2]
-        } else {
-            (v[n / 2 - 1] + v[n / 2]) / 2.0
-        }
+        stats::median(&mut v)
     };
     let (u, e, it) = (
         median("Utilities"),

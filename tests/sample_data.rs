@@ -5,16 +5,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use halo_workbench::data::{self, prep};
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(f64::total_cmp);
-    let n = v.len();
-    if n % 2 == 1 {
-        v[n / 2]
-    } else {
-        0.5 * (v[n / 2 - 1] + v[n / 2])
-    }
-}
+use halo_workbench::engine::stats::median;
 
 #[test]
 fn sample_loads_with_the_documented_shape() {
@@ -68,7 +59,7 @@ fn sector_ppe_intensity_matches_the_data_readme() {
         ("Information Technology", 0.08),
         ("Financials", 0.01),
     ] {
-        let got = median(by.remove(s).unwrap());
+        let got = median(&mut by.remove(s).unwrap());
         assert!((got - want).abs() < 0.005, "{s}: {got:.3} vs {want}");
     }
 }

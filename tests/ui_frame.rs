@@ -91,11 +91,11 @@ fn open_path_browser_loads_a_chinese_file() {
     h.get_by_label("证券简称");
 }
 
-#[test]
-fn mapping_edit_reloads_with_the_users_choice() {
+/// Opens the Wind-style file, then remaps its 证券简称 (name) column to "ignore" through the
+/// same command the mapping editor sends.
+fn open_wind_file_without_names(dir: &Path) -> Harness<'static, WorkbenchApp> {
     let mut h = open_app();
-    let dir = tempfile::tempdir().unwrap();
-    let p = write_chinese_file(dir.path());
+    let p = write_chinese_file(dir);
     h.state_mut().push(Command::OpenData(vec![p]));
     common::settle(&mut h);
     let mut mapping = h
@@ -114,6 +114,13 @@ fn mapping_edit_reloads_with_the_users_choice() {
         mapping,
     ));
     common::settle(&mut h);
+    h
+}
+
+#[test]
+fn mapping_edit_reloads_with_the_users_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = open_wind_file_without_names(dir.path());
     let f = h.state().dataset.fundamentals.as_ref().unwrap();
     assert!(f.df.column("name").is_err(), "name is no longer loaded");
     let saved = &h
@@ -133,27 +140,8 @@ fn mapping_edit_reloads_with_the_users_choice() {
 
 #[test]
 fn saving_and_opening_a_project_restores_files_and_mapping() {
-    let mut h = open_app();
     let dir = tempfile::tempdir().unwrap();
-    let p = write_chinese_file(dir.path());
-    h.state_mut().push(Command::OpenData(vec![p]));
-    common::settle(&mut h);
-    let mut mapping = h
-        .state()
-        .dataset
-        .fundamentals
-        .as_ref()
-        .unwrap()
-        .mapping
-        .clone();
-    mapping
-        .overrides
-        .insert("证券简称".into(), halo_workbench::data::Target::Ignore);
-    h.state_mut().push(Command::Remap(
-        halo_workbench::data::TableKind::Fundamentals,
-        mapping,
-    ));
-    common::settle(&mut h);
+    let mut h = open_wind_file_without_names(dir.path());
     let before = h.state().project();
     let file = dir.path().join("proj").join("mine.halo.toml");
     std::fs::create_dir_all(file.parent().unwrap()).unwrap();

@@ -455,16 +455,10 @@ pub fn run(opts: &PrepOptions) -> Result<PrepSummary> {
             by_ticker.entry(t.as_str()).or_default().push(s);
         }
     }
-    let median = |v: &mut Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        let n = v.len();
-        if n % 2 == 1 {
-            v[n / 2]
-        } else {
-            0.5 * (v[n / 2 - 1] + v[n / 2])
-        }
-    };
-    let med: HashMap<&str, f64> = by_ticker.iter_mut().map(|(t, v)| (*t, median(v))).collect();
+    let med: HashMap<&str, f64> = by_ticker
+        .iter_mut()
+        .map(|(t, v)| (*t, crate::engine::stats::median(v)))
+        .collect();
     let mut shares_fixed = 0;
 
     let mut out_rows: Vec<(String, NaiveDate, usize)> = rows

@@ -23,6 +23,18 @@ pub fn sd_around(x: &[f64], center: f64) -> f64 {
     }
 }
 
+/// Median of the values (mean of the two middle ones for an even count); NaN when empty.
+/// Sorts `v` in place.
+pub fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    match n {
+        0 => f64::NAN,
+        _ if n % 2 == 1 => v[n / 2],
+        _ => 0.5 * (v[n / 2 - 1] + v[n / 2]),
+    }
+}
+
 /// Quantile with linear interpolation between order statistics (numpy's default).
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
@@ -68,6 +80,14 @@ pub fn percentile_rank(x: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn median_of_odd_even_and_empty() {
+        // numpy.median([3, 1, 2]) == 2, numpy.median([4, 1, 3, 2]) == 2.5
+        assert_eq!(median(&mut [3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&mut [4.0, 1.0, 3.0, 2.0]), 2.5);
+        assert!(median(&mut []).is_nan());
+    }
 
     #[test]
     fn quantile_matches_numpy_linear() {
