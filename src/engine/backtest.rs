@@ -11,6 +11,7 @@ use super::EngineError;
 use super::performance::{Stats, cumulative, stats};
 use super::returns::ReturnPanel;
 use super::score::{Prepared, prepare, score};
+use super::stats::average_ranks;
 use super::universe::Panel;
 use crate::settings::{AnalyticsSettings, Rebalance, ScoringSettings, Settings};
 
@@ -229,8 +230,8 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
         return f64::NAN;
     }
     pearson(
-        &ranks_sorted(a, &ascending(a)),
-        &ranks_sorted(b, &ascending(b)),
+        &average_ranks(a, &ascending(a)),
+        &average_ranks(b, &ascending(b)),
     )
 }
 
@@ -267,24 +268,6 @@ fn qcut_sorted(x: &[f64], order: &[usize], q: usize) -> Option<Vec<u8>> {
         labels[i] = k as u8;
     }
     Some(labels)
-}
-
-/// Average ranks (1-based, ties averaged) given the ascending order of x.
-fn ranks_sorted(x: &[f64], order: &[usize]) -> Vec<f64> {
-    let mut r = vec![0.0; x.len()];
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i + 1;
-        while j < order.len() && x[order[j]] == x[order[i]] {
-            j += 1;
-        }
-        let avg = (i + 1 + j) as f64 / 2.0;
-        for &k in &order[i..j] {
-            r[k] = avg;
-        }
-        i = j;
-    }
-    r
 }
 
 /// Compounded return over months (from, to]; NaN if any month is missing.
@@ -401,8 +384,8 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
                 f64::NAN
             } else if rows.len() == xs.len() {
                 pearson(
-                    &ranks_sorted(&xs, &order),
-                    &ranks_sorted(&y, &ascending(&y)),
+                    &average_ranks(&xs, &order),
+                    &average_ranks(&y, &ascending(&y)),
                 )
             } else {
                 spearman(&rows.iter().map(|r| r.score).collect::<Vec<_>>(), &y)

@@ -60,21 +60,29 @@ pub fn percentile_rank(x: &[f64]) -> Vec<f64> {
     let mut idx: Vec<usize> = (0..x.len()).filter(|&i| x[i].is_finite()).collect();
     idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
     let n = idx.len() as f64;
-    let mut out = vec![f64::NAN; x.len()];
+    let mut out = average_ranks(x, &idx);
+    out.iter_mut().for_each(|r| *r /= n);
+    out
+}
+
+/// Ranks 1..=n (ties averaged) of the values of `x` at `order`, which lists them in
+/// ascending order; positions not in `order` get NaN.
+pub fn average_ranks(x: &[f64], order: &[usize]) -> Vec<f64> {
+    let mut r = vec![f64::NAN; x.len()];
     let mut i = 0;
-    while i < idx.len() {
+    while i < order.len() {
         let mut j = i + 1;
-        while j < idx.len() && x[idx[j]] == x[idx[i]] {
+        while j < order.len() && x[order[j]] == x[order[i]] {
             j += 1;
         }
         // Ranks i+1 ..= j share their average.
         let avg = (i + 1 + j) as f64 / 2.0;
-        for &k in &idx[i..j] {
-            out[k] = avg / n;
+        for &k in &order[i..j] {
+            r[k] = avg;
         }
         i = j;
     }
-    out
+    r
 }
 
 #[cfg(test)]
