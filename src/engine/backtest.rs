@@ -11,7 +11,7 @@ use super::EngineError;
 use super::performance::{Stats, cumulative, stats};
 use super::returns::ReturnPanel;
 use super::score::{Prepared, prepare, score};
-use super::stats::average_ranks;
+use super::stats::{argsort, average_ranks};
 use super::universe::Panel;
 use crate::settings::{AnalyticsSettings, Rebalance, ScoringSettings, Settings};
 
@@ -230,8 +230,8 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
         return f64::NAN;
     }
     pearson(
-        &average_ranks(a, &ascending(a)),
-        &average_ranks(b, &ascending(b)),
+        &average_ranks(a, &argsort(a)),
+        &average_ranks(b, &argsort(b)),
     )
 }
 
@@ -239,14 +239,7 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
 /// interpolation), each (lo, hi] with the first closed; 0-based labels. None when two bin
 /// edges coincide (pandas raises; alphalens then drops the date).
 pub fn qcut(x: &[f64], q: usize) -> Option<Vec<u8>> {
-    qcut_sorted(x, &ascending(x), q)
-}
-
-fn ascending(x: &[f64]) -> Vec<usize> {
-    // Sorting (value, index) pairs keeps the comparisons in cache.
-    let mut pairs: Vec<(f64, u32)> = x.iter().enumerate().map(|(i, v)| (*v, i as u32)).collect();
-    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
-    pairs.into_iter().map(|p| p.1 as usize).collect()
+    qcut_sorted(x, &argsort(x), q)
 }
 
 /// [`qcut`] given the ascending order of x.
@@ -334,7 +327,7 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
             };
             // One sort of the scores serves the quantiles and the IC's ranks.
             let xs: Vec<f64> = valid.iter().map(|&s| h.halo[d][s]).collect();
-            let order = ascending(&xs);
+            let order = argsort(&xs);
             for g in groups {
                 let result = if g.len() == xs.len() {
                     qcut_sorted(&xs, &order, q)
@@ -385,7 +378,7 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
             } else if rows.len() == xs.len() {
                 pearson(
                     &average_ranks(&xs, &order),
-                    &average_ranks(&y, &ascending(&y)),
+                    &average_ranks(&y, &argsort(&y)),
                 )
             } else {
                 spearman(&rows.iter().map(|r| r.score).collect::<Vec<_>>(), &y)
