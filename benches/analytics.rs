@@ -1,6 +1,6 @@
 //! Analytics speed (issue 4) on a synthetic universe of 3,000 securities x 240 months:
 //! the full backtest (quintiles, IC, turnover, costs, every statistic) given the scores at
-//! each rebalance; betas on 6 factors over 60 months; every scenario of the default
+//! each rebalance, and with re-scoring every rebalance date first (a weight change); betas on 6 factors over 60 months; every scenario of the default
 //! library once the betas exist; sector performance over a 12-month window.
 //!
 //!     cargo bench --bench analytics
@@ -13,7 +13,7 @@ use std::hint::black_box;
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
 use halo_workbench::engine::analysis::{self, Inputs};
-use halo_workbench::engine::backtest::{backtest, history};
+use halo_workbench::engine::backtest::{PreparedHistory, backtest};
 use halo_workbench::engine::scenarios::default_library;
 use halo_workbench::engine::synth;
 use halo_workbench::settings::Settings;
@@ -23,7 +23,10 @@ fn analytics(c: &mut Criterion) {
     let ds = u.dataset("synthetic 3000 x 240");
     let inputs = Inputs::new(&ds).expect("inputs");
     let settings = Settings::default();
-    let h = history(&inputs.panel, &inputs.returns, &settings).expect("history");
+    let prepared = PreparedHistory::build(&inputs.panel, &inputs.returns, &settings);
+    let h = prepared
+        .scores(&inputs.returns, &settings)
+        .expect("history");
     assert!(h.dates.len() >= 200, "{} rebalances", h.dates.len());
     if let Ok(path) = std::env::var("HALO_WRITE_PANEL") {
         let r = backtest(&h, &inputs.returns, &settings.analytics);
@@ -40,6 +43,16 @@ fn analytics(c: &mut Criterion) {
     let mut g = c.benchmark_group("analytics_3000x240");
     g.bench_function("backtest_240_monthly_rebalances", |b| {
         b.iter(|| black_box(backtest(&h, &inputs.returns, &settings.analytics)))
+    });
+    // What the workbench does for its backtest pane after a weight change: re-score every
+    // rebalance date (their preparation is cached), then the backtest.
+    let mut moved = settings.clone();
+    moved.weights.heavy_assets += 0.5;
+    g.bench_function("rescore_240_dates_then_backtest", |b| {
+        b.iter(|| {
+            let h = prepared.scores(&inputs.returns, &moved).expect("history");
+            black_box(backtest(&h, &inputs.returns, &moved.analytics))
+        })
     });
 
     let mut s = settings.clone();

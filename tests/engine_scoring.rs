@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use halo_workbench::data::{self, LoadOptions, TableKind};
-use halo_workbench::engine::score::{Prepared, Scorer, Scores, prepare, score};
+use halo_workbench::engine::score::{
+    Prepared, Scorer, Scores, prepare, score, score_halo_and_basket,
+};
 use halo_workbench::engine::universe::Panel;
 use halo_workbench::engine::{stats, synth};
 use halo_workbench::settings::{Selection, Settings, Standardize, Weighting, Winsorize};
@@ -574,4 +576,33 @@ fn lens_presets_move_the_basket_toward_their_sectors() {
     assert!(share("goldman_sachs", "Materials") > share("halo", "Materials"));
     assert!(share("jpmorgan", "Industrials") > share("halo", "Industrials"));
     assert!(share("morgan_stanley", "Utilities") >= share("halo", "Utilities"));
+}
+
+#[test]
+fn the_backtests_lean_scoring_equals_the_full_one() {
+    let panel = synthetic(500);
+    let base = Settings::default();
+    let prep = prepare(&panel, &base.scoring).unwrap();
+    let mut variants = vec![base.clone()];
+    let mut s = base.clone();
+    s.weights.heavy_assets = 3.0;
+    s.weights.low_obsolescence = 0.0;
+    variants.push(s.clone());
+    s.weights.metrics.insert("ppe_intensity".into(), -0.5);
+    s.scoring.min_coverage = 0.9;
+    s.basket.sector_tilts.insert("Utilities".into(), 0.4);
+    variants.push(s.clone());
+    s.basket.weighting = Weighting::ScoreTilted;
+    s.basket.selection = Selection::TopN(40);
+    s.basket.name_cap = 0.03;
+    s.basket.sector_cap = Some(0.3);
+    s.basket.exclude_sectors = vec!["Energy".into()];
+    variants.push(s);
+    for s in &variants {
+        let full = score(&prep, s);
+        let lean = score_halo_and_basket(&prep, s);
+        assert_same(&lean.halo, &full.halo);
+        assert_same(&lean.basket, &full.basket.weights);
+        assert_eq!(lean.included, full.included.iter().filter(|x| **x).count());
+    }
 }

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::EngineError;
 use super::performance::{Stats, cumulative, stats};
 use super::returns::ReturnPanel;
-use super::score::{Prepared, prepare, score};
+use super::score::{Prepared, prepare, score_halo_and_basket};
 use super::stats::{argsort, average_ranks};
 use super::universe::Panel;
 use crate::settings::{AnalyticsSettings, Rebalance, ScoringSettings, Settings};
@@ -50,6 +50,9 @@ pub fn rebalance_months(rp: &ReturnPanel, a: &AnalyticsSettings) -> Vec<usize> {
 pub struct PreparedHistory {
     pub months: Vec<usize>,
     pub prepared: Vec<Prepared>,
+    /// Per date, per security: index into `sector_names`.
+    pub sector: Vec<Vec<u32>>,
+    pub sector_names: Vec<String>,
     /// What it was built with (a cache key): scoring options, and the calendar's settings.
     pub key: (
         ScoringSettings,
@@ -88,14 +91,32 @@ impl PreparedHistory {
                 prepare(panel, &s).ok()
             })
             .collect();
-        let (months, prepared) = months
+        let (months, prepared): (Vec<usize>, Vec<Prepared>) = months
             .into_iter()
             .zip(prepared)
             .filter_map(|(m, p)| p.map(|p| (m, p)))
             .unzip();
+        let mut sector_names: Vec<String> = Vec::new();
+        let mut ids: std::collections::HashMap<String, u32> = Default::default();
+        let sector = prepared
+            .iter()
+            .map(|p| {
+                p.cs.sectors
+                    .iter()
+                    .map(|s| {
+                        *ids.entry(s.clone()).or_insert_with(|| {
+                            sector_names.push(s.clone());
+                            (sector_names.len() - 1) as u32
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
         PreparedHistory {
             months,
             prepared,
+            sector,
+            sector_names,
             key: Self::key_of(settings),
         }
     }
@@ -108,31 +129,21 @@ impl PreparedHistory {
             .prepared
             .par_iter()
             .map(|prep| {
-                let sc = score(prep, settings);
-                (sc.included.iter().filter(|x| **x).count() >= min_names)
-                    .then_some((sc.halo, sc.basket.weights))
+                let sc = score_halo_and_basket(prep, settings);
+                (sc.included >= min_names).then_some((sc.halo, sc.basket))
             })
             .collect();
-        let mut h = History::default();
-        for ((m, prep), d) in self.months.iter().zip(&self.prepared).zip(per_date) {
+        let mut h = History {
+            sector_names: self.sector_names.clone(),
+            ..Default::default()
+        };
+        for ((m, ids), d) in self.months.iter().zip(&self.sector).zip(per_date) {
             let Some((halo, basket)) = d else { continue };
-            let ids = prep
-                .cs
-                .sectors
-                .iter()
-                .map(|s| match h.sector_names.iter().position(|x| x == s) {
-                    Some(i) => i as u32,
-                    None => {
-                        h.sector_names.push(s.clone());
-                        (h.sector_names.len() - 1) as u32
-                    }
-                })
-                .collect();
             h.dates.push(rp.months[*m]);
             h.month.push(*m);
             h.halo.push(halo);
             h.basket.push(basket);
-            h.sector.push(ids);
+            h.sector.push(ids.clone());
         }
         if h.dates.is_empty() {
             return Err(EngineError::NoData(

@@ -93,18 +93,21 @@ pub fn apply_caps(
         ));
         name_cap = 1.0 / n as f64;
     }
-    let distinct: std::collections::BTreeSet<&str> = sectors.iter().copied().collect();
     let mut sector_cap = sector_cap;
-    if let Some(c) = sector_cap
-        && c * (distinct.len() as f64) < 1.0 - 1e-12
-    {
-        notes.push(format!(
-            "sector cap {:.1}% is infeasible for {} sectors; {:.1}% used",
-            c * 100.0,
-            distinct.len(),
-            100.0 / distinct.len() as f64
-        ));
-        sector_cap = Some(1.0 / distinct.len() as f64);
+    if let Some(c) = sector_cap {
+        // Counted only when a sector cap is set: the backtest weighs a basket per date.
+        let distinct = sectors
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        if c * (distinct as f64) < 1.0 - 1e-12 {
+            notes.push(format!(
+                "sector cap {:.1}% is infeasible for {distinct} sectors; {:.1}% used",
+                c * 100.0,
+                100.0 / distinct as f64
+            ));
+            sector_cap = Some(1.0 / distinct as f64);
+        }
     }
     const TOL: f64 = 1e-12;
     for _ in 0..200 {
@@ -164,6 +167,52 @@ pub fn apply_caps(
     }
 }
 
+/// Whether the basket rules allow a security (sector, market, minimum size).
+fn allowed(cs: &CrossSection, s: usize, settings: &Settings) -> bool {
+    let b = &settings.basket;
+    !b.exclude_sectors.contains(&cs.sectors[s])
+        && !b.exclude_markets.contains(&cs.markets[s])
+        && b.min_market_cap.is_none_or(|m| cs.market_cap[s] >= m)
+}
+
+/// `members` weighted by the settings' rule and caps. `sign` turns the score into the
+/// basket's own direction (1 for HALO, -1 for anti-HALO).
+fn weighted(
+    cs: &CrossSection,
+    halo: &[f64],
+    members: Vec<usize>,
+    sign: f64,
+    settings: &Settings,
+    notes: &mut Vec<String>,
+) -> Basket {
+    let b = &settings.basket;
+    let mut w = raw_weights(&members, b.weighting, &cs.market_cap, |s| sign * halo[s]);
+    let secs: Vec<&str> = members.iter().map(|&s| cs.sectors[s].as_str()).collect();
+    apply_caps(&mut w, &secs, b.name_cap, b.sector_cap, notes);
+    Basket::from_weights(cs.len(), members, w)
+}
+
+/// The HALO basket alone (what a backtest rebalances into): the same members, in the same
+/// order, as [`build`]'s, found by partial selection instead of a full ranking.
+pub fn halo_basket(cs: &CrossSection, halo: &[f64], settings: &Settings) -> Basket {
+    let mut eligible: Vec<usize> = (0..cs.len())
+        .filter(|&s| halo[s].is_finite() && allowed(cs, s, settings))
+        .collect();
+    let k = selection_size(settings.basket.selection, eligible.len());
+    // Best first; equal scores in ticker order (as the ranking).
+    let better = |a: &usize, b: &usize| {
+        halo[*b]
+            .total_cmp(&halo[*a])
+            .then_with(|| cs.tickers[*a].cmp(&cs.tickers[*b]))
+    };
+    if k > 0 && k < eligible.len() {
+        eligible.select_nth_unstable_by(k - 1, better);
+    }
+    eligible.truncate(k);
+    eligible.sort_unstable_by(better);
+    weighted(cs, halo, eligible, 1.0, settings, &mut Vec::new())
+}
+
 /// The HALO, anti-HALO and growth baskets for the composite `halo` and its ranking `order`
 /// (best first).
 pub fn build(
@@ -174,17 +223,12 @@ pub fn build(
     notes: &mut Vec<String>,
 ) -> (Basket, Basket, Basket) {
     let n = cs.len();
-    let b = &settings.basket;
     let eligible: Vec<usize> = order
         .iter()
         .copied()
-        .filter(|&s| {
-            !b.exclude_sectors.contains(&cs.sectors[s])
-                && !b.exclude_markets.contains(&cs.markets[s])
-                && b.min_market_cap.is_none_or(|m| cs.market_cap[s] >= m)
-        })
+        .filter(|&s| allowed(cs, s, settings))
         .collect();
-    let k = selection_size(b.selection, eligible.len());
+    let k = selection_size(settings.basket.selection, eligible.len());
     let top: Vec<usize> = eligible[..k].to_vec();
     // The anti basket takes the bottom names, never one already in the HALO basket.
     let bottom: Vec<usize> = eligible[eligible.len() - k.min(eligible.len() - k)..]
@@ -192,15 +236,8 @@ pub fn build(
         .rev()
         .copied()
         .collect();
-
-    let make = |members: Vec<usize>, sign: f64, notes: &mut Vec<String>| {
-        let mut w = raw_weights(&members, b.weighting, &cs.market_cap, |s| sign * halo[s]);
-        let secs: Vec<&str> = members.iter().map(|&s| cs.sectors[s].as_str()).collect();
-        apply_caps(&mut w, &secs, b.name_cap, b.sector_cap, notes);
-        Basket::from_weights(n, members, w)
-    };
-    let basket = make(top, 1.0, notes);
-    let anti = make(bottom, -1.0, notes);
+    let basket = weighted(cs, halo, top, 1.0, settings, notes);
+    let anti = weighted(cs, halo, bottom, -1.0, settings, notes);
 
     // Growth basket: the given tickers, or the largest names of the growth sectors.
     let g = &settings.blend;

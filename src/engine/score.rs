@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use super::EngineError;
 use super::basket::{self, Basket};
 use super::metrics::Pillar;
-use super::stats::{mean, percentile_rank, quantile, restandardize, sd_around};
+use super::stats::{argsort, mean, percentile_rank, quantile, restandardize, sd_around};
 use super::universe::{CrossSection, Panel, cross_section};
 use crate::settings::{ScoringSettings, Settings, Standardize, Winsorize};
 
@@ -148,52 +148,121 @@ pub struct Scores {
 pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
     let cs = &prep.cs;
     let n = cs.len();
-    let w = &settings.weights;
     let mut notes: Vec<String> = prep
         .empty_metrics
         .iter()
         .map(|m| format!("{m}: no security has a value at {}; left out", cs.as_of))
         .collect();
-
-    // Effective weight of each metric: its own times its pillar's.
-    let metric_w: Vec<f64> = cs
-        .metrics
-        .iter()
-        .map(|m| {
-            if prep.empty_metrics.contains(&m.id) {
-                0.0
-            } else {
-                w.metric(&m.id) * w.pillar(m.pillar)
-            }
-        })
-        .collect();
-    let weighted: Vec<usize> = (0..cs.metrics.len())
-        .filter(|&k| metric_w[k] != 0.0)
-        .collect();
+    let weighted = weighted_metrics(prep, settings);
     if weighted.is_empty() {
         notes.push("every weight is zero: nothing to score".into());
     }
+    let cover = coverage(prep, settings, &weighted, true);
+    let (pillars, halo) = composite(prep, settings, &weighted, &cover.included);
+    let percentile = percentile_rank(&halo);
+    let order = ranking(cs, &halo);
+    let mut rank = vec![0u32; n];
+    for (r, &s) in order.iter().enumerate() {
+        rank[s] = r as u32 + 1;
+    }
+    let (basket, anti, growth) = basket::build(cs, &halo, &order, settings, &mut notes);
+    let mix = settings.blend.mix.clamp(0.0, 1.0);
+    let blend = (0..n)
+        .map(|s| (1.0 - mix) * basket.weights[s] + mix * growth.weights[s])
+        .collect();
+    Scores {
+        as_of: cs.as_of,
+        included: cover.included,
+        excluded_reason: cover.reason,
+        coverage: cover.share,
+        pillars,
+        halo,
+        percentile,
+        rank,
+        basket,
+        anti,
+        growth,
+        blend,
+        notes,
+    }
+}
 
+/// What a backtest needs of a rebalance date.
+pub struct HaloAndBasket {
+    pub halo: Vec<f64>,
+    /// HALO basket weight per security.
+    pub basket: Vec<f64>,
+    /// Securities that pass the coverage rule.
+    pub included: usize,
+}
+
+/// [`score`] reduced to what the backtest needs at each rebalance date (by the same
+/// steps, without the exclusion reasons, ranks and the other baskets).
+pub fn score_halo_and_basket(prep: &Prepared, settings: &Settings) -> HaloAndBasket {
+    let weighted = weighted_metrics(prep, settings);
+    let cover = coverage(prep, settings, &weighted, false);
+    let (_, halo) = composite(prep, settings, &weighted, &cover.included);
+    let basket = basket::halo_basket(&prep.cs, &halo, settings);
+    HaloAndBasket {
+        included: cover.included.iter().filter(|x| **x).count(),
+        halo,
+        basket: basket.weights,
+    }
+}
+
+/// The metrics with an effective weight (their own times their pillar's); metrics no
+/// security has a value for are left out.
+fn weighted_metrics(prep: &Prepared, settings: &Settings) -> Vec<usize> {
+    let w = &settings.weights;
+    (0..prep.cs.metrics.len())
+        .filter(|&k| {
+            let m = &prep.cs.metrics[k];
+            !prep.empty_metrics.contains(&m.id) && w.metric(&m.id) * w.pillar(m.pillar) != 0.0
+        })
+        .collect()
+}
+
+struct Coverage {
+    included: Vec<bool>,
+    /// Share of the weighted metrics available.
+    share: Vec<f64>,
+    /// Why each excluded security is (empty when reasons were not asked for).
+    reason: Vec<String>,
+}
+
+/// The coverage rule: a security available at the date is scored when it has at least
+/// `min_coverage` of the weighted metrics.
+fn coverage(prep: &Prepared, settings: &Settings, weighted: &[usize], reasons: bool) -> Coverage {
+    let cs = &prep.cs;
+    let n = cs.len();
     let mut included = vec![false; n];
-    let mut reason = vec![String::new(); n];
-    let mut coverage = vec![0.0; n];
+    let mut reason = if reasons {
+        vec![String::new(); n]
+    } else {
+        Vec::new()
+    };
+    let mut share = vec![0.0; n];
+    // Metric by metric, so each column of z-scores is read in order.
+    let mut have = vec![0u32; n];
+    for &k in weighted {
+        for (h, z) in have.iter_mut().zip(&prep.z[k]) {
+            *h += u32::from(z.is_finite());
+        }
+    }
+    let min = settings.scoring.min_coverage;
     for s in 0..n {
         if let Some(r) = &cs.unavailable[s] {
-            reason[s] = r.clone();
+            if reasons {
+                reason[s] = r.clone();
+            }
             continue;
         }
-        let have = weighted
-            .iter()
-            .filter(|&&k| prep.z[k][s].is_finite())
-            .count();
-        coverage[s] = if weighted.is_empty() {
-            0.0
-        } else {
-            have as f64 / weighted.len() as f64
-        };
-        if !weighted.is_empty() && coverage[s] >= settings.scoring.min_coverage {
+        if !weighted.is_empty() {
+            share[s] = f64::from(have[s]) / weighted.len() as f64;
+        }
+        if !weighted.is_empty() && share[s] >= min {
             included[s] = true;
-        } else {
+        } else if reasons {
             let mut missing: Vec<&str> = weighted
                 .iter()
                 .filter(|&&k| !prep.z[k][s].is_finite())
@@ -208,39 +277,54 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
             };
             reason[s] = format!(
                 "coverage {:.0}% of weighted metrics, below {:.0}%{what}",
-                coverage[s] * 100.0,
-                settings.scoring.min_coverage * 100.0
+                share[s] * 100.0,
+                min * 100.0
             );
         }
     }
+    Coverage {
+        included,
+        share,
+        reason,
+    }
+}
 
-    // Pillars: weighted mean of available metric z-scores, re-standardised over included.
-    let own_w: Vec<f64> = cs.metrics.iter().map(|m| w.metric(&m.id)).collect();
+/// Pillar scores (weighted mean of the available metric z-scores, re-standardised over
+/// the included names), then the composite over the pillars with weight and the lens'
+/// sector tilts, re-standardised.
+fn composite(
+    prep: &Prepared,
+    settings: &Settings,
+    weighted: &[usize],
+    included: &[bool],
+) -> ([Vec<f64>; 4], Vec<f64>) {
+    let cs = &prep.cs;
+    let n = cs.len();
+    let w = &settings.weights;
     let mut pillars: [Vec<f64>; 4] = std::array::from_fn(|_| vec![f64::NAN; n]);
+    let (mut sw, mut swz) = (vec![0.0; n], vec![0.0; n]);
     for p in Pillar::ALL {
-        let ks: Vec<usize> = weighted
-            .iter()
-            .copied()
-            .filter(|&k| cs.metrics[k].pillar == p)
-            .collect();
-        let col = &mut pillars[p.index()];
-        for s in (0..n).filter(|&s| included[s]) {
-            let (mut sw, mut swz) = (0.0, 0.0);
-            for &k in &ks {
-                let z = prep.z[k][s];
+        sw.fill(0.0);
+        swz.fill(0.0);
+        // Metric by metric over the pillar's columns, then one pass over the names.
+        for &k in weighted.iter().filter(|&&k| cs.metrics[k].pillar == p) {
+            let own = w.metric(&cs.metrics[k].id);
+            for ((a, b), z) in sw.iter_mut().zip(swz.iter_mut()).zip(&prep.z[k]) {
                 if z.is_finite() {
-                    sw += own_w[k].abs();
-                    swz += own_w[k] * z;
+                    *a += own.abs();
+                    *b += own * z;
                 }
             }
-            if sw > 0.0 {
-                col[s] = swz / sw;
+        }
+        let col = &mut pillars[p.index()];
+        for s in 0..n {
+            if included[s] && sw[s] > 0.0 {
+                col[s] = swz[s] / sw[s];
             }
         }
         restandardize(col);
     }
 
-    // Composite over the pillars with weight, then lens tilts, re-standardised.
     let mut halo = vec![f64::NAN; n];
     for s in (0..n).filter(|&s| included[s]) {
         let (mut sw, mut swp) = (0.0, 0.0);
@@ -264,38 +348,23 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
         }
         restandardize(&mut halo);
     }
-    let percentile = percentile_rank(&halo);
-    let mut order: Vec<usize> = (0..n).filter(|&s| halo[s].is_finite()).collect();
-    order.sort_by(|&a, &b| {
-        halo[b]
-            .total_cmp(&halo[a])
-            .then_with(|| cs.tickers[a].cmp(&cs.tickers[b]))
-    });
-    let mut rank = vec![0u32; n];
-    for (r, &s) in order.iter().enumerate() {
-        rank[s] = r as u32 + 1;
-    }
+    (pillars, halo)
+}
 
-    let (basket, anti, growth) = basket::build(cs, &halo, &order, settings, &mut notes);
-    let mix = settings.blend.mix.clamp(0.0, 1.0);
-    let blend = (0..n)
-        .map(|s| (1.0 - mix) * basket.weights[s] + mix * growth.weights[s])
-        .collect();
-    Scores {
-        as_of: cs.as_of,
-        included,
-        excluded_reason: reason,
-        coverage,
-        pillars,
-        halo,
-        percentile,
-        rank,
-        basket,
-        anti,
-        growth,
-        blend,
-        notes,
+/// The scored securities best first; equal scores in ticker order.
+fn ranking(cs: &CrossSection, halo: &[f64]) -> Vec<usize> {
+    let mut order = argsort(halo);
+    order.reverse();
+    let mut i = 0;
+    while i < order.len() {
+        let mut j = i + 1;
+        while j < order.len() && halo[order[j]].total_cmp(&halo[order[i]]).is_eq() {
+            j += 1;
+        }
+        order[i..j].sort_by(|&a, &b| cs.tickers[a].cmp(&cs.tickers[b]));
+        i = j;
     }
+    order
 }
 
 /// Scoring with a cache: the weight-independent part is recomputed only when the dataset
