@@ -15,6 +15,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use halo_workbench::engine::analysis::{self, Inputs};
 use halo_workbench::engine::backtest::{PreparedHistory, backtest};
 use halo_workbench::engine::scenarios::default_library;
+use halo_workbench::engine::score::Scorer;
 use halo_workbench::engine::synth;
 use halo_workbench::settings::Settings;
 
@@ -23,7 +24,7 @@ fn analytics(c: &mut Criterion) {
     let ds = u.dataset("synthetic 3000 x 240");
     let inputs = Inputs::new(&ds).expect("inputs");
     let settings = Settings::default();
-    let prepared = PreparedHistory::build(&inputs.panel, &inputs.returns, &settings);
+    let mut prepared = PreparedHistory::build(&inputs.panel, &inputs.returns, &settings);
     let h = prepared
         .scores(&inputs.returns, &settings)
         .expect("history");
@@ -45,16 +46,27 @@ fn analytics(c: &mut Criterion) {
         b.iter(|| black_box(backtest(&h, &inputs.returns, &settings.analytics)))
     });
     // What the workbench does for its backtest pane after a weight change: re-score every
-    // rebalance date (their preparation is cached), then the backtest.
+    // rebalance date (their preparation is cached), then the backtest. A pillar-weight
+    // move reuses each date's pillar scores; a metric-weight move recomputes them.
     let mut moved = settings.clone();
-    moved.weights.heavy_assets += 0.5;
-    g.bench_function("rescore_240_dates_then_backtest", |b| {
+    let mut k = 0u32;
+    g.bench_function("rescore_240_dates_then_backtest_pillar_move", |b| {
         b.iter(|| {
+            k += 1;
+            moved.weights.heavy_assets = 1.0 + f64::from(k % 2);
             let h = prepared.scores(&inputs.returns, &moved).expect("history");
             black_box(backtest(&h, &inputs.returns, &moved.analytics))
         })
     });
-
+    g.bench_function("rescore_240_dates_then_backtest_metric_move", |b| {
+        b.iter(|| {
+            k += 1;
+            let w = 1.0 + f64::from(k % 2);
+            moved.weights.metrics.insert("ppe_intensity".into(), w);
+            let h = prepared.scores(&inputs.returns, &moved).expect("history");
+            black_box(backtest(&h, &inputs.returns, &moved.analytics))
+        })
+    });
     let mut s = settings.clone();
     s.scoring.as_of = NaiveDate::from_ymd_opt(2020, 12, 31);
     let (prep, sc) = analysis::scores(&inputs, &s).expect("scores");
@@ -92,7 +104,12 @@ fn analytics(c: &mut Criterion) {
         NaiveDate::from_ymd_opt(2021, 12, 31).expect("date"),
     );
     g.bench_function("sector_performance_12_month_window", |b| {
-        b.iter(|| black_box(analysis::sectors(&inputs, &prep, &sc, &s, from, to).expect("sectors")))
+        b.iter(|| {
+            black_box(
+                analysis::sectors(&inputs, &prep, &sc, &s, (from, to), &mut Scorer::default())
+                    .expect("sectors"),
+            )
+        })
     });
     g.finish();
 }

@@ -10,6 +10,7 @@ use anyhow::Context as _;
 use crate::data::{self, Dataset, LoadOptions, SourceFile, TableKind};
 use polars::prelude::{Column, DataFrame};
 
+use crate::engine::score::Scorer;
 use crate::engine::sectors::GroupWeighting;
 use crate::engine::{self, analysis, universe::Panel};
 use crate::export;
@@ -435,7 +436,14 @@ fn sectors(a: SectorsArgs) -> anyhow::Result<()> {
     let (dfrom, dto) = analysis::window(&inputs, prep.cs.as_of, &settings)?;
     let from = date_arg(&a.from, "--from")?.unwrap_or(dfrom);
     let to = date_arg(&a.to, "--to")?.unwrap_or(dto);
-    let perf = analysis::sectors(&inputs, &prep, &sc, &settings, from, to)?;
+    let perf = analysis::sectors(
+        &inputs,
+        &prep,
+        &sc,
+        &settings,
+        (from, to),
+        &mut Scorer::default(),
+    )?;
     eprintln!(
         "{}: {} to {} ({} months)",
         ds.name,

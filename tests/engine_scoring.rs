@@ -4,8 +4,9 @@
 use std::path::Path;
 
 use halo_workbench::data::{self, LoadOptions, TableKind};
+use halo_workbench::engine::metrics::Pillar;
 use halo_workbench::engine::score::{
-    Prepared, Scorer, Scores, prepare, score, score_halo_and_basket,
+    PillarScores, Prepared, Scorer, Scores, prepare, score, score_halo_and_basket,
 };
 use halo_workbench::engine::universe::Panel;
 use halo_workbench::engine::{stats, synth};
@@ -600,7 +601,13 @@ fn the_backtests_lean_scoring_equals_the_full_one() {
     variants.push(s);
     for s in &variants {
         let full = score(&prep, s);
-        let lean = score_halo_and_basket(&prep, s);
+        // Pillar scores computed under other (non-zero) pillar weights serve as well.
+        let mut other = s.clone();
+        for p in Pillar::ALL {
+            *other.weights.pillar_mut(p) *= 2.5;
+        }
+        assert_eq!(PillarScores::key(&other), PillarScores::key(s));
+        let lean = score_halo_and_basket(&prep, &PillarScores::new(&prep, &other), s);
         assert_same(&lean.halo, &full.halo);
         assert_same(&lean.basket, &full.basket.weights);
         assert_eq!(lean.included, full.included.iter().filter(|x| **x).count());

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use halo_workbench::app::{Figure, Pane, PersistedState};
 use halo_workbench::engine::analysis;
+use halo_workbench::engine::score::Scorer;
 use halo_workbench::export::figure::{FigureRequest, export, render};
 use halo_workbench::settings::Settings;
 
@@ -129,7 +130,7 @@ fn the_csv_holds_the_engines_numbers() {
     let s = Settings::default();
     let (prep, sc) = analysis::scores(&inputs, &s).unwrap();
     let (f, t) = analysis::window(&inputs, prep.cs.as_of, &s).unwrap();
-    let perf = analysis::sectors(&inputs, &prep, &sc, &s, f, t).unwrap();
+    let perf = analysis::sectors(&inputs, &prep, &sc, &s, (f, t), &mut Scorer::default()).unwrap();
     let text = std::fs::read_to_string(dir.path().join("sectors.csv")).unwrap();
     let mut rows = text.lines();
     assert_eq!(rows.next(), Some("group,return,weighting,members"));

@@ -56,6 +56,8 @@ type BetasKey = (chrono::NaiveDate, Vec<String>, u32, u64);
 struct Cache {
     inputs: Option<Arc<Inputs>>,
     scorer: Scorer,
+    /// Scores at the sector-performance window's start when it is not the as-of date.
+    window_start: Scorer,
     betas: Option<(BetasKey, Betas)>,
     history: Option<PreparedHistory>,
 }
@@ -188,7 +190,7 @@ fn run(
     let prep = cache.scorer.prepared()?.clone();
     let benchmark = crate::engine::exposures::benchmark_weights(&prep, &scores);
     let sectors = analysis::window(inputs, prep.cs.as_of, s)
-        .and_then(|(f, t)| analysis::sectors(inputs, &prep, &scores, s, f, t))
+        .and_then(|w| analysis::sectors(inputs, &prep, &scores, s, w, &mut cache.window_start))
         .map_err(|e| e.to_string());
     let exposures = analysis::exposures(inputs, &prep, &scores, s);
     if stale() {
@@ -222,7 +224,7 @@ fn run(
     let mut results = Results {
         generation: job.generation,
         settings: s.clone(),
-        prep: Arc::new(prep),
+        prep,
         scores: Arc::new(scores),
         sectors,
         exposures,
@@ -249,7 +251,7 @@ fn run(
         if stale() {
             return None;
         }
-        let h = cache.history.as_ref()?;
+        let h = cache.history.as_mut()?;
         h.scores(&inputs.returns, s)
             .map(|hist| backtest(&hist, &inputs.returns, &s.analytics))
             .map_err(|e| e.to_string())

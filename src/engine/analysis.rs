@@ -12,7 +12,7 @@ use super::exposures::{self, Characteristic, Regression};
 use super::factors::{self, FactorPanel, Transform};
 use super::returns::ReturnPanel;
 use super::scenarios::{self, Betas, Outcome, Scenario, ScenarioKind};
-use super::score::{Prepared, Scores, prepare, score};
+use super::score::{Prepared, Scorer, Scores, prepare, score};
 use super::sectors::{GroupKind, SectorPerformance, sector_performance};
 use super::universe::Panel;
 use crate::data::Dataset;
@@ -138,21 +138,28 @@ pub fn window(
     })
 }
 
+/// Sector performance over the window, with start weights and baskets as known at the
+/// window's start: the current scores when it starts at their as-of date, else scores at
+/// the start from `start` (a cache: the workbench keeps one across weight changes).
 pub fn sectors(
     inputs: &Inputs,
     prep: &Prepared,
     sc: &Scores,
     settings: &Settings,
-    from: NaiveDate,
-    to: NaiveDate,
+    (from, to): (NaiveDate, NaiveDate),
+    start: &mut Scorer,
 ) -> Result<SectorPerformance, EngineError> {
-    // Start weights and baskets are those known at the window's start.
+    let rescored;
     let (p0, s0) = if prep.cs.as_of == from {
-        (prep.clone(), sc.clone())
+        (prep, sc)
     } else {
         let mut s = settings.clone();
         s.scoring.as_of = Some(from);
-        scores(inputs, &s)?
+        rescored = start.score(&inputs.panel, &s)?;
+        let p0 = start
+            .prepared()
+            .ok_or_else(|| EngineError::NoData("nothing prepared".into()))?;
+        (&**p0, &rescored)
     };
     let baskets: [(&str, GroupKind, &Basket); 2] = [
         ("HALO basket", GroupKind::Basket, &s0.basket),

@@ -10,7 +10,7 @@ use serde::Serialize;
 use super::EngineError;
 use super::performance::{Stats, cumulative, stats};
 use super::returns::ReturnPanel;
-use super::score::{Prepared, prepare, score_halo_and_basket};
+use super::score::{PillarKey, PillarScores, Prepared, prepare, score_halo_and_basket};
 use super::stats::{argsort, average_ranks};
 use super::universe::Panel;
 use crate::settings::{AnalyticsSettings, Rebalance, ScoringSettings, Settings};
@@ -53,6 +53,8 @@ pub struct PreparedHistory {
     /// Per date, per security: index into `sector_names`.
     pub sector: Vec<Vec<u32>>,
     pub sector_names: Vec<String>,
+    /// Each date's pillar scores for the last metric weights scored with.
+    pillars: Option<(PillarKey, Vec<PillarScores>)>,
     /// What it was built with (a cache key): scoring options, and the calendar's settings.
     pub key: (
         ScoringSettings,
@@ -117,19 +119,36 @@ impl PreparedHistory {
             prepared,
             sector,
             sector_names,
+            pillars: None,
             key: Self::key_of(settings),
         }
     }
 
     /// Score each date with the settings' weights and baskets. Dates with fewer than five
     /// names per quantile scored are left out: their quantiles would be noise.
-    pub fn scores(&self, rp: &ReturnPanel, settings: &Settings) -> Result<History, EngineError> {
+    /// The dates' pillar scores are kept: a pillar-weight change only recombines them.
+    pub fn scores(
+        &mut self,
+        rp: &ReturnPanel,
+        settings: &Settings,
+    ) -> Result<History, EngineError> {
+        let key = PillarScores::key(settings);
+        if self.pillars.as_ref().is_none_or(|(k, _)| *k != key) {
+            let pillars = self
+                .prepared
+                .par_iter()
+                .map(|prep| PillarScores::new(prep, settings))
+                .collect();
+            self.pillars = Some((key, pillars));
+        }
+        let pillars = self.pillars.as_ref().map_or(&[][..], |(_, p)| p);
         let min_names = 5 * settings.analytics.quantiles.max(1) as usize;
         let per_date: Vec<Option<(Vec<f64>, Vec<f64>)>> = self
             .prepared
             .par_iter()
-            .map(|prep| {
-                let sc = score_halo_and_basket(prep, settings);
+            .zip(pillars)
+            .map(|(prep, pillars)| {
+                let sc = score_halo_and_basket(prep, pillars, settings);
                 (sc.included >= min_names).then_some((sc.halo, sc.basket))
             })
             .collect();

@@ -3,7 +3,8 @@
 //! direction) once per dataset and scoring options; [`score`] does the weighted part
 //! (coverage, pillars, composite, ranks, baskets), which is all a slider move redoes.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 
@@ -158,7 +159,8 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
         notes.push("every weight is zero: nothing to score".into());
     }
     let cover = coverage(prep, settings, &weighted, true);
-    let (pillars, halo) = composite(prep, settings, &weighted, &cover.included);
+    let pillars = pillar_scores(prep, settings, &weighted, &cover.included);
+    let halo = combine(cs, settings, &pillars, &cover.included);
     let percentile = percentile_rank(&halo);
     let order = ranking(cs, &halo);
     let mut rank = vec![0u32; n];
@@ -196,15 +198,44 @@ pub struct HaloAndBasket {
     pub included: usize,
 }
 
-/// [`score`] reduced to what the backtest needs at each rebalance date (by the same
-/// steps, without the exclusion reasons, ranks and the other baskets).
-pub fn score_halo_and_basket(prep: &Prepared, settings: &Settings) -> HaloAndBasket {
-    let weighted = weighted_metrics(prep, settings);
-    let cover = coverage(prep, settings, &weighted, false);
-    let (_, halo) = composite(prep, settings, &weighted, &cover.included);
+/// What the pillar scores depend on besides the prepared cross-section: the metric
+/// weights, and which pillars have a weight at all (that decides the weighted metrics,
+/// hence coverage). Moving a pillar slider between non-zero values keeps it.
+pub type PillarKey = (BTreeMap<String, f64>, [bool; 4]);
+
+/// A date's coverage and pillar scores, reusable across pillar-weight changes.
+#[derive(Clone, Debug)]
+pub struct PillarScores {
+    included: Vec<bool>,
+    pillars: [Vec<f64>; 4],
+}
+
+impl PillarScores {
+    pub fn key(settings: &Settings) -> PillarKey {
+        let w = &settings.weights;
+        (w.metrics.clone(), Pillar::ALL.map(|p| w.pillar(p) != 0.0))
+    }
+
+    pub fn new(prep: &Prepared, settings: &Settings) -> PillarScores {
+        let weighted = weighted_metrics(prep, settings);
+        let included = coverage(prep, settings, &weighted, false).included;
+        let pillars = pillar_scores(prep, settings, &weighted, &included);
+        PillarScores { included, pillars }
+    }
+}
+
+/// [`score`] reduced to what the backtest needs at each rebalance date, from the date's
+/// pillar scores (by the same steps, without the exclusion reasons, ranks and the other
+/// baskets).
+pub fn score_halo_and_basket(
+    prep: &Prepared,
+    pillars: &PillarScores,
+    settings: &Settings,
+) -> HaloAndBasket {
+    let halo = combine(&prep.cs, settings, &pillars.pillars, &pillars.included);
     let basket = basket::halo_basket(&prep.cs, &halo, settings);
     HaloAndBasket {
-        included: cover.included.iter().filter(|x| **x).count(),
+        included: pillars.included.iter().filter(|x| **x).count(),
         halo,
         basket: basket.weights,
     }
@@ -289,15 +320,14 @@ fn coverage(prep: &Prepared, settings: &Settings, weighted: &[usize], reasons: b
     }
 }
 
-/// Pillar scores (weighted mean of the available metric z-scores, re-standardised over
-/// the included names), then the composite over the pillars with weight and the lens'
-/// sector tilts, re-standardised.
-fn composite(
+/// Pillar scores: the weighted mean of the available metric z-scores, re-standardised
+/// over the included names.
+fn pillar_scores(
     prep: &Prepared,
     settings: &Settings,
     weighted: &[usize],
     included: &[bool],
-) -> ([Vec<f64>; 4], Vec<f64>) {
+) -> [Vec<f64>; 4] {
     let cs = &prep.cs;
     let n = cs.len();
     let w = &settings.weights;
@@ -324,7 +354,19 @@ fn composite(
         }
         restandardize(col);
     }
+    pillars
+}
 
+/// The HALO composite: the pillars with weight, then the lens' sector tilts,
+/// re-standardised.
+fn combine(
+    cs: &CrossSection,
+    settings: &Settings,
+    pillars: &[Vec<f64>; 4],
+    included: &[bool],
+) -> Vec<f64> {
+    let n = cs.len();
+    let w = &settings.weights;
     let mut halo = vec![f64::NAN; n];
     for s in (0..n).filter(|&s| included[s]) {
         let (mut sw, mut swp) = (0.0, 0.0);
@@ -348,7 +390,7 @@ fn composite(
         }
         restandardize(&mut halo);
     }
-    (pillars, halo)
+    halo
 }
 
 /// The scored securities best first; equal scores in ticker order.
@@ -371,7 +413,7 @@ fn ranking(cs: &CrossSection, halo: &[f64]) -> Vec<usize> {
 /// or the scoring options change.
 #[derive(Default)]
 pub struct Scorer {
-    prepared: Option<Prepared>,
+    prepared: Option<Arc<Prepared>>,
 }
 
 impl Scorer {
@@ -381,7 +423,7 @@ impl Scorer {
             .as_ref()
             .is_some_and(|p| p.options == settings.scoring);
         if !fresh {
-            self.prepared = Some(prepare(panel, &settings.scoring)?);
+            self.prepared = Some(Arc::new(prepare(panel, &settings.scoring)?));
         }
         let prep = self
             .prepared
@@ -395,7 +437,8 @@ impl Scorer {
         self.prepared = None;
     }
 
-    pub fn prepared(&self) -> Option<&Prepared> {
+    /// Shared, not copied: the workbench hands it to every pane.
+    pub fn prepared(&self) -> Option<&Arc<Prepared>> {
         self.prepared.as_ref()
     }
 }
