@@ -3,6 +3,8 @@
 //! the next rebalance, quantile mean returns with standard errors, the top-minus-bottom
 //! spread, Spearman IC, turnover, costs, and cumulative series with their statistics.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use serde::Serialize;
@@ -28,6 +30,41 @@ pub struct History {
     /// Per date, per security: index into `sector_names`.
     pub sector: Vec<Vec<u32>>,
     pub sector_names: Vec<String>,
+    /// Per date: forward returns to the next date, when prepared with the calendar.
+    pub forward: Vec<Option<Arc<Forward>>>,
+}
+
+/// Every security's compounded return over one rebalance period (NaN where a month is
+/// missing), and the ascending order of those that exist. It does not depend on weights,
+/// so [`PreparedHistory`] builds it once per calendar date.
+#[derive(Clone, Debug)]
+pub struct Forward {
+    from: usize,
+    to: usize,
+    fwd: Vec<f64>,
+    order: Vec<usize>,
+}
+
+impl Forward {
+    fn new(rp: &ReturnPanel, from: usize, to: usize, n: usize) -> Forward {
+        let fwd: Vec<f64> = (0..n).map(|s| forward(rp, from, to, s)).collect();
+        let order = argsort(&fwd);
+        Forward {
+            from,
+            to,
+            fwd,
+            order,
+        }
+    }
+}
+
+/// The month a period starting at `from` ends: the next rebalance date's, or one step on
+/// (within the prices) for the last.
+fn period_end(months: &[usize], d: usize, step: usize, rp: &ReturnPanel) -> usize {
+    months
+        .get(d + 1)
+        .copied()
+        .unwrap_or_else(|| (months[d] + step).min(rp.months.len() - 1))
 }
 
 /// Rebalance months: every month (or quarter end) of the prices, within the settings'
@@ -53,6 +90,8 @@ pub struct PreparedHistory {
     /// Per date, per security: index into `sector_names`.
     pub sector: Vec<Vec<u32>>,
     pub sector_names: Vec<String>,
+    /// Per date: forward returns to the next date.
+    pub forward: Vec<Arc<Forward>>,
     /// Each date's pillar scores for the last metric weights scored with.
     pillars: Option<(PillarKey, Vec<PillarScores>)>,
     /// What it was built with (a cache key): scoring options, and the calendar's settings.
@@ -114,10 +153,19 @@ impl PreparedHistory {
                     .collect()
             })
             .collect();
+        let step = settings.analytics.rebalance.months();
+        let forward = (0..months.len())
+            .into_par_iter()
+            .map(|d| {
+                let to = period_end(&months, d, step, rp);
+                Arc::new(Forward::new(rp, months[d], to, prepared[d].cs.len()))
+            })
+            .collect();
         PreparedHistory {
             months,
             prepared,
             sector,
+            forward,
             sector_names,
             pillars: None,
             key: Self::key_of(settings),
@@ -156,8 +204,15 @@ impl PreparedHistory {
             sector_names: self.sector_names.clone(),
             ..Default::default()
         };
-        for ((m, ids), d) in self.months.iter().zip(&self.sector).zip(per_date) {
+        for (((m, ids), f), d) in self
+            .months
+            .iter()
+            .zip(&self.sector)
+            .zip(&self.forward)
+            .zip(per_date)
+        {
             let Some((halo, basket)) = d else { continue };
+            h.forward.push(Some(f.clone()));
             h.dates.push(rp.months[*m]);
             h.month.push(*m);
             h.halo.push(halo);
@@ -324,22 +379,14 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
     let per_date: Vec<DateResult> = (0..nd)
         .into_par_iter()
         .map(|d| {
-            let from = h.month[d];
-            let to = if d + 1 < nd {
-                h.month[d + 1]
-            } else {
-                (from + step).min(rp.months.len() - 1)
-            };
             let n = h.halo[d].len();
-            let fwd: Vec<f64> = (0..n)
-                .map(|s| {
-                    if h.halo[d][s].is_finite() {
-                        forward(rp, from, to, s)
-                    } else {
-                        f64::NAN
-                    }
-                })
-                .collect();
+            let (from, to) = (h.month[d], period_end(&h.month, d, step, rp));
+            // The calendar's forward returns serve unless dates were left out around d.
+            let f = match h.forward.get(d) {
+                Some(Some(f)) if f.from == from && f.to == to && f.fwd.len() == n => f.clone(),
+                _ => Arc::new(Forward::new(rp, from, to, n)),
+            };
+            let fwd = &f.fwd;
             let valid: Vec<usize> = (0..n)
                 .filter(|&s| h.halo[d][s].is_finite() && fwd[s].is_finite())
                 .collect();
@@ -406,9 +453,17 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
             let ic = if rows.len() < 2 {
                 f64::NAN
             } else if rows.len() == xs.len() {
+                // The forward returns' order, kept to the names scored, ranks y.
+                let scored: Vec<usize> = f
+                    .order
+                    .iter()
+                    .copied()
+                    .filter(|&s| h.halo[d][s].is_finite())
+                    .collect();
+                let ry = average_ranks(fwd, &scored);
                 pearson(
                     &average_ranks(&xs, &order),
-                    &average_ranks(&y, &argsort(&y)),
+                    &valid.iter().map(|&s| ry[s]).collect::<Vec<_>>(),
                 )
             } else {
                 spearman(&rows.iter().map(|r| r.score).collect::<Vec<_>>(), &y)
