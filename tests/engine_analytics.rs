@@ -444,6 +444,7 @@ fn scenarios_by_hand() {
         name: "oil".into(),
         name_zh: String::new(),
         source: String::new(),
+        source_zh: String::new(),
         kind: ScenarioKind::Factor {
             shocks: BTreeMap::from([("wti".to_string(), 0.1)]),
         },
@@ -476,6 +477,7 @@ fn scenarios_by_hand() {
         name: "h".into(),
         name_zh: String::new(),
         source: String::new(),
+        source_zh: String::new(),
         kind: ScenarioKind::Historical {
             from: d(2016, 12, 31),
             to: d(2017, 2, 28),
@@ -515,6 +517,7 @@ fn scenarios_by_hand() {
         name: "ai".into(),
         name_zh: String::new(),
         source: String::new(),
+        source_zh: String::new(),
         kind: ScenarioKind::Characteristic {
             metric: "ai_exposure".into(),
             shock_per_sd: -0.08,

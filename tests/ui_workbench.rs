@@ -219,6 +219,18 @@ fn the_interface_switches_to_chinese() {
     h.get_by_label("行业表现");
     h.get_by_label("支柱权重");
     h.get_by_role_and_label(Role::Slider, "重资产");
+    // Messages too: a file that does not exist is reported in Chinese, naming it.
+    let missing = std::env::temp_dir().join("halo-no-such-file.csv");
+    h.state_mut()
+        .handle(halo_workbench::app::Command::OpenData(vec![
+            missing.clone(),
+        ]));
+    h.state_mut().wait_for_load();
+    settle(&mut h);
+    h.get_by_label(&format!(
+        "错误: {}：文件不存在（是否已被移动或删除？）",
+        missing.display()
+    ));
 }
 
 #[test]

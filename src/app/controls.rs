@@ -4,7 +4,7 @@
 
 use egui::{RichText, Slider};
 
-use super::i18n::tr;
+use super::i18n::{pick, tr};
 use super::{Command, WorkbenchApp};
 use crate::engine::metrics::{METRICS, Pillar, metric};
 use crate::engine::presets::presets;
@@ -143,15 +143,10 @@ pub fn lens_presets(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
     ui.heading(tr("Lens presets"));
     ui.horizontal_wrapped(|ui| {
         for p in presets() {
-            let name = if super::i18n::lang() == super::i18n::Lang::Zh {
-                p.name_zh.clone()
-            } else {
-                p.name.clone()
-            };
             let selected = app.state.settings.preset == p.id;
             if ui
-                .selectable_label(selected, name)
-                .on_hover_text(&p.note)
+                .selectable_label(selected, pick(&p.name, &p.name_zh))
+                .on_hover_text(pick(&p.note, &p.note_zh))
                 .clicked()
             {
                 app.push(Command::ApplyPreset(p.id.clone()));
@@ -174,15 +169,9 @@ pub fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
         .max_height(160.0)
         .show(ui, |ui| {
             for (i, sc) in s.scenarios.iter().enumerate() {
-                let name = if super::i18n::lang() == super::i18n::Lang::Zh && !sc.name_zh.is_empty()
-                {
-                    &sc.name_zh
-                } else {
-                    &sc.name
-                };
                 if ui
-                    .selectable_label(app.selected_scenario == i, name)
-                    .on_hover_text(&sc.source)
+                    .selectable_label(app.selected_scenario == i, pick(&sc.name, &sc.name_zh))
+                    .on_hover_text(pick(&sc.source, &sc.source_zh))
                     .clicked()
                 {
                     app.selected_scenario = i;
@@ -195,6 +184,7 @@ pub fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                 name: format!("My scenario {}", n + 1),
                 name_zh: String::new(),
                 source: "user".into(),
+                source_zh: String::new(),
                 kind: ScenarioKind::Factor {
                     shocks: [("wti".to_string(), 0.1)].into_iter().collect(),
                 },

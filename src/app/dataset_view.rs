@@ -3,7 +3,7 @@
 
 use egui::RichText;
 
-use super::i18n::tr;
+use super::i18n::{tr, tr_msg};
 use super::{Command, Purpose, WorkbenchApp};
 use crate::data::schema::{self, FIELDS, Target};
 use crate::data::{ColumnMapping, TableKind};
@@ -41,26 +41,33 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                     app.selected = kind;
                 }
                 ui.indent(kind.id(), |ui| {
-                    ui.label(format!("{} rows kept of {} read", r.rows_kept, r.rows_read));
+                    ui.label(tr_msg(&format!(
+                        "{} rows kept of {} read",
+                        r.rows_kept, r.rows_read
+                    )));
                     if let Some(n) = r.tickers {
-                        ui.label(format!("{n} securities"));
+                        ui.label(tr_msg(&format!("{n} securities")));
                     }
                     if let (Some(a), Some(b)) = (&r.first_date, &r.last_date) {
-                        ui.label(format!("{a} to {b}"));
+                        ui.label(tr_msg(&format!("{a} to {b}")));
                     }
-                    ui.label(r.format_summary());
+                    let parts: Vec<String> = r.format_summary().split(", ").map(tr_msg).collect();
+                    ui.label(parts.join(", "));
                     let w = r.warning_count();
                     if w > 0 {
                         ui.colored_label(
                             ui.visuals().warn_fg_color,
-                            format!("{w} warning(s): see the load report"),
+                            tr_msg(&format!("{w} warning(s): see the load report")),
                         );
                     }
                 });
             }
             None => {
                 if ui
-                    .selectable_label(selected, format!("{} — not loaded", kind_label(kind)))
+                    .selectable_label(
+                        selected,
+                        tr_msg(&format!("{} — not loaded", kind_label(kind))),
+                    )
                     .clicked()
                 {
                     app.selected = kind;
@@ -175,45 +182,46 @@ fn report(ui: &mut egui::Ui, r: &crate::data::LoadReport) {
                         .collect();
                     ui.colored_label(
                         warn,
-                        format!(
-                            "Column '{}': {} in {} cell(s), {}. e.g. {}",
+                        tr_msg(&format!(
+                            "Column '{}', {} cell(s): {}; {}. e.g. {}",
                             p.header,
-                            p.problem,
                             p.count,
+                            p.problem,
                             p.action,
                             ex.join("; ")
-                        ),
+                        )),
                     );
                 }
                 for d in r.duplicates.iter().take(20) {
                     ui.colored_label(
                         warn,
-                        format!(
+                        tr_msg(&format!(
                             "Duplicate key ({}, {}) in rows {:?}; the last is kept",
                             d.ticker, d.date, d.rows
-                        ),
+                        )),
                     );
                 }
                 for w in &r.warnings {
-                    ui.colored_label(warn, w);
+                    ui.colored_label(warn, tr_msg(w));
                 }
             }
             if !r.excluded.is_empty() {
                 ui.add_space(6.0);
-                egui::CollapsingHeader::new(format!("Excluded rows ({})", r.excluded.len())).show(
-                    ui,
-                    |ui| {
-                        for e in r.excluded.iter().take(2000) {
-                            ui.label(format!("row {}: {}", e.row, e.reason));
-                        }
-                        if r.excluded.len() > 2000 {
-                            ui.label(format!(
-                                "… and {} more (halo-workbench inspect lists them all)",
-                                r.excluded.len() - 2000
-                            ));
-                        }
-                    },
-                );
+                egui::CollapsingHeader::new(tr_msg(&format!(
+                    "Excluded rows ({})",
+                    r.excluded.len()
+                )))
+                .show(ui, |ui| {
+                    for e in r.excluded.iter().take(2000) {
+                        ui.label(tr_msg(&format!("row {}: {}", e.row, e.reason)));
+                    }
+                    if r.excluded.len() > 2000 {
+                        ui.label(tr_msg(&format!(
+                            "… and {} more (halo-workbench inspect lists them all)",
+                            r.excluded.len() - 2000
+                        )));
+                    }
+                });
             }
         });
 }
@@ -315,7 +323,7 @@ fn preview(ui: &mut egui::Ui, df: &polars::prelude::DataFrame) {
     use egui_extras::{Column, TableBuilder};
     let cols = df.columns();
     let rows = df.height().min(500);
-    ui.label(format!("First {rows} of {} rows", df.height()));
+    ui.label(tr_msg(&format!("First {rows} of {} rows", df.height())));
     egui::ScrollArea::horizontal().show(ui, |ui| {
         TableBuilder::new(ui)
             .striped(true)

@@ -37,6 +37,16 @@ pub fn tr(en: &'static str) -> &'static str {
     }
 }
 
+/// A text the data gives in both languages (preset and scenario names, notes, sources):
+/// the Chinese one when the interface is in Chinese and it exists.
+pub fn pick<'a>(en: &'a str, zh: &'a str) -> &'a str {
+    if lang() == Lang::Zh && !zh.is_empty() {
+        zh
+    } else {
+        en
+    }
+}
+
 /// English -> Chinese.
 pub static TABLE: &[(&str, &str)] = &[
     ("File", "文件"),
@@ -226,6 +236,343 @@ pub static TABLE: &[(&str, &str)] = &[
     ),
 ];
 
+/// The message in the current language: engine, loader and status messages are built in
+/// English; [`MESSAGES`] turns them into Chinese.
+pub fn tr_msg(msg: &str) -> String {
+    match lang() {
+        Lang::En => msg.to_string(),
+        Lang::Zh => translate_msg(msg).unwrap_or_else(|| msg.to_string()),
+    }
+}
+
+/// The Chinese for a message, if a template of [`MESSAGES`] matches it. The variable parts
+/// are translated in turn (messages nest: a file's error wraps a detail), and kept as they
+/// are when nothing matches them (file names, numbers, tickers).
+pub fn translate_msg(msg: &str) -> Option<String> {
+    MESSAGES.iter().find_map(|(en, zh)| {
+        let parts = captures(en, msg)?;
+        let mut out = zh.to_string();
+        for (i, p) in parts.iter().enumerate() {
+            let t = translate_msg(p).unwrap_or_else(|| p.to_string());
+            out = out.replace(&format!("{{{i}}}"), &t);
+        }
+        Some(out)
+    })
+}
+
+/// The parts of `msg` standing for the `{}` of `template`, if it has the template's form.
+/// Each literal between two `{}` is matched at its first occurrence; the last at the end.
+fn captures<'a>(template: &str, msg: &'a str) -> Option<Vec<&'a str>> {
+    let lits: Vec<&str> = template.split("{}").collect();
+    let mut rest = msg.strip_prefix(lits[0])?;
+    if lits.len() == 1 {
+        return rest.is_empty().then(Vec::new);
+    }
+    let mut out = Vec::new();
+    for (i, lit) in lits.iter().enumerate().skip(1) {
+        let end = if i == lits.len() - 1 {
+            rest.strip_suffix(lit)?.len()
+        } else {
+            rest.find(lit)?
+        };
+        if end == 0 {
+            return None;
+        }
+        out.push(&rest[..end]);
+        rest = &rest[end + lit.len()..];
+    }
+    Some(out)
+}
+
+/// English message templates (`{}` for a variable part) -> Chinese (`{0}`, `{1}`... in the
+/// order of the English). Specific templates come before general ones.
+pub static MESSAGES: &[(&str, &str)] = &[
+    // Loading: fatal errors (data::LoadError) and their details.
+    (
+        "{}: the file does not exist (was it moved or deleted?)",
+        "{0}：文件不存在（是否已被移动或删除？）",
+    ),
+    (
+        "{}: the file vanished or changed while it was being read ({}); nothing was loaded from it",
+        "{0}：读取过程中文件消失或被修改（{1}）；未从中载入任何内容",
+    ),
+    ("{}: cannot be read: {}", "{0}：无法读取：{1}"),
+    ("{}: the file is empty (0 bytes)", "{0}：文件为空（0 字节）"),
+    (
+        "{}: has a header but no data rows",
+        "{0}：只有表头，没有数据行",
+    ),
+    (
+        "{}: this is not a text table ({}); open a CSV, Parquet or .xlsx file",
+        "{0}：这不是文本表格（{1}）；请打开 CSV、Parquet 或 .xlsx 文件",
+    ),
+    (
+        "{}: the file is {} MB and would need about {} MB of memory, but only {} MB is available; export fewer columns or a shorter date range, or convert it to Parquet",
+        "{0}：文件大小 {1} MB，约需 {2} MB 内存，但只有 {3} MB 可用；请导出更少的列或更短的日期范围，或转换为 Parquet",
+    ),
+    (
+        "{}: only one column was found (header {}); the delimiter may be wrong: expected comma, semicolon or tab",
+        "{0}：只找到一列（表头 {1}）；分隔符可能不对：应为逗号、分号或制表符",
+    ),
+    (
+        "{}: row 1 has the column {} twice (columns {} and {}); rename one of them",
+        "{0}：第 1 行中列 {1} 出现两次（第 {2} 列和第 {3} 列）；请重命名其中之一",
+    ),
+    (
+        "{}: row 1, column {}: the header is empty; name every column",
+        "{0}：第 1 行第 {1} 列：表头为空；请为每一列命名",
+    ),
+    (
+        "{}: row {} has {} fields but the header has {}; check the delimiter and quoting on that row",
+        "{0}：第 {1} 行有 {2} 个字段，但表头有 {3} 个；请检查该行的分隔符和引号",
+    ),
+    (
+        "{}: missing required column(s) for a {} table: {}. Columns found: {}. Map a column to it in the mapping editor, or rename it",
+        "{0}：{1}表缺少必需的列：{2}。找到的列：{3}。请在列映射编辑器中为其指定一列，或重命名该列",
+    ),
+    (
+        "{}: no row has a usable ticker and date; nothing to load",
+        "{0}：没有一行具有可用的代码和日期；无可载入的内容",
+    ),
+    (
+        "{}: another file is still loading; try again when it has finished",
+        "{0}：另一个文件仍在载入；请在其完成后重试",
+    ),
+    (
+        "read failed after {} bytes of a block: {}",
+        "读取数据块 {0} 字节后失败：{1}",
+    ),
+    ("read failed after {} bytes: {}", "读取 {0} 字节后失败：{1}"),
+    (
+        "expected {} bytes, got {}",
+        "应为 {0} 字节，实际为 {1} 字节",
+    ),
+    ("it looks like {}", "它看起来是{0}"),
+    ("it has a NUL byte at offset {}", "偏移 {0} 处有 NUL 字节"),
+    ("too short to be a Parquet file", "太短，不是 Parquet 文件"),
+    (
+        "its size changed while it was being read",
+        "读取过程中文件大小发生了变化",
+    ),
+    ("this is a folder, not a file", "这是文件夹，不是文件"),
+    ("deleted before it could be opened", "打开之前已被删除"),
+    (
+        "an old-style Excel .xls or Office file (save it as .xlsx or CSV)",
+        "旧式 Excel .xls 或 Office 文件（请另存为 .xlsx 或 CSV）",
+    ),
+    (
+        "a gzip archive (unpack it first)",
+        "gzip 压缩包（请先解压）",
+    ),
+    ("a SQLite database", "SQLite 数据库"),
+    ("a PNG image", "PNG 图片"),
+    ("the reader failed on this file", "读取器无法处理此文件"),
+    (
+        "not a readable .xlsx workbook: {}",
+        "不是可读的 .xlsx 工作簿：{0}",
+    ),
+    (
+        "no sheet named {}; sheets: {}",
+        "没有名为 {0} 的工作表；现有工作表：{1}",
+    ),
+    ("the workbook has no sheets", "工作簿中没有工作表"),
+    ("sheet {}: {}", "工作表 {0}：{1}"),
+    (
+        "column of type {} cannot hold dates",
+        "类型为 {0} 的列不能存放日期",
+    ),
+    ("at least one numeric factor column", "至少一个数值型因子列"),
+    ("close or return", "收盘价或收益率"),
+    ("fundamentals", "基本面"),
+    ("prices", "价格"),
+    ("factors", "因子"),
+    // Loading: the load report (cells set missing, rows excluded, warnings).
+    (
+        "Column '{}', {} cell(s): {}; {}. e.g. {}",
+        "列 '{0}'，{1} 个单元格：{2}；{3}。例如 {4}",
+    ),
+    (
+        "Duplicate key ({}, {}) in rows {}; the last is kept",
+        "重复键（{0}，{1}）出现在第 {2} 行；保留最后一行",
+    ),
+    ("Excluded rows ({})", "被排除的行（{0}）"),
+    (
+        "… and {} more (halo-workbench inspect lists them all)",
+        "……另有 {0} 行（halo-workbench inspect 可全部列出）",
+    ),
+    ("First {} of {} rows", "前 {0} 行，共 {1} 行"),
+    ("row {}: {}", "第 {0} 行：{1}"),
+    ("negative value", "负值"),
+    ("zero or negative value", "零或负值"),
+    ("value outside 0..1", "数值不在 0..1 之间"),
+    ("value other than 0 or 1", "数值不是 0 或 1"),
+    ("text in a numeric column", "数值列中有文本"),
+    (
+        "not a finite number (NaN or inf)",
+        "不是有限数（NaN 或 inf）",
+    ),
+    ("unreadable date", "无法识别的日期"),
+    ("set missing", "已设为缺失"),
+    ("row excluded", "已排除该行"),
+    (
+        "duplicate key; row {} has the same ticker and date and is kept",
+        "重复键；第 {0} 行的代码和日期相同，保留该行",
+    ),
+    (
+        "column '{}' is mapped to unknown field '{}'; ignored",
+        "列 '{0}' 被映射到未知字段 '{1}'；已忽略",
+    ),
+    (
+        "date {} in column '{}' is not a date",
+        "列 '{1}' 中的 {0} 不是日期",
+    ),
+    (
+        "{} row(s) have no sector; they are scored as sector \"(none)\"",
+        "{0} 行没有板块；按板块“(none)”计分",
+    ),
+    ("no ticker", "没有代码"),
+    ("no date", "没有日期"),
+    // Scoring: exclusions and notes.
+    (
+        "coverage {}% of weighted metrics, below {}%{}",
+        "加权指标覆盖率 {0}%，低于 {1}%{2}",
+    ),
+    (
+        "coverage {}% of weighted metrics, below {}%",
+        "加权指标覆盖率 {0}%，低于 {1}%",
+    ),
+    (": no {}", "：缺少 {0}"),
+    (
+        "no report known by {} (report lag {} days)",
+        "截至 {0} 尚无已知报告（报告滞后 {1} 天）",
+    ),
+    (
+        "stale data: latest report ({}) usable for {} days, limit {}",
+        "数据过期：最新报告（{0}）已使用 {1} 天，上限为 {2} 天",
+    ),
+    (
+        "{}: no security has a value at {}; left out",
+        "{0}：{1} 时没有任何证券有数值；已略去",
+    ),
+    (
+        "every weight is zero: nothing to score",
+        "所有权重均为零：无可计分",
+    ),
+    (
+        "name cap {}% is infeasible for {} names; {}% used",
+        "单只上限 {0}% 对 {1} 只证券不可行；改用 {2}%",
+    ),
+    (
+        "sector cap {}% is infeasible for {} sectors; {}% used",
+        "板块上限 {0}% 对 {1} 个板块不可行；改用 {2}%",
+    ),
+    ("no preset named {}", "没有名为 {0} 的预设"),
+    // Analytics errors (engine::EngineError and their details).
+    ("no data: {}", "无数据：{0}"),
+    (
+        "the loaded data cannot be used: {}",
+        "载入的数据无法使用：{0}",
+    ),
+    ("invalid window: {}", "区间无效：{0}"),
+    ("the regression cannot be solved: {}", "回归无法求解：{0}"),
+    ("the fundamentals have no dates", "基本面数据没有日期"),
+    ("no fundamentals table is loaded", "未载入基本面表"),
+    ("no prices are loaded", "未载入价格数据"),
+    ("there are no prices", "没有价格数据"),
+    ("nothing prepared", "尚无已准备的数据"),
+    ("the backtest needs prices", "回测需要价格数据"),
+    (
+        "the prices table has neither return nor close",
+        "价格表既没有收益率也没有收盘价",
+    ),
+    ("the basket is empty", "篮子为空"),
+    ("no returns on or before {}", "{0} 当日或之前没有收益率数据"),
+    (
+        "no returns between {} and {}; the prices cover {} to {}",
+        "{0} 至 {1} 之间没有收益率；价格数据覆盖 {2} 至 {3}",
+    ),
+    (
+        "{}: the window ends ({}) before it starts ({})",
+        "{0}：区间结束（{1}）早于开始（{2}）",
+    ),
+    (
+        "the window ends ({}) before it starts ({})",
+        "区间结束（{0}）早于开始（{1}）",
+    ),
+    (
+        "{}: {} to {} is not covered by the prices ({} to {})",
+        "{0}：价格数据（{3} 至 {4}）未覆盖 {1} 至 {2}",
+    ),
+    (
+        "no factor named {}; available: {}",
+        "没有名为 {0} 的因子；可用的有：{1}",
+    ),
+    (
+        "only {} months with every factor; widen the lookback",
+        "所有因子都有数据的月份只有 {0} 个；请加长回看期",
+    ),
+    (
+        "the factors {} are collinear over the lookback",
+        "因子 {0} 在回看期内共线",
+    ),
+    (
+        "the scenario shocks {}, which is not among the factors ({}); add it to the factor list",
+        "情景冲击了 {0}，但它不在因子中（{1}）；请将其加入因子列表",
+    ),
+    (
+        "the shocked factors' covariance is singular",
+        "受冲击因子的协方差矩阵奇异",
+    ),
+    (
+        "factor scenarios need price and factor data",
+        "因子情景需要价格和因子数据",
+    ),
+    ("no metric or pillar named {}", "没有名为 {0} 的指标或支柱"),
+    ("{}: no metric {}", "{0}：没有指标 {1}"),
+    (
+        "{} complete observations for {} parameters; widen the lookback or use fewer factors",
+        "{1} 个参数只有 {0} 个完整观测；请加长回看期或减少因子",
+    ),
+    (
+        "'{}' is constant or a combination of the other regressors (collinear)",
+        "'{0}' 为常数或是其他回归变量的组合（共线）",
+    ),
+    (
+        "no rebalance date has enough scored securities and a forward return",
+        "没有任何调仓日有足够的已计分证券和远期收益",
+    ),
+    (
+        "{} names with tied scores cannot fill {} distinct quantiles",
+        "{0} 只得分相同的证券无法分成 {1} 个不同的分位组",
+    ),
+    // Status bar.
+    ("reading {}%", "读取中 {0}%"),
+    ("parsing and checking", "解析与检查中"),
+    ("{} — {} — {} s", "{0} — {1} — {2} 秒"),
+    ("{} — {} table(s) loaded", "{0} — 已载入 {1} 张表"),
+    ("project {}", "项目 {0}"),
+    ("{}: timed out", "{0}：超时"),
+    // The dataset summary.
+    ("{} rows kept of {} read", "保留 {0} 行，共读取 {1} 行"),
+    ("{} securities", "{0} 只证券"),
+    (
+        "{} warning(s): see the load report",
+        "{0} 条警告：见载入报告",
+    ),
+    ("{} — not loaded", "{0} — 未载入"),
+    ("{}-separated", "{0}分隔"),
+    ("comma", "逗号"),
+    ("semicolon", "分号"),
+    ("tab", "制表符"),
+    ("pipe", "竖线"),
+    // General forms last: a located message, a list of reasons, a rule for a field.
+    ("{}, no {}", "{0}、{1}"),
+    ("{}; {}", "{0}；{1}"),
+    ("{} for {}", "{1}：{0}"),
+    ("{}: {}", "{0}：{1}"),
+    ("{} to {}", "{0} 至 {1}"),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +597,94 @@ mod tests {
         missing.sort();
         missing.dedup();
         assert!(missing.is_empty(), "no Chinese for: {missing:?}");
+    }
+
+    #[test]
+    fn every_message_template_translates_its_own_instances() {
+        for (i, (en, zh)) in MESSAGES.iter().enumerate() {
+            assert!(
+                !MESSAGES[..i].iter().any(|(x, _)| x == en),
+                "duplicate {en}"
+            );
+            // Fill the placeholders with marks no template matches.
+            let n = en.matches("{}").count();
+            let mut msg = String::new();
+            for (k, lit) in en.split("{}").enumerate() {
+                msg.push_str(lit);
+                if k < n {
+                    msg.push_str(&format!("X{k}"));
+                }
+            }
+            let mut want = zh.to_string();
+            for k in 0..n {
+                want = want.replace(&format!("{{{k}}}"), &format!("X{k}"));
+            }
+            // Each part is used once, and no earlier template takes the message.
+            assert_eq!(translate_msg(&msg).as_deref(), Some(want.as_str()), "{en}");
+            for k in 0..n {
+                assert_eq!(want.matches(&format!("X{k}")).count(), 1, "{en}");
+            }
+            // Chinese characters, or at least Chinese punctuation.
+            let chinese = |c: char| matches!(c, '\u{4e00}'..='\u{9fff}' | '\u{3000}'..='\u{303f}' | '\u{ff00}'..='\u{ffef}');
+            assert!(want.chars().any(chinese), "{en}");
+        }
+    }
+
+    #[test]
+    fn messages_nest_and_unknown_parts_stay() {
+        set_lang(Lang::Zh);
+        assert_eq!(
+            tr_msg("data/f.csv: cannot be read: read failed after 10 bytes: disk error"),
+            "data/f.csv：无法读取：读取 10 字节后失败：disk error"
+        );
+        assert_eq!(
+            tr_msg("coverage 50% of weighted metrics, below 60%: no ppe_net, no total_assets"),
+            "加权指标覆盖率 50%，低于 60%：缺少 ppe_net、total_assets"
+        );
+        assert_eq!(tr_msg("something new"), "something new");
+        set_lang(Lang::En);
+        assert_eq!(tr_msg("no prices are loaded"), "no prices are loaded");
+    }
+
+    #[test]
+    fn every_formatted_message_in_the_app_has_a_template() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
+        let mut missing = Vec::new();
+        for e in std::fs::read_dir(dir).unwrap() {
+            let path = e.unwrap().path();
+            if path.ends_with("i18n.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).unwrap();
+            for part in text.split("tr_msg(").skip(1) {
+                let part = part
+                    .trim_start()
+                    .trim_start_matches("&format!(")
+                    .trim_start();
+                let Some(lit) = part.strip_prefix('"') else {
+                    continue;
+                };
+                let lit = &lit[..lit.find('"').unwrap()];
+                // "{name}", "{:.0}", "{:?}" ... are all a variable part.
+                let mut template = String::new();
+                let mut in_brace = false;
+                for c in lit.chars() {
+                    match (c, in_brace) {
+                        ('{', _) => in_brace = true,
+                        ('}', true) => {
+                            template.push_str("{}");
+                            in_brace = false;
+                        }
+                        (_, true) => {}
+                        (c, false) => template.push(c),
+                    }
+                }
+                if !MESSAGES.iter().any(|(k, _)| *k == template) {
+                    missing.push(template);
+                }
+            }
+        }
+        assert!(missing.is_empty(), "no message template for: {missing:?}");
     }
 
     #[test]

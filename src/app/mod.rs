@@ -26,7 +26,7 @@ use crate::engine::analysis::Inputs;
 use crate::project::{DatasetSpec, Project};
 use crate::settings::Settings;
 use compute::{Computer, Results};
-use i18n::{Lang, tr};
+use i18n::{Lang, tr, tr_msg};
 pub use panes::Pane;
 
 /// What persists between sessions (eframe storage).
@@ -752,15 +752,15 @@ impl WorkbenchApp {
                 ui.spinner();
                 let f = job.progress.fraction();
                 let stage = if f < 1.0 {
-                    format!("reading {:.0}%", f * 100.0)
+                    tr_msg(&format!("reading {:.0}%", f * 100.0))
                 } else {
-                    "parsing and checking".into()
+                    tr_msg("parsing and checking")
                 };
-                ui.label(format!(
+                ui.label(tr_msg(&format!(
                     "{} — {stage} — {:.1} s",
                     job.label,
                     job.started.elapsed().as_secs_f32()
-                ));
+                )));
                 ui.add(egui::ProgressBar::new(f).desired_width(160.0));
                 // Keep the elapsed time and bar moving.
                 ui.ctx().request_repaint_after(Duration::from_millis(100));
@@ -778,14 +778,14 @@ impl WorkbenchApp {
                     .into_iter()
                     .filter(|k| ds.table(*k).is_some())
                     .count();
-                ui.label(format!("{} — {tables} table(s) loaded", ds.name));
+                ui.label(tr_msg(&format!("{} — {tables} table(s) loaded", ds.name)));
                 if let Some(m) = &self.export_message {
                     ui.separator();
                     ui.label(m);
                 }
                 if let Some(p) = &self.state.project_path {
                     ui.separator();
-                    ui.label(format!("project {}", p.display()));
+                    ui.label(tr_msg(&format!("project {}", p.display())));
                 }
             }
         });
@@ -804,7 +804,10 @@ impl WorkbenchApp {
                         if ui.small_button("Dismiss").clicked() {
                             dismiss = Some(i);
                         }
-                        ui.colored_label(ui.visuals().error_fg_color, format!("Error: {e}"));
+                        ui.colored_label(
+                            ui.visuals().error_fg_color,
+                            format!("{}: {}", tr("Error"), tr_msg(e)),
+                        );
                     });
                 }
             });
@@ -1137,7 +1140,10 @@ impl WorkbenchApp {
         }
         self.errors_ui(ui);
         if let Some(e) = &self.compute_error {
-            ui.colored_label(ui.visuals().error_fg_color, format!("{}: {e}", tr("Error")));
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                format!("{}: {}", tr("Error"), tr_msg(e)),
+            );
         }
         if let Some(p) = self.maximized {
             panes::pane_ui(self, ui, p);

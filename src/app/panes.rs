@@ -10,7 +10,7 @@ use super::WorkbenchApp;
 use super::charts::{self, ANTI, BENCH, HALO, sector_color, source, title};
 use super::compute::Results;
 use super::dataset_view;
-use super::i18n::tr;
+use super::i18n::{pick, tr, tr_msg};
 use crate::engine::sectors::{GroupKind, GroupWeighting};
 use crate::settings::Rebalance;
 
@@ -301,7 +301,7 @@ fn sectors(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
     let name = app.dataset.name.clone();
     match &r.sectors {
         Err(e) => {
-            ui.colored_label(ui.visuals().error_fg_color, e);
+            ui.colored_label(ui.visuals().error_fg_color, tr_msg(e));
         }
         Ok(perf) => {
             title(
@@ -445,7 +445,7 @@ fn exposures(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
             });
         }
         (None, Some(e)) => {
-            ui.label(e);
+            ui.label(tr_msg(e));
         }
         _ => {}
     }
@@ -459,10 +459,12 @@ fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
     let Some(o) = r.outcomes.get(i) else { return };
     match o {
         Err(e) => {
-            ui.colored_label(ui.visuals().error_fg_color, e);
+            ui.colored_label(ui.visuals().error_fg_color, tr_msg(e));
         }
         Ok(o) => {
-            title(ui, &format!("{}: {}", tr("Scenario outcomes"), o.scenario));
+            let named = r.scenarios.get(i);
+            let name = named.map_or(o.scenario.as_str(), |s| pick(&s.name, &s.name_zh));
+            title(ui, &format!("{}: {name}", tr("Scenario outcomes")));
             let colors = [
                 HALO,
                 BENCH,
@@ -523,12 +525,8 @@ fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                     app.highlight = Some(h);
                 }
             }
-            let src = r
-                .scenarios
-                .get(i)
-                .map(|s| s.source.clone())
-                .unwrap_or_default();
-            source(ui, &app.dataset.name, r.prep.cs.as_of, &src);
+            let src = named.map_or("", |s| pick(&s.source, &s.source_zh));
+            source(ui, &app.dataset.name, r.prep.cs.as_of, src);
         }
     }
 }
@@ -546,7 +544,7 @@ fn backtest(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
     }
     match bt {
         Err(e) => {
-            ui.colored_label(ui.visuals().error_fg_color, e);
+            ui.colored_label(ui.visuals().error_fg_color, tr_msg(e));
         }
         Ok(b) => {
             title(
@@ -613,6 +611,10 @@ fn ranking(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                 .hint_text("XOM, 能源 …"),
         );
     });
+    // What scoring had to adjust or leave out (a loosened cap, an empty metric).
+    for n in &sc.notes {
+        ui.colored_label(ui.visuals().warn_fg_color, tr_msg(n));
+    }
     let q = app.search.to_lowercase();
     let mut rows: Vec<usize> = (0..cs.len())
         .filter(|&s| sc.rank[s] > 0)
@@ -798,7 +800,7 @@ fn excluded(ui: &mut egui::Ui, r: &Results) {
                         ui.label(&cs.tickers[s]);
                         ui.label(&cs.names[s]);
                         ui.label(&cs.sectors[s]);
-                        ui.label(&sc.excluded_reason[s]);
+                        ui.label(tr_msg(&sc.excluded_reason[s]));
                         ui.end_row();
                     }
                 });

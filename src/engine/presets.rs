@@ -14,6 +14,7 @@ pub struct Preset {
     pub name_zh: String,
     /// Why: which lens of the source report, and how it maps to weights and tilts.
     pub note: String,
+    pub note_zh: String,
     pub weights: Weights,
     #[serde(default)]
     pub sector_tilts: BTreeMap<String, f64>,
@@ -69,7 +70,7 @@ mod tests {
         assert_eq!(p.len(), FILES.len());
         for x in &p {
             assert!(x.note.len() > 100, "{} needs a note", x.id);
-            assert!(!x.name_zh.is_empty());
+            assert!(!x.name_zh.is_empty() && !x.note_zh.is_empty());
         }
         let ids: Vec<&str> = p.iter().map(|x| x.id.as_str()).collect();
         assert_eq!(

@@ -36,6 +36,8 @@ pub struct Scenario {
     /// Where it comes from (the source report and section, or the data).
     #[serde(default)]
     pub source: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub source_zh: String,
     #[serde(flatten)]
     pub kind: ScenarioKind,
 }
