@@ -32,6 +32,33 @@ pub fn sector_color(name: &str) -> Color32 {
     PALETTE[(h as usize) % PALETTE.len()]
 }
 
+/// A legend above a chart, outside the plot so it never covers the data: a line in each
+/// series' colour and its name, wrapped to the pane's width.
+pub fn legend_strip(ui: &mut egui::Ui, entries: &[(String, Color32)]) {
+    ui.horizontal_wrapped(|ui| {
+        let font = egui::TextStyle::Small.resolve(ui.style());
+        let text = ui.visuals().text_color();
+        for (name, color) in entries {
+            // One widget per entry (mark and name), so the row wraps between entries.
+            let galley = ui
+                .painter()
+                .layout_no_wrap(name.clone(), font.clone(), text);
+            let size = egui::vec2(20.0 + galley.size().x, galley.size().y.max(10.0));
+            let (rect, _) = ui.allocate_exact_size(size, egui::Sense::hover());
+            let y = rect.center().y;
+            ui.painter().line_segment(
+                [
+                    egui::pos2(rect.left(), y),
+                    egui::pos2(rect.left() + 16.0, y),
+                ],
+                egui::Stroke::new(3.0, *color),
+            );
+            ui.painter()
+                .galley(egui::pos2(rect.left() + 20.0, rect.top()), galley, text);
+        }
+    });
+}
+
 /// Title above a chart.
 pub fn title(ui: &mut egui::Ui, text: &str) {
     ui.label(RichText::new(text).heading().strong());

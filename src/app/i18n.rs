@@ -26,8 +26,8 @@ pub fn lang() -> Lang {
     LANG.with(|c| c.get())
 }
 
-/// The text in the current language.
-pub fn tr(en: &'static str) -> &'static str {
+/// The text in the current language (a name the table does not know stays as it is).
+pub fn tr(en: &str) -> &str {
     match lang() {
         Lang::En => en,
         Lang::Zh => TABLE
@@ -50,6 +50,17 @@ pub fn pick<'a>(en: &'a str, zh: &'a str) -> &'a str {
 /// English -> Chinese.
 pub static TABLE: &[(&str, &str)] = &[
     ("File", "文件"),
+    ("HALO basket", "HALO 篮子"),
+    ("anti-HALO basket", "反 HALO 篮子"),
+    ("anti-HALO", "反 HALO"),
+    ("benchmark", "基准"),
+    ("Benchmark", "基准"),
+    ("long-short", "多空"),
+    ("blend", "混合"),
+    (
+        "point in time; survivorship-biased prices overstate returns",
+        "时点数据；存在幸存者偏差的价格会高估收益",
+    ),
     ("View", "视图"),
     ("Edit", "编辑"),
     ("Open data…", "打开数据…"),

@@ -1174,9 +1174,11 @@ impl eframe::App for WorkbenchApp {
         if self.figure.is_none() {
             egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
             egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+            // A narrower panel on a small screen leaves the charts room.
+            let width = (ui.available_width() * 0.28).clamp(240.0, 320.0);
             egui::Panel::left("controls")
                 .resizable(true)
-                .default_size(320.0)
+                .default_size(width)
                 .show(ui, |ui| self.controls(ui));
         }
         egui::CentralPanel::default().show(ui, |ui| self.central(ui));

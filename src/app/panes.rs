@@ -7,7 +7,7 @@ use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, VLine};
 use serde::{Deserialize, Serialize};
 
 use super::WorkbenchApp;
-use super::charts::{self, ANTI, BENCH, HALO, sector_color, source, title};
+use super::charts::{self, ANTI, BENCH, HALO, legend_strip, sector_color, source, title};
 use super::compute::Results;
 use super::dataset_view;
 use super::i18n::{pick, tr, tr_msg};
@@ -108,7 +108,8 @@ pub fn pane_ui(app: &mut WorkbenchApp, ui: &mut egui::Ui, pane: Pane) {
     egui::Frame::new().inner_margin(4.0).show(ui, |ui| {
         // A figure for export has no controls.
         if app.figure.is_none() {
-            ui.horizontal(|ui| {
+            // Wrapped, so a narrow pane keeps its options and its title inside it.
+            ui.horizontal_wrapped(|ui| {
                 let max = app.maximized == Some(pane);
                 if ui
                     .small_button(if max { tr("Restore") } else { tr("Maximise") })
@@ -230,11 +231,22 @@ fn bar_rows(
                 Color32::BLACK,
             ));
         match groups.iter_mut().find(|g| g.0 == r.group) {
-            Some(g) => g.2.push(bar),
+            Some(g) => {
+                // A group of many colours (the sectors) gets a neutral legend mark.
+                if g.1 != r.color {
+                    g.1 = Color32::GRAY;
+                }
+                g.2.push(bar)
+            }
             None => groups.push((r.group, r.color, vec![bar])),
         }
     }
     let label_names = names.clone();
+    // Room on the right for the legend, so it never sits on a bar.
+    let (lo, hi) = rows.iter().fold((0.0f64, 0.0f64), |(lo, hi), r| {
+        (lo.min(r.value), hi.max(r.value))
+    });
+    let room = hi + 0.45 * (hi - lo).max(1e-9);
     // Rows tall enough for every label; the chart scrolls when the pane is shorter.
     let height = (n as f32 * 17.0 + 50.0).max((ui.available_height() - 24.0).max(120.0));
     let max_h = (ui.available_height() - 20.0).max(120.0);
@@ -271,6 +283,7 @@ fn bar_rows(
                         })
                         .collect()
                 })
+                .include_x(room)
                 .legend(Legend::default().position(egui_plot::Corner::RightBottom))
                 .show(ui, |p| {
                     for (group, color, bars) in groups {
@@ -317,11 +330,16 @@ fn sectors(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
             if app.sector_lines {
                 let months = perf.months.clone();
                 let hl = app.lit().map(str::to_string);
+                let entries: Vec<(String, Color32)> = perf
+                    .groups
+                    .iter()
+                    .map(|g| (tr(&g.group).to_string(), color(g)))
+                    .collect();
+                legend_strip(ui, &entries);
                 Plot::new("sector_lines")
                     .height((ui.available_height() - 24.0).max(120.0))
                     .x_axis_label(tr("Month"))
                     .y_axis_label(tr("Cumulative return (%)"))
-                    .legend(Legend::default().position(egui_plot::Corner::LeftTop))
                     .show(ui, |p| {
                         for g in &perf.groups {
                             let pts: Vec<[f64; 2]> = months
@@ -332,7 +350,7 @@ fn sectors(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                             let lit = hl.as_deref() == Some(g.group.as_str());
                             p.line(
                                 Line::new(
-                                    g.group.clone(),
+                                    tr(&g.group),
                                     PlotPoints::from(charts::decimate(&pts, 2000)),
                                 )
                                 .color(color(g))
@@ -345,13 +363,13 @@ fn sectors(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                     .groups
                     .iter()
                     .map(|g| Row {
-                        name: g.group.clone(),
+                        name: tr(&g.group).to_string(),
                         value: pct(g.total),
                         color: color(g),
                         group: match g.kind {
-                            GroupKind::Basket => "HALO basket",
-                            GroupKind::AntiBasket => "anti-HALO basket",
-                            GroupKind::Benchmark => "Benchmark",
+                            GroupKind::Basket => tr("HALO basket"),
+                            GroupKind::AntiBasket => tr("anti-HALO basket"),
+                            GroupKind::Benchmark => tr("Benchmark"),
                             GroupKind::Sector => tr("Sector"),
                         },
                     })
@@ -484,10 +502,10 @@ fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                     "blend",
                 ])
                 .map(|((p, color), group)| Row {
-                    name: p.portfolio.clone(),
+                    name: tr(&p.portfolio).to_string(),
                     value: pct(p.r#return),
                     color,
-                    group,
+                    group: tr(group),
                 })
                 .collect();
             let h = (ui.available_height() * 0.45).max(120.0);
@@ -496,8 +514,9 @@ fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
             });
             ui.label(
                 RichText::new(format!(
-                    "{} — HALO basket",
-                    tr("Contribution by sector (%)")
+                    "{} — {}",
+                    tr("Contribution by sector (%)"),
+                    tr("HALO basket")
                 ))
                 .strong(),
             );
@@ -561,19 +580,26 @@ fn backtest(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
             );
             let x: Vec<f64> = b.dates.iter().map(|d| charts::year_fraction(*d)).collect();
             let n = b.series.len();
+            let color = |k: usize, name: &str| match name {
+                "HALO basket" => HALO,
+                "benchmark" => BENCH,
+                _ if k == n - 3 => ui.visuals().strong_text_color(),
+                _ => charts::PALETTE[k % charts::PALETTE.len()],
+            };
+            let entries: Vec<(String, Color32)> = b
+                .series
+                .iter()
+                .enumerate()
+                .map(|(k, s)| (tr(&s.name).to_string(), color(k, &s.name)))
+                .collect();
+            legend_strip(ui, &entries);
             Plot::new("backtest_lines")
                 .height((ui.available_height() - 24.0).max(120.0))
                 .x_axis_label(tr("Month"))
                 .y_axis_label(tr("Cumulative return (%)"))
-                .legend(Legend::default().position(egui_plot::Corner::LeftTop))
                 .show(ui, |p| {
                     for (k, s) in b.series.iter().enumerate() {
-                        let color = match s.name.as_str() {
-                            "HALO basket" => HALO,
-                            "benchmark" => BENCH,
-                            _ if k == n - 3 => Color32::BLACK,
-                            _ => charts::PALETTE[k % charts::PALETTE.len()],
-                        };
+                        let color = entries[k].1;
                         let pts: Vec<[f64; 2]> = x
                             .iter()
                             .zip(&s.cumulative)
@@ -581,7 +607,7 @@ fn backtest(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                             .collect();
                         p.line(
                             Line::new(
-                                s.name.clone(),
+                                entries[k].0.as_str(),
                                 PlotPoints::from(charts::decimate(&pts, 2000)),
                             )
                             .color(color)
@@ -593,7 +619,7 @@ fn backtest(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                 ui,
                 &app.dataset.name,
                 r.prep.cs.as_of,
-                "point in time; survivorship-biased prices overstate returns",
+                tr("point in time; survivorship-biased prices overstate returns"),
             );
         }
     }
