@@ -225,9 +225,11 @@ fn backtest_matches_alphalens_on_the_sample() {
         let e = want["turnover_mean"][q.to_string()].as_f64().unwrap();
         assert!(close(mean, e, 1e-10), "turnover Q{q}: {mean} vs {e}");
     }
-    // Forward returns prepared with the calendar, and computed on the spot, agree exactly.
+    // Forward returns prepared with the calendar and the ranking from scoring, or both
+    // computed on the spot, agree exactly.
     let mut bare = h.clone();
     bare.forward = vec![None; bare.dates.len()];
+    bare.ranked = Vec::new();
     let again = backtest(&bare, &inputs.returns, &s.analytics);
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&again.ic), bits(&r.ic));

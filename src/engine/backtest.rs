@@ -12,7 +12,9 @@ use serde::Serialize;
 use super::EngineError;
 use super::performance::{Stats, cumulative, stats};
 use super::returns::ReturnPanel;
-use super::score::{PillarKey, PillarScores, Prepared, prepare, score_halo_and_basket};
+use super::score::{
+    HaloAndBasket, PillarKey, PillarScores, Prepared, prepare, score_halo_and_basket,
+};
 use super::stats::{argsort, average_ranks};
 use super::universe::Panel;
 use crate::settings::{AnalyticsSettings, Rebalance, ScoringSettings, Settings};
@@ -27,6 +29,9 @@ pub struct History {
     pub halo: Vec<Vec<f64>>,
     /// Per date, per security: HALO basket weight.
     pub basket: Vec<Vec<f64>>,
+    /// Per date: the scored securities, best first (empty when not known: the backtest
+    /// then sorts the scores itself).
+    pub ranked: Vec<Vec<usize>>,
     /// Per date, per security: index into `sector_names`.
     pub sector: Vec<Vec<u32>>,
     pub sector_names: Vec<String>,
@@ -191,13 +196,13 @@ impl PreparedHistory {
         }
         let pillars = self.pillars.as_ref().map_or(&[][..], |(_, p)| p);
         let min_names = 5 * settings.analytics.quantiles.max(1) as usize;
-        let per_date: Vec<Option<(Vec<f64>, Vec<f64>)>> = self
+        let per_date: Vec<Option<HaloAndBasket>> = self
             .prepared
             .par_iter()
             .zip(pillars)
             .map(|(prep, pillars)| {
                 let sc = score_halo_and_basket(prep, pillars, settings);
-                (sc.included >= min_names).then_some((sc.halo, sc.basket))
+                (sc.included >= min_names).then_some(sc)
             })
             .collect();
         let mut h = History {
@@ -211,12 +216,13 @@ impl PreparedHistory {
             .zip(&self.forward)
             .zip(per_date)
         {
-            let Some((halo, basket)) = d else { continue };
+            let Some(sc) = d else { continue };
             h.forward.push(Some(f.clone()));
             h.dates.push(rp.months[*m]);
             h.month.push(*m);
-            h.halo.push(halo);
-            h.basket.push(basket);
+            h.halo.push(sc.halo);
+            h.basket.push(sc.basket);
+            h.ranked.push(sc.ranked);
             h.sector.push(ids.clone());
         }
         if h.dates.is_empty() {
@@ -402,9 +408,24 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
             } else {
                 vec![(0..valid.len()).collect()]
             };
-            // One sort of the scores serves the quantiles and the IC's ranks.
+            // One ascending order of the scores serves the quantiles and the IC's ranks:
+            // the ranking's, reversed and kept to the names with a forward return.
             let xs: Vec<f64> = valid.iter().map(|&s| h.halo[d][s]).collect();
-            let order = argsort(&xs);
+            let order = match h.ranked.get(d).filter(|r| !r.is_empty()) {
+                Some(ranked) => {
+                    let mut pos = vec![usize::MAX; n];
+                    for (i, &s) in valid.iter().enumerate() {
+                        pos[s] = i;
+                    }
+                    ranked
+                        .iter()
+                        .rev()
+                        .map(|&s| pos[s])
+                        .filter(|&i| i != usize::MAX)
+                        .collect()
+                }
+                None => argsort(&xs),
+            };
             for g in groups {
                 let result = if g.len() == xs.len() {
                     qcut_sorted(&xs, &order, q)

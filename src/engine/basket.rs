@@ -39,25 +39,21 @@ fn raw_weights(
     caps: &[f64],
     tilt: impl Fn(usize) -> f64,
 ) -> Vec<f64> {
-    let mut known: Vec<f64> = members
-        .iter()
-        .map(|&s| caps[s])
-        .filter(|c| c.is_finite() && *c > 0.0)
-        .collect();
-    known.sort_by(f64::total_cmp);
-    // A member without a market cap counts at the members' median cap.
-    let median = if known.is_empty() {
+    let has_cap = |s: usize| caps[s].is_finite() && caps[s] > 0.0;
+    // A member without a market cap counts at the members' median cap (needed only when
+    // caps weigh and one is missing).
+    let median = if rule == Weighting::Equal || members.iter().all(|&s| has_cap(s)) {
         1.0
     } else {
-        known[known.len() / 2]
+        let mut known: Vec<f64> = members
+            .iter()
+            .filter(|&&s| has_cap(s))
+            .map(|&s| caps[s])
+            .collect();
+        known.sort_by(f64::total_cmp);
+        known.get(known.len() / 2).copied().unwrap_or(1.0)
     };
-    let cap = |s: usize| {
-        if caps[s].is_finite() && caps[s] > 0.0 {
-            caps[s]
-        } else {
-            median
-        }
-    };
+    let cap = |s: usize| if has_cap(s) { caps[s] } else { median };
     let w: Vec<f64> = members
         .iter()
         .map(|&s| match rule {
@@ -167,12 +163,18 @@ pub fn apply_caps(
     }
 }
 
-/// Whether the basket rules allow a security (sector, market, minimum size).
-fn allowed(cs: &CrossSection, s: usize, settings: &Settings) -> bool {
+/// The names of the ranking `order` the basket rules allow (sector, market, minimum size).
+fn eligible(cs: &CrossSection, order: &[usize], settings: &Settings) -> Vec<usize> {
     let b = &settings.basket;
-    !b.exclude_sectors.contains(&cs.sectors[s])
-        && !b.exclude_markets.contains(&cs.markets[s])
-        && b.min_market_cap.is_none_or(|m| cs.market_cap[s] >= m)
+    order
+        .iter()
+        .copied()
+        .filter(|&s| {
+            !b.exclude_sectors.contains(&cs.sectors[s])
+                && !b.exclude_markets.contains(&cs.markets[s])
+                && b.min_market_cap.is_none_or(|m| cs.market_cap[s] >= m)
+        })
+        .collect()
 }
 
 /// `members` weighted by the settings' rule and caps. `sign` turns the score into the
@@ -192,25 +194,23 @@ fn weighted(
     Basket::from_weights(cs.len(), members, w)
 }
 
-/// The HALO basket alone (what a backtest rebalances into): the same members, in the same
-/// order, as [`build`]'s, found by partial selection instead of a full ranking.
-pub fn halo_basket(cs: &CrossSection, halo: &[f64], settings: &Settings) -> Basket {
-    let mut eligible: Vec<usize> = (0..cs.len())
-        .filter(|&s| halo[s].is_finite() && allowed(cs, s, settings))
-        .collect();
+/// The HALO basket alone (what a backtest rebalances into), for the ranking `order`.
+pub fn halo_basket(
+    cs: &CrossSection,
+    halo: &[f64],
+    order: &[usize],
+    settings: &Settings,
+) -> Basket {
+    let eligible = eligible(cs, order, settings);
     let k = selection_size(settings.basket.selection, eligible.len());
-    // Best first; equal scores in ticker order (as the ranking).
-    let better = |a: &usize, b: &usize| {
-        halo[*b]
-            .total_cmp(&halo[*a])
-            .then_with(|| cs.tickers[*a].cmp(&cs.tickers[*b]))
-    };
-    if k > 0 && k < eligible.len() {
-        eligible.select_nth_unstable_by(k - 1, better);
-    }
-    eligible.truncate(k);
-    eligible.sort_unstable_by(better);
-    weighted(cs, halo, eligible, 1.0, settings, &mut Vec::new())
+    weighted(
+        cs,
+        halo,
+        eligible[..k].to_vec(),
+        1.0,
+        settings,
+        &mut Vec::new(),
+    )
 }
 
 /// The HALO, anti-HALO and growth baskets for the composite `halo` and its ranking `order`
@@ -223,11 +223,7 @@ pub fn build(
     notes: &mut Vec<String>,
 ) -> (Basket, Basket, Basket) {
     let n = cs.len();
-    let eligible: Vec<usize> = order
-        .iter()
-        .copied()
-        .filter(|&s| allowed(cs, s, settings))
-        .collect();
+    let eligible = eligible(cs, order, settings);
     let k = selection_size(settings.basket.selection, eligible.len());
     let top: Vec<usize> = eligible[..k].to_vec();
     // The anti basket takes the bottom names, never one already in the HALO basket.

@@ -194,6 +194,8 @@ pub struct HaloAndBasket {
     pub halo: Vec<f64>,
     /// HALO basket weight per security.
     pub basket: Vec<f64>,
+    /// The scored securities, best first.
+    pub ranked: Vec<usize>,
     /// Securities that pass the coverage rule.
     pub included: usize,
 }
@@ -233,11 +235,13 @@ pub fn score_halo_and_basket(
     settings: &Settings,
 ) -> HaloAndBasket {
     let halo = combine(&prep.cs, settings, &pillars.pillars, &pillars.included);
-    let basket = basket::halo_basket(&prep.cs, &halo, settings);
+    let order = ranking(&prep.cs, &halo);
+    let basket = basket::halo_basket(&prep.cs, &halo, &order, settings);
     HaloAndBasket {
         included: pillars.included.iter().filter(|x| **x).count(),
         halo,
         basket: basket.weights,
+        ranked: order,
     }
 }
 
