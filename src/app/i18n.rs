@@ -56,6 +56,8 @@ pub static TABLE: &[(&str, &str)] = &[
     ("benchmark", "基准"),
     ("Benchmark", "基准"),
     ("long-short", "多空"),
+    ("basket return - risk-free", "篮子收益 - 无风险利率"),
+    ("basket return - market", "篮子收益 - 市场"),
     ("blend", "混合"),
     (
         "point in time; survivorship-biased prices overstate returns",

@@ -11,6 +11,7 @@ use super::charts::{self, ANTI, BENCH, HALO, legend_strip, sector_color, source,
 use super::compute::Results;
 use super::dataset_view;
 use super::i18n::{pick, tr, tr_msg};
+use crate::engine::metrics::Pillar;
 use crate::engine::sectors::{GroupKind, GroupWeighting};
 use crate::settings::Rebalance;
 
@@ -397,6 +398,17 @@ fn sectors(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
     }
 }
 
+/// A pillar ("pillar_<id>", marked »), a registry metric by its label in the interface's
+/// language, or a custom metric by its column name.
+fn exposure_label(name: &str) -> String {
+    if let Some(p) = name.strip_prefix("pillar_").and_then(Pillar::parse) {
+        return format!("» {}", pick(p.label_en(), p.label_zh()));
+    }
+    crate::engine::metrics::metric(name)
+        .map_or(name, |m| pick(m.label_en, m.label_zh))
+        .to_string()
+}
+
 fn exposures(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
     let c = &r.exposures.characteristic;
     title(
@@ -407,7 +419,7 @@ fn exposures(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
         .exposures
         .iter()
         .map(|e| Row {
-            name: e.name.replace("pillar_", "» "),
+            name: exposure_label(&e.name),
             value: e.active,
             color: if e.significant { HALO } else { BENCH },
             group: if e.significant {
@@ -434,7 +446,7 @@ fn exposures(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                 RichText::new(format!(
                     "{}: {} ({} – {}, n = {}, R² = {:.3})",
                     tr("Regression"),
-                    reg.dependent,
+                    tr(&reg.dependent),
                     reg.from,
                     reg.to,
                     reg.result.nobs,
