@@ -291,15 +291,11 @@ fn sector_performance_by_hand() {
     let mut s = Settings::default();
     s.scoring.as_of = Some(d(2016, 12, 31));
     let (prep, sc) = analysis::scores(&inputs, &s).unwrap();
-    let perf = analysis::sectors(
-        &inputs,
-        &prep,
-        &sc,
-        &s,
-        (d(2016, 12, 31), d(2017, 3, 31)),
-        &mut Scorer::default(),
-    )
-    .unwrap();
+    let q1 = (d(2016, 12, 31), d(2017, 3, 31));
+    let run = |s: &Settings, window| {
+        analysis::sectors(&inputs, &prep, &sc, s, window, &mut Scorer::default())
+    };
+    let perf = run(&s, q1).unwrap();
     let g = |name: &str| perf.groups.iter().find(|g| g.group == name).unwrap();
     // Energy, cap-weighted 100:300. A: 1.1, 1.045, 1.0659; B: 1.2, 1.32, 1.32 (no March price).
     // Value after each month: (100 A + 300 B) / 400.
@@ -322,41 +318,17 @@ fn sector_performance_by_hand() {
     );
     // Equal weighting.
     s.analytics.group_weighting = GroupWeighting::Equal;
-    let perf = analysis::sectors(
-        &inputs,
-        &prep,
-        &sc,
-        &s,
-        (d(2016, 12, 31), d(2017, 3, 31)),
-        &mut Scorer::default(),
-    )
-    .unwrap();
+    let perf = run(&s, q1).unwrap();
     let e = perf.groups.iter().find(|g| g.group == "Energy").unwrap();
     assert!((e.total - ((a[2] + b[2]) / 2.0 - 1.0)).abs() < 1e-12);
     // Windows are validated.
-    let err = analysis::sectors(
-        &inputs,
-        &prep,
-        &sc,
-        &s,
-        (d(2017, 3, 31), d(2017, 1, 31)),
-        &mut Scorer::default(),
-    )
-    .unwrap_err();
+    let err = run(&s, (d(2017, 3, 31), d(2017, 1, 31))).unwrap_err();
     assert!(
         err.to_string()
             .contains("ends (2017-01-31) before it starts (2017-03-31)"),
         "{err}"
     );
-    let err = analysis::sectors(
-        &inputs,
-        &prep,
-        &sc,
-        &s,
-        (d(2019, 1, 31), d(2019, 6, 30)),
-        &mut Scorer::default(),
-    )
-    .unwrap_err();
+    let err = run(&s, (d(2019, 1, 31), d(2019, 6, 30))).unwrap_err();
     assert!(err.to_string().contains("no returns between"), "{err}");
 }
 

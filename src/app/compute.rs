@@ -160,12 +160,13 @@ impl Computer {
 }
 
 /// One job: sends the results without the backtest, then complete; stops when it goes
-/// stale part-way.
+/// stale part-way. The fast panes and the backtest run side by side: the first is mostly
+/// one thread's work, and the backtest's dates spread over whatever is left.
 fn run(
     cache: &mut Cache,
     job: &Job,
-    stale: &dyn Fn() -> bool,
-    send: &dyn Fn(Result<Results, String>) -> bool,
+    stale: &(dyn Fn() -> bool + Sync),
+    send: &(dyn Fn(Result<Results, String>) -> bool + Sync),
 ) -> Option<()> {
     let t0 = Instant::now();
     let inputs = &job.inputs;
@@ -179,23 +180,53 @@ fn run(
             ..Default::default()
         };
     }
-    let s = &job.settings;
-    let scores = match cache.scorer.score(&inputs.panel, s) {
-        Ok(x) => x,
-        Err(e) => {
-            send(Err(e.to_string()));
-            return None;
-        }
-    };
-    let prep = cache.scorer.prepared()?.clone();
-    let benchmark = crate::engine::exposures::benchmark_weights(&prep, &scores);
-    let sectors = analysis::window(inputs, prep.cs.as_of, s)
-        .and_then(|w| analysis::sectors(inputs, &prep, &scores, s, w, &mut cache.window_start))
-        .map_err(|e| e.to_string());
-    let exposures = analysis::exposures(inputs, &prep, &scores, s);
+    let Cache {
+        scorer,
+        window_start,
+        betas,
+        history,
+        ..
+    } = cache;
+    let (fast, backtest) = rayon::join(
+        || {
+            let r = fast_panes(scorer, window_start, betas, job, t0);
+            let sent = match &r {
+                Ok(x) => !stale() && send(Ok(x.clone())),
+                Err(e) => {
+                    send(Err(e.clone()));
+                    false
+                }
+            };
+            r.ok().filter(|_| sent)
+        },
+        || backtest_stage(history, job, stale),
+    );
+    let mut results = fast?;
+    results.backtest = Some(Arc::new(backtest?));
+    results.elapsed = t0.elapsed();
     if stale() {
         return None;
     }
+    send(Ok(results));
+    Some(())
+}
+
+/// Everything but the backtest: scores, sector performance, exposures, scenarios.
+fn fast_panes(
+    scorer: &mut Scorer,
+    window_start: &mut Scorer,
+    betas: &mut Option<(BetasKey, Betas)>,
+    job: &Job,
+    t0: Instant,
+) -> Result<Results, String> {
+    let (inputs, s) = (&job.inputs, &job.settings);
+    let scores = scorer.score(&inputs.panel, s).map_err(|e| e.to_string())?;
+    let prep = scorer.prepared().ok_or("nothing prepared")?.clone();
+    let benchmark = crate::engine::exposures::benchmark_weights(&prep, &scores);
+    let sectors = analysis::window(inputs, prep.cs.as_of, s)
+        .and_then(|w| analysis::sectors(inputs, &prep, &scores, s, w, window_start))
+        .map_err(|e| e.to_string());
+    let exposures = analysis::exposures(inputs, &prep, &scores, s);
     let scenarios = if s.scenarios.is_empty() {
         default_library()
     } else {
@@ -208,8 +239,8 @@ fn run(
         s.analytics.lookback_months,
         s.analytics.shrinkage.to_bits(),
     );
-    if inputs.has_returns() && cache.betas.as_ref().is_none_or(|(k, _)| *k != key) {
-        cache.betas = analysis::betas(inputs, &prep, s, &names)
+    if inputs.has_returns() && betas.as_ref().is_none_or(|(k, _)| *k != key) {
+        *betas = analysis::betas(inputs, &prep, s, &names)
             .ok()
             .map(|b| (key, b));
     }
@@ -219,9 +250,9 @@ fn run(
         &scores,
         s,
         &scenarios,
-        cache.betas.as_ref().map(|b| &b.1),
+        betas.as_ref().map(|b| &b.1),
     );
-    let mut results = Results {
+    Ok(Results {
         generation: job.generation,
         settings: s.clone(),
         prep,
@@ -234,30 +265,33 @@ fn run(
         backtest_pending: false,
         benchmark,
         elapsed: t0.elapsed(),
-    };
-    if stale() || !send(Ok(results.clone())) {
+    })
+}
+
+/// The backtest for the job's settings, re-using the prepared history when the scoring
+/// options and calendar are unchanged; None when the job went stale.
+fn backtest_stage(
+    history: &mut Option<PreparedHistory>,
+    job: &Job,
+    stale: &(dyn Fn() -> bool + Sync),
+) -> Option<Result<BacktestResult, String>> {
+    let (inputs, s) = (&job.inputs, &job.settings);
+    if !inputs.has_returns() {
+        return Some(Err("the backtest needs prices".to_string()));
+    }
+    if history
+        .as_ref()
+        .is_none_or(|h| h.key != PreparedHistory::key_of(s))
+    {
+        *history = Some(PreparedHistory::build(&inputs.panel, &inputs.returns, s));
+    }
+    if stale() {
         return None;
     }
-    let backtest = if !inputs.has_returns() {
-        Err("the backtest needs prices".to_string())
-    } else {
-        if cache
-            .history
-            .as_ref()
-            .is_none_or(|h| h.key != PreparedHistory::key_of(s))
-        {
-            cache.history = Some(PreparedHistory::build(&inputs.panel, &inputs.returns, s));
-        }
-        if stale() {
-            return None;
-        }
-        let h = cache.history.as_mut()?;
+    let h = history.as_mut()?;
+    Some(
         h.scores(&inputs.returns, s)
             .map(|hist| backtest(&hist, &inputs.returns, &s.analytics))
-            .map_err(|e| e.to_string())
-    };
-    results.backtest = Some(Arc::new(backtest));
-    results.elapsed = t0.elapsed();
-    send(Ok(results));
-    Some(())
+            .map_err(|e| e.to_string()),
+    )
 }

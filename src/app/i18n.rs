@@ -590,16 +590,21 @@ pub static MESSAGES: &[(&str, &str)] = &[
 mod tests {
     use super::*;
 
+    /// The source of every app module but this one.
+    fn app_sources() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| !p.ends_with("i18n.rs"))
+            .map(|p| std::fs::read_to_string(p).unwrap())
+            .collect()
+    }
+
     #[test]
     fn every_tr_call_in_the_app_has_a_translation() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
         let mut missing = Vec::new();
-        for e in std::fs::read_dir(dir).unwrap() {
-            let path = e.unwrap().path();
-            if path.ends_with("i18n.rs") {
-                continue;
-            }
-            let text = std::fs::read_to_string(path).unwrap();
+        for text in app_sources() {
             for part in text.split("tr(\"").skip(1) {
                 let key = &part[..part.find('"').unwrap()];
                 if !TABLE.iter().any(|(k, _)| *k == key) {
@@ -661,14 +666,8 @@ mod tests {
 
     #[test]
     fn every_formatted_message_in_the_app_has_a_template() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
         let mut missing = Vec::new();
-        for e in std::fs::read_dir(dir).unwrap() {
-            let path = e.unwrap().path();
-            if path.ends_with("i18n.rs") {
-                continue;
-            }
-            let text = std::fs::read_to_string(path).unwrap();
+        for text in app_sources() {
             for part in text.split("tr_msg(").skip(1) {
                 let part = part
                     .trim_start()
