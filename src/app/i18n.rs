@@ -2,7 +2,8 @@
 //! text as the key; the table gives the Chinese. A test checks that every `tr("...")` in
 //! the app has a translation.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -251,11 +252,27 @@ pub static TABLE: &[(&str, &str)] = &[
 
 /// The message in the current language: engine, loader and status messages are built in
 /// English; [`MESSAGES`] turns them into Chinese.
+/// Chinese forms are remembered: matching a message against every template takes tens of
+/// microseconds, and a pane may show hundreds of messages (exclusion reasons) every frame.
 pub fn tr_msg(msg: &str) -> String {
     match lang() {
         Lang::En => msg.to_string(),
-        Lang::Zh => translate_msg(msg).unwrap_or_else(|| msg.to_string()),
+        Lang::Zh => TRANSLATED.with_borrow_mut(|seen| {
+            if let Some(t) = seen.get(msg) {
+                return t.clone();
+            }
+            if seen.len() >= 50_000 {
+                seen.clear();
+            }
+            let t = translate_msg(msg).unwrap_or_else(|| msg.to_string());
+            seen.insert(msg.to_string(), t.clone());
+            t
+        }),
     }
+}
+
+thread_local! {
+    static TRANSLATED: RefCell<HashMap<String, String>> = RefCell::new(HashMap::new());
 }
 
 /// The Chinese for a message, if a template of [`MESSAGES`] matches it. The variable parts
@@ -660,6 +677,9 @@ mod tests {
             "加权指标覆盖率 50%，低于 60%：缺少 ppe_net、total_assets"
         );
         assert_eq!(tr_msg("something new"), "something new");
+        // Remembered translations read the same the second time.
+        assert_eq!(tr_msg("no prices are loaded"), "未载入价格数据");
+        assert_eq!(tr_msg("no prices are loaded"), "未载入价格数据");
         set_lang(Lang::En);
         assert_eq!(tr_msg("no prices are loaded"), "no prices are loaded");
     }
