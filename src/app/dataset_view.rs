@@ -51,7 +51,7 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                     if let (Some(a), Some(b)) = (&r.first_date, &r.last_date) {
                         ui.label(tr_msg(&format!("{a} to {b}")));
                     }
-                    let parts: Vec<String> = r.format_summary().split(", ").map(tr_msg).collect();
+                    let parts: Vec<String> = r.format_parts().iter().map(|p| tr_msg(p)).collect();
                     ui.label(parts.join(", "));
                     let w = r.warning_count();
                     if w > 0 {

@@ -113,6 +113,11 @@ impl LoadReport {
 
     /// "CSV, GB18030/GBK, semicolon-separated", "Parquet".
     pub fn format_summary(&self) -> String {
+        self.format_parts().join(", ")
+    }
+
+    /// Format, encoding and delimiter, each on its own (the window translates each).
+    pub fn format_parts(&self) -> Vec<String> {
         let mut parts = vec![self.format.clone()];
         if !self.encoding.is_empty() {
             parts.push(self.encoding.clone());
@@ -120,7 +125,7 @@ impl LoadReport {
         if let Some(d) = &self.delimiter {
             parts.push(format!("{d}-separated"));
         }
-        parts.join(", ")
+        parts
     }
 
     /// The report as a person reads it (the CLI's `inspect`).

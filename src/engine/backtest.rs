@@ -32,8 +32,8 @@ pub struct History {
     /// Per date: the scored securities, best first (empty when not known: the backtest
     /// then sorts the scores itself).
     pub ranked: Vec<Vec<usize>>,
-    /// Per date, per security: index into `sector_names`.
-    pub sector: Vec<Vec<u32>>,
+    /// Per date, per security: index into `sector_names` (shared with the prepared history).
+    pub sector: Vec<Arc<Vec<u32>>>,
     pub sector_names: Vec<String>,
     /// Per date: forward returns to the next date, when prepared with the calendar.
     pub forward: Vec<Option<Arc<Forward>>>,
@@ -93,7 +93,7 @@ pub struct PreparedHistory {
     pub months: Vec<usize>,
     pub prepared: Vec<Prepared>,
     /// Per date, per security: index into `sector_names`.
-    pub sector: Vec<Vec<u32>>,
+    pub sector: Vec<Arc<Vec<u32>>>,
     pub sector_names: Vec<String>,
     /// Per date: forward returns to the next date.
     pub forward: Vec<Arc<Forward>>,
@@ -147,15 +147,17 @@ impl PreparedHistory {
         let sector = prepared
             .iter()
             .map(|p| {
-                p.cs.sectors
-                    .iter()
-                    .map(|s| {
-                        *ids.entry(s.clone()).or_insert_with(|| {
-                            sector_names.push(s.clone());
-                            (sector_names.len() - 1) as u32
+                Arc::new(
+                    p.cs.sectors
+                        .iter()
+                        .map(|s| {
+                            *ids.entry(s.clone()).or_insert_with(|| {
+                                sector_names.push(s.clone());
+                                (sector_names.len() - 1) as u32
+                            })
                         })
-                    })
-                    .collect()
+                        .collect(),
+                )
             })
             .collect();
         let step = settings.analytics.rebalance.months();
