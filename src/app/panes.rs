@@ -311,6 +311,46 @@ fn bar_rows(
     (i >= 0.0 && (i as usize) < n).then(|| names[n - 1 - i as usize].clone())
 }
 
+/// One line of a cumulative-return chart.
+struct CumLine<'a> {
+    name: String,
+    color: Color32,
+    /// Cumulative return per point of the x axis (0.05 = +5%).
+    cumulative: &'a [f64],
+    /// Line width before presentation mode's scaling.
+    width: f32,
+}
+
+/// Cumulative returns (%) over time, the legend above the plot so it never covers a line;
+/// long series are decimated for drawing.
+fn cumulative_chart(app: &WorkbenchApp, ui: &mut egui::Ui, id: &str, x: &[f64], lines: &[CumLine]) {
+    let entries: Vec<(String, Color32)> = lines.iter().map(|l| (l.name.clone(), l.color)).collect();
+    legend_strip(ui, &entries);
+    Plot::new(id)
+        .height((ui.available_height() - 24.0).max(120.0))
+        .x_axis_label(tr("Month"))
+        .y_axis_label(tr("Cumulative return (%)"))
+        .x_grid_spacer(charts::month_grid)
+        .x_axis_formatter(charts::month_label)
+        .show(ui, |p| {
+            for l in lines {
+                let pts: Vec<[f64; 2]> = x
+                    .iter()
+                    .zip(l.cumulative)
+                    .map(|(a, v)| [*a, pct(*v)])
+                    .collect();
+                p.line(
+                    Line::new(
+                        l.name.as_str(),
+                        PlotPoints::from(charts::decimate(&pts, 2000)),
+                    )
+                    .color(l.color)
+                    .width(app.line_width(l.width)),
+                );
+            }
+        });
+}
+
 fn sectors(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
     let name = app.dataset.name.clone();
     match &r.sectors {
@@ -329,36 +369,27 @@ fn sectors(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                 GroupKind::Sector => sector_color(&g.group),
             };
             if app.sector_lines {
-                let months = perf.months.clone();
-                let hl = app.lit().map(str::to_string);
-                let entries: Vec<(String, Color32)> = perf
+                let x: Vec<f64> = perf
+                    .months
+                    .iter()
+                    .map(|m| charts::year_fraction(*m))
+                    .collect();
+                let hl = app.lit();
+                let lines: Vec<CumLine> = perf
                     .groups
                     .iter()
-                    .map(|g| (tr(&g.group).to_string(), color(g)))
+                    .map(|g| CumLine {
+                        name: tr(&g.group).to_string(),
+                        color: color(g),
+                        cumulative: &g.cumulative,
+                        width: if hl == Some(g.group.as_str()) {
+                            4.0
+                        } else {
+                            1.5
+                        },
+                    })
                     .collect();
-                legend_strip(ui, &entries);
-                Plot::new("sector_lines")
-                    .height((ui.available_height() - 24.0).max(120.0))
-                    .x_axis_label(tr("Month"))
-                    .y_axis_label(tr("Cumulative return (%)"))
-                    .show(ui, |p| {
-                        for g in &perf.groups {
-                            let pts: Vec<[f64; 2]> = months
-                                .iter()
-                                .zip(&g.cumulative)
-                                .map(|(m, v)| [charts::year_fraction(*m), pct(*v)])
-                                .collect();
-                            let lit = hl.as_deref() == Some(g.group.as_str());
-                            p.line(
-                                Line::new(
-                                    tr(&g.group),
-                                    PlotPoints::from(charts::decimate(&pts, 2000)),
-                                )
-                                .color(color(g))
-                                .width(app.line_width(if lit { 4.0 } else { 1.5 })),
-                            );
-                        }
-                    });
+                cumulative_chart(app, ui, "sector_lines", &x, &lines);
             } else {
                 let mut rows: Vec<Row> = perf
                     .groups
@@ -598,35 +629,18 @@ fn backtest(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                 _ if k == n - 3 => ui.visuals().strong_text_color(),
                 _ => charts::PALETTE[k % charts::PALETTE.len()],
             };
-            let entries: Vec<(String, Color32)> = b
+            let lines: Vec<CumLine> = b
                 .series
                 .iter()
                 .enumerate()
-                .map(|(k, s)| (tr(&s.name).to_string(), color(k, &s.name)))
+                .map(|(k, s)| CumLine {
+                    name: tr(&s.name).to_string(),
+                    color: color(k, &s.name),
+                    cumulative: &s.cumulative,
+                    width: if s.name == "HALO basket" { 3.0 } else { 1.5 },
+                })
                 .collect();
-            legend_strip(ui, &entries);
-            Plot::new("backtest_lines")
-                .height((ui.available_height() - 24.0).max(120.0))
-                .x_axis_label(tr("Month"))
-                .y_axis_label(tr("Cumulative return (%)"))
-                .show(ui, |p| {
-                    for (k, s) in b.series.iter().enumerate() {
-                        let color = entries[k].1;
-                        let pts: Vec<[f64; 2]> = x
-                            .iter()
-                            .zip(&s.cumulative)
-                            .map(|(a, v)| [*a, pct(*v)])
-                            .collect();
-                        p.line(
-                            Line::new(
-                                entries[k].0.as_str(),
-                                PlotPoints::from(charts::decimate(&pts, 2000)),
-                            )
-                            .color(color)
-                            .width(app.line_width(if s.name == "HALO basket" { 3.0 } else { 1.5 })),
-                        );
-                    }
-                });
+            cumulative_chart(app, ui, "backtest_lines", &x, &lines);
             source(
                 ui,
                 &app.dataset.name,
