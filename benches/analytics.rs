@@ -25,21 +25,19 @@ fn analytics(c: &mut Criterion) {
     let inputs = Inputs::new(&ds).expect("inputs");
     let settings = Settings::default();
     let mut prepared = PreparedHistory::build(&inputs.panel, &inputs.returns, &settings);
-    let h = prepared
-        .scores(&inputs.returns, &settings)
-        .expect("history");
+    let (h, _) = prepared.run(&inputs.returns, &settings).expect("history");
     assert!(h.dates.len() >= 200, "{} rebalances", h.dates.len());
     if let Ok(path) = std::env::var("HALO_WRITE_PANEL") {
         let r = backtest(&h, &inputs.returns, &settings.analytics);
         let mut out = String::from("date,asset,factor,fwd_return\n");
-        for row in r.observations() {
+        for row in r.observations(&h) {
             out.push_str(&format!(
                 "{},{},{},{}\n",
                 r.dates[row.date], inputs.panel.tickers[row.security], row.score, row.fwd_return
             ));
         }
         std::fs::write(&path, out).expect("write panel");
-        eprintln!("wrote {} rows to {path}", r.observations().count());
+        eprintln!("wrote {} rows to {path}", r.observations(&h).count());
     }
     let mut g = c.benchmark_group("analytics_3000x240");
     g.bench_function("backtest_240_monthly_rebalances", |b| {
@@ -54,8 +52,7 @@ fn analytics(c: &mut Criterion) {
         b.iter(|| {
             k += 1;
             moved.weights.heavy_assets = 1.0 + f64::from(k % 2);
-            let h = prepared.scores(&inputs.returns, &moved).expect("history");
-            black_box(backtest(&h, &inputs.returns, &moved.analytics))
+            black_box(prepared.run(&inputs.returns, &moved).expect("backtest"))
         })
     });
     g.bench_function("rescore_240_dates_then_backtest_metric_move", |b| {
@@ -63,8 +60,7 @@ fn analytics(c: &mut Criterion) {
             k += 1;
             let w = 1.0 + f64::from(k % 2);
             moved.weights.metrics.insert("ppe_intensity".into(), w);
-            let h = prepared.scores(&inputs.returns, &moved).expect("history");
-            black_box(backtest(&h, &inputs.returns, &moved.analytics))
+            black_box(prepared.run(&inputs.returns, &moved).expect("backtest"))
         })
     });
     let mut s = settings.clone();

@@ -622,7 +622,7 @@ fn backtest(a: OutArgs) -> anyhow::Result<()> {
     };
     std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
     let tickers = &inputs.panel.tickers;
-    let rows: Vec<_> = r.observations().collect();
+    let rows: Vec<_> = r.observations(&h).collect();
     let panel = DataFrame::new(
         rows.len(),
         vec![

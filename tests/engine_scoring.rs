@@ -607,9 +607,20 @@ fn the_backtests_lean_scoring_equals_the_full_one() {
             *other.weights.pillar_mut(p) *= 2.5;
         }
         assert_eq!(PillarScores::key(&other), PillarScores::key(s));
-        let lean = score_halo_and_basket(&prep, &PillarScores::new(&prep, &other), s);
+        let pillars = PillarScores::new(&prep, &other);
+        let lean = score_halo_and_basket(&prep, &pillars, s);
         assert_same(&lean.halo, &full.halo);
-        assert_same(&lean.basket, &full.basket.weights);
+        // The ranking: best first by the full scoring's ranks.
+        let mut want: Vec<usize> = (0..full.rank.len()).filter(|&i| full.rank[i] > 0).collect();
+        want.sort_by_key(|&i| full.rank[i]);
+        assert_eq!(lean.ranked, want);
+        let want: Vec<(usize, f64)> = full
+            .basket
+            .members
+            .iter()
+            .map(|&m| (m, full.basket.weights[m]))
+            .collect();
+        assert_eq!(lean.basket, want);
         assert_eq!(lean.included, full.included.iter().filter(|x| **x).count());
     }
 }

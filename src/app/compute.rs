@@ -10,7 +10,7 @@ use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
 use crate::engine::analysis::{self, ExposureReport, Inputs};
-use crate::engine::backtest::{BacktestResult, PreparedHistory, backtest};
+use crate::engine::backtest::{BacktestResult, PreparedHistory};
 use crate::engine::scenarios::{Betas, Outcome, Scenario, default_library};
 use crate::engine::score::{Prepared, Scorer, Scores};
 use crate::engine::sectors::SectorPerformance;
@@ -290,8 +290,8 @@ fn backtest_stage(
     }
     let h = history.as_mut()?;
     Some(
-        h.scores(&inputs.returns, s)
-            .map(|hist| backtest(&hist, &inputs.returns, &s.analytics))
+        h.run(&inputs.returns, s)
+            .map(|(_, r)| r)
             .map_err(|e| e.to_string()),
     )
 }

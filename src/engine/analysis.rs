@@ -285,7 +285,6 @@ pub fn backtest(
     if !inputs.has_returns() {
         return Err(EngineError::NoData("the backtest needs prices".into()));
     }
-    let h = backtest::history(&inputs.panel, &inputs.returns, settings)?;
-    let r = backtest::backtest(&h, &inputs.returns, &settings.analytics);
-    Ok((h, r))
+    backtest::PreparedHistory::build(&inputs.panel, &inputs.returns, settings)
+        .run(&inputs.returns, settings)
 }

@@ -15,7 +15,7 @@ use super::returns::ReturnPanel;
 use super::score::{
     HaloAndBasket, PillarKey, PillarScores, Prepared, prepare, score_halo_and_basket,
 };
-use super::stats::{argsort, average_ranks};
+use super::stats::{argsort, average_ranks_into, quantile_by};
 use super::universe::Panel;
 use crate::settings::{AnalyticsSettings, Rebalance, ScoringSettings, Settings};
 
@@ -27,8 +27,8 @@ pub struct History {
     pub month: Vec<usize>,
     /// Per date, per security: HALO score (NaN when not scored).
     pub halo: Vec<Vec<f64>>,
-    /// Per date, per security: HALO basket weight.
-    pub basket: Vec<Vec<f64>>,
+    /// Per date: the HALO basket's members, best first, with their weights.
+    pub basket: Vec<Vec<(usize, f64)>>,
     /// Per date: the scored securities, best first (empty when not known: the backtest
     /// then sorts the scores itself).
     pub ranked: Vec<Vec<usize>>,
@@ -179,14 +179,16 @@ impl PreparedHistory {
         }
     }
 
-    /// Score each date with the settings' weights and baskets. Dates with fewer than five
-    /// names per quantile scored are left out: their quantiles would be noise.
-    /// The dates' pillar scores are kept: a pillar-weight change only recombines them.
-    pub fn scores(
+    /// Score each date with the settings' weights and baskets, and run the backtest on
+    /// those scores. Dates with fewer than five names per quantile scored are left out:
+    /// their quantiles would be noise. The dates' pillar scores are kept: a pillar-weight
+    /// change only recombines them. Each date's backtest step runs right after its scoring,
+    /// while its scores are still in the cache.
+    pub fn run(
         &mut self,
         rp: &ReturnPanel,
         settings: &Settings,
-    ) -> Result<History, EngineError> {
+    ) -> Result<(History, BacktestResult), EngineError> {
         let key = PillarScores::key(settings);
         if self.pillars.as_ref().is_none_or(|(k, _)| *k != key) {
             let pillars = self
@@ -197,52 +199,86 @@ impl PreparedHistory {
             self.pillars = Some((key, pillars));
         }
         let pillars = self.pillars.as_ref().map_or(&[][..], |(_, p)| p);
-        let min_names = 5 * settings.analytics.quantiles.max(1) as usize;
-        let per_date: Vec<Option<HaloAndBasket>> = self
-            .prepared
-            .par_iter()
-            .zip(pillars)
-            .map(|(prep, pillars)| {
-                let sc = score_halo_and_basket(prep, pillars, settings);
-                (sc.included >= min_names).then_some(sc)
+        let a = &settings.analytics;
+        let min_names = 5 * a.quantiles.max(1) as usize;
+        let sectors = self.sector_names.len();
+        let per_date: Vec<Option<(HaloAndBasket, DateResult)>> = (0..pillars.len())
+            .into_par_iter()
+            .map_init(Scratch::default, |scratch, i| {
+                let sc = score_halo_and_basket(&self.prepared[i], &pillars[i], settings);
+                if sc.included < min_names {
+                    return None;
+                }
+                let date = DateInput {
+                    halo: &sc.halo,
+                    ranked: &sc.ranked,
+                    basket: &sc.basket,
+                    sector: &self.sector[i],
+                    forward: self.forward[i].clone(),
+                };
+                let r = date_result(date, sectors, a, scratch);
+                Some((sc, r))
             })
             .collect();
         let mut h = History {
             sector_names: self.sector_names.clone(),
             ..Default::default()
         };
-        for (((m, ids), f), d) in self
-            .months
-            .iter()
-            .zip(&self.sector)
-            .zip(&self.forward)
-            .zip(per_date)
-        {
-            let Some(sc) = d else { continue };
-            h.forward.push(Some(f.clone()));
-            h.dates.push(rp.months[*m]);
-            h.month.push(*m);
+        let mut results = Vec::new();
+        for (i, d) in per_date.into_iter().enumerate() {
+            let Some((sc, r)) = d else { continue };
+            h.forward.push(Some(self.forward[i].clone()));
+            h.dates.push(rp.months[self.months[i]]);
+            h.month.push(self.months[i]);
             h.halo.push(sc.halo);
             h.basket.push(sc.basket);
             h.ranked.push(sc.ranked);
-            h.sector.push(ids.clone());
+            h.sector.push(self.sector[i].clone());
+            results.push(r);
         }
         if h.dates.is_empty() {
             return Err(EngineError::NoData(
                 "no rebalance date has enough scored securities and a forward return".into(),
             ));
         }
-        Ok(h)
+        // A date before one left out holds for longer than the calendar's period: redo it.
+        for (d, r) in results.iter_mut().enumerate() {
+            let f = &r.forward;
+            if (f.from, f.to)
+                != (
+                    h.month[d],
+                    period_end(&h.month, d, a.rebalance.months(), rp),
+                )
+            {
+                *r = date_result(h.date(d, rp, a), sectors, a, &mut Scratch::default());
+            }
+        }
+        let r = summarize(&h, results, a);
+        Ok((h, r))
     }
 }
 
-/// Score every rebalance date point in time.
-pub fn history(
-    panel: &Panel,
-    rp: &ReturnPanel,
-    settings: &Settings,
-) -> Result<History, EngineError> {
-    PreparedHistory::build(panel, rp, settings).scores(rp, settings)
+impl History {
+    /// Date `d`'s inputs to the backtest. The calendar's forward returns serve unless
+    /// dates were left out around d (or there are none); they are computed then.
+    fn date(&self, d: usize, rp: &ReturnPanel, a: &AnalyticsSettings) -> DateInput<'_> {
+        let n = self.halo[d].len();
+        let (from, to) = (
+            self.month[d],
+            period_end(&self.month, d, a.rebalance.months(), rp),
+        );
+        let forward = match self.forward.get(d) {
+            Some(Some(f)) if f.from == from && f.to == to && f.fwd.len() == n => f.clone(),
+            _ => Arc::new(Forward::new(rp, from, to, n)),
+        };
+        DateInput {
+            halo: &self.halo[d],
+            ranked: self.ranked.get(d).map_or(&[][..], |r| &r[..]),
+            basket: &self.basket[d],
+            sector: &self.sector[d],
+            forward,
+        }
+    }
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -276,18 +312,37 @@ pub struct Series {
 }
 
 impl BacktestResult {
-    /// Every observation, date by date.
-    pub fn observations(&self) -> impl Iterator<Item = &PanelRow> {
-        self.rows.iter().flatten()
+    /// Every observation (a name with a quantile), date by date in security order; `h` is
+    /// the history the backtest ran on.
+    pub fn observations<'a>(&'a self, h: &'a History) -> impl Iterator<Item = PanelRow> + 'a {
+        self.quantile
+            .iter()
+            .zip(&self.forward)
+            .enumerate()
+            .flat_map(move |(d, (labels, f))| {
+                labels
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| **l > 0)
+                    .map(move |(s, &l)| PanelRow {
+                        date: d,
+                        security: s,
+                        score: h.halo[d][s],
+                        quantile: l,
+                        fwd_return: f.fwd[s],
+                    })
+            })
     }
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug)]
 pub struct BacktestResult {
     pub dates: Vec<NaiveDate>,
     pub periods_per_year: f64,
-    /// Per date: the (security, score, quantile, forward return) observations.
-    pub rows: Vec<Vec<PanelRow>>,
+    /// Per date, per security: the quantile (1 = lowest scores), 0 when not in one.
+    pub quantile: Vec<Vec<u8>>,
+    /// Per date: the forward returns used.
+    forward: Vec<Arc<Forward>>,
     pub quantiles: Vec<QuantileStat>,
     pub spread_mean: f64,
     pub spread_se: f64,
@@ -305,55 +360,78 @@ pub struct BacktestResult {
     pub skipped: Vec<(NaiveDate, String)>,
 }
 
-fn pearson(a: &[f64], b: &[f64]) -> f64 {
-    let n = a.len() as f64;
-    let (ma, mb) = (a.iter().sum::<f64>() / n, b.iter().sum::<f64>() / n);
-    let (mut sab, mut saa, mut sbb) = (0.0, 0.0, 0.0);
-    for (x, y) in a.iter().zip(b) {
-        sab += (x - ma) * (y - mb);
-        saa += (x - ma).powi(2);
-        sbb += (y - mb).powi(2);
-    }
-    sab / (saa * sbb).sqrt()
-}
-
-/// Spearman rank correlation (scipy.stats.spearmanr).
+/// Spearman rank correlation (scipy.stats.spearmanr); NaN when a value is missing.
 pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
-    if a.len() < 2 {
+    if a.len() < 2 || a.len() != b.len() || a.iter().chain(b).any(|v| !v.is_finite()) {
         return f64::NAN;
     }
-    pearson(
-        &average_ranks(a, &argsort(a)),
-        &average_ranks(b, &argsort(b)),
-    )
+    let mut rank_a = vec![0.0; a.len()];
+    rank_correlation(a, &argsort(a), b, argsort(b).into_iter(), &mut rank_a)
+}
+
+/// Spearman correlation of x and y over m names: `x_order` lists them in ascending order
+/// of x, `y_order` the same names in ascending order of y. It is the Pearson correlation of
+/// their average ranks (ties averaged), whose mean is (m + 1) / 2. Ranks are multiples of
+/// 1/2, so every sum below is exact, whatever the order of adding. `rank_x` has room for a
+/// value per position of x.
+fn rank_correlation(
+    x: &[f64],
+    x_order: &[usize],
+    y: &[f64],
+    y_order: impl Iterator<Item = usize>,
+    rank_x: &mut [f64],
+) -> f64 {
+    let m = x_order.len();
+    let centre = (m as f64 + 1.0) / 2.0;
+    average_ranks_into(x, x_order, rank_x);
+    let sxx: f64 = x_order.iter().map(|&k| (rank_x[k] - centre).powi(2)).sum();
+    // Walking up y, a run of equal values (ranks i+1 ..= i+len) at a time.
+    let (mut sxy, mut syy) = (0.0, 0.0);
+    let mut y_order = y_order.peekable();
+    let mut i = 0;
+    while let Some(first) = y_order.next() {
+        let v = y[first];
+        let (mut dx, mut len) = (rank_x[first] - centre, 1);
+        while let Some(k) = y_order.next_if(|&k| y[k] == v) {
+            dx += rank_x[k] - centre;
+            len += 1;
+        }
+        let d = (2 * i + 1 + len) as f64 / 2.0 - centre;
+        sxy += d * dx;
+        syy += d * d * len as f64;
+        i += len;
+    }
+    sxy / (sxx * syy).sqrt()
 }
 
 /// pandas `qcut(x, q, labels=False)`: bins between the quantiles of x (linear
 /// interpolation), each (lo, hi] with the first closed; 0-based labels. None when two bin
 /// edges coincide (pandas raises; alphalens then drops the date).
 pub fn qcut(x: &[f64], q: usize) -> Option<Vec<u8>> {
-    qcut_sorted(x, &argsort(x), q)
+    let mut label = vec![0u8; x.len()];
+    qcut_into(x, &argsort(x), q, &mut label)
+        .then(|| label.into_iter().map(|l| l.saturating_sub(1)).collect())
 }
 
-/// [`qcut`] given the ascending order of x.
-fn qcut_sorted(x: &[f64], order: &[usize], q: usize) -> Option<Vec<u8>> {
-    let sorted: Vec<f64> = order.iter().map(|&i| x[i]).collect();
+/// [`qcut`] of the values of `x` at `order` (which lists them in ascending order), written
+/// into `label` at those positions as 1-based labels. False, writing nothing, when two
+/// bin edges coincide.
+fn qcut_into(x: &[f64], order: &[usize], q: usize, label: &mut [u8]) -> bool {
     let edges: Vec<f64> = (0..=q)
-        .map(|j| super::stats::quantile(&sorted, j as f64 / q as f64))
+        .map(|j| quantile_by(order.len(), j as f64 / q as f64, |i| x[order[i]]))
         .collect();
     if edges.windows(2).any(|w| w[0] == w[1]) {
-        return None;
+        return false;
     }
     // Walking up the sorted values, the label is the number of inner edges below the value.
-    let mut labels = vec![0u8; x.len()];
     let mut k = 0usize;
     for &i in order {
         while k + 1 < q && edges[k + 1] < x[i] {
             k += 1;
         }
-        labels[i] = k as u8;
+        label[i] = k as u8 + 1;
     }
-    Some(labels)
+    true
 }
 
 /// Compounded return over months (from, to]; NaN if any month is missing.
@@ -370,158 +448,175 @@ fn forward(rp: &ReturnPanel, from: usize, to: usize, s: usize) -> f64 {
 }
 
 struct DateResult {
-    rows: Vec<PanelRow>,
+    /// Per security: quantile 1..=q, 0 when not in one.
+    label: Vec<u8>,
+    forward: Arc<Forward>,
+    /// Names with a quantile.
+    count: usize,
+    /// Mean forward return of those names.
+    mean: f64,
     ic: f64,
     /// Per quantile: mean forward return (NaN when empty).
     q_ret: Vec<f64>,
-    bench: f64,
     basket: f64,
     skipped: Option<String>,
 }
 
+/// Buffers a worker thread reuses from date to date.
+#[derive(Default)]
+struct Scratch {
+    known: Vec<bool>,
+    order: Vec<usize>,
+    subset: Vec<usize>,
+    rank_x: Vec<f64>,
+}
+
+/// What the backtest needs of one rebalance date.
+struct DateInput<'a> {
+    halo: &'a [f64],
+    /// The scored securities, best first (empty: sort the scores).
+    ranked: &'a [usize],
+    basket: &'a [(usize, f64)],
+    sector: &'a [u32],
+    forward: Arc<Forward>,
+}
+
+/// One rebalance date of the backtest: quantiles, their mean forward returns, the IC and
+/// the basket's return. `sectors`: how many sector ids there are.
+fn date_result(
+    date: DateInput,
+    sectors: usize,
+    a: &AnalyticsSettings,
+    sc: &mut Scratch,
+) -> DateResult {
+    let q = a.quantiles.clamp(2, 20) as usize;
+    let halo = date.halo;
+    let n = halo.len();
+    let f = date.forward;
+    let fwd = &f.fwd;
+    // The names with a score and a forward return in ascending order of score: the
+    // ranking's, reversed, or a sort when there is none.
+    let order = &mut sc.order;
+    order.clear();
+    if date.ranked.is_empty() {
+        let x: Vec<f64> = (0..n)
+            .map(|s| {
+                if fwd[s].is_finite() {
+                    halo[s]
+                } else {
+                    f64::NAN
+                }
+            })
+            .collect();
+        order.extend(argsort(&x));
+    } else {
+        // Which names have a forward return, read in order (looked up out of order next).
+        sc.known.clear();
+        sc.known.extend(fwd.iter().map(|r| r.is_finite()));
+        order.extend(date.ranked.iter().rev().filter(|&&s| sc.known[s]));
+    }
+    // Quantiles over the date, or within each sector (a sector keeps the order).
+    let mut label = vec![0u8; n];
+    let mut skipped = None;
+    let mut cut = |names: &[usize]| {
+        if !qcut_into(halo, names, q, &mut label) {
+            skipped = Some(format!(
+                "{} names with tied scores cannot fill {q} distinct quantiles",
+                names.len()
+            ));
+        }
+    };
+    if a.within_sector {
+        let ids = date.sector;
+        for g in 0..sectors as u32 {
+            sc.subset.clear();
+            sc.subset.extend(order.iter().filter(|&&s| ids[s] == g));
+            if !sc.subset.is_empty() {
+                cut(&sc.subset);
+            }
+        }
+    } else {
+        cut(order);
+    }
+    // Sums in security order.
+    let (mut qs, mut qn) = (vec![0.0; q], vec![0usize; q]);
+    for (&l, &r) in label.iter().zip(fwd) {
+        if l > 0 {
+            qs[l as usize - 1] += r;
+            qn[l as usize - 1] += 1;
+        }
+    }
+    let count: usize = qn.iter().sum();
+    let total: f64 = qs.iter().sum();
+    let q_ret: Vec<f64> = qs
+        .iter()
+        .zip(&qn)
+        .map(|(s, n)| if *n > 0 { s / *n as f64 } else { f64::NAN })
+        .collect();
+    // Spearman IC over the names with a quantile, each of their scores and forward returns
+    // taken in ascending order.
+    let ic = if count < 2 {
+        f64::NAN
+    } else {
+        // Usually every name has a quantile and the order serves as it is.
+        let scored = if count == order.len() {
+            &order[..]
+        } else {
+            sc.subset.clear();
+            sc.subset.extend(order.iter().filter(|&&s| label[s] > 0));
+            &sc.subset[..]
+        };
+        sc.rank_x.resize(n, 0.0);
+        let by_return = f.order.iter().copied().filter(|&s| label[s] > 0);
+        rank_correlation(halo, scored, fwd, by_return, &mut sc.rank_x)
+    };
+    let (mut sw, mut swr) = (0.0, 0.0);
+    for &(s, w) in date.basket {
+        if w > 0.0 && fwd[s].is_finite() {
+            sw += w;
+            swr += w * fwd[s];
+        }
+    }
+    DateResult {
+        label,
+        forward: f,
+        count,
+        mean: if count > 0 {
+            total / count as f64
+        } else {
+            f64::NAN
+        },
+        ic,
+        q_ret,
+        basket: if sw > 0.0 { swr / sw } else { f64::NAN },
+        skipped,
+    }
+}
+
 /// Run the backtest over a score history.
 pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> BacktestResult {
-    let q = a.quantiles.clamp(2, 20) as usize;
-    let step = a.rebalance.months();
-    let nd = h.dates.len();
-    let per_date: Vec<DateResult> = (0..nd)
+    let sectors = h.sector_names.len();
+    let per_date: Vec<DateResult> = (0..h.dates.len())
         .into_par_iter()
-        .map(|d| {
-            let n = h.halo[d].len();
-            let (from, to) = (h.month[d], period_end(&h.month, d, step, rp));
-            // The calendar's forward returns serve unless dates were left out around d.
-            let f = match h.forward.get(d) {
-                Some(Some(f)) if f.from == from && f.to == to && f.fwd.len() == n => f.clone(),
-                _ => Arc::new(Forward::new(rp, from, to, n)),
-            };
-            let fwd = &f.fwd;
-            let valid: Vec<usize> = (0..n)
-                .filter(|&s| h.halo[d][s].is_finite() && fwd[s].is_finite())
-                .collect();
-            // Quantiles over the date, or within each sector.
-            let mut label: Vec<Option<u8>> = vec![None; valid.len()];
-            let mut skipped = None;
-            let groups: Vec<Vec<usize>> = if a.within_sector {
-                let mut g: Vec<Vec<usize>> = vec![Vec::new(); h.sector_names.len()];
-                for (i, &s) in valid.iter().enumerate() {
-                    g[h.sector[d][s] as usize].push(i);
-                }
-                g.into_iter().filter(|v| !v.is_empty()).collect()
-            } else {
-                vec![(0..valid.len()).collect()]
-            };
-            // One ascending order of the scores serves the quantiles and the IC's ranks:
-            // the ranking's, reversed and kept to the names with a forward return.
-            let xs: Vec<f64> = valid.iter().map(|&s| h.halo[d][s]).collect();
-            let order = match h.ranked.get(d).filter(|r| !r.is_empty()) {
-                Some(ranked) => {
-                    let mut pos = vec![usize::MAX; n];
-                    for (i, &s) in valid.iter().enumerate() {
-                        pos[s] = i;
-                    }
-                    ranked
-                        .iter()
-                        .rev()
-                        .map(|&s| pos[s])
-                        .filter(|&i| i != usize::MAX)
-                        .collect()
-                }
-                None => argsort(&xs),
-            };
-            for g in groups {
-                let result = if g.len() == xs.len() {
-                    qcut_sorted(&xs, &order, q)
-                } else {
-                    qcut(&g.iter().map(|&i| xs[i]).collect::<Vec<_>>(), q)
-                };
-                match result {
-                    Some(l) => {
-                        for (&i, li) in g.iter().zip(l) {
-                            label[i] = Some(li);
-                        }
-                    }
-                    None => {
-                        skipped = Some(format!(
-                            "{} names with tied scores cannot fill {q} distinct quantiles",
-                            g.len()
-                        ))
-                    }
-                }
-            }
-            let rows: Vec<PanelRow> = valid
-                .iter()
-                .zip(&label)
-                .filter_map(|(&s, l)| {
-                    l.map(|l| PanelRow {
-                        date: d,
-                        security: s,
-                        score: h.halo[d][s],
-                        quantile: l + 1,
-                        fwd_return: fwd[s],
-                    })
-                })
-                .collect();
-            let y: Vec<f64> = rows.iter().map(|r| r.fwd_return).collect();
-            let (mut qs, mut qn) = (vec![0.0; q], vec![0usize; q]);
-            for r in &rows {
-                qs[r.quantile as usize - 1] += r.fwd_return;
-                qn[r.quantile as usize - 1] += 1;
-            }
-            let q_ret: Vec<f64> = qs
-                .iter()
-                .zip(&qn)
-                .map(|(s, n)| if *n > 0 { s / *n as f64 } else { f64::NAN })
-                .collect();
-            // Every valid name has a quantile unless a sector's bins were dropped.
-            let ic = if rows.len() < 2 {
-                f64::NAN
-            } else if rows.len() == xs.len() {
-                // The forward returns' order, kept to the names scored, ranks y.
-                let scored: Vec<usize> = f
-                    .order
-                    .iter()
-                    .copied()
-                    .filter(|&s| h.halo[d][s].is_finite())
-                    .collect();
-                let ry = average_ranks(fwd, &scored);
-                pearson(
-                    &average_ranks(&xs, &order),
-                    &valid.iter().map(|&s| ry[s]).collect::<Vec<_>>(),
-                )
-            } else {
-                spearman(&rows.iter().map(|r| r.score).collect::<Vec<_>>(), &y)
-            };
-            let bench = if y.is_empty() {
-                f64::NAN
-            } else {
-                y.iter().sum::<f64>() / y.len() as f64
-            };
-            let (mut sw, mut swr) = (0.0, 0.0);
-            for s in 0..n {
-                let w = h.basket[d][s];
-                if w > 0.0 && fwd[s].is_finite() {
-                    sw += w;
-                    swr += w * fwd[s];
-                }
-            }
-            DateResult {
-                ic,
-                rows,
-                q_ret,
-                bench,
-                basket: if sw > 0.0 { swr / sw } else { f64::NAN },
-                skipped,
-            }
+        .map_init(Scratch::default, |sc, d| {
+            date_result(h.date(d, rp, a), sectors, a, sc)
         })
         .collect();
+    summarize(h, per_date, a)
+}
 
+/// The backtest's statistics and series from its dates' results.
+fn summarize(h: &History, per_date: Vec<DateResult>, a: &AnalyticsSettings) -> BacktestResult {
+    let q = a.quantiles.clamp(2, 20) as usize;
+    let step = a.rebalance.months();
+    let nd = per_date.len();
     // Quantile statistics as alphalens' mean_return_by_quantile(by_date=False): each
     // date's mean forward return per quantile (demeaned by the date's mean if asked), then
     // the mean and standard error of those date means across dates.
     let mut date_means: Vec<Vec<f64>> = vec![Vec::new(); q];
     for dr in &per_date {
-        let centre = if a.demeaned && !dr.rows.is_empty() {
-            dr.rows.iter().map(|r| r.fwd_return).sum::<f64>() / dr.rows.len() as f64
+        let centre = if a.demeaned && dr.count > 0 {
+            dr.mean
         } else {
             0.0
         };
@@ -557,40 +652,47 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
     let ic_std = (icv.iter().map(|v| (v - ic_mean).powi(2)).sum::<f64>() / (t - 1.0)).sqrt();
     let ic_ir = ic_mean / ic_std;
 
-    // Turnover: share of a quantile's names that were not in it at the previous date.
-    let n = h.halo.first().map_or(0, |v| v.len());
-    let mut prev = vec![0u8; n];
-    let mut turnover = vec![vec![f64::NAN; nd]; q];
-    let mut basket_turnover = vec![1.0; nd];
-    for d in 0..nd {
-        let mut now = vec![0u8; n];
-        for r in &per_date[d].rows {
-            now[r.security] = r.quantile;
-        }
-        let (mut members, mut stayed) = (vec![0usize; q + 1], vec![0usize; q + 1]);
-        for r in &per_date[d].rows {
-            members[r.quantile as usize] += 1;
-            if prev[r.security] == r.quantile {
-                stayed[r.quantile as usize] += 1;
-            }
-        }
-        for (k, tk) in turnover.iter_mut().enumerate() {
-            let (m, st) = (members[k + 1], stayed[k + 1]);
-            tk[d] = if d == 0 {
-                1.0
-            } else if m == 0 {
-                f64::NAN
-            } else {
-                1.0 - st as f64 / m as f64
-            };
-        }
-        if d > 0 {
-            basket_turnover[d] = (0..n)
-                .map(|s| (h.basket[d][s] - h.basket[d - 1][s]).max(0.0))
-                .sum();
-        }
-        prev = now;
-    }
+    // Turnover at each date against the one before (1 at the first): per quantile, the
+    // share of its names that were not in it; for the basket, the weight bought.
+    let n = h.halo.iter().map(Vec::len).max().unwrap_or(0);
+    let per_date_turnover: Vec<(Vec<f64>, f64)> = (0..nd)
+        .into_par_iter()
+        .map_init(
+            || vec![0.0; n],
+            |held, d| {
+                let Some(p) = d.checked_sub(1) else {
+                    return (vec![1.0; q], 1.0);
+                };
+                let (now, before) = (&per_date[d].label, &per_date[p].label);
+                let (mut members, mut stayed) = (vec![0usize; q + 1], vec![0usize; q + 1]);
+                for (s, &l) in now.iter().enumerate().filter(|(_, l)| **l > 0) {
+                    members[l as usize] += 1;
+                    stayed[l as usize] += usize::from(before.get(s) == Some(&l));
+                }
+                let quantiles = (1..=q)
+                    .map(|k| match members[k] {
+                        0 => f64::NAN,
+                        m => 1.0 - stayed[k] as f64 / m as f64,
+                    })
+                    .collect();
+                for &(s, w) in &h.basket[p] {
+                    held[s] = w;
+                }
+                let bought = h.basket[d]
+                    .iter()
+                    .map(|&(s, w)| (w - held[s]).max(0.0))
+                    .sum();
+                for &(s, _) in &h.basket[p] {
+                    held[s] = 0.0;
+                }
+                (quantiles, bought)
+            },
+        )
+        .collect();
+    let turnover: Vec<Vec<f64>> = (0..q)
+        .map(|k| per_date_turnover.iter().map(|t| t.0[k]).collect())
+        .collect();
+    let basket_turnover: Vec<f64> = per_date_turnover.iter().map(|t| t.1).collect();
     let cost = a.cost_bps / 1e4;
     let periods = 12.0 / step as f64;
     let net = |gross: f64, to: f64| gross - cost * if to.is_finite() { to } else { 0.0 };
@@ -624,7 +726,7 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
     );
     add(
         "benchmark".into(),
-        per_date.iter().map(|d| d.bench).collect(),
+        per_date.iter().map(|d| d.mean).collect(),
     );
     add(
         "HALO basket".into(),
@@ -638,12 +740,12 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
         .zip(&h.dates)
         .filter_map(|(d, date)| d.skipped.clone().map(|s| (*date, s)))
         .collect();
-    // The rows move out last: they are most of the memory.
-    let rows = per_date.into_iter().map(|d| d.rows).collect();
+    let (quantile, forward) = per_date.into_iter().map(|d| (d.label, d.forward)).unzip();
     BacktestResult {
         dates: h.dates.clone(),
         periods_per_year: periods,
-        rows,
+        quantile,
+        forward,
         quantiles,
         spread_mean,
         spread_se,

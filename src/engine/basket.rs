@@ -163,54 +163,61 @@ pub fn apply_caps(
     }
 }
 
-/// The names of the ranking `order` the basket rules allow (sector, market, minimum size).
-fn eligible(cs: &CrossSection, order: &[usize], settings: &Settings) -> Vec<usize> {
+/// Whether the basket rules allow security `s` (sector, market, minimum size).
+fn allowed(cs: &CrossSection, s: usize, settings: &Settings) -> bool {
     let b = &settings.basket;
+    !b.exclude_sectors.contains(&cs.sectors[s])
+        && !b.exclude_markets.contains(&cs.markets[s])
+        && b.min_market_cap.is_none_or(|m| cs.market_cap[s] >= m)
+}
+
+/// The names of the ranking `order` the basket rules allow.
+fn eligible(cs: &CrossSection, order: &[usize], settings: &Settings) -> Vec<usize> {
     order
         .iter()
         .copied()
-        .filter(|&s| {
-            !b.exclude_sectors.contains(&cs.sectors[s])
-                && !b.exclude_markets.contains(&cs.markets[s])
-                && b.min_market_cap.is_none_or(|m| cs.market_cap[s] >= m)
-        })
+        .filter(|&s| allowed(cs, s, settings))
         .collect()
 }
 
-/// `members` weighted by the settings' rule and caps. `sign` turns the score into the
-/// basket's own direction (1 for HALO, -1 for anti-HALO).
-fn weighted(
+/// The weights of `members` by the settings' rule and caps. `sign` turns the score into
+/// the basket's own direction (1 for HALO, -1 for anti-HALO).
+fn member_weights(
     cs: &CrossSection,
     halo: &[f64],
-    members: Vec<usize>,
+    members: &[usize],
     sign: f64,
     settings: &Settings,
     notes: &mut Vec<String>,
-) -> Basket {
+) -> Vec<f64> {
     let b = &settings.basket;
-    let mut w = raw_weights(&members, b.weighting, &cs.market_cap, |s| sign * halo[s]);
+    let mut w = raw_weights(members, b.weighting, &cs.market_cap, |s| sign * halo[s]);
     let secs: Vec<&str> = members.iter().map(|&s| cs.sectors[s].as_str()).collect();
     apply_caps(&mut w, &secs, b.name_cap, b.sector_cap, notes);
-    Basket::from_weights(cs.len(), members, w)
+    w
 }
 
-/// The HALO basket alone (what a backtest rebalances into), for the ranking `order`.
+/// The HALO basket alone (what a backtest rebalances into), for the ranking `order`: its
+/// members, best first, with their weights.
 pub fn halo_basket(
     cs: &CrossSection,
     halo: &[f64],
     order: &[usize],
     settings: &Settings,
-) -> Basket {
-    let eligible = eligible(cs, order, settings);
-    let k = selection_size(settings.basket.selection, eligible.len());
-    weighted(
-        cs,
-        halo,
-        eligible[..k].to_vec(),
-        1.0,
-        settings,
-        &mut Vec::new(),
-    )
+) -> Vec<(usize, f64)> {
+    let b = &settings.basket;
+    let members: Vec<usize> = if b.exclude_sectors.is_empty()
+        && b.exclude_markets.is_empty()
+        && b.min_market_cap.is_none()
+    {
+        order[..selection_size(b.selection, order.len())].to_vec()
+    } else {
+        let allowed = |s: &usize| allowed(cs, *s, settings);
+        let k = selection_size(b.selection, order.iter().filter(|s| allowed(s)).count());
+        order.iter().copied().filter(allowed).take(k).collect()
+    };
+    let w = member_weights(cs, halo, &members, 1.0, settings, &mut Vec::new());
+    members.into_iter().zip(w).collect()
 }
 
 /// The HALO, anti-HALO and growth baskets for the composite `halo` and its ranking `order`
@@ -232,8 +239,12 @@ pub fn build(
         .rev()
         .copied()
         .collect();
-    let basket = weighted(cs, halo, top, 1.0, settings, notes);
-    let anti = weighted(cs, halo, bottom, -1.0, settings, notes);
+    let weighted = |members: Vec<usize>, sign: f64, notes: &mut Vec<String>| {
+        let w = member_weights(cs, halo, &members, sign, settings, notes);
+        Basket::from_weights(n, members, w)
+    };
+    let basket = weighted(top, 1.0, notes);
+    let anti = weighted(bottom, -1.0, notes);
 
     // Growth basket: the given tickers, or the largest names of the growth sectors.
     let g = &settings.blend;

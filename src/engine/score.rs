@@ -192,8 +192,8 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
 /// What a backtest needs of a rebalance date.
 pub struct HaloAndBasket {
     pub halo: Vec<f64>,
-    /// HALO basket weight per security.
-    pub basket: Vec<f64>,
+    /// The HALO basket's members, best first, with their weights.
+    pub basket: Vec<(usize, f64)>,
     /// The scored securities, best first.
     pub ranked: Vec<usize>,
     /// Securities that pass the coverage rule.
@@ -240,7 +240,7 @@ pub fn score_halo_and_basket(
     HaloAndBasket {
         included: pillars.included.iter().filter(|x| **x).count(),
         halo,
-        basket: basket.weights,
+        basket,
         ranked: order,
     }
 }
@@ -371,19 +371,23 @@ fn combine(
 ) -> Vec<f64> {
     let n = cs.len();
     let w = &settings.weights;
-    let mut halo = vec![f64::NAN; n];
-    for s in (0..n).filter(|&s| included[s]) {
-        let (mut sw, mut swp) = (0.0, 0.0);
-        for p in Pillar::ALL {
-            let (wp, v) = (w.pillar(p), pillars[p.index()][s]);
-            if wp != 0.0 && v.is_finite() {
-                sw += wp.abs();
-                swp += wp * v;
-            }
+    // Pillar by pillar over the names (each column read in order): the weighted sum of
+    // the pillar scores a name has, and the weight they carry.
+    let (mut halo, mut sw) = (vec![0.0; n], vec![0.0; n]);
+    for p in Pillar::ALL {
+        let wp = w.pillar(p);
+        if wp == 0.0 {
+            continue;
         }
-        if sw > 0.0 {
-            halo[s] = swp / sw;
+        // Without a branch, so the loop runs on vectors.
+        for ((h, a), v) in halo.iter_mut().zip(sw.iter_mut()).zip(&pillars[p.index()]) {
+            let ok = v.is_finite();
+            *a += if ok { wp.abs() } else { 0.0 };
+            *h += if ok { wp * v } else { 0.0 };
         }
+    }
+    for ((h, a), inc) in halo.iter_mut().zip(&sw).zip(included) {
+        *h = if *inc && *a > 0.0 { *h / *a } else { f64::NAN };
     }
     restandardize(&mut halo);
     if !settings.basket.sector_tilts.is_empty() {

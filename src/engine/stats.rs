@@ -1,21 +1,37 @@
 //! Small cross-sectional statistics shared by the scoring steps. NaN marks a missing value
 //! and is skipped everywhere.
 
+/// Sum of `f` over the finite values of `x`, and their count. Four running sums side by
+/// side: one alone would wait on each addition before the next (what bounds a long sum).
+fn finite_sum(x: &[f64], f: impl Fn(f64) -> f64) -> (f64, usize) {
+    let (mut s, mut n) = ([0.0; 4], [0usize; 4]);
+    let chunks = x.chunks_exact(4);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for k in 0..4 {
+            let ok = c[k].is_finite();
+            s[k] += if ok { f(c[k]) } else { 0.0 };
+            n[k] += usize::from(ok);
+        }
+    }
+    for (k, v) in rest.iter().enumerate() {
+        if v.is_finite() {
+            s[k] += f(*v);
+            n[k] += 1;
+        }
+    }
+    ((s[0] + s[1]) + (s[2] + s[3]), n.iter().sum())
+}
+
 /// Mean of the finite values (NaN when there are none).
 pub fn mean(x: &[f64]) -> f64 {
-    let (s, n) = x
-        .iter()
-        .filter(|v| v.is_finite())
-        .fold((0.0, 0usize), |(s, n), v| (s + v, n + 1));
+    let (s, n) = finite_sum(x, |v| v);
     if n == 0 { f64::NAN } else { s / n as f64 }
 }
 
 /// Population standard deviation (ddof = 0, as scipy.stats.zscore) around `center`.
 pub fn sd_around(x: &[f64], center: f64) -> f64 {
-    let (s, n) = x
-        .iter()
-        .filter(|v| v.is_finite())
-        .fold((0.0, 0usize), |(s, n), v| (s + (v - center).powi(2), n + 1));
+    let (s, n) = finite_sum(x, |v| (v - center).powi(2));
     if n == 0 {
         f64::NAN
     } else {
@@ -37,12 +53,17 @@ pub fn median(v: &mut [f64]) -> f64 {
 
 /// Quantile with linear interpolation between order statistics (numpy's default).
 pub fn quantile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
+    quantile_by(sorted.len(), q, |i| sorted[i])
+}
+
+/// [`quantile`] of `len` values given in ascending order by `at`.
+pub fn quantile_by(len: usize, q: f64, at: impl Fn(usize) -> f64) -> f64 {
+    if len == 0 {
         return f64::NAN;
     }
-    let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
+    let h = (len - 1) as f64 * q.clamp(0.0, 1.0);
     let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo])
+    at(lo) + (h - lo as f64) * (at(hi) - at(lo))
 }
 
 /// Rescale finite values to mean 0 and (population) sd 1; a constant column becomes 0.
@@ -67,44 +88,54 @@ pub fn percentile_rank(x: &[f64]) -> Vec<f64> {
 /// Indices of the finite values of `x` in ascending order (ties in index order); the
 /// others are left out.
 pub fn argsort(x: &[f64]) -> Vec<usize> {
-    let keys: Vec<(u64, u32)> = x
+    let full = |k: u64| ordered_bits(x[k as u32 as usize]);
+    // The upper half of each value's ordered bits above its index: one u64 a name.
+    let keys: Vec<u64> = x
         .iter()
         .enumerate()
         .filter(|(_, v)| v.is_finite())
-        .map(|(i, v)| (ordered_bits(*v), i as u32))
+        .map(|(i, v)| (ordered_bits(*v) & !0xFFFF_FFFF) | i as u64)
         .collect();
     if keys.len() < 256 {
-        let mut packed: Vec<u128> = keys
-            .iter()
-            .map(|&(k, i)| (u128::from(k) << 64) | u128::from(i))
-            .collect();
-        packed.sort_unstable();
-        return packed.into_iter().map(|k| k as u32 as usize).collect();
+        let mut keys = keys;
+        keys.sort_unstable_by_key(|&k| (full(k), k as u32));
+        return keys.into_iter().map(|k| k as u32 as usize).collect();
     }
-    radix_sort(keys)
-        .into_iter()
-        .map(|(_, i)| i as usize)
-        .collect()
+    let mut a = radix_sort(keys);
+    // Insertion on the full values finishes the runs whose upper halves tie (with a budget
+    // of moves; a comparison sort if the runs turn out not to be few).
+    let mut budget = 8 * a.len();
+    for i in 1..a.len() {
+        let mut j = i;
+        while j > 0 && a[j - 1] >> 32 == a[j] >> 32 && full(a[j - 1]) > full(a[j]) {
+            a.swap(j - 1, j);
+            j -= 1;
+            budget = budget.saturating_sub(1);
+        }
+        if budget == 0 {
+            a.sort_by_key(|&k| full(k));
+            break;
+        }
+    }
+    a.into_iter().map(|k| k as u32 as usize).collect()
 }
 
-/// Sort by key, stably (equal keys keep their input order): a least-significant-digit
-/// radix sort on the keys' upper 32 bits, a byte a pass, skipping passes where every key
-/// has the same digit; then an insertion sort on the whole key finishes the few runs whose
-/// upper halves tie (a comparison sort if that turns out not to be few). A cross-section
-/// of a few thousand values sorts several times faster than by comparing floats (the
-/// backtest sorts two cross-sections per rebalance date, scoring one).
-fn radix_sort(mut a: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
+/// Sort keys by their upper 32 bits, stably (equal upper halves keep their input order): a
+/// least-significant-digit radix sort, a byte a pass, skipping passes where every key has
+/// the same digit. A cross-section of a few thousand values sorts several times faster
+/// than by comparing floats (scoring sorts one per date of the backtest).
+fn radix_sort(mut a: Vec<u64>) -> Vec<u64> {
     const BITS: u32 = 8;
     const MASK: u64 = (1 << BITS) - 1;
     let passes = 4..8;
     let digit = |k: u64, p: usize| ((k >> (p as u32 * BITS)) & MASK) as usize;
     let mut counts = vec![[0u32; 1 << BITS]; passes.len()];
-    for &(k, _) in &a {
+    for &k in &a {
         for (p, c) in passes.clone().zip(counts.iter_mut()) {
             c[digit(k, p)] += 1;
         }
     }
-    let mut b = vec![(0u64, 0u32); a.len()];
+    let mut b = vec![0u64; a.len()];
     for (p, c) in passes.zip(counts.iter_mut()) {
         if c.iter().any(|&n| n as usize == a.len()) {
             continue;
@@ -113,26 +144,12 @@ fn radix_sort(mut a: Vec<(u64, u32)>) -> Vec<(u64, u32)> {
         for n in c.iter_mut() {
             (*n, start) = (start, start + *n);
         }
-        for &(k, i) in &a {
+        for &k in &a {
             let d = digit(k, p);
-            b[c[d] as usize] = (k, i);
+            b[c[d] as usize] = k;
             c[d] += 1;
         }
         std::mem::swap(&mut a, &mut b);
-    }
-    // Insertion sort on the full key, with a budget of moves.
-    let mut budget = 8 * a.len();
-    for i in 1..a.len() {
-        let mut j = i;
-        while j > 0 && a[j - 1].0 > a[j].0 {
-            a.swap(j - 1, j);
-            j -= 1;
-            budget = budget.saturating_sub(1);
-        }
-        if budget == 0 {
-            a.sort_by_key(|x| x.0);
-            break;
-        }
     }
     a
 }
@@ -147,6 +164,13 @@ fn ordered_bits(v: f64) -> u64 {
 /// ascending order; positions not in `order` get NaN.
 pub fn average_ranks(x: &[f64], order: &[usize]) -> Vec<f64> {
     let mut r = vec![f64::NAN; x.len()];
+    average_ranks_into(x, order, &mut r);
+    r
+}
+
+/// [`average_ranks`] written into `r` at the positions in `order` (the others are left
+/// as they are).
+pub fn average_ranks_into(x: &[f64], order: &[usize], r: &mut [f64]) {
     let mut i = 0;
     while i < order.len() {
         let mut j = i + 1;
@@ -160,7 +184,6 @@ pub fn average_ranks(x: &[f64], order: &[usize]) -> Vec<f64> {
         }
         i = j;
     }
-    r
 }
 
 #[cfg(test)]
