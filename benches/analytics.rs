@@ -52,7 +52,11 @@ fn analytics(c: &mut Criterion) {
         b.iter(|| {
             k += 1;
             moved.weights.heavy_assets = 1.0 + f64::from(k % 2);
-            black_box(prepared.run(&inputs.returns, &moved).expect("backtest"))
+            black_box(
+                prepared
+                    .backtest(&inputs.returns, &moved)
+                    .expect("backtest"),
+            )
         })
     });
     g.bench_function("rescore_240_dates_then_backtest_metric_move", |b| {
@@ -60,7 +64,11 @@ fn analytics(c: &mut Criterion) {
             k += 1;
             let w = 1.0 + f64::from(k % 2);
             moved.weights.metrics.insert("ppe_intensity".into(), w);
-            black_box(prepared.run(&inputs.returns, &moved).expect("backtest"))
+            black_box(
+                prepared
+                    .backtest(&inputs.returns, &moved)
+                    .expect("backtest"),
+            )
         })
     });
     let mut s = settings.clone();

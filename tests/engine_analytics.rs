@@ -474,7 +474,7 @@ fn scenarios_by_hand() {
         &[0.05, 0.03, 0.01],
         &sc,
         &[0.5, 0.25, 0.25],
-        &prep.cs.sectors,
+        &scenarios::SectorIds::new(&prep.cs.sectors),
     );
     let bench = o
         .portfolios

@@ -601,26 +601,35 @@ fn the_backtests_lean_scoring_equals_the_full_one() {
     variants.push(s);
     for s in &variants {
         let full = score(&prep, s);
-        // Pillar scores computed under other (non-zero) pillar weights serve as well.
-        let mut other = s.clone();
+        // Pillar scores computed under other weights and brought up to these: other
+        // pillar weights (nothing to redo), another metric weight (its pillar is redone),
+        // a pillar without weight (other metrics are weighted: all is redone).
+        let mut others = vec![s.clone(), s.clone(), s.clone()];
         for p in Pillar::ALL {
-            *other.weights.pillar_mut(p) *= 2.5;
+            *others[0].weights.pillar_mut(p) *= 2.5;
         }
-        assert_eq!(PillarScores::key(&other), PillarScores::key(s));
-        let pillars = PillarScores::new(&prep, &other);
-        let lean = score_halo_and_basket(&prep, &pillars, s);
-        assert_same(&lean.halo, &full.halo);
-        // The ranking: best first by the full scoring's ranks.
-        let mut want: Vec<usize> = (0..full.rank.len()).filter(|&i| full.rank[i] > 0).collect();
-        want.sort_by_key(|&i| full.rank[i]);
-        assert_eq!(lean.ranked, want);
-        let want: Vec<(usize, f64)> = full
-            .basket
-            .members
-            .iter()
-            .map(|&m| (m, full.basket.weights[m]))
-            .collect();
-        assert_eq!(lean.basket, want);
-        assert_eq!(lean.included, full.included.iter().filter(|x| **x).count());
+        others[1]
+            .weights
+            .metrics
+            .insert("ppe_intensity".into(), 2.0);
+        others[2].weights.low_obsolescence = 0.0;
+        for other in &others {
+            let mut pillars = PillarScores::new(&prep, other);
+            pillars.refresh(&prep, s);
+            let lean = score_halo_and_basket(&prep, &pillars, s);
+            assert_same(&lean.halo, &full.halo);
+            // The ranking: best first by the full scoring's ranks.
+            let mut want: Vec<usize> = (0..full.rank.len()).filter(|&i| full.rank[i] > 0).collect();
+            want.sort_by_key(|&i| full.rank[i]);
+            assert_eq!(lean.ranked, want);
+            let want: Vec<(usize, f64)> = full
+                .basket
+                .members
+                .iter()
+                .map(|&m| (m, full.basket.weights[m]))
+                .collect();
+            assert_eq!(lean.basket, want);
+            assert_eq!(lean.included, full.included.iter().filter(|x| **x).count());
+        }
     }
 }

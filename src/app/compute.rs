@@ -289,9 +289,5 @@ fn backtest_stage(
         return None;
     }
     let h = history.as_mut()?;
-    Some(
-        h.run(&inputs.returns, s)
-            .map(|(_, r)| r)
-            .map_err(|e| e.to_string()),
-    )
+    Some(h.backtest(&inputs.returns, s).map_err(|e| e.to_string()))
 }

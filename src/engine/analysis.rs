@@ -262,6 +262,7 @@ pub fn run_scenarios(
     betas: Option<&Betas>,
 ) -> Vec<Result<Outcome, String>> {
     let bench = exposures::benchmark_weights(prep, sc);
+    let sectors = scenarios::SectorIds::new(&prep.cs.sectors);
     list.iter()
         .map(|s| {
             let r = scenarios::security_returns(
@@ -273,7 +274,7 @@ pub fn run_scenarios(
                 settings.analytics.correlated,
             )
             .map_err(|e| format!("{}: {e}", s.name))?;
-            Ok(scenarios::outcome(s, &r, sc, &bench, &prep.cs.sectors))
+            Ok(scenarios::outcome(s, &r, sc, &bench, &sectors))
         })
         .collect()
 }

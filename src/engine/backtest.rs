@@ -12,9 +12,7 @@ use serde::Serialize;
 use super::EngineError;
 use super::performance::{Stats, cumulative, stats};
 use super::returns::ReturnPanel;
-use super::score::{
-    HaloAndBasket, PillarKey, PillarScores, Prepared, prepare, score_halo_and_basket,
-};
+use super::score::{HaloAndBasket, PillarScores, Prepared, prepare, score_halo_and_basket};
 use super::stats::{argsort, average_ranks_into, quantile_by};
 use super::universe::Panel;
 use crate::settings::{AnalyticsSettings, Rebalance, ScoringSettings, Settings};
@@ -47,13 +45,14 @@ pub struct Forward {
     from: usize,
     to: usize,
     fwd: Vec<f64>,
-    order: Vec<usize>,
+    /// (u32: it is read at every weight change; half the memory of usize.)
+    order: Vec<u32>,
 }
 
 impl Forward {
     fn new(rp: &ReturnPanel, from: usize, to: usize, n: usize) -> Forward {
         let fwd: Vec<f64> = (0..n).map(|s| forward(rp, from, to, s)).collect();
-        let order = argsort(&fwd);
+        let order = argsort(&fwd).into_iter().map(|s| s as u32).collect();
         Forward {
             from,
             to,
@@ -97,8 +96,8 @@ pub struct PreparedHistory {
     pub sector_names: Vec<String>,
     /// Per date: forward returns to the next date.
     pub forward: Vec<Arc<Forward>>,
-    /// Each date's pillar scores for the last metric weights scored with.
-    pillars: Option<(PillarKey, Vec<PillarScores>)>,
+    /// Each date's pillar scores for the last weights scored with (empty before the first).
+    pillars: Vec<PillarScores>,
     /// What it was built with (a cache key): scoring options, and the calendar's settings.
     pub key: (
         ScoringSettings,
@@ -174,7 +173,7 @@ impl PreparedHistory {
             sector,
             forward,
             sector_names,
-            pillars: None,
+            pillars: Vec::new(),
             key: Self::key_of(settings),
         }
     }
@@ -182,41 +181,61 @@ impl PreparedHistory {
     /// Score each date with the settings' weights and baskets, and run the backtest on
     /// those scores. Dates with fewer than five names per quantile scored are left out:
     /// their quantiles would be noise. The dates' pillar scores are kept: a pillar-weight
-    /// change only recombines them. Each date's backtest step runs right after its scoring,
+    /// change only recombines them, a metric-weight change recomputes one pillar. Each date's backtest step runs right after its scoring,
     /// while its scores are still in the cache.
     pub fn run(
         &mut self,
         rp: &ReturnPanel,
         settings: &Settings,
     ) -> Result<(History, BacktestResult), EngineError> {
-        let key = PillarScores::key(settings);
-        if self.pillars.as_ref().is_none_or(|(k, _)| *k != key) {
-            let pillars = self
+        self.run_keeping(rp, settings, true)
+    }
+
+    /// [`PreparedHistory::run`] without keeping each date's scores and ranking (the
+    /// workbench's backtest pane needs only the result): a date's buffers are freed as
+    /// soon as its step is done, so the next date reuses them while they are in the cache.
+    pub fn backtest(
+        &mut self,
+        rp: &ReturnPanel,
+        settings: &Settings,
+    ) -> Result<BacktestResult, EngineError> {
+        self.run_keeping(rp, settings, false).map(|(_, r)| r)
+    }
+
+    fn run_keeping(
+        &mut self,
+        rp: &ReturnPanel,
+        settings: &Settings,
+        keep: bool,
+    ) -> Result<(History, BacktestResult), EngineError> {
+        if self.pillars.len() == self.prepared.len() {
+            self.pillars
+                .par_iter_mut()
+                .zip(&self.prepared)
+                .for_each(|(p, prep)| p.refresh(prep, settings));
+        } else {
+            self.pillars = self
                 .prepared
                 .par_iter()
                 .map(|prep| PillarScores::new(prep, settings))
                 .collect();
-            self.pillars = Some((key, pillars));
         }
-        let pillars = self.pillars.as_ref().map_or(&[][..], |(_, p)| p);
         let a = &settings.analytics;
         let min_names = 5 * a.quantiles.max(1) as usize;
         let sectors = self.sector_names.len();
-        let per_date: Vec<Option<(HaloAndBasket, DateResult)>> = (0..pillars.len())
+        let score = |i: usize| score_halo_and_basket(&self.prepared[i], &self.pillars[i], settings);
+        let per_date: Vec<Option<(HaloAndBasket, DateResult)>> = (0..self.prepared.len())
             .into_par_iter()
             .map_init(Scratch::default, |scratch, i| {
-                let sc = score_halo_and_basket(&self.prepared[i], &pillars[i], settings);
+                let mut sc = score(i);
                 if sc.included < min_names {
                     return None;
                 }
-                let date = DateInput {
-                    halo: &sc.halo,
-                    ranked: &sc.ranked,
-                    basket: &sc.basket,
-                    sector: &self.sector[i],
-                    forward: self.forward[i].clone(),
-                };
+                let date = DateInput::of(&sc, &self.sector[i], self.forward[i].clone());
                 let r = date_result(date, sectors, a, scratch);
+                if !keep {
+                    (sc.halo, sc.ranked) = Default::default();
+                }
                 Some((sc, r))
             })
             .collect();
@@ -224,7 +243,7 @@ impl PreparedHistory {
             sector_names: self.sector_names.clone(),
             ..Default::default()
         };
-        let mut results = Vec::new();
+        let (mut index, mut results) = (Vec::new(), Vec::new());
         for (i, d) in per_date.into_iter().enumerate() {
             let Some((sc, r)) = d else { continue };
             h.forward.push(Some(self.forward[i].clone()));
@@ -234,6 +253,7 @@ impl PreparedHistory {
             h.basket.push(sc.basket);
             h.ranked.push(sc.ranked);
             h.sector.push(self.sector[i].clone());
+            index.push(i);
             results.push(r);
         }
         if h.dates.is_empty() {
@@ -243,14 +263,12 @@ impl PreparedHistory {
         }
         // A date before one left out holds for longer than the calendar's period: redo it.
         for (d, r) in results.iter_mut().enumerate() {
-            let f = &r.forward;
-            if (f.from, f.to)
-                != (
-                    h.month[d],
-                    period_end(&h.month, d, a.rebalance.months(), rp),
-                )
-            {
-                *r = date_result(h.date(d, rp, a), sectors, a, &mut Scratch::default());
+            let to = period_end(&h.month, d, a.rebalance.months(), rp);
+            if (r.forward.from, r.forward.to) != (h.month[d], to) {
+                let sc = score(index[d]);
+                let f = Forward::new(rp, h.month[d], to, sc.halo.len());
+                let date = DateInput::of(&sc, &h.sector[d], Arc::new(f));
+                *r = date_result(date, sectors, a, &mut Scratch::default());
             }
         }
         let r = summarize(&h, results, a);
@@ -481,6 +499,18 @@ struct DateInput<'a> {
     forward: Arc<Forward>,
 }
 
+impl<'a> DateInput<'a> {
+    fn of(sc: &'a HaloAndBasket, sector: &'a [u32], forward: Arc<Forward>) -> Self {
+        DateInput {
+            halo: &sc.halo,
+            ranked: &sc.ranked,
+            basket: &sc.basket,
+            sector,
+            forward,
+        }
+    }
+}
+
 /// One rebalance date of the backtest: quantiles, their mean forward returns, the IC and
 /// the basket's return. `sectors`: how many sector ids there are.
 fn date_result(
@@ -567,7 +597,11 @@ fn date_result(
             &sc.subset[..]
         };
         sc.rank_x.resize(n, 0.0);
-        let by_return = f.order.iter().copied().filter(|&s| label[s] > 0);
+        let by_return = f
+            .order
+            .iter()
+            .map(|&s| s as usize)
+            .filter(|&s| label[s] > 0);
         rank_correlation(halo, scored, fwd, by_return, &mut sc.rank_x)
     };
     let (mut sw, mut swr) = (0.0, 0.0);
@@ -654,7 +688,7 @@ fn summarize(h: &History, per_date: Vec<DateResult>, a: &AnalyticsSettings) -> B
 
     // Turnover at each date against the one before (1 at the first): per quantile, the
     // share of its names that were not in it; for the basket, the weight bought.
-    let n = h.halo.iter().map(Vec::len).max().unwrap_or(0);
+    let n = per_date.iter().map(|d| d.label.len()).max().unwrap_or(0);
     let per_date_turnover: Vec<(Vec<f64>, f64)> = (0..nd)
         .into_par_iter()
         .map_init(

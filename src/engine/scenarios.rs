@@ -383,20 +383,43 @@ pub struct Outcome {
     pub portfolios: Vec<PortfolioOutcome>,
 }
 
+/// Each security's sector as an index into the distinct sector names (made once for all
+/// the portfolios and scenarios of a cross-section).
+pub struct SectorIds {
+    names: Vec<String>,
+    ids: Vec<usize>,
+}
+
+impl SectorIds {
+    pub fn new(sectors: &[String]) -> SectorIds {
+        let mut names = sectors.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        let ids = sectors
+            .iter()
+            .map(|s| names.binary_search(s).unwrap_or_default())
+            .collect();
+        SectorIds { names, ids }
+    }
+}
+
 /// Apply security returns to a set of weights (a short leg has negative weights).
-pub fn apply(weights: &[f64], r: &[f64], sectors: &[String]) -> (f64, BTreeMap<String, f64>) {
+pub fn apply(weights: &[f64], r: &[f64], sectors: &SectorIds) -> (f64, BTreeMap<String, f64>) {
     let mut total = 0.0;
-    let mut by: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut by: Vec<Option<f64>> = vec![None; sectors.names.len()];
     for s in 0..weights.len() {
         if weights[s] != 0.0 && r[s].is_finite() {
             total += weights[s] * r[s];
-            *by.entry(sectors[s].as_str()).or_default() += weights[s] * r[s];
+            *by[sectors.ids[s]].get_or_insert(0.0) += weights[s] * r[s];
         }
     }
-    (
-        total,
-        by.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
-    )
+    let contributions = sectors
+        .names
+        .iter()
+        .zip(by)
+        .filter_map(|(name, v)| Some((name.clone(), v?)))
+        .collect();
+    (total, contributions)
 }
 
 /// The five portfolios of a scenario outcome.
@@ -405,7 +428,7 @@ pub fn outcome(
     r: &[f64],
     scores: &Scores,
     bench: &[f64],
-    sectors: &[String],
+    sectors: &SectorIds,
 ) -> Outcome {
     let ls: Vec<f64> = scores
         .basket

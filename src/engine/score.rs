@@ -3,7 +3,7 @@
 //! direction) once per dataset and scoring options; [`score`] does the weighted part
 //! (coverage, pillars, composite, ranks, baskets), which is all a slider move redoes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
@@ -159,7 +159,7 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
         notes.push("every weight is zero: nothing to score".into());
     }
     let cover = coverage(prep, settings, &weighted, true);
-    let pillars = pillar_scores(prep, settings, &weighted, &cover.included);
+    let pillars = Pillar::ALL.map(|p| pillar_score(prep, settings, &weighted, &cover.included, p));
     let halo = combine(cs, settings, &pillars, &cover.included);
     let percentile = percentile_rank(&halo);
     let order = ranking(cs, &halo);
@@ -200,29 +200,55 @@ pub struct HaloAndBasket {
     pub included: usize,
 }
 
-/// What the pillar scores depend on besides the prepared cross-section: the metric
-/// weights, and which pillars have a weight at all (that decides the weighted metrics,
-/// hence coverage). Moving a pillar slider between non-zero values keeps it.
-pub type PillarKey = (BTreeMap<String, f64>, [bool; 4]);
-
-/// A date's coverage and pillar scores, reusable across pillar-weight changes.
+/// A date's coverage and pillar scores, reusable across weight changes: a pillar-weight
+/// move keeps them all, a metric-weight move recomputes only that metric's pillar.
 #[derive(Clone, Debug)]
 pub struct PillarScores {
+    /// The weighted metrics (they decide coverage).
+    weighted: Vec<usize>,
     included: Vec<bool>,
+    /// Per pillar: its metrics' weights when it was computed.
+    metric_weights: [Vec<f64>; 4],
     pillars: [Vec<f64>; 4],
 }
 
-impl PillarScores {
-    pub fn key(settings: &Settings) -> PillarKey {
-        let w = &settings.weights;
-        (w.metrics.clone(), Pillar::ALL.map(|p| w.pillar(p) != 0.0))
-    }
+/// The weights of pillar `p`'s metrics, in the cross-section's metric order.
+fn metric_weights(prep: &Prepared, settings: &Settings, p: Pillar) -> Vec<f64> {
+    let cs = &prep.cs;
+    cs.metrics
+        .iter()
+        .filter(|m| m.pillar == p)
+        .map(|m| settings.weights.metric(&m.id))
+        .collect()
+}
 
+impl PillarScores {
     pub fn new(prep: &Prepared, settings: &Settings) -> PillarScores {
         let weighted = weighted_metrics(prep, settings);
         let included = coverage(prep, settings, &weighted, false).included;
-        let pillars = pillar_scores(prep, settings, &weighted, &included);
-        PillarScores { included, pillars }
+        let pillars = Pillar::ALL.map(|p| pillar_score(prep, settings, &weighted, &included, p));
+        PillarScores {
+            metric_weights: Pillar::ALL.map(|p| metric_weights(prep, settings, p)),
+            weighted,
+            included,
+            pillars,
+        }
+    }
+
+    /// Bring the scores up to `settings`' weights, recomputing only what they change.
+    pub fn refresh(&mut self, prep: &Prepared, settings: &Settings) {
+        if weighted_metrics(prep, settings) != self.weighted {
+            *self = PillarScores::new(prep, settings);
+            return;
+        }
+        for p in Pillar::ALL {
+            let w = metric_weights(prep, settings, p);
+            if w != self.metric_weights[p.index()] {
+                self.pillars[p.index()] =
+                    pillar_score(prep, settings, &self.weighted, &self.included, p);
+                self.metric_weights[p.index()] = w;
+            }
+        }
     }
 }
 
@@ -324,41 +350,34 @@ fn coverage(prep: &Prepared, settings: &Settings, weighted: &[usize], reasons: b
     }
 }
 
-/// Pillar scores: the weighted mean of the available metric z-scores, re-standardised
+/// A pillar's scores: the weighted mean of the available metric z-scores, re-standardised
 /// over the included names.
-fn pillar_scores(
+fn pillar_score(
     prep: &Prepared,
     settings: &Settings,
     weighted: &[usize],
     included: &[bool],
-) -> [Vec<f64>; 4] {
+    p: Pillar,
+) -> Vec<f64> {
     let cs = &prep.cs;
     let n = cs.len();
     let w = &settings.weights;
-    let mut pillars: [Vec<f64>; 4] = std::array::from_fn(|_| vec![f64::NAN; n]);
-    let (mut sw, mut swz) = (vec![0.0; n], vec![0.0; n]);
-    for p in Pillar::ALL {
-        sw.fill(0.0);
-        swz.fill(0.0);
-        // Metric by metric over the pillar's columns, then one pass over the names.
-        for &k in weighted.iter().filter(|&&k| cs.metrics[k].pillar == p) {
-            let own = w.metric(&cs.metrics[k].id);
-            for ((a, b), z) in sw.iter_mut().zip(swz.iter_mut()).zip(&prep.z[k]) {
-                if z.is_finite() {
-                    *a += own.abs();
-                    *b += own * z;
-                }
-            }
+    let (mut sw, mut col) = (vec![0.0; n], vec![0.0; n]);
+    // Metric by metric over the pillar's columns (without a branch, so on vectors), then
+    // one pass over the names.
+    for &k in weighted.iter().filter(|&&k| cs.metrics[k].pillar == p) {
+        let own = w.metric(&cs.metrics[k].id);
+        for ((a, b), z) in sw.iter_mut().zip(col.iter_mut()).zip(&prep.z[k]) {
+            let ok = z.is_finite();
+            *a += if ok { own.abs() } else { 0.0 };
+            *b += if ok { own * z } else { 0.0 };
         }
-        let col = &mut pillars[p.index()];
-        for s in 0..n {
-            if included[s] && sw[s] > 0.0 {
-                col[s] = swz[s] / sw[s];
-            }
-        }
-        restandardize(col);
     }
-    pillars
+    for ((c, a), inc) in col.iter_mut().zip(&sw).zip(included) {
+        *c = if *inc && *a > 0.0 { *c / *a } else { f64::NAN };
+    }
+    restandardize(&mut col);
+    col
 }
 
 /// The HALO composite: the pillars with weight, then the lens' sector tilts,
