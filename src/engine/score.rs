@@ -373,11 +373,26 @@ fn pillar_score(
             *b += if ok { own * z } else { 0.0 };
         }
     }
-    for ((c, a), inc) in col.iter_mut().zip(&sw).zip(included) {
-        *c = if *inc && *a > 0.0 { *c / *a } else { f64::NAN };
-    }
+    let all = weighted
+        .iter()
+        .filter(|&&k| cs.metrics[k].pillar == p)
+        .map(|&k| w.metric(&cs.metrics[k].id).abs())
+        .fold(0.0, |a, b| a + b);
+    weighted_mean(&mut col, &sw, all, included);
     restandardize(&mut col);
     col
+}
+
+/// Turn weighted sums into weighted means: `sum` / `weight` for the included names with a
+/// weight, NaN for the others. Most names have every input, so their weight is `all`
+/// (summed in the same order) and one reciprocal serves them: a division per name was a
+/// good part of the time of a slider move.
+fn weighted_mean(sum: &mut [f64], weight: &[f64], all: f64, included: &[bool]) {
+    let inv_all = 1.0 / all;
+    for ((x, w), inc) in sum.iter_mut().zip(weight).zip(included) {
+        let inv = if *w == all { inv_all } else { 1.0 / *w };
+        *x = if *inc && *w > 0.0 { *x * inv } else { f64::NAN };
+    }
 }
 
 /// The HALO composite: the pillars with weight, then the lens' sector tilts,
@@ -405,9 +420,11 @@ fn combine(
             *h += if ok { wp * v } else { 0.0 };
         }
     }
-    for ((h, a), inc) in halo.iter_mut().zip(&sw).zip(included) {
-        *h = if *inc && *a > 0.0 { *h / *a } else { f64::NAN };
-    }
+    let all = Pillar::ALL
+        .iter()
+        .map(|p| w.pillar(*p).abs())
+        .fold(0.0, |a, b| a + b);
+    weighted_mean(&mut halo, &sw, all, included);
     restandardize(&mut halo);
     if !settings.basket.sector_tilts.is_empty() {
         for s in 0..n {

@@ -70,8 +70,16 @@ pub fn quantile_by(len: usize, q: f64, at: impl Fn(usize) -> f64) -> f64 {
 pub fn restandardize(x: &mut [f64]) {
     let m = mean(x);
     let sd = sd_around(x, m);
-    for v in x.iter_mut().filter(|v| v.is_finite()) {
-        *v = if sd > 0.0 { (*v - m) / sd } else { 0.0 };
+    if sd.is_nan() || sd <= 0.0 {
+        x.iter_mut()
+            .filter(|v| v.is_finite())
+            .for_each(|v| *v = 0.0);
+        return;
+    }
+    // Without a branch (NaN stays NaN), so the loop runs on vectors.
+    let inv = 1.0 / sd;
+    for v in x.iter_mut() {
+        *v = (*v - m) * inv;
     }
 }
 
