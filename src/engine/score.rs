@@ -244,8 +244,9 @@ impl PillarScores {
         for p in Pillar::ALL {
             let w = metric_weights(prep, settings, p);
             if w != self.metric_weights[p.index()] {
-                self.pillars[p.index()] =
-                    pillar_score(prep, settings, &self.weighted, &self.included, p);
+                // In place: the old column's memory is already the process's.
+                let col = &mut self.pillars[p.index()];
+                pillar_score_into(prep, settings, &self.weighted, &self.included, p, col);
                 self.metric_weights[p.index()] = w;
             }
         }
@@ -359,10 +360,26 @@ fn pillar_score(
     included: &[bool],
     p: Pillar,
 ) -> Vec<f64> {
+    let mut col = Vec::new();
+    pillar_score_into(prep, settings, weighted, included, p, &mut col);
+    col
+}
+
+/// [`pillar_score`] written into `col`.
+fn pillar_score_into(
+    prep: &Prepared,
+    settings: &Settings,
+    weighted: &[usize],
+    included: &[bool],
+    p: Pillar,
+    col: &mut Vec<f64>,
+) {
     let cs = &prep.cs;
     let n = cs.len();
     let w = &settings.weights;
-    let (mut sw, mut col) = (vec![0.0; n], vec![0.0; n]);
+    let mut sw = vec![0.0; n];
+    col.clear();
+    col.resize(n, 0.0);
     // Metric by metric over the pillar's columns (without a branch, so on vectors), then
     // one pass over the names.
     for &k in weighted.iter().filter(|&&k| cs.metrics[k].pillar == p) {
@@ -378,9 +395,8 @@ fn pillar_score(
         .filter(|&&k| cs.metrics[k].pillar == p)
         .map(|&k| w.metric(&cs.metrics[k].id).abs())
         .fold(0.0, |a, b| a + b);
-    weighted_mean(&mut col, &sw, all, included);
-    restandardize(&mut col);
-    col
+    weighted_mean(col, &sw, all, included);
+    restandardize(col);
 }
 
 /// Turn weighted sums into weighted means: `sum` / `weight` for the included names with a
