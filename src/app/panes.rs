@@ -205,7 +205,8 @@ struct Row {
     group: &'static str,
 }
 
-/// Sorted horizontal bars, best at the top; returns the group under the pointer.
+/// Sorted horizontal bars, best at the top; returns the group under the pointer. `fit`:
+/// squeeze the rows into the space there is (a figure cannot scroll).
 fn bar_rows(
     ui: &mut egui::Ui,
     id: &str,
@@ -213,6 +214,7 @@ fn bar_rows(
     rows: &[Row],
     highlight: Option<&str>,
     threshold: Option<f64>,
+    fit: bool,
 ) -> Option<String> {
     let n = rows.len();
     let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
@@ -249,8 +251,12 @@ fn bar_rows(
     });
     let room = hi + 0.45 * (hi - lo).max(1e-9);
     // Rows tall enough for every label; the chart scrolls when the pane is shorter.
-    let height = (n as f32 * 17.0 + 50.0).max((ui.available_height() - 24.0).max(120.0));
     let max_h = (ui.available_height() - 20.0).max(120.0);
+    let height = if fit {
+        max_h
+    } else {
+        (n as f32 * 17.0 + 50.0).max((ui.available_height() - 24.0).max(120.0))
+    };
     let resp = egui::ScrollArea::vertical()
         .id_salt(id)
         .max_height(max_h)
@@ -352,6 +358,8 @@ fn cumulative_chart(app: &WorkbenchApp, ui: &mut egui::Ui, id: &str, x: &[f64], 
 }
 
 fn sectors(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
+    // A figure cannot scroll: its bar charts fit their cells.
+    let fit = app.figure.is_some();
     let name = app.dataset.name.clone();
     match &r.sectors {
         Err(e) => {
@@ -407,12 +415,18 @@ fn sectors(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                     })
                     .collect();
                 rows.sort_by(|a, b| b.value.total_cmp(&a.value));
-                if let Some(h) =
-                    bar_rows(ui, "sector_bars", tr("Return (%)"), &rows, app.lit(), None)
-                    && perf
-                        .groups
-                        .iter()
-                        .any(|g| g.group == h && g.kind == GroupKind::Sector)
+                if let Some(h) = bar_rows(
+                    ui,
+                    "sector_bars",
+                    tr("Return (%)"),
+                    &rows,
+                    app.lit(),
+                    None,
+                    fit,
+                ) && perf
+                    .groups
+                    .iter()
+                    .any(|g| g.group == h && g.kind == GroupKind::Sector)
                 {
                     app.hovered_sector = Some(h.clone());
                     if ui.input(|i| i.pointer.primary_clicked()) {
@@ -460,8 +474,7 @@ fn exposures(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
             },
         })
         .collect();
-    let h = (ui.available_height() * 0.6).max(140.0);
-    ui.allocate_ui(egui::vec2(ui.available_width(), h), |ui| {
+    let bars = |ui: &mut egui::Ui, fit: bool| {
         bar_rows(
             ui,
             "exposure_bars",
@@ -469,8 +482,26 @@ fn exposures(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
             &rows,
             None,
             Some(c.threshold),
+            fit,
         );
-    });
+    };
+    if app.figure.is_some() {
+        // A figure cannot scroll: the bars take the cell's height, the regression beside.
+        ui.horizontal_top(|ui| {
+            let size = egui::vec2(ui.available_width() * 0.6, ui.available_height() - 18.0);
+            ui.allocate_ui(size, |ui| bars(ui, true));
+            ui.vertical(|ui| regression(ui, r));
+        });
+    } else {
+        let h = (ui.available_height() * 0.6).max(140.0);
+        ui.allocate_ui(egui::vec2(ui.available_width(), h), |ui| bars(ui, false));
+        regression(ui, r);
+    }
+    source(ui, &app.dataset.name, r.prep.cs.as_of, "");
+}
+
+/// The basket's regression on the factors: betas with classical and Newey-West t.
+fn regression(ui: &mut egui::Ui, r: &Results) {
     match (&r.exposures.regression, &r.exposures.regression_error) {
         (Some(reg), _) => {
             ui.label(
@@ -510,10 +541,11 @@ fn exposures(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
         }
         _ => {}
     }
-    source(ui, &app.dataset.name, r.prep.cs.as_of, "");
 }
 
 fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
+    // A figure cannot scroll: its bar charts fit their cells.
+    let fit = app.figure.is_some();
     let i = app
         .selected_scenario
         .min(r.outcomes.len().saturating_sub(1));
@@ -553,7 +585,15 @@ fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                 .collect();
             let h = (ui.available_height() * 0.45).max(120.0);
             ui.allocate_ui(egui::vec2(ui.available_width(), h), |ui| {
-                bar_rows(ui, "scenario_bars", tr("Return (%)"), &rows, None, None);
+                bar_rows(
+                    ui,
+                    "scenario_bars",
+                    tr("Return (%)"),
+                    &rows,
+                    None,
+                    None,
+                    fit,
+                );
             });
             ui.label(
                 RichText::new(format!(
@@ -581,6 +621,7 @@ fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
                 &contrib,
                 app.lit(),
                 None,
+                fit,
             ) {
                 app.hovered_sector = Some(h.clone());
                 if ui.input(|i| i.pointer.primary_clicked()) {
