@@ -404,10 +404,37 @@ fn pillar_score_into(
 /// (summed in the same order) and one reciprocal serves them: a division per name was a
 /// good part of the time of a slider move.
 fn weighted_mean(sum: &mut [f64], weight: &[f64], all: f64, included: &[bool]) {
-    let inv_all = 1.0 / all;
+    let mean = Mean::new(all);
     for ((x, w), inc) in sum.iter_mut().zip(weight).zip(included) {
-        let inv = if *w == all { inv_all } else { 1.0 / *w };
-        *x = if *inc && *w > 0.0 { *x * inv } else { f64::NAN };
+        *x = mean.of(*x, *w, *inc);
+    }
+}
+
+/// [`weighted_mean`] one name at a time.
+struct Mean {
+    all: f64,
+    inv_all: f64,
+}
+
+impl Mean {
+    fn new(all: f64) -> Mean {
+        Mean {
+            all,
+            inv_all: 1.0 / all,
+        }
+    }
+
+    fn of(&self, sum: f64, weight: f64, included: bool) -> f64 {
+        let inv = if weight == self.all {
+            self.inv_all
+        } else {
+            1.0 / weight
+        };
+        if included && weight > 0.0 {
+            sum * inv
+        } else {
+            f64::NAN
+        }
     }
 }
 
@@ -421,26 +448,24 @@ fn combine(
 ) -> Vec<f64> {
     let n = cs.len();
     let w = &settings.weights;
-    // Pillar by pillar over the names (each column read in order): the weighted sum of
-    // the pillar scores a name has, and the weight they carry.
-    let (mut halo, mut sw) = (vec![0.0; n], vec![0.0; n]);
-    for p in Pillar::ALL {
-        let wp = w.pillar(p);
-        if wp == 0.0 {
-            continue;
-        }
-        // Without a branch, so the loop runs on vectors.
-        for ((h, a), v) in halo.iter_mut().zip(sw.iter_mut()).zip(&pillars[p.index()]) {
-            let ok = v.is_finite();
-            *a += if ok { wp.abs() } else { 0.0 };
-            *h += if ok { wp * v } else { 0.0 };
-        }
-    }
-    let all = Pillar::ALL
-        .iter()
-        .map(|p| w.pillar(*p).abs())
-        .fold(0.0, |a, b| a + b);
-    weighted_mean(&mut halo, &sw, all, included);
+    // Name by name: the weighted sum of the pillar scores it has and the weight they
+    // carry, pillars in order (a pillar without weight adds zeros), then their mean.
+    let weights = Pillar::ALL.map(|p| w.pillar(p));
+    let all = weights.iter().map(|x| x.abs()).fold(0.0, |a, b| a + b);
+    let mean = Mean::new(all);
+    let cols = Pillar::ALL.map(|p| &pillars[p.index()][..n]);
+    let mut halo: Vec<f64> = (0..n)
+        .map(|s| {
+            let (mut sum, mut weight) = (0.0, 0.0);
+            for (col, wp) in cols.iter().zip(weights) {
+                let v = col[s];
+                let ok = v.is_finite();
+                weight += if ok { wp.abs() } else { 0.0 };
+                sum += if ok { wp * v } else { 0.0 };
+            }
+            mean.of(sum, weight, included[s])
+        })
+        .collect();
     restandardize(&mut halo);
     if !settings.basket.sector_tilts.is_empty() {
         for s in 0..n {
