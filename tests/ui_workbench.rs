@@ -309,3 +309,49 @@ fn presentation_mode_fills_the_window_and_steps_like_slides() {
     h.run();
     assert!(!h.state().presentation);
 }
+
+#[test]
+fn the_ranking_table_searches_and_sorts() {
+    use halo_workbench::app::Pane;
+    let mut h = open_app();
+    settle(&mut h);
+    h.state_mut().maximized = Some(Pane::Ranking);
+    h.run();
+    let (best, scored, it_best) = {
+        let r = h.state().results.clone().unwrap();
+        let (cs, sc) = (&r.prep.cs, &r.scores);
+        let by_rank = |k: u32| (0..cs.len()).find(|&s| sc.rank[s] == k).unwrap();
+        let best = by_rank(1);
+        let it = (1..)
+            .map(by_rank)
+            .find(|&s| cs.sectors[s] == "Information Technology")
+            .unwrap();
+        let scored = sc.rank.iter().filter(|r| **r > 0).count();
+        (cs.tickers[best].clone(), scored, cs.tickers[it].clone())
+    };
+    assert_ne!(best, it_best);
+    assert!(h.query_by_label(&best).is_some(), "{best} at the top");
+    assert_eq!(h.state().ranking_rows.as_ref().unwrap().1.len(), scored);
+    // Search: a sector's names only, best first.
+    h.state_mut().search = "information tech".into();
+    h.run();
+    assert!(h.query_by_label(&best).is_none());
+    assert!(h.query_by_label(&it_best).is_some());
+    // Sort by ticker (the header button), then back to the full list.
+    click(&mut h, "Ticker");
+    let tickers = |h: &Harness<'static, WorkbenchApp>| {
+        let r = h.state().results.clone().unwrap();
+        let rows = h.state().ranking_rows.as_ref().unwrap().1.clone();
+        rows.iter()
+            .map(|&s| r.prep.cs.tickers[s].clone())
+            .collect::<Vec<_>>()
+    };
+    let shown = tickers(&h);
+    let mut sorted = shown.clone();
+    sorted.sort();
+    assert_eq!(shown, sorted);
+    assert!(shown.len() > 10 && shown.len() < scored);
+    h.state_mut().search.clear();
+    h.run();
+    assert_eq!(tickers(&h).len(), scored);
+}

@@ -121,6 +121,9 @@ struct DialogJob {
     rx: Receiver<Option<Vec<PathBuf>>>,
 }
 
+/// What the ranking table's rows depend on besides the scores' generation.
+pub type RowsKey = (u64, String, usize, bool);
+
 pub struct WorkbenchApp {
     pub state: PersistedState,
     pub dataset: Arc<Dataset>,
@@ -159,6 +162,9 @@ pub struct WorkbenchApp {
     pub search: String,
     pub sort_column: usize,
     pub sort_descending: bool,
+    /// The ranking table's rows (filtered and sorted), kept until the scores, the search
+    /// or the sort change: (results generation, search, sort column, descending).
+    pub ranking_rows: Option<(RowsKey, Arc<Vec<usize>>)>,
     pub sector_lines: bool,
     /// Draw only this figure (PNG export): a chart or the dashboard, with a title, a
     /// subtitle of the settings and no controls.
@@ -235,6 +241,7 @@ impl WorkbenchApp {
             search: String::new(),
             sort_column: 0,
             sort_descending: false,
+            ranking_rows: None,
             sector_lines: false,
             figure: None,
             export: None,

@@ -2,6 +2,8 @@
 //! maximise and restore. Each pane has its own small options row. Hovering or clicking a
 //! sector highlights it in every pane and in the table.
 
+use std::sync::Arc;
+
 use egui::{Color32, RichText};
 use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, VLine};
 use serde::{Deserialize, Serialize};
@@ -692,22 +694,9 @@ fn backtest(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
     }
 }
 
-fn ranking(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
-    use egui_extras::{Column, TableBuilder};
-    let cs = &r.prep.cs;
-    let sc = &r.scores;
-    ui.horizontal(|ui| {
-        ui.label(tr("Search"));
-        ui.add(
-            egui::TextEdit::singleline(&mut app.search)
-                .desired_width(160.0)
-                .hint_text("XOM, 能源 …"),
-        );
-    });
-    // What scoring had to adjust or leave out (a loosened cap, an empty metric).
-    for n in &sc.notes {
-        ui.colored_label(ui.visuals().warn_fg_color, tr_msg(n));
-    }
+/// The ranking table's rows: the scored names matching the search, in the sort's order.
+fn ranking_rows(app: &WorkbenchApp, r: &Results) -> Vec<usize> {
+    let (cs, sc) = (&r.prep.cs, &r.scores);
     let q = app.search.to_lowercase();
     let mut rows: Vec<usize> = (0..cs.len())
         .filter(|&s| sc.rank[s] > 0)
@@ -729,6 +718,39 @@ fn ranking(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
         };
         if app.sort_descending { o.reverse() } else { o }
     });
+    rows
+}
+
+fn ranking(app: &mut WorkbenchApp, ui: &mut egui::Ui, r: &Results) {
+    use egui_extras::{Column, TableBuilder};
+    let cs = &r.prep.cs;
+    let sc = &r.scores;
+    ui.horizontal(|ui| {
+        ui.label(tr("Search"));
+        ui.add(
+            egui::TextEdit::singleline(&mut app.search)
+                .desired_width(160.0)
+                .hint_text("XOM, 能源 …"),
+        );
+    });
+    // What scoring had to adjust or leave out (a loosened cap, an empty metric).
+    for n in &sc.notes {
+        ui.colored_label(ui.visuals().warn_fg_color, tr_msg(n));
+    }
+    let key = (
+        r.generation,
+        app.search.clone(),
+        app.sort_column,
+        app.sort_descending,
+    );
+    let rows = match &app.ranking_rows {
+        Some((k, rows)) if *k == key => rows.clone(),
+        _ => {
+            let rows = Arc::new(ranking_rows(app, r));
+            app.ranking_rows = Some((key, rows.clone()));
+            rows
+        }
+    };
     let detail_h = if app.selected_security.is_some() {
         150.0
     } else {
