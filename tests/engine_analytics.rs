@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::NaiveDate;
 use halo_workbench::data::{self, Dataset, LoadOptions, TableKind};
 use halo_workbench::engine::analysis::{self, Inputs};
-use halo_workbench::engine::backtest::{backtest, qcut, spearman};
+use halo_workbench::engine::backtest::{BacktestResult, History, backtest, qcut, spearman};
 use halo_workbench::engine::ols::ols;
 use halo_workbench::engine::performance::stats;
 use halo_workbench::engine::scenarios::{self, Scenario, ScenarioKind};
@@ -181,6 +181,21 @@ fn qcut_and_spearman_match_pandas_and_scipy() {
     }
 }
 
+/// The backtest `r` of history `h` equals, bit for bit, the one run on `h` without its
+/// calendar's forward returns and without the rankings scoring made (both then computed on
+/// the spot).
+fn assert_same_on_the_spot(h: &History, r: &BacktestResult, inputs: &Inputs, s: &Settings) {
+    let mut bare = h.clone();
+    bare.forward = vec![None; bare.dates.len()];
+    bare.ranked = Vec::new();
+    let again = backtest(&bare, &inputs.returns, &s.analytics);
+    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+    assert_eq!(bits(&again.ic), bits(&r.ic));
+    for (a, b) in again.series.iter().zip(&r.series) {
+        assert_eq!(bits(&a.returns), bits(&b.returns), "{}", a.name);
+    }
+}
+
 #[test]
 fn backtest_matches_alphalens_on_the_sample() {
     let want = fixture("alphalens_sample.json");
@@ -227,15 +242,7 @@ fn backtest_matches_alphalens_on_the_sample() {
     }
     // Forward returns prepared with the calendar and the ranking from scoring, or both
     // computed on the spot, agree exactly.
-    let mut bare = h.clone();
-    bare.forward = vec![None; bare.dates.len()];
-    bare.ranked = Vec::new();
-    let again = backtest(&bare, &inputs.returns, &s.analytics);
-    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-    assert_eq!(bits(&again.ic), bits(&r.ic));
-    for (a, b) in again.series.iter().zip(&r.series) {
-        assert_eq!(bits(&a.returns), bits(&b.returns), "{}", a.name);
-    }
+    assert_same_on_the_spot(&h, &r, &inputs, &s);
     s.analytics.demeaned = true;
     let r = backtest(&h, &inputs.returns, &s.analytics);
     for (k, q) in r.quantiles.iter().enumerate() {
@@ -267,15 +274,7 @@ fn a_date_before_dates_left_out_holds_until_the_next_date_kept() {
     assert!(h.month[gap + 1] - h.month[gap] >= 12, "{:?}", h.month);
     // The backtest computed in one pass with the scoring equals the one from the scores
     // alone, forward returns and orders computed on the spot.
-    let mut bare = h.clone();
-    bare.forward = vec![None; bare.dates.len()];
-    bare.ranked = Vec::new();
-    let again = backtest(&bare, &inputs.returns, &s.analytics);
-    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-    assert_eq!(bits(&again.ic), bits(&r.ic));
-    for (a, b) in again.series.iter().zip(&r.series) {
-        assert_eq!(bits(&a.returns), bits(&b.returns), "{}", a.name);
-    }
+    assert_same_on_the_spot(&h, &r, &inputs, &s);
     // By hand: a name's forward return at the gap compounds every month to the next date.
     let row = r.observations(&h).find(|o| o.date == gap).unwrap();
     let want = (h.month[gap] + 1..=h.month[gap + 1])
