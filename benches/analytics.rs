@@ -1,7 +1,9 @@
 //! Analytics speed (issue 4) on a synthetic universe of 3,000 securities x 240 months:
 //! the full backtest (quintiles, IC, turnover, costs, every statistic) given the scores at
-//! each rebalance, and with re-scoring every rebalance date first (a weight change); betas on 6 factors over 60 months; every scenario of the default
-//! library once the betas exist; sector performance over a 12-month window.
+//! each rebalance, and with re-scoring every rebalance date first (a pillar- or a
+//! metric-weight change, as the workbench's backtest pane does); betas on 6 factors over
+//! 60 months; every scenario of the default library once the betas exist; sector
+//! performance over a 12-month window.
 //!
 //!     cargo bench --bench analytics
 //!     HALO_WRITE_PANEL=target/bench-data/backtest_panel.csv cargo bench --bench analytics
