@@ -262,8 +262,9 @@ fn backtest_matches_alphalens_on_the_sample() {
 #[test]
 fn within_sector_quarterly_backtest_matches_a_naive_recomputation() {
     // Quarterly rebalancing, quintiles formed within each sector: every date's labels,
-    // forward returns and IC recomputed here from the scores and the monthly returns with
-    // the pandas-checked qcut and the scipy-checked spearman.
+    // forward returns, IC and basket net return recomputed here from the scores, the
+    // baskets and the monthly returns, with the pandas-checked qcut and the scipy-checked
+    // spearman.
     let ds = data::load_sample().unwrap();
     let inputs = Inputs::new(&ds).unwrap();
     let mut s = Settings::default();
@@ -323,6 +324,30 @@ fn within_sector_quarterly_backtest_matches_a_naive_recomputation() {
             r.ic[d]
         );
         checked += got.len();
+        // The HALO basket's return net of costs: weights bought since the last date (all
+        // of them at the first) times the cost, from dense weight vectors.
+        let dense = |d: usize| {
+            let mut w = vec![0.0; h.halo[d].len()];
+            for &(i, x) in &h.basket[d] {
+                w[i] = x;
+            }
+            w
+        };
+        let now = dense(d);
+        let bought: f64 = match d {
+            0 => 1.0,
+            _ => now
+                .iter()
+                .zip(dense(d - 1))
+                .map(|(a, b)| (a - b).max(0.0))
+                .sum(),
+        };
+        let (sw, swr) = (0..now.len())
+            .filter(|&i| now[i] > 0.0 && fwd(i).is_finite())
+            .fold((0.0, 0.0), |(a, b), i| (a + now[i], b + now[i] * fwd(i)));
+        let net = swr / sw - s.analytics.cost_bps / 1e4 * bought;
+        let basket = r.series.iter().find(|x| x.name == "HALO basket").unwrap();
+        assert!(close(basket.returns[d], net, 1e-12), "{}", h.dates[d]);
     }
     assert!(checked > 1000, "{checked} observations");
 }
