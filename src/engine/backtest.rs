@@ -181,8 +181,9 @@ impl PreparedHistory {
     /// Score each date with the settings' weights and baskets, and run the backtest on
     /// those scores. Dates with fewer than five names per quantile scored are left out:
     /// their quantiles would be noise. The dates' pillar scores are kept: a pillar-weight
-    /// change only recombines them, a metric-weight change recomputes one pillar. Each date's backtest step runs right after its scoring,
-    /// while its scores are still in the cache.
+    /// change only recombines them, a metric-weight change recomputes one pillar. Each
+    /// date's backtest step runs right after its scoring, while its scores are still in
+    /// the cache.
     pub fn run(
         &mut self,
         rp: &ReturnPanel,
@@ -469,9 +470,7 @@ struct DateResult {
     /// Per security: quantile 1..=q, 0 when not in one.
     label: Vec<u8>,
     forward: Arc<Forward>,
-    /// Names with a quantile.
-    count: usize,
-    /// Mean forward return of those names.
+    /// Mean forward return of the names with a quantile (NaN when there are none).
     mean: f64,
     ic: f64,
     /// Per quantile: mean forward return (NaN when empty).
@@ -614,7 +613,6 @@ fn date_result(
     DateResult {
         label,
         forward: f,
-        count,
         mean: if count > 0 {
             total / count as f64
         } else {
@@ -649,11 +647,8 @@ fn summarize(h: &History, per_date: Vec<DateResult>, a: &AnalyticsSettings) -> B
     // the mean and standard error of those date means across dates.
     let mut date_means: Vec<Vec<f64>> = vec![Vec::new(); q];
     for dr in &per_date {
-        let centre = if a.demeaned && dr.count > 0 {
-            dr.mean
-        } else {
-            0.0
-        };
+        // (A date without names has no finite quantile mean: its centre is not used.)
+        let centre = if a.demeaned { dr.mean } else { 0.0 };
         for (k, m) in date_means.iter_mut().enumerate() {
             if dr.q_ret[k].is_finite() {
                 m.push(dr.q_ret[k] - centre);
