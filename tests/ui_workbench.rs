@@ -219,6 +219,12 @@ fn the_interface_switches_to_chinese() {
     h.get_by_label("行业表现");
     h.get_by_label("支柱权重");
     h.get_by_role_and_label(Role::Slider, "重资产");
+    // An exported figure's subtitle too: weights and preset by their Chinese names.
+    let subtitle = h.state().figure_subtitle();
+    assert!(
+        subtitle.contains("支柱权重: 重资产 1.00") && subtitle.contains("预设: HALO"),
+        "{subtitle}"
+    );
     // Messages too: a file that does not exist is reported in Chinese, naming it.
     let missing = std::env::temp_dir().join("halo-no-such-file.csv");
     h.state_mut()

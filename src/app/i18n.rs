@@ -130,6 +130,7 @@ pub static TABLE: &[(&str, &str)] = &[
     ("Sector cap", "行业上限"),
     ("Blend with growth basket", "与成长篮子混合"),
     ("Lens presets", "视角预设"),
+    ("Preset", "预设"),
     ("Scenarios", "情景"),
     ("Add", "新增"),
     ("Duplicate", "复制"),

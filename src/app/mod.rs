@@ -1082,24 +1082,31 @@ impl WorkbenchApp {
         }
     }
 
-    /// "Dataset, as of, weights, preset": the subtitle of an exported figure.
+    /// "Dataset, as of, weights, preset": the subtitle of an exported figure, in the
+    /// interface's language.
     pub fn figure_subtitle(&self) -> String {
+        use crate::engine::metrics::Pillar;
         let s = &self.state.settings;
-        let w = &s.weights;
         let as_of = self
             .results
             .as_ref()
             .map(|r| r.prep.cs.as_of.to_string())
             .unwrap_or_default();
+        let weights = Pillar::ALL
+            .map(|p| {
+                let label = i18n::pick(p.label_en(), p.label_zh());
+                format!("{label} {:.2}", s.weights.pillar(p))
+            })
+            .join(", ");
+        let preset = crate::engine::presets::preset(&s.preset)
+            .map(|p| i18n::pick(&p.name, &p.name_zh).to_string())
+            .unwrap_or_else(|| s.preset.clone());
         format!(
-            "{}, {} {as_of}; weights: heavy assets {:.2}, low obsolescence {:.2}, supply constraint {:.2}, cash-flow stability {:.2}; preset {}",
+            "{}, {} {as_of}; {}: {weights}; {}: {preset}",
             self.dataset.name,
             tr("as of"),
-            w.heavy_assets,
-            w.low_obsolescence,
-            w.supply_constraint,
-            w.cash_flow_stability,
-            s.preset
+            tr("Pillar weights"),
+            tr("Preset"),
         )
     }
 
