@@ -14,12 +14,14 @@ use std::hint::black_box;
 
 use chrono::NaiveDate;
 use criterion::{Criterion, criterion_group, criterion_main};
-use halo_workbench::engine::analysis::{self, Inputs};
+use std::sync::Arc;
+
 use halo_workbench::engine::backtest::{PreparedHistory, backtest};
-use halo_workbench::engine::scenarios::default_library;
-use halo_workbench::engine::score::Scorer;
+use halo_workbench::engine::exposures::lookback_window;
+use halo_workbench::engine::pipeline::{Inputs, Pipeline, scenario_factors};
+use halo_workbench::engine::scenarios::{self, default_library};
+use halo_workbench::engine::settings::Settings;
 use halo_workbench::engine::synth;
-use halo_workbench::settings::Settings;
 
 fn analytics(c: &mut Criterion) {
     let u = synth::generate(3_000, 240, 1).expect("synthetic universe");
@@ -75,17 +77,33 @@ fn analytics(c: &mut Criterion) {
     });
     let mut s = settings.clone();
     s.scoring.as_of = NaiveDate::from_ymd_opt(2020, 12, 31);
-    let (prep, sc) = analysis::scores(&inputs, &s).expect("scores");
+    s.analytics.window_from = s.scoring.as_of;
+    s.analytics.window_to = NaiveDate::from_ymd_opt(2021, 12, 31);
+    let mut p = Pipeline::new(Arc::new(inputs.clone()));
+    let sc = p.score(&s).expect("scores");
     let six: Vec<String> = ["market", "sp500", "wti", "gold", "us10y", "usd"]
         .map(String::from)
         .to_vec();
+    let win = lookback_window(&inputs.returns, sc.prep.cs.as_of, 60).expect("window");
     g.bench_function("betas_6_factors_60_months", |b| {
-        b.iter(|| black_box(analysis::betas(&inputs, &prep, &s, &six).expect("betas")))
+        b.iter(|| {
+            black_box(
+                scenarios::betas(
+                    &inputs.returns,
+                    &inputs.factors,
+                    &six,
+                    win.clone(),
+                    &sc.prep.cs.sectors,
+                    s.analytics.shrinkage,
+                )
+                .expect("betas"),
+            )
+        })
     });
     let lib = default_library();
-    let betas =
-        analysis::betas(&inputs, &prep, &s, &analysis::scenario_factors(&s, &lib)).expect("betas");
-    let out = analysis::run_scenarios(&inputs, &prep, &sc, &s, &lib, Some(&betas));
+    assert!(scenario_factors(&s, &lib).len() > 4);
+    // The first run estimates the betas; the pipeline keeps them for the runs timed.
+    let out = p.scenarios(&s, &sc, &lib);
     assert!(
         out.iter().all(|o| o.is_ok()),
         "{:?}",
@@ -94,28 +112,10 @@ fn analytics(c: &mut Criterion) {
             .collect::<Vec<_>>()
     );
     g.bench_function("all_scenarios_after_betas", |b| {
-        b.iter(|| {
-            black_box(analysis::run_scenarios(
-                &inputs,
-                &prep,
-                &sc,
-                &s,
-                &lib,
-                Some(&betas),
-            ))
-        })
+        b.iter(|| black_box(p.scenarios(&s, &sc, &lib)))
     });
-    let (from, to) = (
-        NaiveDate::from_ymd_opt(2020, 12, 31).expect("date"),
-        NaiveDate::from_ymd_opt(2021, 12, 31).expect("date"),
-    );
     g.bench_function("sector_performance_12_month_window", |b| {
-        b.iter(|| {
-            black_box(
-                analysis::sectors(&inputs, &prep, &sc, &s, (from, to), &mut Scorer::default())
-                    .expect("sectors"),
-            )
-        })
+        b.iter(|| black_box(p.sectors(&s, &sc).expect("sectors")))
     });
     g.finish();
 }

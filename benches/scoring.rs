@@ -9,9 +9,9 @@ use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use halo_workbench::engine::score::{prepare, score};
+use halo_workbench::engine::settings::Settings;
 use halo_workbench::engine::synth;
 use halo_workbench::engine::universe::Panel;
-use halo_workbench::settings::Settings;
 
 fn scoring(c: &mut Criterion) {
     let mut group = c.benchmark_group("scoring");

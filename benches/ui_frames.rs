@@ -50,7 +50,9 @@ fn moves(
             if fast.is_none() && current.is_some() {
                 fast = Some(frames);
             }
-            if current.is_some_and(|r| r.is_complete()) || frames > 600 {
+            let complete =
+                current.is_some_and(|r| r.backtest.is_some()) && !h.state().backtest_pending;
+            if complete || frames > 600 {
                 break;
             }
             std::thread::sleep(Duration::from_millis(16).saturating_sub(dt));

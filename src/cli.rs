@@ -1,20 +1,20 @@
-//! Command-line interface: each subcommand is a few lines around library calls.
+//! Command-line interface: each subcommand is a few lines around the engine's pipeline,
+//! the same one the window uses, and speaks the locale's language (`--lang` overrides).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-
-use anyhow::Context as _;
-
-use crate::data::{self, Dataset, LoadOptions, SourceFile, TableKind};
 use polars::prelude::{Column, DataFrame};
 
-use crate::engine::score::Scorer;
+use crate::bi;
+use crate::data::{self, Dataset, LoadError, LoadOptions, SourceFile, TableKind};
+use crate::engine::EngineError;
+use crate::engine::pipeline::{Pipeline, Scored, scenario_list};
 use crate::engine::sectors::GroupWeighting;
-use crate::engine::{self, analysis, universe::Panel};
-use crate::export;
-use crate::settings::Settings;
+use crate::engine::settings::{ConfigError, Settings};
+use crate::export::{self, ExportError};
+use crate::i18n::{Lang, Localize, lang};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -23,6 +23,9 @@ use crate::settings::Settings;
     about = "HALO (Heavy Assets, Low Obsolescence) research workbench.\nRun with no command to open the window."
 )]
 pub struct Cli {
+    /// Language of messages and reports: en or zh (default: the locale's, LANG / LC_ALL).
+    #[arg(long, global = true, value_parser = ["en", "zh"])]
+    pub lang: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -51,11 +54,16 @@ pub enum Command {
 
 #[derive(Args, Debug)]
 pub struct ExportArgs {
-    /// A project file (its data and settings); default: the bundled sample, default settings.
+    /// A project file (its data, settings and view); default: the bundled sample, default
+    /// settings.
     #[arg(long)]
     pub project: Option<PathBuf>,
-    #[arg(long, value_parser = ["sectors", "exposures", "scenarios", "backtest", "dashboard"])]
+    /// sectors, exposures, scenarios, backtest or dashboard.
+    #[arg(long)]
     pub chart: String,
+    /// The scenario the scenarios chart shows (default: the project's, else the first).
+    #[arg(long)]
+    pub scenario: Option<String>,
     /// Pixels per point: 1, 2 or 3.
     #[arg(long, default_value_t = 2.0)]
     pub scale: f32,
@@ -182,6 +190,7 @@ fn kind_arg(k: &Option<String>) -> Option<TableKind> {
 pub fn run(cmd: Command) -> ExitCode {
     match cmd {
         Command::Inspect(a) => inspect(a),
+        // A maintainer's tool (it rebuilds the bundled sample): its messages stay English.
         Command::PrepSample(a) => {
             let opts = data::prep::PrepOptions {
                 raw: a.raw,
@@ -226,7 +235,7 @@ fn inspect(a: InspectArgs) -> ExitCode {
                 if a.json {
                     json.push(serde_json::json!({ "ok": true, "report": t.report }));
                 } else {
-                    print!("{}", t.report.to_text());
+                    print!("{}", t.report.text());
                 }
             }
             Err(e) => {
@@ -234,7 +243,7 @@ fn inspect(a: InspectArgs) -> ExitCode {
                 if a.json {
                     json.push(serde_json::json!({ "ok": false, "file": f.display().to_string(), "error": e.to_string() }));
                 } else {
-                    eprintln!("error: {e}");
+                    eprintln!("{}: {}", error_word(), e.text());
                 }
             }
         }
@@ -242,7 +251,7 @@ fn inspect(a: InspectArgs) -> ExitCode {
     if a.json {
         match serde_json::to_string_pretty(&json) {
             Ok(s) => println!("{s}"),
-            Err(e) => eprintln!("error: {e}"),
+            Err(e) => eprintln!("{}: {e}", error_word()),
         }
     }
     if failed {
@@ -299,7 +308,7 @@ fn bench_load(a: BenchLoadArgs) -> ExitCode {
                 }
             }
             Err(e) => {
-                eprintln!("error: {e}");
+                eprintln!("{}: {}", error_word(), e.text());
                 return ExitCode::FAILURE;
             }
         }
@@ -311,26 +320,153 @@ fn bench_load(a: BenchLoadArgs) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn report(r: anyhow::Result<()>) -> ExitCode {
+/// Why a command could not do what it was asked.
+#[derive(Debug)]
+pub enum CliError {
+    Load(LoadError),
+    Engine(EngineError),
+    Config(ConfigError),
+    Export(ExportError),
+    App(crate::app::messages::AppError),
+    BadDate {
+        flag: &'static str,
+        value: String,
+    },
+    NoScenario {
+        name: String,
+        available: Vec<String>,
+    },
+    WhichScenario,
+    /// Some of the scenarios asked for could not run (each was reported).
+    ScenariosFailed {
+        count: usize,
+    },
+    Json(String),
+    CreateDir {
+        path: String,
+        error: data::error::IoFailure,
+    },
+}
+
+impl Localize for CliError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            CliError::Load(e) => e.localize(lang),
+            CliError::Engine(e) => e.localize(lang),
+            CliError::Config(e) => e.localize(lang),
+            CliError::Export(e) => e.localize(lang),
+            CliError::App(e) => e.localize(lang),
+            CliError::BadDate { flag, value } => {
+                bi!(
+                    lang,
+                    "{flag} {value:?} is not a date",
+                    "{flag} {value:?} 不是日期"
+                )
+            }
+            CliError::NoScenario { name, available } => {
+                let list = available.join("; ");
+                bi!(
+                    lang,
+                    "no scenario named {name:?}; there are: {list}",
+                    "没有名为 {name:?} 的情景；现有：{list}"
+                )
+            }
+            CliError::WhichScenario => bi!(
+                lang,
+                "say which scenario: --name NAME or --all",
+                "请指定情景：--name 名称 或 --all"
+            ),
+            CliError::ScenariosFailed { count } => bi!(
+                lang,
+                "{count} scenario(s) could not run",
+                "{count} 个情景无法运行"
+            ),
+            CliError::Json(e) => bi!(lang, "cannot write JSON: {e}", "无法写出 JSON：{e}"),
+            CliError::CreateDir { path, error } => {
+                let e = error.localize(lang);
+                bi!(lang, "{path}: cannot create: {e}", "{path}：无法创建：{e}")
+            }
+        }
+    }
+}
+
+crate::english_display!(CliError);
+
+impl From<LoadError> for CliError {
+    fn from(e: LoadError) -> Self {
+        CliError::Load(e)
+    }
+}
+
+impl From<EngineError> for CliError {
+    fn from(e: EngineError) -> Self {
+        CliError::Engine(e)
+    }
+}
+
+impl From<ConfigError> for CliError {
+    fn from(e: ConfigError) -> Self {
+        CliError::Config(e)
+    }
+}
+
+impl From<ExportError> for CliError {
+    fn from(e: ExportError) -> Self {
+        CliError::Export(e)
+    }
+}
+
+impl From<crate::app::messages::AppError> for CliError {
+    fn from(e: crate::app::messages::AppError) -> Self {
+        CliError::App(e)
+    }
+}
+
+fn error_word() -> &'static str {
+    match lang() {
+        Lang::En => "error",
+        Lang::Zh => "错误",
+    }
+}
+
+/// "note: ..." on standard error, in the command's language.
+fn note(text: String) {
+    let word = match lang() {
+        Lang::En => "note",
+        Lang::Zh => "注意",
+    };
+    eprintln!("{word}: {text}");
+}
+
+fn report(r: Result<(), CliError>) -> ExitCode {
     match r {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("{}: {}", error_word(), e.text());
             ExitCode::FAILURE
         }
     }
 }
 
+fn date_arg(s: &Option<String>, flag: &'static str) -> Result<Option<chrono::NaiveDate>, CliError> {
+    s.as_deref()
+        .map(|d| {
+            data::dates::parse_any(d).ok_or_else(|| CliError::BadDate {
+                flag,
+                value: d.to_string(),
+            })
+        })
+        .transpose()
+}
+
 /// Settings and data for an analysis command: `--config` (else defaults), `--as-of`, and
 /// `--data` (else the bundled sample).
-pub fn prepare_run(a: &RunArgs) -> anyhow::Result<(Settings, Dataset)> {
+pub fn prepare_run(a: &RunArgs) -> Result<(Settings, Dataset), CliError> {
     let mut settings = match &a.config {
         Some(p) => Settings::load(p)?,
         None => Settings::default(),
     };
-    if let Some(d) = &a.as_of {
-        let day =
-            data::dates::parse_any(d).with_context(|| format!("--as-of {d:?} is not a date"))?;
+    if let Some(day) = date_arg(&a.as_of, "--as-of")? {
         settings.scoring.as_of = Some(day);
     }
     let ds = if a.data.is_empty() {
@@ -349,82 +485,116 @@ pub fn prepare_run(a: &RunArgs) -> anyhow::Result<(Settings, Dataset)> {
     Ok((settings, ds))
 }
 
-fn score(a: ScoreArgs) -> anyhow::Result<()> {
-    let (settings, ds) = prepare_run(&a.run)?;
-    let f = ds
-        .fundamentals
-        .as_ref()
-        .context("no fundamentals table among the --data files")?;
-    let panel = Panel::from_frame(&f.df)?;
-    let prep = engine::score::prepare(&panel, &settings.scoring)?;
-    let sc = engine::score::score(&prep, &settings);
-    let table = engine::score::scores_frame(&prep, &sc)?;
-    let included = sc.included.iter().filter(|x| **x).count();
-    eprintln!(
-        "{}: as of {}, {included} of {} securities scored, HALO basket {} names, anti-HALO {}",
-        ds.name,
-        sc.as_of,
+/// Settings, data, and the pipeline over the data: what every analysis command runs on.
+fn pipeline(run: &RunArgs) -> Result<(Settings, Dataset, Pipeline), CliError> {
+    let (settings, ds) = prepare_run(run)?;
+    let p = Pipeline::from_dataset(&ds)?;
+    Ok((settings, ds, p))
+}
+
+/// The scoring run's one-line summary and its notes, on standard error.
+fn score_summary(ds: &Dataset, s: &Scored) {
+    let sc = &s.scores;
+    let (name, as_of) = (&ds.name, sc.as_of);
+    let (scored, total) = (
+        sc.included.iter().filter(|x| **x).count(),
         sc.included.len(),
-        sc.basket.members.len(),
-        sc.anti.members.len()
+    );
+    let (basket, anti) = (sc.basket.members.len(), sc.anti.members.len());
+    eprintln!(
+        "{}",
+        bi!(
+            lang(),
+            "{name}: as of {as_of}, {scored} of {total} securities scored, HALO basket {basket} names, anti-HALO {anti}",
+            "{name}：截至 {as_of}，{total} 只证券中 {scored} 只计分，HALO 篮子 {basket} 只，反 HALO {anti} 只"
+        )
     );
     for n in &sc.notes {
-        eprintln!("note: {n}");
+        note(n.text());
     }
+}
+
+fn score(a: ScoreArgs) -> Result<(), CliError> {
+    let (settings, ds, mut p) = pipeline(&a.run)?;
+    let s = p.score(&settings)?;
+    score_summary(&ds, &s);
     match &a.out {
-        Some(p) => {
-            export::write_table(&table, p)?;
-            eprintln!("wrote {} rows to {}", table.height(), p.display());
+        Some(path) => {
+            let table = crate::engine::score::scores_frame(&s.prep, &s.scores)
+                .map_err(|e| ExportError::Encode(e.to_string()))?;
+            export::write_table(&table, path)?;
+            let (rows, file) = (table.height(), path.display());
+            eprintln!(
+                "{}",
+                bi!(
+                    lang(),
+                    "wrote {rows} rows to {file}",
+                    "已写入 {rows} 行到 {file}"
+                )
+            );
         }
-        None => print_ranking(&prep, &sc, a.top),
+        None => print_ranking(&s, a.top),
     }
     Ok(())
 }
 
-fn print_ranking(prep: &engine::score::Prepared, sc: &engine::score::Scores, top: usize) {
-    let cs = &prep.cs;
-    let mut order: Vec<usize> = (0..cs.len()).filter(|&s| sc.rank[s] > 0).collect();
-    order.sort_by_key(|&s| sc.rank[s]);
+fn print_ranking(s: &Scored, top: usize) {
+    let (cs, sc) = (&s.prep.cs, &s.scores);
+    let mut order: Vec<usize> = (0..cs.len()).filter(|&i| sc.rank[i] > 0).collect();
+    order.sort_by_key(|&i| sc.rank[i]);
+    let heads: [&str; 10] = match lang() {
+        Lang::En => [
+            "rank", "ticker", "name", "sector", "HALO", "heavy", "lowobs", "supply", "cash",
+            "weight",
+        ],
+        Lang::Zh => [
+            "排名",
+            "代码",
+            "名称",
+            "行业",
+            "HALO",
+            "重资产",
+            "低淘汰",
+            "供给",
+            "现金流",
+            "权重",
+        ],
+    };
     println!(
         "{:>4}  {:<8} {:<28} {:<24} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7}",
-        "rank", "ticker", "name", "sector", "HALO", "heavy", "lowobs", "supply", "cash", "weight"
+        heads[0],
+        heads[1],
+        heads[2],
+        heads[3],
+        heads[4],
+        heads[5],
+        heads[6],
+        heads[7],
+        heads[8],
+        heads[9]
     );
-    for &s in order.iter().take(top) {
-        let p = |k: usize| sc.pillars[k][s];
-        let name: String = cs.names[s].chars().take(28).collect();
-        let sector: String = cs.sectors[s].chars().take(24).collect();
+    for &i in order.iter().take(top) {
+        let p = |k: usize| sc.pillars[k][i];
+        let name: String = cs.names[i].chars().take(28).collect();
+        let sector: String = cs.sectors[i].chars().take(24).collect();
         println!(
             "{:>4}  {:<8} {:<28} {:<24} {:>6.2} {:>6.2} {:>6.2} {:>6.2} {:>6.2} {:>6.2}%",
-            sc.rank[s],
-            cs.tickers[s],
+            sc.rank[i],
+            cs.tickers[i],
             name,
             sector,
-            sc.halo[s],
+            sc.halo[i],
             p(0),
             p(1),
             p(2),
             p(3),
-            sc.basket.weights[s] * 100.0
+            sc.basket.weights[i] * 100.0
         );
     }
 }
 
-fn date_arg(s: &Option<String>, what: &str) -> anyhow::Result<Option<chrono::NaiveDate>> {
-    s.as_deref()
-        .map(|d| data::dates::parse_any(d).with_context(|| format!("{what} {d:?} is not a date")))
-        .transpose()
-}
-
-/// Settings, data and the engine's inputs (with any long-short factors the settings name).
-fn analysis_inputs(run: &RunArgs) -> anyhow::Result<(Settings, Dataset, analysis::Inputs)> {
-    let (settings, ds) = prepare_run(run)?;
-    let mut inputs = analysis::Inputs::new(&ds)?;
-    inputs.add_long_short(&settings.analytics.factors, &settings)?;
-    Ok((settings, ds, inputs))
-}
-
-fn sectors(a: SectorsArgs) -> anyhow::Result<()> {
-    let (mut settings, ds, inputs) = analysis_inputs(&a.run)?;
+fn sectors(a: SectorsArgs) -> Result<(), CliError> {
+    let (mut settings, ds, mut p) = pipeline(&a.run)?;
     if let Some(w) = &a.weighting {
         settings.analytics.group_weighting = if w == "equal" {
             GroupWeighting::Equal
@@ -432,57 +602,36 @@ fn sectors(a: SectorsArgs) -> anyhow::Result<()> {
             GroupWeighting::Cap
         };
     }
-    let (prep, sc) = analysis::scores(&inputs, &settings)?;
-    let (dfrom, dto) = analysis::window(&inputs, prep.cs.as_of, &settings)?;
-    let from = date_arg(&a.from, "--from")?.unwrap_or(dfrom);
-    let to = date_arg(&a.to, "--to")?.unwrap_or(dto);
-    let perf = analysis::sectors(
-        &inputs,
-        &prep,
-        &sc,
-        &settings,
-        (from, to),
-        &mut Scorer::default(),
-    )?;
+    if let Some(d) = date_arg(&a.from, "--from")? {
+        settings.analytics.window_from = Some(d);
+    }
+    if let Some(d) = date_arg(&a.to, "--to")? {
+        settings.analytics.window_to = Some(d);
+    }
+    let s = p.score(&settings)?;
+    let perf = p.sectors(&settings, &s)?;
+    let (name, from, to, months) = (&ds.name, perf.from, perf.to, perf.months.len());
     eprintln!(
-        "{}: {} to {} ({} months)",
-        ds.name,
-        perf.from,
-        perf.to,
-        perf.months.len()
+        "{}",
+        bi!(
+            lang(),
+            "{name}: {from} to {to} ({months} months)",
+            "{name}：{from} 至 {to}（{months} 个月）"
+        )
     );
-    let mut groups = perf.groups.clone();
-    groups.sort_by(|x, y| y.total.total_cmp(&x.total));
-    let df = DataFrame::new(
-        groups.len(),
-        vec![
-            Column::new(
-                "group".into(),
-                groups.iter().map(|g| g.group.clone()).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "return".into(),
-                groups.iter().map(|g| g.total).collect::<Vec<_>>(),
-            ),
-            Column::new(
-                "weighting".into(),
-                groups
-                    .iter()
-                    .map(|g| g.weighting.clone())
-                    .collect::<Vec<_>>(),
-            ),
-        ],
-    )?;
+    let mut perf = perf;
+    perf.groups.sort_by(|x, y| y.total.total_cmp(&x.total));
     match &a.out {
-        Some(p) => export::write_table(&df, p)?,
+        Some(path) => export::write_table(&export::sectors_table(&perf)?, path)?,
         None => {
-            for g in &groups {
+            for g in &perf.groups {
+                let names = g.members;
+                let members = bi!(lang(), "{names} names", "{names} 只");
                 println!(
-                    "{:<32} {:>8.2}%  {:<7} {:>4} names",
-                    g.group,
+                    "{:<32} {:>8.2}%  {:<14} {members:>10}",
+                    g.id.text(),
                     g.total * 100.0,
-                    g.weighting,
-                    g.members
+                    g.weighting.text(),
                 );
             }
         }
@@ -490,11 +639,15 @@ fn sectors(a: SectorsArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_json(value: &impl serde::Serialize, out: &Option<PathBuf>) -> anyhow::Result<()> {
-    let text = serde_json::to_string_pretty(value)?;
+fn write_json(value: &impl serde::Serialize, out: &Option<PathBuf>) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| CliError::Json(e.to_string()))?;
     match out {
-        Some(p) => crate::atomic::write_atomic(p, text.as_bytes())
-            .with_context(|| format!("{}: cannot write", p.display())),
+        Some(p) => crate::atomic::write_atomic(p, text.as_bytes()).map_err(|e| {
+            CliError::Export(ExportError::Write {
+                path: p.display().to_string(),
+                error: e.into(),
+            })
+        }),
         None => {
             println!("{text}");
             Ok(())
@@ -502,126 +655,107 @@ fn write_json(value: &impl serde::Serialize, out: &Option<PathBuf>) -> anyhow::R
     }
 }
 
-fn exposures(a: OutArgs) -> anyhow::Result<()> {
-    let (settings, _ds, inputs) = analysis_inputs(&a.run)?;
-    let (prep, sc) = analysis::scores(&inputs, &settings)?;
-    let rep = analysis::exposures(&inputs, &prep, &sc, &settings);
+fn exposures(a: OutArgs) -> Result<(), CliError> {
+    let (settings, _ds, mut p) = pipeline(&a.run)?;
+    let s = p.score(&settings)?;
+    let rep = p.exposures(&settings, &s);
     if let Some(e) = &rep.regression_error {
-        eprintln!("note: no return-based regression: {e}");
+        let e = e.text();
+        note(bi!(
+            lang(),
+            "no return-based regression: {e}",
+            "没有基于收益率的回归：{e}"
+        ));
     }
     write_json(&rep, &a.out)
 }
 
-fn scenario(a: ScenarioArgs) -> anyhow::Result<()> {
-    let (settings, _ds, inputs) = analysis_inputs(&a.run)?;
-    let (prep, sc) = analysis::scores(&inputs, &settings)?;
-    let library = if settings.scenarios.is_empty() {
-        engine::scenarios::default_library()
-    } else {
-        settings.scenarios.clone()
-    };
+fn scenario(a: ScenarioArgs) -> Result<(), CliError> {
+    let (settings, _ds, mut p) = pipeline(&a.run)?;
+    let s = p.score(&settings)?;
+    let library = scenario_list(&settings);
     let list: Vec<_> = match (&a.name, a.all) {
         (Some(n), _) => {
-            let s = library.iter().find(|s| &s.name == n).with_context(|| {
-                format!(
-                    "no scenario named {n:?}; there are: {}",
-                    library
-                        .iter()
-                        .map(|s| s.name.as_str())
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                )
-            })?;
-            vec![s.clone()]
+            let sc = library
+                .iter()
+                .find(|s| &s.name == n)
+                .ok_or_else(|| CliError::NoScenario {
+                    name: n.clone(),
+                    available: library.iter().map(|s| s.name.clone()).collect(),
+                })?;
+            vec![sc.clone()]
         }
         (None, true) => library,
-        (None, false) => anyhow::bail!("say which scenario: --name NAME or --all"),
+        (None, false) => return Err(CliError::WhichScenario),
     };
-    let names = analysis::scenario_factors(&settings, &list);
-    let betas = if inputs.has_returns() {
-        analysis::betas(&inputs, &prep, &settings, &names)
-            .map_err(|e| eprintln!("note: no factor betas: {e}"))
-            .ok()
-    } else {
-        None
-    };
-    let outcomes = analysis::run_scenarios(&inputs, &prep, &sc, &settings, &list, betas.as_ref());
-    let mut sectors: Vec<String> = prep.cs.sectors.clone();
-    sectors.sort();
-    sectors.dedup();
-    let (mut scen, mut port, mut ret) = (Vec::new(), Vec::new(), Vec::new());
-    let mut contrib: Vec<Vec<f64>> = vec![Vec::new(); sectors.len()];
+    let outcomes = p.scenarios(&settings, &s, &list);
     let mut failed = 0;
-    for o in outcomes {
-        match o {
-            Ok(o) => {
-                for p in &o.portfolios {
-                    scen.push(o.scenario.clone());
-                    port.push(p.portfolio.clone());
-                    ret.push(p.r#return);
-                    for (i, s) in sectors.iter().enumerate() {
-                        contrib[i].push(p.contributions.get(s).copied().unwrap_or(0.0));
-                    }
-                }
-            }
-            Err(e) => {
-                failed += 1;
-                eprintln!("error: {e}");
-            }
-        }
+    for e in outcomes.iter().filter_map(|o| o.as_ref().err()) {
+        failed += 1;
+        eprintln!("{}: {}", error_word(), e.text());
     }
-    let mut cols = vec![
-        Column::new("scenario".into(), scen),
-        Column::new("portfolio".into(), port),
-        Column::new("return".into(), ret),
-    ];
-    for (s, c) in sectors.iter().zip(contrib) {
-        cols.push(Column::new(s.as_str().into(), c));
-    }
-    let df = DataFrame::new_infer_height(cols)?;
+    let df = export::scenario_table(outcomes.iter().flatten())?;
     match &a.out {
-        Some(p) => export::write_table(&df, p)?,
+        Some(path) => export::write_table(&df, path)?,
         None => println!("{df}"),
     }
     if failed > 0 {
-        anyhow::bail!("{failed} scenario(s) could not run");
+        return Err(CliError::ScenariosFailed { count: failed });
     }
     Ok(())
 }
 
-fn backtest(a: OutArgs) -> anyhow::Result<()> {
-    let (settings, ds, inputs) = analysis_inputs(&a.run)?;
-    let (h, r) = analysis::backtest(&inputs, &settings)?;
-    eprintln!(
-        "{}: {} rebalances {} to {}, IC mean {:.4} (t {:.2}), Q{}-Q1 spread {:.4} (se {:.4}); survivorship-biased prices overstate returns",
-        ds.name,
-        r.dates.len(),
-        r.dates.first().map(|d| d.to_string()).unwrap_or_default(),
-        r.dates.last().map(|d| d.to_string()).unwrap_or_default(),
+fn backtest(a: OutArgs) -> Result<(), CliError> {
+    let (settings, ds, mut p) = pipeline(&a.run)?;
+    let (h, r) = p.backtest_with_history(&settings)?;
+    let (name, n) = (&ds.name, r.dates.len());
+    let first = r.dates.first().map(|d| d.to_string()).unwrap_or_default();
+    let last = r.dates.last().map(|d| d.to_string()).unwrap_or_default();
+    let (ic, t, q, spread, se) = (
         r.ic_mean,
         r.ic_t,
         settings.analytics.quantiles,
         r.spread_mean,
-        r.spread_se
+        r.spread_se,
+    );
+    eprintln!(
+        "{}",
+        bi!(
+            lang(),
+            "{name}: {n} rebalances {first} to {last}, IC mean {ic:.4} (t {t:.2}), Q{q}-Q1 spread {spread:.4} (se {se:.4}); survivorship-biased prices overstate returns",
+            "{name}：{n} 次调仓，{first} 至 {last}，IC 均值 {ic:.4}（t {t:.2}），Q{q}-Q1 价差 {spread:.4}（标准误 {se:.4}）；存在幸存者偏差的价格会高估收益"
+        )
     );
     for (d, why) in &r.skipped {
-        eprintln!("note: {d} left out: {why}");
+        let why = why.text();
+        note(bi!(lang(), "{d} left out: {why}", "{d} 被略去：{why}"));
     }
     let Some(dir) = &a.out else {
         for s in &r.series {
-            println!(
-                "{:<12} cumulative {:>8.2}%  CAGR {:>7.2}%  Sharpe {:>6.2}  max DD {:>7.2}%",
-                s.name,
+            let (cum, cagr, sharpe, dd) = (
                 s.stats.cumulative_return * 100.0,
                 s.stats.cagr * 100.0,
                 s.stats.sharpe,
-                s.stats.max_drawdown * 100.0
+                s.stats.max_drawdown * 100.0,
+            );
+            let id = s.id.text();
+            println!(
+                "{}",
+                bi!(
+                    lang(),
+                    "{id:<16} cumulative {cum:>8.2}%  CAGR {cagr:>7.2}%  Sharpe {sharpe:>6.2}  max DD {dd:>7.2}%",
+                    "{id:<16} 累计 {cum:>8.2}%  年化 {cagr:>7.2}%  夏普 {sharpe:>6.2}  最大回撤 {dd:>7.2}%"
+                )
             );
         }
         return Ok(());
     };
-    std::fs::create_dir_all(dir).with_context(|| format!("{}: cannot create", dir.display()))?;
-    let tickers = &inputs.panel.tickers;
+    std::fs::create_dir_all(dir).map_err(|e| CliError::CreateDir {
+        path: dir.display().to_string(),
+        error: e.into(),
+    })?;
+    let encode = |e: polars::prelude::PolarsError| ExportError::Encode(e.to_string());
+    let tickers = &p.inputs().panel.tickers;
     let rows: Vec<_> = r.observations(&h).collect();
     let panel = DataFrame::new(
         rows.len(),
@@ -657,7 +791,8 @@ fn backtest(a: OutArgs) -> anyhow::Result<()> {
                 rows.iter().map(|x| x.fwd_return).collect::<Vec<_>>(),
             ),
         ],
-    )?;
+    )
+    .map_err(encode)?;
     export::write_table(&panel, &dir.join("panel.csv"))?;
     let q = &r.quantiles;
     let qdf = DataFrame::new(
@@ -680,7 +815,8 @@ fn backtest(a: OutArgs) -> anyhow::Result<()> {
                 q.iter().map(|x| x.count as u64).collect::<Vec<_>>(),
             ),
         ],
-    )?;
+    )
+    .map_err(encode)?;
     export::write_table(&qdf, &dir.join("quantile_returns.csv"))?;
     let ic = DataFrame::new(
         r.dates.len(),
@@ -696,14 +832,15 @@ fn backtest(a: OutArgs) -> anyhow::Result<()> {
                     .collect::<Vec<_>>(),
             ),
         ],
-    )?;
+    )
+    .map_err(encode)?;
     export::write_table(&ic, &dir.join("ic.csv"))?;
     let series: serde_json::Map<String, serde_json::Value> = r
         .series
         .iter()
         .map(|s| {
             (
-                s.name.clone(),
+                s.id.to_string(),
                 serde_json::to_value(&s.stats).unwrap_or_default(),
             )
         })
@@ -715,29 +852,28 @@ fn backtest(a: OutArgs) -> anyhow::Result<()> {
         "series": series,
     });
     write_json(&summary, &Some(dir.join("summary.json")))?;
+    let d = dir.display();
     eprintln!(
-        "wrote panel.csv, quantile_returns.csv, ic.csv and summary.json to {}",
-        dir.display()
+        "{}",
+        bi!(
+            lang(),
+            "wrote panel.csv, quantile_returns.csv, ic.csv and summary.json to {d}",
+            "已将 panel.csv、quantile_returns.csv、ic.csv 和 summary.json 写入 {d}"
+        )
     );
     Ok(())
 }
 
-fn export_figure(a: ExportArgs) -> anyhow::Result<()> {
-    use crate::export::figure::{FigureRequest, export, parse_chart};
+fn export_figure(a: ExportArgs) -> Result<(), CliError> {
+    use crate::app::figure::{Figure, FigureRequest, export, project_scene};
     if ![1.0, 2.0, 3.0].contains(&a.scale) {
-        anyhow::bail!("--scale must be 1, 2 or 3");
+        return Err(ExportError::BadScale { scale: a.scale }.into());
     }
-    let figure = parse_chart(&a.chart).with_context(|| format!("no chart named {:?}", a.chart))?;
-    let mut state = crate::app::PersistedState::default();
-    if let Some(p) = &a.project {
-        let project = crate::project::Project::open(p)?;
-        state.session_files = project.dataset.files;
-        state.session_name = project.dataset.name;
-        state.settings = project.settings;
-    }
+    let figure = Figure::parse(&a.chart)?;
     let t0 = std::time::Instant::now();
+    let scene = project_scene(a.project.as_deref(), a.scenario.clone(), lang())?;
     let w = export(
-        state,
+        &scene,
         &FigureRequest {
             figure,
             scale: a.scale,
@@ -745,17 +881,21 @@ fn export_figure(a: ExportArgs) -> anyhow::Result<()> {
         },
         &a.out,
     )?;
+    let (png, width, height) = (w.png.display(), w.width, w.height);
+    let csv = w
+        .csv
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    let secs = t0.elapsed().as_secs_f64();
     eprintln!(
-        "wrote {} ({} x {} px) and {} in {:.2} s",
-        w.png.display(),
-        w.width,
-        w.height,
-        w.csv
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
-        t0.elapsed().as_secs_f64()
+        "{}",
+        bi!(
+            lang(),
+            "wrote {png} ({width} x {height} px) and {csv} in {secs:.2} s",
+            "已写入 {png}（{width} x {height} 像素）和 {csv}，用时 {secs:.2} 秒"
+        )
     );
     Ok(())
 }

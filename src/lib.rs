@@ -15,5 +15,6 @@ pub mod cli;
 pub mod data;
 pub mod engine;
 pub mod export;
+pub mod i18n;
 pub mod project;
-pub mod settings;
+pub mod view;

@@ -2,9 +2,17 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use halo_workbench::cli::{self, Cli};
+use halo_workbench::i18n::{self, Lang};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
+    // Messages in the language asked for, else the locale's.
+    let lang = args
+        .lang
+        .as_deref()
+        .and_then(Lang::parse)
+        .unwrap_or_else(Lang::from_env);
+    i18n::set_default_lang(lang);
     match args.command {
         Some(cmd) => cli::run(cmd),
         None => halo_workbench::app::run(),

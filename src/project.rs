@@ -4,12 +4,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::atomic::write_atomic;
 use crate::data::SourceFile;
-use crate::settings::Settings;
+use crate::engine::settings::{ConfigError, Settings};
+use crate::view::ViewState;
 
 pub const VERSION: u32 = 1;
 
@@ -21,6 +21,9 @@ pub struct Project {
     pub settings: Settings,
     /// The panes' arrangement (the GUI's layout, as JSON); empty: the default layout.
     pub layout: String,
+    /// What the charts show (scenario, bars or lines, the ranking's order): a figure
+    /// exported from the project is the one the window showed.
+    pub view: ViewState,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -54,24 +57,33 @@ fn relative_to(path: &Path, base: &Path) -> PathBuf {
 
 impl Project {
     /// Write atomically; dataset paths are stored relative to the project file's folder.
-    pub fn save(&self, path: &Path) -> Result<()> {
+    pub fn save(&self, path: &Path) -> Result<(), ConfigError> {
         let base = path.parent().unwrap_or(Path::new("."));
         let mut p = self.clone();
         p.version = VERSION;
         for f in &mut p.dataset.files {
             f.path = relative_to(&f.path, base);
         }
-        let text = toml::to_string_pretty(&p).context("encoding the project")?;
-        write_atomic(path, text.as_bytes())
-            .with_context(|| format!("{}: cannot write the project file", path.display()))
+        let text = toml::to_string_pretty(&p).map_err(|e| ConfigError::Encode {
+            detail: e.to_string(),
+        })?;
+        write_atomic(path, text.as_bytes()).map_err(|e| ConfigError::Write {
+            path: path.display().to_string(),
+            error: e.into(),
+        })
     }
 
     /// Read a project; dataset paths are resolved against the project file's folder.
-    pub fn open(path: &Path) -> Result<Project> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read the project file", path.display()))?;
-        let mut p: Project = toml::from_str(&text)
-            .with_context(|| format!("{}: not a valid project file", path.display()))?;
+    pub fn open(path: &Path) -> Result<Project, ConfigError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: name.clone(),
+            error: e.into(),
+        })?;
+        let mut p: Project = toml::from_str(&text).map_err(|e| ConfigError::NotProject {
+            path: name,
+            detail: e.to_string(),
+        })?;
         let base = path.parent().unwrap_or(Path::new("."));
         for f in &mut p.dataset.files {
             if f.path.is_relative() {
@@ -112,6 +124,11 @@ mod tests {
             },
             settings: Settings::default(),
             layout: String::new(),
+            view: ViewState {
+                scenario: Some("Higher for longer".into()),
+                sectors: crate::view::SectorChart::Lines,
+                ..Default::default()
+            },
         };
         let file = dir.path().join("proj").join("a.halo.toml");
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
@@ -121,6 +138,8 @@ mod tests {
         let back = Project::open(&file).unwrap();
         assert_eq!(back.dataset.files[0].options, p.dataset.files[0].options);
         assert_eq!(back.settings, p.settings);
+        assert_eq!(back.view, p.view);
+        assert!(text.contains("[view]") && text.contains("scenario = \"Higher for longer\""));
         assert_eq!(
             back.dataset.files[0].path.canonicalize().unwrap(),
             data.canonicalize().unwrap()

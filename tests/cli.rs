@@ -2,8 +2,11 @@
 
 use std::process::Command;
 
+/// The command in English whatever the machine's locale (one test sets Chinese itself).
 fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_halo-workbench"))
+    let mut c = Command::new(env!("CARGO_BIN_EXE_halo-workbench"));
+    c.env("LC_ALL", "C").env("LANG", "C");
+    c
 }
 
 fn sample(f: &str) -> String {
@@ -217,7 +220,7 @@ fn sectors_writes_group_return_weighting() {
         .unwrap();
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let rows = read_csv(&out);
-    assert_eq!(rows[0], ["group", "return", "weighting"]);
+    assert_eq!(rows[0], ["group", "return", "weighting", "members"]);
     let energy = rows.iter().find(|r| r[0] == "Energy").unwrap();
     let bench = rows.iter().find(|r| r[0] == "Benchmark").unwrap();
     // The 2014-16 oil collapse: Energy far below the market.
@@ -337,7 +340,7 @@ fn backtest_writes_the_four_files() {
     assert!((s["ic_t"].as_f64().unwrap() - s["ic_ir"].as_f64().unwrap() * t.sqrt()).abs() < 1e-9);
     let (q5, q1): (f64, f64) = (q[5][1].parse().unwrap(), q[1][1].parse().unwrap());
     assert!((s["spread_mean"].as_f64().unwrap() - (q5 - q1)).abs() < 1e-12);
-    for series in ["Q1", "Q5", "Q5-Q1", "benchmark", "HALO basket"] {
+    for series in ["Q1", "Q5", "Q5-Q1", "Benchmark", "HALO basket"] {
         let st = &s["series"][series];
         for k in [
             "cumulative_return",

@@ -6,16 +6,30 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 use halo_workbench::data::{self, Dataset, LoadOptions, TableKind};
-use halo_workbench::engine::analysis::{self, Inputs};
+use std::sync::Arc;
+
 use halo_workbench::engine::backtest::{BacktestResult, History, backtest, qcut, spearman};
+use halo_workbench::engine::notes::SeriesId;
 use halo_workbench::engine::ols::ols;
 use halo_workbench::engine::performance::stats;
+use halo_workbench::engine::pipeline::{Inputs, Pipeline, Scored};
 use halo_workbench::engine::scenarios::{self, Scenario, ScenarioKind};
-use halo_workbench::engine::score::Scorer;
 use halo_workbench::engine::sectors::{GroupWeighting, buy_and_hold};
+use halo_workbench::engine::settings::Settings;
 use halo_workbench::engine::{EngineError, synth};
-use halo_workbench::settings::Settings;
 use serde_json::Value;
+
+/// The backtest through the pipeline, with each date's scores kept.
+fn run_backtest(inputs: &Inputs, s: &Settings) -> (History, BacktestResult) {
+    Pipeline::new(Arc::new(inputs.clone()))
+        .backtest_with_history(s)
+        .unwrap()
+}
+
+/// The cross-section scored through the pipeline.
+fn scored(inputs: &Inputs, s: &Settings) -> Scored {
+    Pipeline::new(Arc::new(inputs.clone())).score(s).unwrap()
+}
 
 fn fixture(name: &str) -> Value {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -82,7 +96,7 @@ fn a_singular_regression_is_a_clear_error() {
         None,
     )
     .unwrap_err();
-    assert!(matches!(e, EngineError::Singular(_)));
+    assert!(matches!(e, EngineError::Collinear { .. }));
     assert!(
         e.to_string()
             .contains("'oil_twice' is constant or a combination"),
@@ -192,7 +206,7 @@ fn assert_same_on_the_spot(h: &History, r: &BacktestResult, inputs: &Inputs, s: 
     let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
     assert_eq!(bits(&again.ic), bits(&r.ic));
     for (a, b) in again.series.iter().zip(&r.series) {
-        assert_eq!(bits(&a.returns), bits(&b.returns), "{}", a.name);
+        assert_eq!(bits(&a.returns), bits(&b.returns), "{}", a.id);
     }
 }
 
@@ -202,7 +216,7 @@ fn backtest_matches_alphalens_on_the_sample() {
     let ds = data::load_sample().unwrap();
     let inputs = Inputs::new(&ds).unwrap();
     let mut s = Settings::default();
-    let (h, r) = analysis::backtest(&inputs, &s).unwrap();
+    let (h, r) = run_backtest(&inputs, &s);
     assert_eq!(
         r.observations(&h).count() as u64,
         want["rows"].as_u64().unwrap()
@@ -268,9 +282,9 @@ fn within_sector_quarterly_backtest_matches_a_naive_recomputation() {
     let ds = data::load_sample().unwrap();
     let inputs = Inputs::new(&ds).unwrap();
     let mut s = Settings::default();
-    s.analytics.rebalance = halo_workbench::settings::Rebalance::Quarterly;
+    s.analytics.rebalance = halo_workbench::engine::settings::Rebalance::Quarterly;
     s.analytics.within_sector = true;
-    let (h, r) = analysis::backtest(&inputs, &s).unwrap();
+    let (h, r) = run_backtest(&inputs, &s);
     assert!(h.dates.len() > 10);
     let rp = &inputs.returns;
     let mut checked = 0;
@@ -346,7 +360,11 @@ fn within_sector_quarterly_backtest_matches_a_naive_recomputation() {
             .filter(|&i| now[i] > 0.0 && fwd(i).is_finite())
             .fold((0.0, 0.0), |(a, b), i| (a + now[i], b + now[i] * fwd(i)));
         let net = swr / sw - s.analytics.cost_bps / 1e4 * bought;
-        let basket = r.series.iter().find(|x| x.name == "HALO basket").unwrap();
+        let basket = r
+            .series
+            .iter()
+            .find(|x| x.id == SeriesId::HaloBasket)
+            .unwrap();
         assert!(close(basket.returns[d], net, 1e-12), "{}", h.dates[d]);
     }
     assert!(checked > 1000, "{checked} observations");
@@ -362,7 +380,7 @@ fn a_date_before_dates_left_out_holds_until_the_next_date_kept() {
     let mut s = Settings::default();
     s.scoring.min_coverage = 1.0;
     s.analytics.quantiles = 6;
-    let (h, r) = analysis::backtest(&inputs, &s).unwrap();
+    let (h, r) = run_backtest(&inputs, &s);
     let gap = h.month.windows(2).position(|w| w[1] - w[0] > 1).unwrap();
     assert!(h.month[gap + 1] - h.month[gap] >= 12, "{:?}", h.month);
     // The backtest computed in one pass with the scoring equals the one from the scores
@@ -419,13 +437,22 @@ fn sector_performance_by_hand() {
     let inputs = Inputs::new(&ds).unwrap();
     let mut s = Settings::default();
     s.scoring.as_of = Some(d(2016, 12, 31));
-    let (prep, sc) = analysis::scores(&inputs, &s).unwrap();
     let q1 = (d(2016, 12, 31), d(2017, 3, 31));
-    let run = |s: &Settings, window| {
-        analysis::sectors(&inputs, &prep, &sc, s, window, &mut Scorer::default())
+    let run = |s: &Settings, (from, to)| {
+        let mut s = s.clone();
+        s.analytics.window_from = Some(from);
+        s.analytics.window_to = Some(to);
+        let mut p = Pipeline::new(Arc::new(inputs.clone()));
+        let sc = p.score(&s)?;
+        p.sectors(&s, &sc)
     };
     let perf = run(&s, q1).unwrap();
-    let g = |name: &str| perf.groups.iter().find(|g| g.group == name).unwrap();
+    let g = |name: &str| {
+        perf.groups
+            .iter()
+            .find(|g| g.id.to_string() == name)
+            .unwrap()
+    };
     // Energy, cap-weighted 100:300. A: 1.1, 1.045, 1.0659; B: 1.2, 1.32, 1.32 (no March price).
     // Value after each month: (100 A + 300 B) / 400.
     let a = [1.1, 1.1 * 0.95, 1.1 * 0.95 * 1.02];
@@ -448,7 +475,11 @@ fn sector_performance_by_hand() {
     // Equal weighting.
     s.analytics.group_weighting = GroupWeighting::Equal;
     let perf = run(&s, q1).unwrap();
-    let e = perf.groups.iter().find(|g| g.group == "Energy").unwrap();
+    let e = perf
+        .groups
+        .iter()
+        .find(|g| g.id == SeriesId::Sector("Energy".into()))
+        .unwrap();
     assert!((e.total - ((a[2] + b[2]) / 2.0 - 1.0)).abs() < 1e-12);
     // Windows are validated.
     let err = run(&s, (d(2017, 3, 31), d(2017, 1, 31))).unwrap_err();
@@ -534,8 +565,9 @@ fn scenarios_by_hand() {
     let inputs = Inputs::new(&ds).unwrap();
     let mut s = Settings::default();
     s.scoring.as_of = Some(d(2017, 3, 31));
-    s.basket.selection = halo_workbench::settings::Selection::TopN(1);
-    let (prep, sc) = analysis::scores(&inputs, &s).unwrap();
+    s.basket.selection = halo_workbench::engine::settings::Selection::TopN(1);
+    let scored = scored(&inputs, &s);
+    let (prep, sc) = (&*scored.prep, &*scored.scores);
     // Betas given by hand: security returns are sum(beta x shock).
     let betas = scenarios::Betas {
         factors: vec!["wti".into(), "us10y".into()],
@@ -552,26 +584,26 @@ fn scenarios_by_hand() {
             shocks: BTreeMap::from([("wti".to_string(), 0.1)]),
         },
     };
-    let r = scenarios::security_returns(&oil, &prep, &sc, &inputs.returns, Some(&betas), false)
-        .unwrap();
+    let r =
+        scenarios::security_returns(&oil, prep, sc, &inputs.returns, Some(&betas), false).unwrap();
     assert_eq!(r, vec![0.05, 0.03, 0.010000000000000002]);
     // Correlated: us10y moves by cov(us10y, wti) / var(wti) x 0.1 = -0.1 x 0.1 = -0.01.
     let r =
-        scenarios::security_returns(&oil, &prep, &sc, &inputs.returns, Some(&betas), true).unwrap();
+        scenarios::security_returns(&oil, prep, sc, &inputs.returns, Some(&betas), true).unwrap();
     assert!((r[0] - (0.05 + -0.02 * -0.01)).abs() < 1e-15);
     assert!((r[2] - (0.01 + -0.04 * -0.01)).abs() < 1e-15);
     // Applied to the baskets: the HALO basket is one name.
     let o = scenarios::outcome(
         &oil,
         &[0.05, 0.03, 0.01],
-        &sc,
+        sc,
         &[0.5, 0.25, 0.25],
         &scenarios::SectorIds::new(&prep.cs.sectors),
     );
     let bench = o
         .portfolios
         .iter()
-        .find(|p| p.portfolio == "benchmark")
+        .find(|p| p.portfolio == SeriesId::Benchmark)
         .unwrap();
     assert!((bench.r#return - (0.5 * 0.05 + 0.25 * 0.03 + 0.25 * 0.01)).abs() < 1e-15);
     assert!((bench.contributions["Energy"] - (0.5 * 0.05 + 0.25 * 0.03)).abs() < 1e-15);
@@ -586,7 +618,7 @@ fn scenarios_by_hand() {
             to: d(2017, 2, 28),
         },
     };
-    let r = scenarios::security_returns(&hist, &prep, &sc, &inputs.returns, None, false).unwrap();
+    let r = scenarios::security_returns(&hist, prep, sc, &inputs.returns, None, false).unwrap();
     assert!((r[0] - (1.1 * 0.95 - 1.0)).abs() < 1e-12 && (r[1] - (1.2 * 1.1 - 1.0)).abs() < 1e-12);
     // Validation: reversed and uncovered windows are rejected.
     let bad = Scenario {
@@ -597,7 +629,7 @@ fn scenarios_by_hand() {
         ..hist.clone()
     };
     assert!(
-        scenarios::security_returns(&bad, &prep, &sc, &inputs.returns, None, false)
+        scenarios::security_returns(&bad, prep, sc, &inputs.returns, None, false)
             .unwrap_err()
             .to_string()
             .contains("ends (2017-01-31) before it starts")
@@ -610,7 +642,7 @@ fn scenarios_by_hand() {
         ..hist
     };
     assert!(
-        scenarios::security_returns(&bad, &prep, &sc, &inputs.returns, None, false)
+        scenarios::security_returns(&bad, prep, sc, &inputs.returns, None, false)
             .unwrap_err()
             .to_string()
             .contains("not covered by the prices")
@@ -626,7 +658,7 @@ fn scenarios_by_hand() {
             shock_per_sd: -0.08,
         },
     };
-    let r = scenarios::security_returns(&ai, &prep, &sc, &inputs.returns, None, false).unwrap();
+    let r = scenarios::security_returns(&ai, prep, sc, &inputs.returns, None, false).unwrap();
     // ai_exposure .2 .4 .1: mean 7/30, population sd sqrt(((.2-7/30)^2+(.4-7/30)^2+(.1-7/30)^2)/3).
     let m = 7.0 / 30.0;
     let sd = (((0.2f64 - m).powi(2) + (0.4f64 - m).powi(2) + (0.1f64 - m).powi(2)) / 3.0).sqrt();
@@ -644,10 +676,9 @@ fn the_default_scenario_library_runs_on_the_sample() {
     let ds = data::load_sample().unwrap();
     let inputs = Inputs::new(&ds).unwrap();
     let s = Settings::default();
-    let (prep, sc) = analysis::scores(&inputs, &s).unwrap();
-    let names = analysis::scenario_factors(&s, &lib);
-    let b = analysis::betas(&inputs, &prep, &s, &names).unwrap();
-    let out = analysis::run_scenarios(&inputs, &prep, &sc, &s, &lib, Some(&b));
+    let mut p = Pipeline::new(Arc::new(inputs));
+    let sc = p.score(&s).unwrap();
+    let out = p.scenarios(&s, &sc, &lib);
     assert!(
         out.iter().all(|o| o.is_ok()),
         "{:?}",
@@ -657,14 +688,14 @@ fn the_default_scenario_library_runs_on_the_sample() {
     );
     // Oil up helps the HALO basket more than the anti-HALO basket on the real sample.
     let me = out[1].as_ref().unwrap();
-    let ret = |p: &str| {
+    let ret = |p: SeriesId| {
         me.portfolios
             .iter()
             .find(|x| x.portfolio == p)
             .unwrap()
             .r#return
     };
-    assert!(ret("HALO basket") > ret("anti-HALO"));
+    assert!(ret(SeriesId::HaloBasket) > ret(SeriesId::AntiBasket));
     // Contributions add up to the portfolio's return.
     for p in &me.portfolios {
         let sum: f64 = p.contributions.values().sum();

@@ -8,9 +8,9 @@ use halo_workbench::engine::metrics::Pillar;
 use halo_workbench::engine::score::{
     PillarScores, Prepared, Scorer, Scores, prepare, score, score_halo_and_basket,
 };
+use halo_workbench::engine::settings::{Selection, Settings, Standardize, Weighting, Winsorize};
 use halo_workbench::engine::universe::Panel;
 use halo_workbench::engine::{stats, synth};
-use halo_workbench::settings::{Selection, Settings, Standardize, Weighting, Winsorize};
 use polars::prelude::SerWriter;
 
 fn panel_from_csv(csv: &str) -> Panel {
@@ -208,15 +208,21 @@ fn point_in_time_uses_only_reports_known_and_fresh() {
     let prep = prepare(&panel, &s.scoring).unwrap();
     assert!(ppe(&prep).is_nan());
     let sc = score(&prep, &s);
-    assert!(sc.excluded_reason[pos(&prep, "A")].starts_with("no report known by 2016-03-29"));
+    let why = |sc: &halo_workbench::engine::score::Scores, i: usize| {
+        sc.exclusion[i]
+            .as_ref()
+            .map(|e| e.to_string())
+            .unwrap_or_default()
+    };
+    assert!(why(&sc, pos(&prep, "A")).starts_with("no report known by 2016-03-29"));
     // 2017-03-31 + 451 days = 2018-06-25: stale (limit 450).
     s.scoring.as_of = chrono::NaiveDate::from_ymd_opt(2018, 6, 25);
     let prep = prepare(&panel, &s.scoring).unwrap();
     let sc = score(&prep, &s);
     assert!(
-        sc.excluded_reason[pos(&prep, "A")].starts_with("stale data"),
+        why(&sc, pos(&prep, "A")).starts_with("stale data"),
         "{}",
-        sc.excluded_reason[0]
+        why(&sc, 0)
     );
     // The default as-of is the last period date plus the lag.
     s.scoring.as_of = None;
@@ -262,11 +268,11 @@ fn exclusions_name_the_missing_inputs() {
     let b = pos(&prep, "B");
     assert!(!sc.included[b]);
     assert_eq!(
-        sc.excluded_reason[b],
+        sc.exclusion[b].as_ref().unwrap().to_string(),
         "coverage 50% of weighted metrics, below 75%: no ppe_net, no total_assets"
     );
     assert_eq!(sc.rank[b], 0);
-    assert!(sc.excluded_reason[pos(&prep, "A")].is_empty());
+    assert!(sc.exclusion[pos(&prep, "A")].is_none());
 }
 
 /// Equal, with NaN equal to NaN; on a difference, says where (not the whole vectors).
@@ -483,8 +489,7 @@ fn real_sample_utilities_and_energy_beat_information_technology() {
     let panel = Panel::from_frame(&ds.fundamentals.as_ref().unwrap().df).unwrap();
     let s = Settings::default();
     let mut scorer = Scorer::default();
-    let sc = scorer.score(&panel, &s).unwrap();
-    let prep = scorer.prepared().unwrap();
+    let (prep, sc) = scorer.score(&panel, &s).unwrap();
     let median = |sector: &str| {
         let mut v: Vec<f64> = (0..prep.cs.len())
             .filter(|&i| prep.cs.sectors[i] == sector && sc.halo[i].is_finite())

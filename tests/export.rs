@@ -4,11 +4,22 @@
 
 use std::path::Path;
 
-use halo_workbench::app::{Figure, Pane, PersistedState};
-use halo_workbench::engine::analysis;
-use halo_workbench::engine::score::Scorer;
-use halo_workbench::export::figure::{FigureRequest, export, render};
-use halo_workbench::settings::Settings;
+use std::sync::Arc;
+
+use halo_workbench::app::Pane;
+use halo_workbench::app::figure::{Figure, FigureRequest, Renderer, Scene, export, project_scene};
+use halo_workbench::engine::pipeline::Pipeline;
+use halo_workbench::engine::settings::Settings;
+use halo_workbench::i18n::Lang;
+
+/// What the sample's window shows at start: default settings and view.
+fn sample_scene() -> Scene {
+    project_scene(None, None, Lang::En).unwrap()
+}
+
+fn render(scene: &Scene, r: &FigureRequest) -> image::RgbaImage {
+    Renderer::new().render(scene, r).unwrap()
+}
 
 fn req(figure: Figure, scale: f32, dark: bool) -> FigureRequest {
     FigureRequest {
@@ -38,6 +49,8 @@ fn distinct_colours(img: &image::RgbaImage) -> usize {
 
 #[test]
 fn every_chart_at_1x_and_2x_has_the_right_size_and_real_content() {
+    let scene = sample_scene();
+    let mut renderer = Renderer::new();
     for figure in [
         Figure::Chart(Pane::Sectors),
         Figure::Chart(Pane::Exposures),
@@ -47,7 +60,7 @@ fn every_chart_at_1x_and_2x_has_the_right_size_and_real_content() {
     ] {
         for scale in [1.0f32, 2.0] {
             let r = req(figure, scale, false);
-            let (img, _) = render(PersistedState::default(), &r).unwrap();
+            let img = renderer.render(&scene, &r).unwrap();
             let [w, h] = r.size();
             assert_eq!(
                 (img.width(), img.height()),
@@ -74,7 +87,7 @@ fn every_chart_at_1x_and_2x_has_the_right_size_and_real_content() {
 #[test]
 fn three_x_and_dark_render_at_full_resolution() {
     let r = req(Figure::Chart(Pane::Backtest), 3.0, true);
-    let (img, _) = render(PersistedState::default(), &r).unwrap();
+    let img = render(&sample_scene(), &r);
     assert_eq!((img.width(), img.height()), (3300, 2100));
     // The basket's 3-point line in its exact colour, re-rendered at 3x rather than upscaled.
     assert!(count_near(&img, [0, 128, 96], 6) > 1000);
@@ -89,9 +102,19 @@ fn three_x_and_dark_render_at_full_resolution() {
 #[test]
 fn the_same_inputs_give_the_same_image_and_match_the_golden_one() {
     let r = req(Figure::Chart(Pane::Sectors), 1.0, false);
-    let (a, _) = render(PersistedState::default(), &r).unwrap();
-    let (b, _) = render(PersistedState::default(), &r).unwrap();
+    let a = render(&sample_scene(), &r);
+    let b = render(&sample_scene(), &r);
     assert!(a == b, "two renders of the same figure differ");
+    // A renderer kept between figures (as the window's export worker keeps it) draws the
+    // same image after drawing others.
+    let mut kept = Renderer::new();
+    let scene = sample_scene();
+    kept.render(&scene, &req(Figure::Dashboard, 2.0, true))
+        .unwrap();
+    assert!(
+        kept.render(&scene, &r).unwrap() == a,
+        "a kept renderer's figure differs"
+    );
     let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/sectors_light_1x.png");
     if std::env::var("UPDATE_GOLDEN").is_ok() {
         a.save(&golden).unwrap();
@@ -117,7 +140,7 @@ fn the_csv_holds_the_engines_numbers() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("sectors.png");
     let w = export(
-        PersistedState::default(),
+        &sample_scene(),
         &req(Figure::Chart(Pane::Sectors), 1.0, false),
         &out,
     )
@@ -126,11 +149,12 @@ fn the_csv_holds_the_engines_numbers() {
     assert!(image::open(&out).is_ok());
     // The engine, called directly with the same settings.
     let ds = halo_workbench::data::load_sample().unwrap();
-    let inputs = analysis::Inputs::new(&ds).unwrap();
     let s = Settings::default();
-    let (prep, sc) = analysis::scores(&inputs, &s).unwrap();
-    let (f, t) = analysis::window(&inputs, prep.cs.as_of, &s).unwrap();
-    let perf = analysis::sectors(&inputs, &prep, &sc, &s, (f, t), &mut Scorer::default()).unwrap();
+    let mut p = Pipeline::new(Arc::new(
+        halo_workbench::engine::pipeline::Inputs::new(&ds).unwrap(),
+    ));
+    let sc = p.score(&s).unwrap();
+    let perf = p.sectors(&s, &sc).unwrap();
     let text = std::fs::read_to_string(dir.path().join("sectors.csv")).unwrap();
     let mut rows = text.lines();
     assert_eq!(rows.next(), Some("group,return,weighting,members"));
@@ -138,7 +162,11 @@ fn the_csv_holds_the_engines_numbers() {
     for line in rows {
         // Group names hold no commas in the sample.
         let cells: Vec<&str> = line.split(',').collect();
-        let g = perf.groups.iter().find(|g| g.group == cells[0]).unwrap();
+        let g = perf
+            .groups
+            .iter()
+            .find(|g| g.id.to_string() == cells[0])
+            .unwrap();
         assert_eq!(cells[1].parse::<f64>().unwrap(), g.total, "{}", cells[0]);
         n += 1;
     }
@@ -156,22 +184,26 @@ fn a_formula_in_the_data_is_defused_in_the_csv() {
     .unwrap();
     let p = dir.path().join("p.csv");
     std::fs::write(&p, "ticker,date,return\nA,2017-01-31,0.1\nA,2017-02-28,0.1\nB,2017-01-31,0.1\nB,2017-02-28,0.1\nC,2017-01-31,0.1\nC,2017-02-28,0.1\n").unwrap();
-    let mut state = PersistedState {
-        session_files: [f, p]
-            .into_iter()
-            .map(|path| halo_workbench::data::SourceFile {
-                path,
-                options: Default::default(),
-            })
-            .collect(),
-        ..Default::default()
-    };
-    state.settings.scoring.as_of = chrono::NaiveDate::from_ymd_opt(2017, 1, 1);
-    state.settings.scoring.report_lag_days = 0;
-    state.settings.analytics.window_from = chrono::NaiveDate::from_ymd_opt(2016, 12, 31);
-    state.settings.analytics.window_to = chrono::NaiveDate::from_ymd_opt(2017, 2, 28);
+    let files: Vec<_> = [f, p]
+        .into_iter()
+        .map(|path| halo_workbench::data::SourceFile {
+            path,
+            options: Default::default(),
+        })
+        .collect();
+    let mut project = halo_workbench::project::Project::default();
+    project.dataset.name = "formula".into();
+    project.dataset.files = files;
+    let st = &mut project.settings;
+    st.scoring.as_of = chrono::NaiveDate::from_ymd_opt(2017, 1, 1);
+    st.scoring.report_lag_days = 0;
+    st.analytics.window_from = chrono::NaiveDate::from_ymd_opt(2016, 12, 31);
+    st.analytics.window_to = chrono::NaiveDate::from_ymd_opt(2017, 2, 28);
+    let file = dir.path().join("formula.halo.toml");
+    project.save(&file).unwrap();
+    let scene = project_scene(Some(&file), None, Lang::En).unwrap();
     let out = dir.path().join("s.png");
-    export(state, &req(Figure::Chart(Pane::Sectors), 1.0, false), &out).unwrap();
+    export(&scene, &req(Figure::Chart(Pane::Sectors), 1.0, false), &out).unwrap();
     let text = std::fs::read_to_string(dir.path().join("s.csv")).unwrap();
     assert!(text.contains("'=HYPERLINK"), "{text}");
     assert!(!text.lines().any(|l| l.starts_with('=')), "{text}");

@@ -118,7 +118,7 @@ fn text_in_a_numeric_column() {
         .report
         .problems
         .iter()
-        .find(|p| p.problem == "text in a numeric column")
+        .find(|p| p.problem.to_string() == "text in a numeric column")
         .expect("reported");
     assert_eq!(prob.header, "total_assets");
     assert_eq!(prob.count, 1);
@@ -129,7 +129,7 @@ fn text_in_a_numeric_column() {
         "the row stays; only the cell is missing"
     );
     assert_eq!(t.df.column("total_assets").unwrap().null_count(), 1);
-    assert!(t.report.to_text().contains("row 1202: \"n.a.\""));
+    assert!(t.report.to_string().contains("row 1202: \"n.a.\""));
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn inf_or_nan() {
         .report
         .problems
         .iter()
-        .filter(|p| p.problem.contains("finite"))
+        .filter(|p| p.problem.to_string().contains("finite"))
         .collect();
     assert_eq!(nf.len(), 2);
     assert_eq!(
@@ -168,7 +168,8 @@ fn negative_total_assets() {
     let prob = &t.report.problems[0];
     assert_eq!(prob.header, "Total Assets");
     assert!(
-        prob.problem.contains("negative") && prob.problem.contains("total_assets"),
+        prob.problem.to_string().contains("negative")
+            && prob.problem.to_string().contains("total_assets"),
         "{}",
         prob.problem
     );
@@ -321,18 +322,21 @@ fn unreadable_dates_and_missing_tickers_exclude_rows_with_reasons() {
     let t = data::load_file(&p, &fundamentals()).unwrap();
     assert_eq!(t.report.rows_read, 4);
     assert_eq!(t.report.rows_kept, 1);
-    let reasons: Vec<(usize, &str)> = t
+    let reasons: Vec<(usize, String)> = t
         .report
         .excluded
         .iter()
-        .map(|e| (e.row, e.reason.as_str()))
+        .map(|e| (e.row, e.to_string()))
         .collect();
     assert_eq!(
         reasons,
         vec![
-            (3, "date \"not a date\" in column 'date' is not a date"),
-            (4, "no ticker"),
-            (5, "no date")
+            (
+                3,
+                "date \"not a date\" in column 'date' is not a date".to_string()
+            ),
+            (4, "no ticker".to_string()),
+            (5, "no date".to_string())
         ]
     );
 }

@@ -1,18 +1,24 @@
 //! The Chinese interface covers the messages the loader and the engine produce: every
 //! error, load-report line and exclusion reason below comes from the real code on real
 //! (bad) input, and each must have a Chinese form that keeps its file, row and column.
+//! Messages are typed: each is written in both languages by the type itself, so a file's
+//! path is a field inserted as it is, never parsed back out of English.
 
 use std::path::Path;
+use std::sync::Arc;
 
-use halo_workbench::app::i18n::translate_msg;
-use halo_workbench::data::{self, LoadOptions, TableKind};
-use halo_workbench::engine::analysis::{self, Inputs};
-use halo_workbench::settings::Settings;
+use halo_workbench::data::{self, LoadError, LoadOptions, TableKind};
+use halo_workbench::engine::pipeline::{Inputs, Pipeline};
+use halo_workbench::engine::settings::Settings;
+use halo_workbench::i18n::{Lang, Localize};
 
-/// The Chinese form; it must exist, keep `keep`, and leave no English phrase (three
-/// lower-case words in a row) behind.
-fn zh(msg: &str, keep: &[&str]) -> String {
-    let t = translate_msg(msg).unwrap_or_else(|| panic!("no Chinese for {msg:?}"));
+/// The Chinese form: it must keep `keep` and leave no English phrase (three lower-case
+/// words in a row) behind.
+fn zh(msg: &dyn Localize, keep: &[&str]) -> String {
+    let en = msg.localize(Lang::En);
+    let t = msg.localize(Lang::Zh);
+    assert_ne!(t, en, "no Chinese for {en:?}");
+    let msg = &en;
     for k in keep {
         assert!(t.contains(k), "{t:?} lost {k:?} (from {msg:?})");
     }
@@ -27,14 +33,14 @@ fn zh(msg: &str, keep: &[&str]) -> String {
     t
 }
 
-fn load_err(dir: &Path, name: &str, bytes: &[u8], kind: TableKind) -> String {
+fn load_err(dir: &Path, name: &str, bytes: &[u8], kind: TableKind) -> LoadError {
     let p = dir.join(name);
     std::fs::write(&p, bytes).unwrap();
     let opts = LoadOptions {
         kind: Some(kind),
         ..Default::default()
     };
-    data::load_file(&p, &opts).unwrap_err().to_string()
+    data::load_file(&p, &opts).unwrap_err()
 }
 
 #[test]
@@ -42,7 +48,7 @@ fn load_errors_read_in_chinese_with_file_row_and_column() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let f = TableKind::Fundamentals;
-    let cases: Vec<(String, Vec<&str>)> = vec![
+    let cases: Vec<(LoadError, Vec<&str>)> = vec![
         (
             load_err(d, "empty.csv", b"", f),
             vec!["empty.csv", "0 字节"],
@@ -99,9 +105,7 @@ fn load_errors_read_in_chinese_with_file_row_and_column() {
     for (msg, keep) in &cases {
         zh(msg, keep);
     }
-    let gone = data::load_file(&d.join("gone.csv"), &LoadOptions::default())
-        .unwrap_err()
-        .to_string();
+    let gone = data::load_file(&d.join("gone.csv"), &LoadOptions::default()).unwrap_err();
     zh(&gone, &["gone.csv", "不存在"]);
 }
 
@@ -131,30 +135,25 @@ fn load_report_lines_and_excluded_rows_read_in_chinese() {
     assert!(r.problems.len() >= 3 && !r.excluded.is_empty() && !r.warnings.is_empty());
     for pr in &r.problems {
         // As the load report pane words it.
-        let line = format!(
-            "Column '{}', {} cell(s): {}; {}. e.g. row {}: {:?}",
-            pr.header, pr.count, pr.problem, pr.action, pr.examples[0].0, pr.examples[0].1
-        );
-        zh(&line, &[&pr.header, &format!("第 {} 行", pr.examples[0].0)]);
+        zh(pr, &[&pr.header, &format!("第 {} 行", pr.examples[0].0)]);
     }
     for w in &r.warnings {
         zh(w, &[]);
     }
     for e in &r.excluded {
-        zh(
-            &format!("row {}: {}", e.row, e.reason),
-            &[&format!("第 {} 行", e.row)],
-        );
+        zh(e, &[]);
     }
+    // The whole report, as `inspect` prints it.
+    zh(r, &["mixed.csv"]);
 }
 
 #[test]
 fn exclusion_reasons_and_engine_errors_read_in_chinese() {
     let ds = data::load_sample().unwrap();
-    let inputs = Inputs::new(&ds).unwrap();
+    let mut p = Pipeline::new(Arc::new(Inputs::new(&ds).unwrap()));
     let mut s = Settings::default();
     // Low coverage, no report yet (an early as-of date) and stale reports (a short limit).
-    let mut reasons = std::collections::BTreeSet::new();
+    let mut reasons = Vec::new();
     for (coverage, as_of, staleness) in [
         (0.9, None, 450),
         (0.5, Some("2014-03-31"), 450),
@@ -163,12 +162,16 @@ fn exclusion_reasons_and_engine_errors_read_in_chinese() {
         s.scoring.min_coverage = coverage;
         s.scoring.as_of = as_of.map(|d| d.parse().unwrap());
         s.scoring.max_staleness_days = staleness;
-        let (_, sc) = analysis::scores(&inputs, &s).unwrap();
-        reasons.extend(sc.excluded_reason.into_iter().filter(|r| !r.is_empty()));
+        let sc = p.score(&s).unwrap();
+        for e in sc.scores.exclusion.iter().flatten() {
+            if !reasons.contains(e) {
+                reasons.push(e.clone());
+            }
+        }
     }
     for start in ["coverage", "no report known", "stale data"] {
         assert!(
-            reasons.iter().any(|r| r.starts_with(start)),
+            reasons.iter().any(|r| r.to_string().starts_with(start)),
             "{start}: {reasons:?}"
         );
     }
@@ -188,9 +191,49 @@ fn exclusion_reasons_and_engine_errors_read_in_chinese() {
             from: from.parse().unwrap(),
             to: to.parse().unwrap(),
         };
-        let (prep, sc) = analysis::scores(&inputs, &s).unwrap();
-        let out = analysis::run_scenarios(&inputs, &prep, &sc, &s, &[bad.clone()], None);
+        let sc = p.score(&s).unwrap();
+        let out = p.scenarios(&s, &sc, &[bad.clone()]);
         let e = out[0].as_ref().unwrap_err();
         zh(e, &[from, to]);
+    }
+}
+
+#[test]
+fn paths_with_spaces_for_to_and_chinese_survive_every_message_in_both_languages() {
+    let dir = tempfile::tempdir().unwrap();
+    for folder in ["Data for 2024 to 2025", "数据 2024", "a: b; c"] {
+        let d = dir.path().join(folder);
+        std::fs::create_dir_all(&d).unwrap();
+        let file = |name: &str| d.join(name).display().to_string();
+        let f = TableKind::Fundamentals;
+        let errors = [
+            load_err(&d, "empty file.csv", b"", f),
+            load_err(&d, "two columns for one.csv", b"a:b\n1:2\n", f),
+            load_err(
+                &d,
+                "no sector to map.csv",
+                b"ticker,date,total_assets\nA,2016-12-31,1\n",
+                f,
+            ),
+            data::load_file(&d.join("gone for good.csv"), &LoadOptions::default()).unwrap_err(),
+            load_err(&d, "财务 数据.csv", b"ticker,date,sector\n", f),
+        ];
+        let names = [
+            "empty file.csv",
+            "two columns for one.csv",
+            "no sector to map.csv",
+            "gone for good.csv",
+            "财务 数据.csv",
+        ];
+        for (e, name) in errors.iter().zip(names) {
+            let path = file(name);
+            for lang in [Lang::En, Lang::Zh] {
+                let text = e.localize(lang);
+                assert!(
+                    text.starts_with(&path),
+                    "{lang:?}: {text:?} does not start with {path:?}"
+                );
+            }
+        }
     }
 }

@@ -194,7 +194,7 @@ fn a_lost_session_file_falls_back_to_the_sample() {
     assert!(
         app.errors
             .iter()
-            .any(|e| e.contains("/nonexistent/old.csv")),
+            .any(|e| e.to_string().contains("/nonexistent/old.csv")),
         "{:?}",
         app.errors
     );

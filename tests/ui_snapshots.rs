@@ -29,7 +29,7 @@ fn all_views(theme: egui::Theme, ppp: f32) {
     let opts = SnapshotOptions::new().threshold(0.6);
     let mut h = render(theme, ppp);
     let mut results = vec![h.try_snapshot_options(format!("window_{tag}"), &opts)];
-    for pane in Pane::ALL {
+    for &pane in Pane::ALL {
         h.state_mut().maximized = Some(pane);
         h.run();
         results.push(h.try_snapshot_options(format!("pane_{pane:?}_{tag}").to_lowercase(), &opts));

@@ -8,6 +8,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use halo_workbench::app::{Command, PersistedState, WorkbenchApp};
+use halo_workbench::engine::notes::SeriesId;
 
 fn open_app() -> Harness<'static, WorkbenchApp> {
     common::open([1600.0, 1000.0], PersistedState::default())
@@ -50,7 +51,7 @@ fn halo_total(app: &WorkbenchApp) -> f64 {
         .unwrap()
         .groups
         .iter()
-        .find(|g| g.group == "HALO basket")
+        .find(|g| g.id == SeriesId::HaloBasket)
         .unwrap()
         .total
 }
@@ -65,7 +66,7 @@ fn backtest_halo(app: &WorkbenchApp) -> f64 {
     let b = r.backtest.as_deref().unwrap().as_ref().unwrap();
     b.series
         .iter()
-        .find(|s| s.name == "HALO basket")
+        .find(|s| s.id == SeriesId::HaloBasket)
         .unwrap()
         .stats
         .cumulative_return
@@ -79,7 +80,7 @@ fn moving_weight_sliders_changes_the_basket_and_every_chart() {
         .results
         .as_ref()
         .unwrap()
-        .scores
+        .scores()
         .basket
         .members
         .clone();
@@ -101,7 +102,7 @@ fn moving_weight_sliders_changes_the_basket_and_every_chart() {
     let app = h.state();
     assert_eq!(app.state.settings.weights.heavy_assets, 3.0);
     assert_eq!(app.state.settings.weights.low_obsolescence, 0.0);
-    let after_members = &app.results.as_ref().unwrap().scores.basket.members;
+    let after_members = &app.results.as_ref().unwrap().scores().basket.members;
     assert_ne!(&before_members, after_members, "the basket changed");
     // Factor exposures: the basket leans harder into heavy assets.
     assert!(
@@ -145,7 +146,8 @@ fn opening_a_sample_file_through_the_menu_command_loads_it() {
 #[test]
 fn adding_a_scenario_with_a_shock_changes_the_outcomes() {
     let mut h = open_app();
-    let n = h.state().state.settings.scenarios.len();
+    // The list shown is the default library until it is edited.
+    let n = halo_workbench::engine::pipeline::scenario_list(&h.state().state.settings).len();
     click(&mut h, "Add");
     assert_eq!(h.state().state.settings.scenarios.len(), n + 1);
     let first = scenario_halo(h.state(), n);
@@ -214,13 +216,16 @@ fn saving_and_opening_a_project_gives_an_identical_state() {
 #[test]
 fn the_interface_switches_to_chinese() {
     let mut h = open_app();
-    h.state_mut().state.lang = halo_workbench::app::i18n::Lang::Zh;
+    h.state_mut().state.lang = halo_workbench::i18n::Lang::Zh;
     settle(&mut h);
     h.get_by_label("行业表现");
     h.get_by_label("支柱权重");
     h.get_by_role_and_label(Role::Slider, "重资产");
     // An exported figure's subtitle too: weights and preset by their Chinese names.
-    let subtitle = h.state().figure_subtitle();
+    let subtitle = halo_workbench::app::figure::subtitle(
+        h.state().results.as_ref().unwrap(),
+        &h.state().dataset.name,
+    );
     assert!(
         subtitle.contains("支柱权重: 重资产 1.00") && subtitle.contains("预设: HALO"),
         "{subtitle}"
@@ -262,8 +267,9 @@ fn export_buttons_write_png_and_csv_off_the_ui_thread() {
     assert!(
         h.state()
             .export_message
-            .as_deref()
-            .unwrap_or("")
+            .as_ref()
+            .map(|m| m.to_string())
+            .unwrap_or_default()
             .contains("halo_sectors")
     );
     // Ctrl+E exports the dashboard.
@@ -284,7 +290,7 @@ fn presentation_mode_fills_the_window_and_steps_like_slides() {
         h.state().maximized,
         Some(halo_workbench::app::Pane::Sectors)
     );
-    assert!(h.state().line_width(1.5) > 1.5, "thicker lines");
+    assert!(h.state().line_scale() > 1.0, "thicker lines");
     h.key_press(egui::Key::ArrowRight);
     h.run();
     assert_eq!(
@@ -325,7 +331,7 @@ fn the_ranking_table_searches_and_sorts() {
     h.run();
     let (best, scored, it_best) = {
         let r = h.state().results.clone().unwrap();
-        let (cs, sc) = (&r.prep.cs, &r.scores);
+        let (cs, sc) = (&r.prep().cs, r.scores());
         let by_rank = |k: u32| (0..cs.len()).find(|&s| sc.rank[s] == k).unwrap();
         let best = by_rank(1);
         let it = (1..)
@@ -337,9 +343,12 @@ fn the_ranking_table_searches_and_sorts() {
     };
     assert_ne!(best, it_best);
     assert!(h.query_by_label(&best).is_some(), "{best} at the top");
-    assert_eq!(h.state().ranking_rows.as_ref().unwrap().1.len(), scored);
+    assert_eq!(
+        h.state().panes.ranking.rows.as_ref().unwrap().2.len(),
+        scored
+    );
     // Search: a sector's names only, best first.
-    h.state_mut().search = "information tech".into();
+    h.state_mut().state.view.ranking.search = "information tech".into();
     h.run();
     assert!(h.query_by_label(&best).is_none());
     assert!(h.query_by_label(&it_best).is_some());
@@ -347,9 +356,9 @@ fn the_ranking_table_searches_and_sorts() {
     click(&mut h, "Ticker");
     let tickers = |h: &Harness<'static, WorkbenchApp>| {
         let r = h.state().results.clone().unwrap();
-        let rows = h.state().ranking_rows.as_ref().unwrap().1.clone();
+        let rows = h.state().panes.ranking.rows.as_ref().unwrap().2.clone();
         rows.iter()
-            .map(|&s| r.prep.cs.tickers[s].clone())
+            .map(|&s| r.prep().cs.tickers[s].clone())
             .collect::<Vec<_>>()
     };
     let shown = tickers(&h);
@@ -357,7 +366,7 @@ fn the_ranking_table_searches_and_sorts() {
     sorted.sort();
     assert_eq!(shown, sorted);
     assert!(shown.len() > 10 && shown.len() < scored);
-    h.state_mut().search.clear();
+    h.state_mut().state.view.ranking.search.clear();
     h.run();
     assert_eq!(tickers(&h).len(), scored);
 }

@@ -4,6 +4,9 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::data::error::IoFailure;
+use crate::i18n::{Localize, tr};
+
 /// What the chosen path is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
@@ -15,9 +18,9 @@ pub enum Purpose {
 impl Purpose {
     fn title(self) -> &'static str {
         match self {
-            Purpose::OpenData => "Open data file",
-            Purpose::OpenProject => "Open project",
-            Purpose::SaveProject => "Save project as",
+            Purpose::OpenData => tr("Open data file"),
+            Purpose::OpenProject => tr("Open project"),
+            Purpose::SaveProject => tr("Save project as"),
         }
     }
 
@@ -43,7 +46,7 @@ pub struct FileBrowser {
     /// The path being typed (a file name in `dir`, or a full path).
     pub input: String,
     entries: Vec<(String, bool)>,
-    error: Option<String>,
+    error: Option<(PathBuf, IoFailure)>,
 }
 
 impl FileBrowser {
@@ -80,7 +83,7 @@ impl FileBrowser {
                 });
                 self.error = None;
             }
-            Err(e) => self.error = Some(format!("{}: {e}", self.dir.display())),
+            Err(e) => self.error = Some((self.dir.clone(), e.into())),
         }
     }
 
@@ -103,7 +106,7 @@ impl FileBrowser {
             .default_size([520.0, 420.0])
             .show(ctx, |ui| {
                 ui.horizontal(|ui| {
-                    if ui.button("↑ Up").clicked()
+                    if ui.button(tr("↑ Up")).clicked()
                         && let Some(parent) = self.dir.parent()
                     {
                         self.dir = parent.to_path_buf();
@@ -111,8 +114,11 @@ impl FileBrowser {
                     }
                     ui.label(self.dir.display().to_string());
                 });
-                if let Some(e) = &self.error {
-                    ui.colored_label(ui.visuals().error_fg_color, e);
+                if let Some((dir, e)) = &self.error {
+                    ui.colored_label(
+                        ui.visuals().error_fg_color,
+                        format!("{}: {}", dir.display(), e.text()),
+                    );
                 }
                 ui.separator();
                 let mut go_into = None;
@@ -145,19 +151,19 @@ impl FileBrowser {
                 }
                 ui.separator();
                 ui.horizontal(|ui| {
-                    let l = ui.label("Path:");
+                    let l = ui.label(tr("Path:"));
                     let edit = ui
                         .add(
                             egui::TextEdit::singleline(&mut self.input)
                                 .desired_width(320.0)
-                                .hint_text("file name or full path"),
+                                .hint_text(tr("file name or full path")),
                         )
                         .labelled_by(l.id);
                     let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
                     let verb = if self.purpose == Purpose::SaveProject {
-                        "Save"
+                        tr("Save")
                     } else {
-                        "Open"
+                        tr("Open")
                     };
                     if (ui.button(verb).clicked() || enter) && !self.input.trim().is_empty() {
                         let t = self.target();
@@ -169,7 +175,7 @@ impl FileBrowser {
                             result = Some(Ok(t));
                         }
                     }
-                    if ui.button("Cancel").clicked() {
+                    if ui.button(tr("Cancel")).clicked() {
                         result = Some(Err(()));
                     }
                 });

@@ -4,12 +4,12 @@
 
 use egui::{RichText, Slider};
 
-use super::i18n::{pick, tr};
 use super::{Command, WorkbenchApp};
 use crate::engine::metrics::{METRICS, Pillar, metric};
 use crate::engine::presets::presets;
-use crate::engine::scenarios::{Scenario, ScenarioKind, default_library};
-use crate::settings::{Selection, Standardize, Weighting, Winsorize};
+use crate::engine::scenarios::{Scenario, ScenarioKind};
+use crate::engine::settings::{Selection, Standardize, Weighting, Winsorize};
+use crate::i18n::{Lang, lang, pick, tr};
 
 fn pillar_label(p: Pillar) -> &'static str {
     match p {
@@ -28,7 +28,7 @@ fn metric_tooltip(id: &str) -> String {
             m.label_zh,
             tr("Metric"),
             m.formula_text,
-            if super::i18n::lang() == super::i18n::Lang::Zh {
+            if lang() == Lang::Zh {
                 m.explanation_zh
             } else {
                 m.explanation
@@ -56,21 +56,26 @@ pub fn weights(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
             for p in Pillar::ALL {
                 ui.label(RichText::new(pillar_label(p)).strong());
                 for m in METRICS.iter().filter(|m| m.pillar == p) {
-                    let w = s.weights.metrics.entry(m.id.to_string()).or_insert(1.0);
-                    let label = if super::i18n::lang() == super::i18n::Lang::Zh {
-                        m.label_zh
-                    } else {
-                        m.label_en
-                    };
-                    ui.add(Slider::new(w, 0.0..=3.0).step_by(0.05).text(label))
-                        .on_hover_text(metric_tooltip(m.id));
+                    // Drawing changes nothing: a weight is written only when it is moved.
+                    let mut w = s.weights.metric(m.id);
+                    if ui
+                        .add(
+                            Slider::new(&mut w, 0.0..=3.0)
+                                .step_by(0.05)
+                                .text(pick(m.label_en, m.label_zh)),
+                        )
+                        .on_hover_text(metric_tooltip(m.id))
+                        .changed()
+                    {
+                        s.weights.metrics.insert(m.id.to_string(), w);
+                    }
                 }
             }
         });
 }
 
 pub fn options(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
-    let latest = app.results.as_ref().map(|r| r.prep.cs.as_of);
+    let latest = app.results.as_ref().map(|r| r.as_of());
     let s = &mut app.state.settings;
     egui::CollapsingHeader::new(tr("Scoring options")).id_salt("scoring_options").show(ui, |ui| {
         ui.horizontal(|ui| {
@@ -155,33 +160,38 @@ pub fn lens_presets(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
     });
 }
 
-/// The scenario list, and an editor for the selected one: a slider per shock.
+/// The scenario list, and an editor for the selected one: a slider per shock. The list
+/// shown is the settings' own or, while that is empty, the default library; drawing it
+/// changes nothing, and an edit writes the whole list into the settings.
 pub fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
     ui.heading(tr("Scenarios"));
-    let s = &mut app.state.settings;
-    if s.scenarios.is_empty() {
-        s.scenarios = default_library();
-    }
-    let n = s.scenarios.len();
-    app.selected_scenario = app.selected_scenario.min(n.saturating_sub(1));
+    let shown = crate::engine::pipeline::scenario_list(&app.state.settings);
+    let mut list = shown.clone();
+    let view = &mut app.state.view;
+    let n = list.len();
+    let mut selected = view
+        .scenario
+        .as_deref()
+        .and_then(|name| list.iter().position(|s| s.name == name))
+        .unwrap_or(0);
     egui::ScrollArea::vertical()
         .id_salt("scenario_list")
         .max_height(160.0)
         .show(ui, |ui| {
-            for (i, sc) in s.scenarios.iter().enumerate() {
+            for (i, sc) in list.iter().enumerate() {
                 if ui
-                    .selectable_label(app.selected_scenario == i, pick(&sc.name, &sc.name_zh))
+                    .selectable_label(selected == i, pick(&sc.name, &sc.name_zh))
                     .on_hover_text(pick(&sc.source, &sc.source_zh))
                     .clicked()
                 {
-                    app.selected_scenario = i;
+                    selected = i;
                 }
             }
         });
     ui.horizontal(|ui| {
         if ui.button(tr("Add")).clicked() {
-            s.scenarios.push(Scenario {
-                name: format!("My scenario {}", n + 1),
+            list.push(Scenario {
+                name: format!("{} {}", tr("My scenario"), n + 1),
                 name_zh: String::new(),
                 source: "user".into(),
                 source_zh: String::new(),
@@ -189,60 +199,67 @@ pub fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                     shocks: [("wti".to_string(), 0.1)].into_iter().collect(),
                 },
             });
-            app.selected_scenario = s.scenarios.len() - 1;
+            selected = list.len() - 1;
         }
         if ui.button(tr("Duplicate")).clicked()
-            && let Some(sc) = s.scenarios.get(app.selected_scenario).cloned()
+            && let Some(sc) = list.get(selected).cloned()
         {
-            s.scenarios.push(Scenario {
+            list.push(Scenario {
                 name: format!("{} (2)", sc.name),
                 ..sc
             });
-            app.selected_scenario = s.scenarios.len() - 1;
+            selected = list.len() - 1;
         }
         if ui
             .add_enabled(n > 1, egui::Button::new(tr("Delete")))
             .clicked()
         {
-            s.scenarios.remove(app.selected_scenario);
-            app.selected_scenario = app.selected_scenario.saturating_sub(1);
+            list.remove(selected);
+            selected = selected.saturating_sub(1);
         }
     });
-    let Some(sc) = s.scenarios.get_mut(app.selected_scenario) else {
-        return;
-    };
-    ui.horizontal(|ui| {
-        let l = ui.label(tr("Name"));
-        ui.add(egui::TextEdit::singleline(&mut sc.name).desired_width(f32::INFINITY))
-            .labelled_by(l.id);
-    });
-    match &mut sc.kind {
-        ScenarioKind::Factor { shocks } => {
-            for (f, v) in shocks.iter_mut() {
-                let range = if f.contains("10y") || f.contains("yield") {
-                    -2.0..=2.0
-                } else {
-                    -0.6..=0.6
-                };
+    if let Some(sc) = list.get_mut(selected) {
+        ui.horizontal(|ui| {
+            let l = ui.label(tr("Name"));
+            ui.add(egui::TextEdit::singleline(&mut sc.name).desired_width(f32::INFINITY))
+                .labelled_by(l.id);
+        });
+        match &mut sc.kind {
+            ScenarioKind::Factor { shocks } => {
+                for (f, v) in shocks.iter_mut() {
+                    let range = if f.contains("10y") || f.contains("yield") {
+                        -2.0..=2.0
+                    } else {
+                        -0.6..=0.6
+                    };
+                    ui.add(
+                        Slider::new(v, range)
+                            .step_by(0.01)
+                            .text(format!("{} {f}", tr("Shock"))),
+                    );
+                }
+            }
+            ScenarioKind::Characteristic {
+                metric,
+                shock_per_sd,
+            } => {
                 ui.add(
-                    Slider::new(v, range)
-                        .step_by(0.01)
-                        .text(format!("{} {f}", tr("Shock"))),
+                    Slider::new(shock_per_sd, -0.3..=0.3)
+                        .step_by(0.005)
+                        .text(format!("{} / sd {metric}", tr("Shock"))),
                 );
             }
+            ScenarioKind::Historical { from, to } => {
+                ui.label(format!("{from} – {to}"));
+            }
         }
-        ScenarioKind::Characteristic {
-            metric,
-            shock_per_sd,
-        } => {
-            ui.add(
-                Slider::new(shock_per_sd, -0.3..=0.3)
-                    .step_by(0.005)
-                    .text(format!("{} / sd {metric}", tr("Shock"))),
-            );
-        }
-        ScenarioKind::Historical { from, to } => {
-            ui.label(format!("{from} – {to}"));
-        }
+    }
+    // The view names the scenario shown; an edit makes the list the settings' own.
+    let name = list.get(selected).map(|s| s.name.clone());
+    if view.scenario != name && (view.scenario.is_some() || selected != 0) {
+        view.scenario = name;
+    }
+    if list != shown {
+        app.state.settings.scenarios = list;
     }
 }

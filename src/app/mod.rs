@@ -1,15 +1,22 @@
-//! The egui application: state, commands and the window's frame. Side effects (open a
-//! file, load a project, save) are [`Command`]s handled in one place, [`WorkbenchApp::handle`];
-//! panels only read state and push commands.
+//! The egui application. Its state is in three parts: what persists between sessions
+//! ([`PersistedState`]: preferences, settings, the view, the layout, the session's files),
+//! what the session loaded and computed (the dataset, the engine's inputs, the results),
+//! and view state (the panes' own state, the highlight, the maximised pane). Side effects
+//! are [`Command`]s handled in one place, [`WorkbenchApp::handle`]; panes and controls only
+//! read state, change settings and view, and push commands. The engine runs in the
+//! supervised compute worker ([`compute`]) through the same pipeline the command line uses.
 
 mod browser;
-mod charts;
+pub mod chart;
 pub mod compute;
 mod controls;
-mod dataset_view;
+mod dataset;
+pub mod figure;
 pub mod fonts;
-pub mod i18n;
+pub mod jobs;
+pub mod messages;
 pub mod panes;
+pub mod worker;
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -21,13 +28,20 @@ use serde::{Deserialize, Serialize};
 use browser::FileBrowser;
 pub use browser::Purpose;
 
-use crate::data::{self, ColumnMapping, Dataset, LoadOptions, Progress, SourceFile, TableKind};
-use crate::engine::analysis::Inputs;
+use crate::data::{self, ColumnMapping, Dataset, LoadOptions, SourceFile, TableKind};
+use crate::engine::pipeline::{Inputs, Results};
+use crate::engine::settings::Settings;
+use crate::i18n::{Lang, Localize, tr};
 use crate::project::{DatasetSpec, Project};
-use crate::settings::Settings;
-use compute::{Computer, Results};
-use i18n::{Lang, tr, tr_msg};
+use crate::view::ViewState;
+use compute::{Computer, Done};
+pub use figure::Figure;
+use figure::{FigureRequest, Scene};
+use jobs::{Exporter, LoadJob, Loaded};
+use messages::{AppError, Job, Status, Worker};
 pub use panes::Pane;
+use panes::{Highlight, PaneCtx, Panes};
+use worker::Faults;
 
 /// What persists between sessions (eframe storage).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -43,6 +57,8 @@ pub struct PersistedState {
     pub project_path: Option<PathBuf>,
     /// Every setting of the scoring run: what the sliders change.
     pub settings: Settings,
+    /// What the charts show: the scenario, bars or lines, the ranking's order.
+    pub view: ViewState,
     pub lang: Lang,
     /// Figure export: pixels per point, theme, folder, and whether to copy the image.
     pub export_scale: f32,
@@ -64,6 +80,7 @@ impl Default for PersistedState {
             browse_dir: None,
             project_path: None,
             settings: Settings::default(),
+            view: ViewState::default(),
             lang: Lang::En,
             export_scale: 2.0,
             export_dark: false,
@@ -96,23 +113,8 @@ pub enum Command {
     ResetSettings,
     ResetLayout,
     ApplyPreset(String),
-    /// Render a chart or the dashboard to PNG (and CSV) off the UI thread.
+    /// Draw a chart or the dashboard as on screen, to PNG (and CSV), off the UI thread.
     Export(Figure),
-}
-
-struct LoadJob {
-    label: String,
-    started: Instant,
-    progress: Arc<Progress>,
-    rx: Receiver<JobDone>,
-}
-
-struct JobDone {
-    dataset: Dataset,
-    /// The engine's inputs, built on the loading thread too.
-    inputs: Result<Inputs, String>,
-    errors: Vec<String>,
-    loaded: Vec<PathBuf>,
 }
 
 struct DialogJob {
@@ -121,29 +123,25 @@ struct DialogJob {
     rx: Receiver<Option<Vec<PathBuf>>>,
 }
 
-/// What the ranking table's rows depend on besides the scores' generation.
-pub type RowsKey = (u64, String, usize, bool);
-
 pub struct WorkbenchApp {
     pub state: PersistedState,
     pub dataset: Arc<Dataset>,
-    /// Load errors, newest last, shown in the window until dismissed.
-    pub errors: Vec<String>,
-    /// The table whose report and mapping are shown.
-    pub selected: TableKind,
+    /// Errors, newest last, shown in the window until dismissed.
+    pub errors: Vec<AppError>,
     job: Option<LoadJob>,
     dialog: Option<DialogJob>,
     browser: Option<FileBrowser>,
     commands: Vec<Command>,
-    /// Mapping being edited for the selected table, before it is applied.
-    pending_mapping: Option<(TableKind, ColumnMapping)>,
     ctx: egui::Context,
+    faults: Arc<Faults>,
     /// The engine's inputs for the current dataset.
     pub inputs: Option<Arc<Inputs>>,
     computer: Computer,
     /// What the panes draw; replaced when a computation for newer settings finishes.
     pub results: Option<Arc<Results>>,
-    pub compute_error: Option<String>,
+    /// The backtest shown is from earlier settings; the new one is on its way.
+    pub backtest_pending: bool,
+    pub compute_error: Option<AppError>,
     /// The settings last sent for computing.
     requested: Option<Settings>,
     undo: Vec<Settings>,
@@ -151,50 +149,15 @@ pub struct WorkbenchApp {
     /// The settings as of the last undo step.
     committed: Settings,
     tree: egui_tiles::Tree<Pane>,
+    pub panes: Panes,
     pub maximized: Option<Pane>,
-    /// The sector clicked in a chart or table (linked highlight).
-    pub highlight: Option<String>,
-    /// The sector under the pointer this frame, and the one from the last frame.
-    pub hovered_sector: Option<String>,
-    hover_highlight: Option<String>,
-    pub selected_security: Option<String>,
-    pub selected_scenario: usize,
-    pub search: String,
-    pub sort_column: usize,
-    pub sort_descending: bool,
-    /// The ranking table's rows (filtered and sorted), kept until the scores, the search
-    /// or the sort change: (results generation, search, sort column, descending).
-    pub ranking_rows: Option<(RowsKey, Arc<Vec<usize>>)>,
-    pub sector_lines: bool,
-    /// Draw only this figure (PNG export): a chart or the dashboard, with a title, a
-    /// subtitle of the settings and no controls.
-    pub figure: Option<Figure>,
-    export: Option<Receiver<Result<ExportDone, String>>>,
+    /// The sector lit across charts and tables.
+    pub highlight: Highlight,
+    exporter: Exporter,
     /// Presentation mode (F5).
     pub presentation: bool,
     /// The last export's outcome, shown in the status bar.
-    pub export_message: Option<String>,
-}
-
-struct ExportDone {
-    image: image::RgbaImage,
-    written: crate::export::figure::Written,
-}
-
-/// The charts presentation mode steps through, in order.
-const SLIDES: [Pane; 4] = [
-    Pane::Sectors,
-    Pane::Exposures,
-    Pane::Scenarios,
-    Pane::Backtest,
-];
-
-/// What a figure shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Figure {
-    Chart(Pane),
-    /// The four charts side by side.
-    Dashboard,
+    pub export_message: Option<Status>,
 }
 
 impl WorkbenchApp {
@@ -211,42 +174,34 @@ impl WorkbenchApp {
     pub fn with_state(ctx: &egui::Context, mut state: PersistedState) -> Self {
         fonts::install(ctx);
         let tree = state.layout.take().unwrap_or_else(panes::default_tree);
-        let state_settings = state.settings.clone();
+        let faults = Arc::new(Faults::default());
+        let committed = state.settings.clone();
         let mut app = Self {
             state,
             dataset: Arc::new(Dataset::default()),
             errors: Vec::new(),
-            selected: TableKind::Fundamentals,
             job: None,
             dialog: None,
             browser: None,
             commands: Vec::new(),
-            pending_mapping: None,
             ctx: ctx.clone(),
+            faults: faults.clone(),
             inputs: None,
-            computer: Computer::new(ctx.clone()),
+            computer: Computer::new(ctx.clone(), faults.clone()),
             results: None,
+            backtest_pending: false,
             compute_error: None,
             requested: None,
             undo: Vec::new(),
             redo: Vec::new(),
-            committed: state_settings,
+            committed,
             tree,
+            panes: Panes::default(),
             maximized: None,
-            highlight: None,
-            hovered_sector: None,
-            hover_highlight: None,
-            selected_security: None,
-            selected_scenario: 0,
-            search: String::new(),
-            sort_column: 0,
-            sort_descending: false,
-            ranking_rows: None,
-            sector_lines: false,
-            figure: None,
-            export: None,
-            export_message: None,
+            highlight: Highlight::default(),
+            exporter: Exporter::new(ctx.clone(), faults),
             presentation: false,
+            export_message: None,
         };
         app.apply_style();
         if app.state.session_files.is_empty() {
@@ -254,8 +209,8 @@ impl WorkbenchApp {
         } else {
             let name = app.state.session_name.clone();
             let files = app.state.session_files.clone();
-            app.start_job(
-                format!("Restoring {name}"),
+            app.start_load(
+                Job::Restoring { name: name.clone() },
                 Dataset {
                     name,
                     ..Default::default()
@@ -265,6 +220,11 @@ impl WorkbenchApp {
             );
         }
         app
+    }
+
+    /// Make the next job of a worker panic (tests of the supervision).
+    pub fn inject_fault(&self, worker: Worker) {
+        self.faults.arm(worker);
     }
 
     fn apply_style(&self) {
@@ -296,15 +256,15 @@ impl WorkbenchApp {
         self.presentation = on;
         self.maximized = on.then_some(
             self.maximized
-                .filter(|p| SLIDES.contains(p))
+                .filter(|p| p.is_chart())
                 .unwrap_or(Pane::Sectors),
         );
         self.apply_style();
     }
 
-    /// Line width: thicker in presentation mode.
-    pub fn line_width(&self, w: f32) -> f32 {
-        if self.presentation { w * 2.0 } else { w }
+    /// Line widths are multiplied by this: thicker in presentation mode.
+    pub fn line_scale(&self) -> f32 {
+        if self.presentation { 2.0 } else { 1.0 }
     }
 
     pub fn is_loading(&self) -> bool {
@@ -316,14 +276,11 @@ impl WorkbenchApp {
         self.commands.push(cmd);
     }
 
-    /// Block until the running load finishes (tests and the headless paths).
+    /// Block until the running load finishes (tests and benchmarks).
     pub fn wait_for_load(&mut self) {
         if let Some(job) = self.job.take() {
-            if let Ok(done) = job.rx.recv_timeout(Duration::from_secs(120)) {
-                self.finish_job(done);
-            } else {
-                self.errors.push(format!("{}: timed out", job.label));
-            }
+            let r = job.wait(Duration::from_secs(120));
+            self.finish_load(r);
         }
     }
 
@@ -338,15 +295,10 @@ impl WorkbenchApp {
                         options: LoadOptions::default(),
                     })
                     .collect();
-                let label = format!(
-                    "Loading {}",
-                    files
-                        .iter()
-                        .map(|f| file_name(&f.path))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                );
-                self.start_job(label, (*self.dataset).clone(), files, false);
+                let job = Job::Loading {
+                    files: files.iter().map(|f| file_name(&f.path)).collect(),
+                };
+                self.start_load(job, (*self.dataset).clone(), files, false);
             }
             Command::Remap(kind, mapping) => {
                 let Some(src) = self
@@ -360,9 +312,11 @@ impl WorkbenchApp {
                 };
                 let mut options = src.options.clone();
                 options.mapping = mapping;
-                let label = format!("Reloading {} with your mapping", file_name(&src.path));
-                self.start_job(
-                    label,
+                let job = Job::Reloading {
+                    file: file_name(&src.path),
+                };
+                self.start_load(
+                    job,
                     (*self.dataset).clone(),
                     vec![SourceFile {
                         path: src.path,
@@ -376,17 +330,13 @@ impl WorkbenchApp {
                     name: "S&P 500 sample (fiscal 2012-2016)".into(),
                     ..Default::default()
                 };
-                self.start_job(
-                    "Loading the bundled sample".into(),
-                    base,
-                    data::sample_files(),
-                    true,
-                );
+                self.start_load(Job::Sample, base, data::sample_files(), true);
             }
             Command::OpenProject(path) => match Project::open(&path) {
                 Ok(p) => {
                     self.state.project_path = Some(path);
                     self.state.settings = p.settings.clone();
+                    self.state.view = p.view.clone();
                     if let Ok(tree) = serde_json::from_str(&p.layout) {
                         self.tree = tree;
                         self.maximized = None;
@@ -395,20 +345,22 @@ impl WorkbenchApp {
                         name: p.dataset.name.clone(),
                         ..Default::default()
                     };
-                    self.start_job(
-                        format!("Opening project {}", p.dataset.name),
+                    self.start_load(
+                        Job::OpeningProject {
+                            name: p.dataset.name.clone(),
+                        },
                         base,
                         p.dataset.files,
                         true,
                     );
                 }
-                Err(e) => self.errors.push(format!("{e:#}")),
+                Err(e) => self.errors.push(e.into()),
             },
             Command::SaveProject(path) => {
                 let project = self.project();
                 match project.save(&path) {
                     Ok(()) => self.state.project_path = Some(path),
-                    Err(e) => self.errors.push(format!("{e:#}")),
+                    Err(e) => self.errors.push(e.into()),
                 }
             }
             Command::Pick(purpose) => self.pick(purpose),
@@ -434,7 +386,7 @@ impl WorkbenchApp {
             Command::Export(figure) => self.start_export(figure),
             Command::ApplyPreset(id) => match crate::engine::presets::preset(&id) {
                 Some(p) => p.apply(&mut self.state.settings),
-                None => self.errors.push(format!("no preset named {id:?}")),
+                None => self.errors.push(AppError::NoPreset { id }),
             },
             Command::Browse(purpose) => {
                 let dir = self
@@ -458,64 +410,37 @@ impl WorkbenchApp {
             },
             settings: self.state.settings.clone(),
             layout: serde_json::to_string(&self.tree).unwrap_or_default(),
+            view: self.state.view.clone(),
         }
     }
 
     /// Load `files` on a worker thread, on top of `base`. The current dataset is replaced
     /// only by what loads; a file that fails leaves its table as it was.
-    fn start_job(
-        &mut self,
-        label: String,
-        base: Dataset,
-        files: Vec<SourceFile>,
-        replace_all: bool,
-    ) {
+    fn start_load(&mut self, job: Job, base: Dataset, files: Vec<SourceFile>, replace_all: bool) {
         if self.job.is_some() {
-            self.errors.push(format!(
-                "{label}: another file is still loading; try again when it has finished"
-            ));
+            self.errors.push(AppError::Busy { job });
             return;
         }
-        let (tx, rx) = channel();
-        let progress = Arc::new(Progress::default());
-        let p = progress.clone();
-        let ctx = self.ctx.clone();
-        let fallback = (*self.dataset).clone();
-        std::thread::spawn(move || {
-            let mut ds = base;
-            let mut errors = Vec::new();
-            let mut loaded = Vec::new();
-            for f in files {
-                match data::load_file_with_progress(&f.path, &f.options, &p) {
-                    Ok(t) => {
-                        ds = ds.with_table(&f.path, &f.options, t);
-                        loaded.push(f.path);
-                    }
-                    Err(e) => errors.push(e.to_string()),
-                }
-            }
-            // Replacing everything (sample, project) that loaded nothing keeps what was there.
-            if replace_all && ds.is_empty() {
-                ds = fallback;
-            }
-            let inputs = Inputs::new(&ds).map_err(|e| e.to_string());
-            let _ = tx.send(JobDone {
-                dataset: ds,
-                inputs,
-                errors,
-                loaded,
-            });
-            ctx.request_repaint();
-        });
-        self.job = Some(LoadJob {
-            label,
-            started: Instant::now(),
-            progress,
-            rx,
-        });
+        let fallback = replace_all.then(|| (*self.dataset).clone());
+        self.job = Some(LoadJob::start(
+            job,
+            base,
+            files,
+            fallback,
+            self.ctx.clone(),
+            self.faults.clone(),
+        ));
     }
 
-    fn finish_job(&mut self, done: JobDone) {
+    fn finish_load(&mut self, done: Result<Loaded, AppError>) {
+        let done = match done {
+            Ok(d) => d,
+            // The loader failed: what was loaded stays.
+            Err(e) => {
+                self.errors.push(e);
+                return;
+            }
+        };
         self.errors.extend(done.errors);
         for p in done.loaded {
             self.state.recent_files.retain(|r| *r != p);
@@ -533,15 +458,16 @@ impl WorkbenchApp {
             done.dataset.sources.clone()
         };
         self.state.session_name = done.dataset.name.clone();
-        if done.dataset.table(self.selected).is_none()
+        let shown = self.panes.data.selected;
+        if done.dataset.table(shown).is_none()
             && let Some(k) = TableKind::ALL
                 .into_iter()
                 .find(|k| done.dataset.table(*k).is_some())
         {
-            self.selected = k;
+            self.panes.data.selected = k;
         }
         self.dataset = Arc::new(done.dataset);
-        self.pending_mapping = None;
+        self.panes.data.pending = None;
         match done.inputs {
             Ok(i) => {
                 self.inputs = Some(Arc::new(i));
@@ -562,10 +488,10 @@ impl WorkbenchApp {
 
     fn poll_jobs(&mut self) {
         if let Some(job) = &self.job
-            && let Ok(done) = job.rx.try_recv()
+            && let Some(done) = job.poll()
         {
             self.job = None;
-            self.finish_job(done);
+            self.finish_load(done);
         }
         if let Some(d) = &self.dialog
             && let Ok(picked) = d.rx.try_recv()
@@ -608,6 +534,7 @@ impl WorkbenchApp {
         let (tx, rx) = channel();
         let ctx = self.ctx.clone();
         let dir = self.state.browse_dir.clone();
+        let (data_filter, project_filter) = (tr("Data (CSV, Parquet, Excel)"), tr("HALO project"));
         std::thread::spawn(move || {
             let mut d = rfd::FileDialog::new();
             if let Some(dir) = dir {
@@ -615,17 +542,14 @@ impl WorkbenchApp {
             }
             let picked = match purpose {
                 Purpose::OpenData => d
-                    .add_filter(
-                        "Data (CSV, Parquet, Excel)",
-                        &["csv", "txt", "tsv", "parquet", "xlsx"],
-                    )
+                    .add_filter(data_filter, &["csv", "txt", "tsv", "parquet", "xlsx"])
                     .pick_files(),
                 Purpose::OpenProject => d
-                    .add_filter("HALO project", &["toml"])
+                    .add_filter(project_filter, &["toml"])
                     .pick_file()
                     .map(|p| vec![p]),
                 Purpose::SaveProject => d
-                    .add_filter("HALO project", &["toml"])
+                    .add_filter(project_filter, &["toml"])
                     .set_file_name("project.halo.toml")
                     .save_file()
                     .map(|p| vec![p]),
@@ -758,20 +682,24 @@ impl WorkbenchApp {
             if let Some(job) = &self.job {
                 ui.spinner();
                 let f = job.progress.fraction();
-                let stage = if f < 1.0 {
-                    tr_msg(&format!("reading {:.0}%", f * 100.0))
+                let seconds = job.started.elapsed().as_secs_f32();
+                let status = if f < 1.0 {
+                    Status::Reading {
+                        job: job.job.clone(),
+                        percent: f * 100.0,
+                        seconds,
+                    }
                 } else {
-                    tr_msg("parsing and checking")
+                    Status::Parsing {
+                        job: job.job.clone(),
+                        seconds,
+                    }
                 };
-                ui.label(tr_msg(&format!(
-                    "{} — {stage} — {:.1} s",
-                    job.label,
-                    job.started.elapsed().as_secs_f32()
-                )));
+                ui.label(status.text());
                 ui.add(egui::ProgressBar::new(f).desired_width(160.0));
                 // Keep the elapsed time and bar moving.
                 ui.ctx().request_repaint_after(Duration::from_millis(100));
-            } else if self.export.is_some() {
+            } else if self.exporter.busy() {
                 ui.spinner();
                 ui.label(tr("Exporting…"));
                 ui.ctx().request_repaint_after(Duration::from_millis(100));
@@ -785,14 +713,21 @@ impl WorkbenchApp {
                     .into_iter()
                     .filter(|k| ds.table(*k).is_some())
                     .count();
-                ui.label(tr_msg(&format!("{} — {tables} table(s) loaded", ds.name)));
+                let ready = Status::Ready {
+                    dataset: ds.name.clone(),
+                    tables,
+                };
+                ui.label(ready.text());
                 if let Some(m) = &self.export_message {
                     ui.separator();
-                    ui.label(m);
+                    ui.label(m.text());
                 }
                 if let Some(p) = &self.state.project_path {
                     ui.separator();
-                    ui.label(tr_msg(&format!("project {}", p.display())));
+                    let project = Status::Project {
+                        path: p.display().to_string(),
+                    };
+                    ui.label(project.text());
                 }
             }
         });
@@ -808,12 +743,12 @@ impl WorkbenchApp {
             .show(ui, |ui| {
                 for (i, e) in self.errors.iter().enumerate() {
                     ui.horizontal_wrapped(|ui| {
-                        if ui.small_button("Dismiss").clicked() {
+                        if ui.small_button(tr("Dismiss")).clicked() {
                             dismiss = Some(i);
                         }
                         ui.colored_label(
                             ui.visuals().error_fg_color,
-                            format!("{}: {}", tr("Error"), tr_msg(e)),
+                            format!("{}: {}", tr("Error"), e.text()),
                         );
                     });
                 }
@@ -835,21 +770,6 @@ impl WorkbenchApp {
             self.push(Command::OpenData(dropped));
         }
     }
-}
-
-fn file_name(p: &std::path::Path) -> String {
-    p.file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| p.display().to_string())
-}
-
-impl WorkbenchApp {
-    /// The highlighted sector: the one under the pointer, else the one clicked.
-    pub fn lit(&self) -> Option<&str> {
-        self.hover_highlight
-            .as_deref()
-            .or(self.highlight.as_deref())
-    }
 
     /// Recompute when the settings differ from what was last requested (no apply button).
     fn request_if_changed(&mut self) {
@@ -861,44 +781,53 @@ impl WorkbenchApp {
         }
     }
 
-    fn poll_compute(&mut self) {
-        match self.computer.poll() {
-            Some(Ok(mut r)) => {
-                // Until the new backtest arrives, keep showing the last one, marked pending.
-                if r.backtest.is_none() {
+    fn take(&mut self, done: Vec<Done>) {
+        for d in done {
+            match d {
+                Done::Fast(_, r) => {
+                    // Until the new backtest arrives, keep showing the last one, marked.
+                    let mut r = r;
                     r.backtest = self.results.as_ref().and_then(|old| old.backtest.clone());
-                    r.backtest_pending = true;
+                    self.backtest_pending = true;
+                    self.results = Some(Arc::new(r));
+                    self.compute_error = None;
                 }
-                self.results = Some(Arc::new(r));
-                self.compute_error = None;
+                Done::Complete(_, r) => {
+                    self.backtest_pending = false;
+                    self.results = Some(Arc::new(r));
+                    self.compute_error = None;
+                }
+                Done::Failed(_, e) => {
+                    self.backtest_pending = false;
+                    self.compute_error = Some(e);
+                }
             }
-            Some(Err(e)) => self.compute_error = Some(e),
-            None => {}
         }
+    }
+
+    fn poll_compute(&mut self) {
+        let done = self.computer.poll();
+        self.take(done);
     }
 
     /// Block until the results for the current settings are in (tests, benchmarks).
     pub fn wait_for_results(&mut self) {
         self.request_if_changed();
-        if self.computer.busy()
-            && let Some(r) = self.computer.wait(Duration::from_secs(120))
-        {
-            match r {
-                Ok(r) => self.results = Some(Arc::new(r)),
-                Err(e) => self.compute_error = Some(e),
-            }
+        if self.computer.busy() {
+            let done = self.computer.wait(Duration::from_secs(120));
+            self.take(done);
         }
     }
 
     /// Use a dataset built in code (synthetic universes for benchmarks), as if loaded.
     pub fn set_dataset(&mut self, ds: Dataset) {
-        let inputs = Inputs::new(&ds).map_err(|e| e.to_string());
-        self.finish_job(JobDone {
+        let inputs = Inputs::new(&ds).map_err(AppError::Engine);
+        self.finish_load(Ok(Loaded {
             dataset: ds,
             inputs,
             errors: Vec::new(),
             loaded: Vec::new(),
-        });
+        }));
     }
 
     pub fn is_computing(&self) -> bool {
@@ -917,6 +846,11 @@ impl WorkbenchApp {
                 self.undo.remove(0);
             }
         }
+    }
+
+    /// Whether Edit > Undo has a step to undo.
+    pub fn can_undo(&self) -> bool {
+        !self.undo.is_empty()
     }
 
     fn shortcuts(&mut self, ctx: &egui::Context) {
@@ -949,11 +883,12 @@ impl WorkbenchApp {
             self.set_presentation(!self.presentation);
         }
         if self.presentation && !ctx.egui_wants_keyboard_input() {
+            let slides = Pane::charts();
             let step = |d: isize, m: Option<Pane>| {
                 let i = m
-                    .and_then(|p| SLIDES.iter().position(|x| *x == p))
+                    .and_then(|p| slides.iter().position(|x| *x == p))
                     .unwrap_or(0) as isize;
-                SLIDES[(i + d).rem_euclid(SLIDES.len() as isize) as usize]
+                slides[(i + d).rem_euclid(slides.len() as isize) as usize]
             };
             if sc(Modifiers::NONE, Key::ArrowRight) {
                 self.maximized = Some(step(1, self.maximized));
@@ -971,7 +906,7 @@ impl WorkbenchApp {
         egui::ScrollArea::vertical()
             .id_salt("controls")
             .show(ui, |ui| {
-                dataset_view::summary(self, ui);
+                dataset::summary(self, ui);
                 ui.separator();
                 controls::weights(self, ui);
                 controls::options(self, ui);
@@ -983,67 +918,45 @@ impl WorkbenchApp {
             });
     }
 
-    /// Render a figure with the current data and settings on a worker thread (its own
-    /// off-screen app), write PNG and CSV to the export folder.
-    fn start_export(&mut self, figure: Figure) {
-        use crate::export::figure::{FigureRequest, Renderer, write};
-        let sample = self
-            .dataset
-            .sources
-            .iter()
-            .all(|s| s.path.starts_with(data::sample_dir()));
-        let state = PersistedState {
-            session_files: if sample {
-                Vec::new()
-            } else {
-                self.dataset.sources.clone()
-            },
-            session_name: self.dataset.name.clone(),
-            settings: self.state.settings.clone(),
+    /// What is on screen, for a figure: the results shown and the view they are shown in.
+    pub fn scene(&self) -> Option<Scene> {
+        Some(Scene {
+            results: self.results.clone()?,
+            view: self.state.view.clone(),
+            dataset: self.dataset.name.clone(),
             lang: self.state.lang,
-            ..Default::default()
+        })
+    }
+
+    /// Draw a figure of what is on screen on the export worker, and write PNG and CSV to
+    /// the export folder. Nothing is reloaded or recomputed.
+    fn start_export(&mut self, figure: Figure) {
+        let Some(scene) = self.scene() else {
+            self.errors.push(messages::ExportError::NoResults.into());
+            return;
         };
         let req = FigureRequest {
             figure,
             scale: self.state.export_scale,
             dark: self.state.export_dark,
         };
-        let name = match figure {
-            Figure::Chart(p) => format!("{p:?}").to_lowercase(),
-            Figure::Dashboard => "dashboard".into(),
-        };
-        let as_of = self
-            .results
-            .as_ref()
-            .map(|r| r.prep.cs.as_of.to_string())
-            .unwrap_or_default();
         let dir = self
             .state
             .export_dir
             .clone()
             .or_else(|| std::env::current_dir().ok())
             .unwrap_or_default();
-        let out = dir.join(format!("halo_{name}_{as_of}_{}x.png", req.scale));
-        let (tx, rx) = channel();
-        let ctx = self.ctx.clone();
-        std::thread::spawn(move || {
-            let r = Renderer::new(state, &req)
-                .and_then(|mut r| r.render(figure))
-                .and_then(|(image, results)| {
-                    let written = write(&image, &results, figure, &out)?;
-                    Ok(ExportDone { image, written })
-                });
-            let _ = tx.send(r.map_err(|e| format!("{e:#}")));
-            ctx.request_repaint();
-        });
-        self.export = Some(rx);
+        let out = dir.join(format!(
+            "halo_{}_{}_{}x.png",
+            figure.id(),
+            scene.results.as_of(),
+            req.scale
+        ));
+        self.exporter.start(scene, req, out);
         self.export_message = None;
     }
 
-    fn poll_export(&mut self) {
-        let Some(rx) = &self.export else { return };
-        let Ok(done) = rx.try_recv() else { return };
-        self.export = None;
+    fn finish_export(&mut self, done: Result<jobs::Exported, AppError>) {
         match done {
             Ok(d) => {
                 if self.state.export_to_clipboard {
@@ -1054,128 +967,77 @@ impl WorkbenchApp {
                             d.image.as_raw(),
                         ));
                 }
-                self.export_message = Some(format!(
-                    "{} {} ({} x {} px)",
-                    tr("Saved"),
-                    d.written.png.display(),
-                    d.written.width,
-                    d.written.height
-                ));
+                self.export_message = Some(Status::Saved {
+                    path: d.written.png.display().to_string(),
+                    width: d.written.width,
+                    height: d.written.height,
+                });
             }
             Err(e) => self.errors.push(e),
         }
     }
 
+    fn poll_export(&mut self) {
+        if let Some(done) = self.exporter.poll() {
+            self.finish_export(done);
+        }
+    }
+
     pub fn is_exporting(&self) -> bool {
-        self.export.is_some()
+        self.exporter.busy()
     }
 
     /// Block until the running export finishes (tests).
     pub fn wait_for_export(&mut self) {
-        if let Some(rx) = &self.export
-            && let Ok(done) = rx.recv_timeout(Duration::from_secs(120))
-        {
-            let (tx, rx2) = channel();
-            let _ = tx.send(done);
-            self.export = Some(rx2);
-            self.poll_export();
-        }
-    }
-
-    /// "Dataset, as of, weights, preset": the subtitle of an exported figure, in the
-    /// interface's language.
-    pub fn figure_subtitle(&self) -> String {
-        use crate::engine::metrics::Pillar;
-        let s = &self.state.settings;
-        let as_of = self
-            .results
-            .as_ref()
-            .map(|r| r.prep.cs.as_of.to_string())
-            .unwrap_or_default();
-        let weights = Pillar::ALL
-            .map(|p| {
-                let label = i18n::pick(p.label_en(), p.label_zh());
-                format!("{label} {:.2}", s.weights.pillar(p))
-            })
-            .join(", ");
-        let preset = crate::engine::presets::preset(&s.preset)
-            .map(|p| i18n::pick(&p.name, &p.name_zh).to_string())
-            .unwrap_or_else(|| s.preset.clone());
-        format!(
-            "{}, {} {as_of}; {}: {weights}; {}: {preset}",
-            self.dataset.name,
-            tr("as of"),
-            tr("Pillar weights"),
-            tr("Preset"),
-        )
-    }
-
-    fn figure_ui(&mut self, ui: &mut egui::Ui, f: Figure) {
-        let title = match f {
-            Figure::Chart(p) => p.title().to_string(),
-            Figure::Dashboard => "HALO Workbench".to_string(),
-        };
-        ui.label(egui::RichText::new(title).size(22.0).strong());
-        ui.label(egui::RichText::new(self.figure_subtitle()).weak());
-        ui.separator();
-        match f {
-            Figure::Chart(p) => panes::pane_ui(self, ui, p),
-            Figure::Dashboard => {
-                let (w, h) = (
-                    ui.available_width() / 2.0 - 6.0,
-                    ui.available_height() / 2.0 - 6.0,
-                );
-                for row in [
-                    [Pane::Sectors, Pane::Exposures],
-                    [Pane::Scenarios, Pane::Backtest],
-                ] {
-                    ui.horizontal(|ui| {
-                        for p in row {
-                            ui.allocate_ui_with_layout(
-                                egui::vec2(w, h),
-                                egui::Layout::top_down(egui::Align::Min),
-                                |ui| {
-                                    ui.set_min_size(egui::vec2(w, h));
-                                    ui.set_max_size(egui::vec2(w, h));
-                                    ui.push_id(p, |ui| panes::pane_ui(self, ui, p));
-                                },
-                            );
-                        }
-                    });
-                }
-            }
+        if let Some(done) = self.exporter.wait(Duration::from_secs(120)) {
+            self.finish_export(done);
         }
     }
 
     fn central(&mut self, ui: &mut egui::Ui) {
-        if let Some(f) = self.figure {
-            self.figure_ui(ui, f);
-            return;
-        }
         self.errors_ui(ui);
         if let Some(e) = &self.compute_error {
             ui.colored_label(
                 ui.visuals().error_fg_color,
-                format!("{}: {}", tr("Error"), tr_msg(e)),
+                format!("{}: {}", tr("Error"), e.text()),
             );
         }
+        let line_scale = self.line_scale();
+        let mut ctx = PaneCtx {
+            results: self.results.as_ref(),
+            backtest_pending: self.backtest_pending,
+            dataset: &self.dataset,
+            inputs: self.inputs.as_ref(),
+            view: &mut self.state.view,
+            settings: &mut self.state.settings,
+            highlight: &mut self.highlight,
+            commands: &mut self.commands,
+            figure: false,
+            line_scale,
+        };
         if let Some(p) = self.maximized {
-            panes::pane_ui(self, ui, p);
+            panes::pane_ui(&mut self.panes, ui, p, &mut ctx, &mut self.maximized);
             return;
         }
-        let mut tree = std::mem::replace(
-            &mut self.tree,
-            egui_tiles::Tree::empty(egui::Id::unique("halo_layout")),
-        );
-        tree.ui(&mut panes::Behavior { app: self }, ui);
-        self.tree = tree;
+        let mut behavior = panes::Behavior {
+            panes: &mut self.panes,
+            ctx,
+            maximized: &mut self.maximized,
+        };
+        self.tree.ui(&mut behavior, ui);
     }
+}
+
+fn file_name(p: &std::path::Path) -> String {
+    p.file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
 }
 
 impl eframe::App for WorkbenchApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
-        i18n::set_lang(self.state.lang);
+        crate::i18n::set_lang(self.state.lang);
         self.poll_jobs();
         self.poll_compute();
         self.poll_export();
@@ -1184,17 +1046,15 @@ impl eframe::App for WorkbenchApp {
         for cmd in std::mem::take(&mut self.commands) {
             self.handle(cmd);
         }
-        self.hover_highlight = self.hovered_sector.take();
-        if self.figure.is_none() {
-            egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
-            egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
-            // A narrower panel on a small screen leaves the charts room.
-            let width = (ui.available_width() * 0.28).clamp(240.0, 320.0);
-            egui::Panel::left("controls")
-                .resizable(true)
-                .default_size(width)
-                .show(ui, |ui| self.controls(ui));
-        }
+        self.highlight.next_frame();
+        egui::Panel::top("menu").show(ui, |ui| self.menu_bar(ui));
+        egui::Panel::bottom("status").show(ui, |ui| self.status_bar(ui));
+        // A narrower panel on a small screen leaves the charts room.
+        let width = (ui.available_width() * 0.28).clamp(240.0, 320.0);
+        egui::Panel::left("controls")
+            .resizable(true)
+            .default_size(width)
+            .show(ui, |ui| self.controls(ui));
         egui::CentralPanel::default().show(ui, |ui| self.central(ui));
         if let Some(b) = &mut self.browser
             && let Some(result) = b.show(&ctx)
@@ -1229,7 +1089,7 @@ impl eframe::App for WorkbenchApp {
     }
 }
 
-/// Open the window.
+/// Open the window, loading `files` when given (else the last session, or the sample).
 pub fn run() -> std::process::ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()

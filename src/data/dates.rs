@@ -4,12 +4,27 @@
 use chrono::{Datelike, NaiveDate};
 
 /// Polars stores dates as days since 1970-01-01.
+const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch");
+
+/// Years a date of a user's data may have: anything else is a typing or export error
+/// (9999-12-31 for "no end", 0001-01-01 for "none", a number read as a date).
+pub const YEARS: std::ops::RangeInclusive<i32> = 1800..=2200;
+
 pub fn to_epoch_days(d: NaiveDate) -> i32 {
-    (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch")).num_days() as i32
+    (d - EPOCH).num_days() as i32
 }
 
-pub fn from_epoch_days(days: i32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch") + chrono::Duration::days(days as i64)
+/// The date `days` after 1970-01-01; None outside what a calendar date can hold (a Parquet
+/// date column may hold any 32-bit number).
+pub fn from_epoch_days(days: i32) -> Option<NaiveDate> {
+    EPOCH.checked_add_signed(chrono::TimeDelta::try_days(days as i64)?)
+}
+
+/// Epoch days of a date in [`YEARS`], None for any other value.
+pub fn plausible_days(days: i32) -> Option<i32> {
+    from_epoch_days(days)
+        .filter(|d| YEARS.contains(&d.year()))
+        .map(|_| days)
 }
 
 /// Excel's day 0 is 1899-12-30 (the 1900 leap-year bug folded in, as Excel and pandas do).
@@ -103,7 +118,7 @@ pub fn parse_with(s: &str, fmt: &str) -> Option<NaiveDate> {
     if fmt == "%Y%m%d" && (s.len() != 8 || !s.bytes().all(|b| b.is_ascii_digit())) {
         return None;
     }
-    (1800..=2200).contains(&d.year()).then_some(d)
+    YEARS.contains(&d.year()).then_some(d)
 }
 
 /// The format that reads every sample (None when the samples need per-cell parsing).
@@ -163,7 +178,12 @@ mod tests {
     #[test]
     fn epoch_days_round_trip() {
         let x = d(2016, 12, 31);
-        assert_eq!(from_epoch_days(to_epoch_days(x)), x);
+        assert_eq!(from_epoch_days(to_epoch_days(x)), Some(x));
         assert_eq!(to_epoch_days(d(1970, 1, 2)), 1);
+        // What a Parquet date column may hold, far outside any calendar.
+        assert_eq!(from_epoch_days(i32::MAX), None);
+        assert_eq!(from_epoch_days(i32::MIN), None);
+        assert_eq!(plausible_days(to_epoch_days(d(9999, 12, 31))), None);
+        assert_eq!(plausible_days(to_epoch_days(x)), Some(to_epoch_days(x)));
     }
 }

@@ -8,9 +8,12 @@ use polars::prelude::*;
 use rayon::prelude::*;
 
 use super::dates;
-use super::error::LoadError;
+use super::error::{LoadError, Missing, Unreadable};
 use super::read::{RawTable, col_name};
-use super::report::{ColumnStats, DuplicateKey, ExcludedRow, LoadReport};
+use super::report::{
+    CellAction, CellIssue, ColumnStats, Delimiter, DuplicateKey, ExcludedRow, LoadReport,
+    LoadWarning, RowReason,
+};
 use super::schema::{
     ColumnMapping, FieldType, TableKind, Target, ValueRule, field, required, resolve_columns,
 };
@@ -60,15 +63,15 @@ fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
     })
 }
 
-fn rule_problem(rule: ValueRule, v: f64) -> Option<&'static str> {
+/// Whether a value breaks its field's rule.
+fn breaks(rule: ValueRule, v: f64) -> bool {
     match rule {
-        ValueRule::Any => None,
-        ValueRule::NonNegative => (v < 0.0).then_some("negative value"),
-        ValueRule::Positive => (v <= 0.0).then_some("zero or negative value"),
-        ValueRule::UnitInterval => (!(0.0..=1.0).contains(&v)).then_some("value outside 0..1"),
-        ValueRule::Flag => (v != 0.0 && v != 1.0).then_some("value other than 0 or 1"),
+        ValueRule::Any => false,
+        ValueRule::NonNegative => v < 0.0,
+        ValueRule::Positive => v <= 0.0,
+        ValueRule::UnitInterval => !(0.0..=1.0).contains(&v),
+        ValueRule::Flag => v != 0.0 && v != 1.0,
     }
-    .map(|p| p as &'static str)
 }
 
 /// Convert a column to f64, setting unreadable, non-finite and rule-breaking cells missing
@@ -98,7 +101,12 @@ fn to_number(
                     x
                 })
                 .collect();
-            report.add_problem(header, "text in a numeric column", "set missing", bad);
+            report.add_problem(
+                header,
+                CellIssue::TextInNumeric,
+                CellAction::SetMissing,
+                bad,
+            );
             v
         }
         _ => {
@@ -108,7 +116,7 @@ fn to_number(
             let clean = ca
                 .iter()
                 .flatten()
-                .all(|x| x.is_finite() && rule_problem(rule, x).is_none());
+                .all(|x| x.is_finite() && !breaks(rule, x));
             if clean {
                 return Ok(c.with_name(name));
             }
@@ -117,33 +125,32 @@ fn to_number(
     };
     let mut non_finite = Vec::new();
     let mut broken = Vec::new();
-    let mut broken_kind = "";
     for (i, v) in values.iter_mut().enumerate() {
         if let Some(x) = *v {
             if !x.is_finite() {
                 non_finite.push((row_no(i), x.to_string()));
                 *v = None;
-            } else if let Some(p) = rule_problem(rule, x) {
+            } else if breaks(rule, x) {
                 broken.push((row_no(i), x.to_string()));
-                broken_kind = p;
                 *v = None;
             }
         }
     }
     report.add_problem(
         header,
-        "not a finite number (NaN or inf)",
-        "set missing",
+        CellIssue::NotFinite,
+        CellAction::SetMissing,
         non_finite,
     );
-    if !broken.is_empty() {
-        report.add_problem(
-            header,
-            &format!("{broken_kind} for {id}"),
-            "set missing",
-            broken,
-        );
-    }
+    report.add_problem(
+        header,
+        CellIssue::Rule {
+            rule,
+            field: id.to_string(),
+        },
+        CellAction::SetMissing,
+        broken,
+    );
     Ok(Float64Chunked::from_iter_options(name, values.into_iter()).into_series())
 }
 
@@ -163,12 +170,38 @@ fn to_text(s: &Series, id: &str) -> PolarsResult<Series> {
     Ok(out.with_name(id.into()))
 }
 
-/// Parse a date column to polars Date. Returns the series and, per failed row, the text.
-fn to_date(s: &Series, id: &str) -> PolarsResult<(Series, Vec<(usize, String)>)> {
+/// A parsed date column and, per failed row, the text; or the type of a column that cannot
+/// hold dates at all.
+type Dates = Result<(Series, Vec<(usize, String)>), String>;
+
+/// Parse a date column to polars Date.
+fn to_date(s: &Series, id: &str) -> PolarsResult<Dates> {
     let name: PlSmallStr = id.into();
     let mut failed = Vec::new();
+    // A typed date outside the plausible years is as unreadable as bad text: the row is
+    // excluded with the value it held.
+    let mut typed = |i: usize, days: i64| -> Option<i32> {
+        let v = i32::try_from(days).ok().and_then(dates::plausible_days);
+        if v.is_none() {
+            let text = i32::try_from(days)
+                .ok()
+                .and_then(dates::from_epoch_days)
+                .map_or_else(
+                    || format!("{days} days after 1970-01-01"),
+                    |d| d.to_string(),
+                );
+            failed.push((row_no(i), text));
+        }
+        v
+    };
     let days: Vec<Option<i32>> = match s.dtype() {
-        DataType::Date => return Ok((s.clone().with_name(name), failed)),
+        DataType::Date => s
+            .date()?
+            .physical()
+            .iter()
+            .enumerate()
+            .map(|(i, v)| typed(i, v? as i64))
+            .collect(),
         DataType::Datetime(unit, _) => {
             // Days from the timestamps directly: several times faster than a cast.
             let per_day: i64 = match unit {
@@ -176,12 +209,12 @@ fn to_date(s: &Series, id: &str) -> PolarsResult<(Series, Vec<(usize, String)>)>
                 TimeUnit::Microseconds => 86_400_000_000,
                 TimeUnit::Milliseconds => 86_400_000,
             };
-            let phys = s.datetime()?.physical();
-            let days: Int32Chunked = phys
+            s.datetime()?
+                .physical()
                 .iter()
-                .map(|v| v.map(|x| x.div_euclid(per_day) as i32))
-                .collect();
-            return Ok((days.with_name(name).into_date().into_series(), failed));
+                .enumerate()
+                .map(|(i, v)| typed(i, v?.div_euclid(per_day)))
+                .collect()
         }
         DataType::String => {
             let ca = s.str()?;
@@ -196,7 +229,10 @@ fn to_date(s: &Series, id: &str) -> PolarsResult<(Series, Vec<(usize, String)>)>
                 .enumerate()
                 .map(|(i, cell)| {
                     let cell = cell?;
-                    let fast_value = parsed.as_ref().and_then(|p| p.physical().get(i));
+                    let fast_value = parsed
+                        .as_ref()
+                        .and_then(|p| p.physical().get(i))
+                        .and_then(dates::plausible_days);
                     let v = fast_value.or_else(|| {
                         *cache
                             .entry(cell)
@@ -225,13 +261,11 @@ fn to_date(s: &Series, id: &str) -> PolarsResult<(Series, Vec<(usize, String)>)>
                 .collect()
         }
         other => {
-            return Err(PolarsError::ComputeError(
-                format!("column of type {other} cannot hold dates").into(),
-            ));
+            return Ok(Err(other.to_string()));
         }
     };
     let ca = Int32Chunked::from_iter_options(name, days.into_iter()).into_date();
-    Ok((ca.into_series(), failed))
+    Ok(Ok((ca.into_series(), failed)))
 }
 
 /// When no row is excluded and the (ticker, date) keys already increase strictly, returns
@@ -239,7 +273,7 @@ fn to_date(s: &Series, id: &str) -> PolarsResult<(Series, Vec<(usize, String)>)>
 fn sorted_unique(
     ticker: Option<&StringChunked>,
     date: Option<&Int32Chunked>,
-    excluded: &BTreeMap<usize, Vec<String>>,
+    excluded: &BTreeMap<usize, Vec<RowReason>>,
 ) -> Option<usize> {
     if !excluded.is_empty() {
         return None;
@@ -279,7 +313,7 @@ fn order_and_deduplicate(
     ticker: Option<&StringChunked>,
     date: Option<&Int32Chunked>,
     n: usize,
-    excluded: &mut BTreeMap<usize, Vec<String>>,
+    excluded: &mut BTreeMap<usize, Vec<RowReason>>,
     report: &mut LoadReport,
 ) -> Vec<u32> {
     // Tickers ranked alphabetically, so the sort below orders rows by (ticker, date).
@@ -337,17 +371,16 @@ fn order_and_deduplicate(
                 excluded
                     .entry(row_no(k.1 as usize))
                     .or_default()
-                    .push(format!(
-                        "duplicate key; row {} has the same ticker and date and is kept",
-                        row_no(last)
-                    ));
+                    .push(RowReason::Duplicate { kept: row_no(last) });
             }
             report.duplicates.push(DuplicateKey {
                 ticker: names
                     .get(rank[last] as usize)
                     .map(|s| s.to_string())
                     .unwrap_or_default(),
-                date: dates::from_epoch_days(day(last)).to_string(),
+                date: dates::from_epoch_days(day(last))
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
                 rows: group.iter().map(|k| row_no(k.1 as usize)).collect(),
             });
         }
@@ -397,9 +430,9 @@ impl Table {
 }
 
 fn map_err(file: &str) -> impl Fn(PolarsError) -> LoadError + '_ {
-    move |e| LoadError::Format {
+    move |e| LoadError::Unreadable {
         file: file.into(),
-        detail: e.to_string(),
+        why: Unreadable::Reader(e.to_string()),
     }
 }
 
@@ -413,15 +446,7 @@ pub fn normalize(
     let err = map_err(&file);
     let mut report = LoadReport::new(file.clone(), kind, raw.format);
     report.encoding = raw.encoding.into();
-    report.delimiter = raw.delimiter.map(|d| {
-        match d {
-            b'\t' => "tab",
-            b';' => "semicolon",
-            b'|' => "pipe",
-            _ => "comma",
-        }
-        .to_string()
-    });
+    report.delimiter = raw.delimiter.map(Delimiter::of);
     let n = raw.df.height();
     report.rows_read = n;
 
@@ -447,14 +472,16 @@ pub fn normalize(
             .any(|r| r.target == Target::Field(id.into()))
     };
     let (req, alts) = required(kind);
-    let mut missing: Vec<String> = req
+    let mut missing: Vec<Missing> = req
         .iter()
         .filter(|id| !mapped(id))
-        .map(|s| s.to_string())
+        .map(|s| Missing::Field(s.to_string()))
         .collect();
     for group in alts {
         if !group.iter().any(|id| mapped(id)) {
-            missing.push(group.join(" or "));
+            missing.push(Missing::AnyOf(
+                group.iter().map(|s| s.to_string()).collect(),
+            ));
         }
     }
     if kind == TableKind::Factors
@@ -462,19 +489,14 @@ pub fn normalize(
             .iter()
             .any(|r| matches!(r.target, Target::Custom(_)))
     {
-        missing.push("at least one numeric factor column".into());
+        missing.push(Missing::NumericFactor);
     }
     if !missing.is_empty() {
         return Err(LoadError::MissingColumns {
             file: file.clone(),
-            kind: kind.to_string(),
-            missing: missing.join(", "),
-            found: raw
-                .headers
-                .iter()
-                .map(|h| format!("{:?}", h.replace('\n', " ")))
-                .collect::<Vec<_>>()
-                .join(", "),
+            kind,
+            missing,
+            found: raw.headers.clone(),
         });
     }
 
@@ -499,9 +521,10 @@ pub fn normalize(
                 jobs.push((header, name, s, Conv::Number(ValueRule::Any)));
             }
             Target::Field(id) => match field(id) {
-                None => report.warnings.push(format!(
-                    "column '{header}' is mapped to unknown field '{id}'; ignored"
-                )),
+                None => report.warnings.push(LoadWarning::UnknownField {
+                    header: header.to_string(),
+                    field: id.clone(),
+                }),
                 Some(def) => jobs.push((
                     header,
                     id.clone(),
@@ -515,7 +538,7 @@ pub fn normalize(
             },
         }
     }
-    let converted: Vec<PolarsResult<Converted>> = jobs
+    let converted: Vec<PolarsResult<Result<Converted, LoadError>>> = jobs
         .par_iter()
         .map(|(header, name, s, conv)| {
             let mut local = LoadReport::new(String::new(), kind, "");
@@ -525,29 +548,41 @@ pub fn normalize(
                 Conv::Number(rule) => {
                     to_number(s, header, name, *rule, raw.decimal_comma, &mut local)?
                 }
-                Conv::Date => {
-                    let (d, f) = to_date(s, name)?;
-                    failed = f;
-                    d
-                }
+                Conv::Date => match to_date(s, name)? {
+                    Ok((d, f)) => {
+                        failed = f;
+                        d
+                    }
+                    Err(dtype) => {
+                        return Ok(Err(LoadError::Unreadable {
+                            file: file.clone(),
+                            why: Unreadable::DateColumnType { dtype },
+                        }));
+                    }
+                },
             };
-            Ok((out, local, failed))
+            Ok(Ok((out, local, failed)))
         })
         .collect();
-    let mut excluded: BTreeMap<usize, Vec<String>> = BTreeMap::new();
+    let mut excluded: BTreeMap<usize, Vec<RowReason>> = BTreeMap::new();
     let mut out: Vec<Series> = Vec::with_capacity(jobs.len());
     let mut stats_headers: Vec<String> = Vec::with_capacity(jobs.len());
     for (job, c) in jobs.iter().zip(converted) {
-        let (series, local, failed) = c.map_err(&err)?;
+        let (series, local, failed) = c.map_err(&err)??;
         let header = job.0;
         report.problems.extend(local.problems);
         for (row, text) in &failed {
-            excluded
-                .entry(*row)
-                .or_default()
-                .push(format!("date {text:?} in column '{header}' is not a date"));
+            excluded.entry(*row).or_default().push(RowReason::Date {
+                text: text.clone(),
+                column: header.to_string(),
+            });
         }
-        report.add_problem(header, "unreadable date", "row excluded", failed);
+        report.add_problem(
+            header,
+            CellIssue::UnreadableDate,
+            CellAction::RowExcluded,
+            failed,
+        );
         stats_headers.push(header.to_string());
         out.push(series);
     }
@@ -560,7 +595,7 @@ pub fn normalize(
                 excluded
                     .entry(row_no(i))
                     .or_default()
-                    .push("no date".into());
+                    .push(RowReason::NoDate);
             }
         }
     }
@@ -570,7 +605,7 @@ pub fn normalize(
                 excluded
                     .entry(row_no(i))
                     .or_default()
-                    .push("no ticker".into());
+                    .push(RowReason::NoTicker);
             }
         }
     }
@@ -608,10 +643,7 @@ pub fn normalize(
     report.rows_kept = df.height();
     report.excluded = excluded
         .into_iter()
-        .map(|(row, reasons)| ExcludedRow {
-            row,
-            reason: reasons.join("; "),
-        })
+        .map(|(row, reasons)| ExcludedRow { row, reasons })
         .collect();
     report.columns = resolved;
     report.stats = df
@@ -629,20 +661,21 @@ pub fn normalize(
         report.first_date = d
             .physical()
             .min()
-            .map(|v| dates::from_epoch_days(v).to_string());
+            .and_then(dates::from_epoch_days)
+            .map(|d| d.to_string());
         report.last_date = d
             .physical()
             .max()
-            .map(|v| dates::from_epoch_days(v).to_string());
+            .and_then(dates::from_epoch_days)
+            .map(|d| d.to_string());
     }
     if kind == TableKind::Fundamentals
         && let Some(st) = report.stats.iter().find(|s| s.column == "sector")
         && st.missing > 0
     {
-        report.warnings.push(format!(
-            "{} row(s) have no sector; they are scored as sector \"(none)\"",
-            st.missing
-        ));
+        report
+            .warnings
+            .push(LoadWarning::NoSector { rows: st.missing });
     }
     Ok(Table {
         kind,

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use polars::prelude::*;
 
-use super::error::LoadError;
+use super::error::{BinaryKind, LoadError, NotText, Unreadable, Vanish};
 
 /// A file as read, before any mapping: `df` has one column per header, named `c0`, `c1`, ...
 pub struct RawTable {
@@ -120,7 +120,10 @@ fn read_rest(
                 .read_to_end(bytes)
                 .map_err(|e| LoadError::Vanished {
                     file: file.into(),
-                    detail: format!("read failed after {} bytes: {e}", bytes.len()),
+                    how: Vanish::ReadFailed {
+                        after: bytes.len() as u64,
+                        error: e.into(),
+                    },
                 })?;
         progress.read.store(bytes.len() as u64, Ordering::Relaxed);
         if got == 0 {
@@ -132,7 +135,10 @@ fn read_rest(
     {
         return Err(LoadError::Vanished {
             file: file.into(),
-            detail: format!("expected {n} bytes, got {}", bytes.len()),
+            how: Vanish::ShortRead {
+                expected: n,
+                got: bytes.len() as u64,
+            },
         });
     }
     Ok(())
@@ -140,38 +146,36 @@ fn read_rest(
 
 /// A Parquet file read sparsely: the footer, then only the byte ranges of the columns the
 /// plan uses, into a zero-filled buffer of the file's size (pages never written are never
-/// touched, so they cost no memory). Reads go through `pread`, not a memory map, so a file
-/// truncated meanwhile gives an error rather than a crash.
+/// touched, so they cost no memory). Reads are plain seeks and reads, not a memory map, so
+/// a file truncated meanwhile gives an error rather than a crash; they work alike on
+/// Linux, macOS and Windows.
 pub fn read_parquet_file(
     path: &Path,
     len: u64,
     planner: Planner,
     progress: &Progress,
 ) -> Result<RawTable, LoadError> {
-    use std::os::unix::fs::FileExt;
     let file = path.display().to_string();
     let f = open_file(path)?;
     let vanished = |e: std::io::Error| LoadError::Vanished {
         file: file.clone(),
-        detail: e.to_string(),
+        how: Vanish::Io(e.into()),
     };
     let n = len as usize;
     if n < 12 {
-        return Err(LoadError::Format {
+        return Err(LoadError::Unreadable {
             file,
-            detail: "too short to be a Parquet file".into(),
+            why: Unreadable::TooShortForParquet,
         });
     }
     progress.total.store(len, Ordering::Relaxed);
     let mut buf = vec![0u8; n];
     let mut tail = (64 << 10).min(n);
-    f.read_exact_at(&mut buf[n - tail..], (n - tail) as u64)
-        .map_err(vanished)?;
+    read_exact_at(&f, &mut buf[n - tail..], (n - tail) as u64).map_err(vanished)?;
     let meta_len = u32::from_le_bytes([buf[n - 8], buf[n - 7], buf[n - 6], buf[n - 5]]) as usize;
     if meta_len + 8 > tail {
         let want = (meta_len + 8).min(n);
-        f.read_exact_at(&mut buf[n - want..n - tail], (n - want) as u64)
-            .map_err(vanished)?;
+        read_exact_at(&f, &mut buf[n - want..n - tail], (n - want) as u64).map_err(vanished)?;
         tail = want;
     }
     let (headers, ranges) = guarded(&file, || {
@@ -200,7 +204,7 @@ pub fn read_parquet_file(
         // The part of each column chunk not already read with the footer.
         let (a, b) = (r.start as usize, (r.end as usize).min(n - tail));
         if a < b {
-            f.read_exact_at(&mut buf[a..b], r.start).map_err(vanished)?;
+            read_exact_at(&f, &mut buf[a..b], r.start).map_err(vanished)?;
             done += (b - a) as u64;
             progress.read.store(done, Ordering::Relaxed);
         }
@@ -209,12 +213,21 @@ pub fn read_parquet_file(
     if f.metadata().map(|m| m.len()).map_err(vanished)? != len {
         return Err(LoadError::Vanished {
             file,
-            detail: "its size changed while it was being read".into(),
+            how: Vanish::SizeChanged,
         });
     }
     progress.read.store(len, Ordering::Relaxed);
     let plan = planner(&headers);
     read_parquet_planned(&file, buf, headers, &plan)
+}
+
+/// Fill `buf` from `offset` of the file: a portable positional read (std's `FileExt` differs
+/// between Unix and Windows; a seek on `&File` is the same everywhere).
+fn read_exact_at(f: &std::fs::File, buf: &mut [u8], offset: u64) -> std::io::Result<()> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = f;
+    f.seek(SeekFrom::Start(offset))?;
+    f.read_exact(buf)
 }
 
 /// Bytes read so far of a file being loaded, for a progress bar on another thread.
@@ -243,14 +256,11 @@ pub fn check_file(path: &Path, memory_budget: Option<u64>) -> Result<u64, LoadEr
         std::io::ErrorKind::NotFound => LoadError::NotFound { file: file.clone() },
         _ => LoadError::Io {
             file: file.clone(),
-            detail: e.to_string(),
+            error: e.into(),
         },
     })?;
     if meta.is_dir() {
-        return Err(LoadError::Io {
-            file,
-            detail: "this is a folder, not a file".into(),
-        });
+        return Err(LoadError::IsFolder { file });
     }
     let len = meta.len();
     if let Some(avail) = memory_budget.or_else(available_memory) {
@@ -273,29 +283,26 @@ pub fn open_file(path: &Path) -> Result<std::fs::File, LoadError> {
         // Listed a moment ago, gone now.
         std::io::ErrorKind::NotFound => LoadError::Vanished {
             file: path.display().to_string(),
-            detail: "deleted before it could be opened".into(),
+            how: Vanish::DeletedBeforeOpen,
         },
         _ => LoadError::Io {
             file: path.display().to_string(),
-            detail: e.to_string(),
+            error: e.into(),
         },
     })
 }
 
 /// Known binary signatures, for a clearer message than "not text".
-fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
-    const SIGS: &[(&[u8], &str)] = &[
-        (b"%PDF", "a PDF document"),
-        (b"\x89PNG", "a PNG image"),
-        (b"\xFF\xD8\xFF", "a JPEG image"),
-        (b"GIF8", "a GIF image"),
-        (b"\x7FELF", "an executable"),
-        (
-            b"\xD0\xCF\x11\xE0",
-            "an old-style Excel .xls or Office file (save it as .xlsx or CSV)",
-        ),
-        (b"\x1F\x8B", "a gzip archive (unpack it first)"),
-        (b"SQLite format 3", "a SQLite database"),
+fn binary_kind(bytes: &[u8]) -> Option<BinaryKind> {
+    const SIGS: &[(&[u8], BinaryKind)] = &[
+        (b"%PDF", BinaryKind::Pdf),
+        (b"\x89PNG", BinaryKind::Png),
+        (b"\xFF\xD8\xFF", BinaryKind::Jpeg),
+        (b"GIF8", BinaryKind::Gif),
+        (b"\x7FELF", BinaryKind::Executable),
+        (b"\xD0\xCF\x11\xE0", BinaryKind::OldOffice),
+        (b"\x1F\x8B", BinaryKind::Gzip),
+        (b"SQLite format 3", BinaryKind::Sqlite),
     ];
     SIGS.iter()
         .find(|(sig, _)| bytes.starts_with(sig))
@@ -307,14 +314,14 @@ fn check_not_binary(file: &str, head: &[u8]) -> Result<(), LoadError> {
     if let Some(kind) = binary_kind(head) {
         return Err(LoadError::Binary {
             file: file.into(),
-            detail: format!("it looks like {kind}"),
+            why: NotText::LooksLike(kind),
         });
     }
     let utf16 = head.starts_with(&[0xFF, 0xFE]) || head.starts_with(&[0xFE, 0xFF]);
     if !utf16 && let Some(pos) = head.iter().take(1 << 16).position(|&b| b == 0) {
         return Err(LoadError::Binary {
             file: file.into(),
-            detail: format!("it has a NUL byte at offset {pos}"),
+            why: NotText::NulByte { offset: pos },
         });
     }
     Ok(())
@@ -334,7 +341,7 @@ fn decode_text(file: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), Lo
         if bad {
             return Err(LoadError::Binary {
                 file: file.into(),
-                detail: "invalid UTF-16 text".into(),
+                why: NotText::InvalidUtf16,
             });
         }
         return Ok((text.into_owned().into_bytes(), "UTF-16"));
@@ -350,7 +357,7 @@ fn decode_text(file: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), Lo
         Some(text) => Ok((text.into_owned().into_bytes(), "GB18030/GBK")),
         None => Err(LoadError::Binary {
             file: file.into(),
-            detail: "it is neither UTF-8 nor GBK/GB18030 text".into(),
+            why: NotText::UnknownEncoding,
         }),
     }
 }
@@ -473,13 +480,13 @@ fn clean_headers(file: &str, raw: Vec<String>) -> Result<Vec<String>, LoadError>
 fn guarded<T>(file: &str, f: impl FnOnce() -> PolarsResult<T>) -> Result<T, LoadError> {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
-        Ok(Err(e)) => Err(LoadError::Format {
+        Ok(Err(e)) => Err(LoadError::Unreadable {
             file: file.into(),
-            detail: e.to_string(),
+            why: Unreadable::Reader(e.to_string()),
         }),
-        Err(_) => Err(LoadError::Format {
+        Err(_) => Err(LoadError::Unreadable {
             file: file.into(),
-            detail: "the reader failed on this file".into(),
+            why: Unreadable::ReaderFailed,
         }),
     }
 }
@@ -532,7 +539,10 @@ fn read_more(
         .read_to_end(buf)
         .map_err(|e| LoadError::Vanished {
             file: file.into(),
-            detail: format!("read failed after {before} bytes of a block: {e}"),
+            how: Vanish::ReadFailed {
+                after: before as u64,
+                error: e.into(),
+            },
         })
 }
 
@@ -609,7 +619,10 @@ fn produce_chunks(
     {
         send(Err(LoadError::Vanished {
             file: file.into(),
-            detail: format!("expected {n} bytes, got {consumed}"),
+            how: Vanish::ShortRead {
+                expected: n,
+                got: consumed,
+            },
         }
         .into()));
     }
@@ -749,9 +762,9 @@ fn read_csv_stream(
                                 .collect::<PolarsResult<Vec<_>>>();
                             *f = cols
                                 .and_then(|c| DataFrame::new(f.height(), c))
-                                .map_err(|e| LoadError::Format {
+                                .map_err(|e| LoadError::Unreadable {
                                     file: file.into(),
-                                    detail: e.to_string(),
+                                    why: Unreadable::Reader(e.to_string()),
                                 })?;
                         }
                     }
@@ -768,9 +781,9 @@ fn read_csv_stream(
         return Err(LoadError::NoRows { file: file.into() }.into());
     };
     for f in &frames[1..] {
-        df.vstack_mut(f).map_err(|e| LoadError::Format {
+        df.vstack_mut(f).map_err(|e| LoadError::Unreadable {
             file: file.into(),
-            detail: e.to_string(),
+            why: Unreadable::Reader(e.to_string()),
         })?;
     }
     Ok(RawTable {
@@ -848,12 +861,12 @@ fn read_parquet_planned(
 /// The first worksheet with data. Dates stay Excel serial numbers; the date parser reads them.
 fn read_xlsx(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<RawTable, LoadError> {
     use calamine::{Data, DataType as _, Reader, Xlsx};
-    let fail = |detail: String| LoadError::Format {
+    let fail = |why: Unreadable| LoadError::Unreadable {
         file: file.into(),
-        detail,
+        why,
     };
     let mut wb: Xlsx<_> = calamine::open_workbook_from_rs(Cursor::new(bytes))
-        .map_err(|e| fail(format!("not a readable .xlsx workbook: {e}")))?;
+        .map_err(|e: calamine::XlsxError| fail(Unreadable::NotXlsx(e.to_string())))?;
     let names = wb.sheet_names();
     let chosen = match sheet {
         Some(s) => names
@@ -861,19 +874,22 @@ fn read_xlsx(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<RawTable
             .find(|n| n.as_str() == s)
             .cloned()
             .ok_or_else(|| {
-                fail(format!(
-                    "no sheet named {s:?}; sheets: {}",
-                    names.join(", ")
-                ))
+                fail(Unreadable::NoSheet {
+                    sheet: s.to_string(),
+                    sheets: names.clone(),
+                })
             })?,
         None => names
             .first()
             .cloned()
-            .ok_or_else(|| fail("the workbook has no sheets".into()))?,
+            .ok_or_else(|| fail(Unreadable::NoSheets))?,
     };
-    let range = wb
-        .worksheet_range(&chosen)
-        .map_err(|e| fail(format!("sheet {chosen:?}: {e}")))?;
+    let range = wb.worksheet_range(&chosen).map_err(|e| {
+        fail(Unreadable::Sheet {
+            sheet: chosen.clone(),
+            error: e.to_string(),
+        })
+    })?;
     let mut rows = range.rows();
     let header_row = rows.next().ok_or(LoadError::Empty { file: file.into() })?;
     let headers = clean_headers(file, header_row.iter().map(|c| c.to_string()).collect())?;
@@ -913,7 +929,8 @@ fn read_xlsx(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<RawTable
         };
         cols.push(col);
     }
-    let df = DataFrame::new(body.len(), cols).map_err(|e| fail(e.to_string()))?;
+    let df =
+        DataFrame::new(body.len(), cols).map_err(|e| fail(Unreadable::Reader(e.to_string())))?;
     Ok(RawTable {
         headers,
         df,
@@ -990,7 +1007,7 @@ pub fn read_raw_decoded(
         Err(ReadFailure::Load(e)) => Err(e),
         Err(ReadFailure::NotUtf8) => Err(LoadError::Binary {
             file: file.into(),
-            detail: "it is neither UTF-8 nor GBK/GB18030 text".into(),
+            why: NotText::UnknownEncoding,
         }),
     }
 }

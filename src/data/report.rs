@@ -1,12 +1,186 @@
-//! The load report: what was read, what was kept, and why anything was not.
+//! The load report: what was read, what was kept, and why anything was not. Every
+//! problem, reason and warning is a variant with its fields, written in English and
+//! Chinese by an exhaustive match.
 
-use serde::Serialize;
-use std::fmt::Write as _;
+use serde::{Serialize, Serializer};
 
-use super::schema::{ResolvedColumn, TableKind};
+use super::schema::{ResolvedColumn, TableKind, Target, ValueRule};
+use crate::bi;
+use crate::i18n::{Lang, Localize, join};
 
 /// At most this many example cells are kept per (column, problem); counts stay exact.
 pub const MAX_EXAMPLES: usize = 5;
+
+/// Messages appear in the JSON report as their English text.
+fn english<T: Localize, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&v.localize(Lang::En))
+}
+
+fn english_list<T: Localize, S: Serializer>(v: &[T], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(v.iter().map(|x| x.localize(Lang::En)))
+}
+
+/// What is wrong with a cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CellIssue {
+    TextInNumeric,
+    NotFinite,
+    /// The value breaks the field's rule (a negative total assets, a zero price).
+    Rule {
+        rule: ValueRule,
+        field: String,
+    },
+    UnreadableDate,
+}
+
+impl Localize for CellIssue {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            CellIssue::TextInNumeric => bi!(lang, "text in a numeric column", "数值列中有文本"),
+            CellIssue::NotFinite => bi!(
+                lang,
+                "not a finite number (NaN or inf)",
+                "不是有限数（NaN 或 inf）"
+            ),
+            CellIssue::Rule { rule, field } => {
+                let what = match (rule, lang) {
+                    (ValueRule::NonNegative, Lang::En) => "negative value",
+                    (ValueRule::NonNegative, Lang::Zh) => "负值",
+                    (ValueRule::Positive, Lang::En) => "zero or negative value",
+                    (ValueRule::Positive, Lang::Zh) => "零或负值",
+                    (ValueRule::UnitInterval, Lang::En) => "value outside 0..1",
+                    (ValueRule::UnitInterval, Lang::Zh) => "数值不在 0..1 之间",
+                    (ValueRule::Flag, Lang::En) => "value other than 0 or 1",
+                    (ValueRule::Flag, Lang::Zh) => "数值不是 0 或 1",
+                    (ValueRule::Any, Lang::En) => "value out of range",
+                    (ValueRule::Any, Lang::Zh) => "数值超出范围",
+                };
+                bi!(lang, "{what} for {field}", "{field}：{what}")
+            }
+            CellIssue::UnreadableDate => bi!(lang, "unreadable date", "无法识别的日期"),
+        }
+    }
+}
+
+/// What was done about a problem cell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CellAction {
+    SetMissing,
+    RowExcluded,
+}
+
+impl Localize for CellAction {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            CellAction::SetMissing => bi!(lang, "set missing", "已设为缺失"),
+            CellAction::RowExcluded => bi!(lang, "row excluded", "已排除该行"),
+        }
+    }
+}
+
+/// Why a row was excluded.
+#[derive(Clone, Debug, PartialEq)]
+pub enum RowReason {
+    /// Its date cell could not be read (or lies outside the plausible years).
+    Date {
+        text: String,
+        column: String,
+    },
+    NoDate,
+    NoTicker,
+    /// Another row has the same ticker and date; that one is kept.
+    Duplicate {
+        kept: usize,
+    },
+}
+
+impl Localize for RowReason {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            RowReason::Date { text, column } => bi!(
+                lang,
+                "date {text:?} in column '{column}' is not a date",
+                "列 '{column}' 中的 {text:?} 不是日期"
+            ),
+            RowReason::NoDate => bi!(lang, "no date", "没有日期"),
+            RowReason::NoTicker => bi!(lang, "no ticker", "没有代码"),
+            RowReason::Duplicate { kept } => bi!(
+                lang,
+                "duplicate key; row {kept} has the same ticker and date and is kept",
+                "重复键；第 {kept} 行的代码和日期相同，保留该行"
+            ),
+        }
+    }
+}
+
+/// A warning about the table as a whole.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadWarning {
+    UnknownField { header: String, field: String },
+    NoSector { rows: usize },
+}
+
+impl Localize for LoadWarning {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            LoadWarning::UnknownField { header, field } => bi!(
+                lang,
+                "column '{header}' is mapped to unknown field '{field}'; ignored",
+                "列 '{header}' 被映射到未知字段 '{field}'；已忽略"
+            ),
+            LoadWarning::NoSector { rows } => bi!(
+                lang,
+                "{rows} row(s) have no sector; they are scored as sector \"(none)\"",
+                "{rows} 行没有板块；按板块“(none)”计分"
+            ),
+        }
+    }
+}
+
+/// The field separator of a delimited text file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Delimiter {
+    Comma,
+    Semicolon,
+    Tab,
+    Pipe,
+}
+
+impl Delimiter {
+    pub fn of(byte: u8) -> Delimiter {
+        match byte {
+            b'\t' => Delimiter::Tab,
+            b';' => Delimiter::Semicolon,
+            b'|' => Delimiter::Pipe,
+            _ => Delimiter::Comma,
+        }
+    }
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Delimiter::Comma => "comma",
+            Delimiter::Semicolon => "semicolon",
+            Delimiter::Tab => "tab",
+            Delimiter::Pipe => "pipe",
+        }
+    }
+}
+
+impl Localize for Delimiter {
+    fn localize(&self, lang: Lang) -> String {
+        let name = match (self, lang) {
+            (_, Lang::En) => self.id(),
+            (Delimiter::Comma, Lang::Zh) => "逗号",
+            (Delimiter::Semicolon, Lang::Zh) => "分号",
+            (Delimiter::Tab, Lang::Zh) => "制表符",
+            (Delimiter::Pipe, Lang::Zh) => "竖线",
+        };
+        bi!(lang, "{name}-separated", "{name}分隔")
+    }
+}
+
+crate::english_display!(CellIssue, CellAction, RowReason, LoadWarning, Delimiter);
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct ColumnStats {
@@ -16,13 +190,15 @@ pub struct ColumnStats {
     pub missing: usize,
 }
 
-/// One kind of problem in one column, e.g. "text in a numeric column".
+/// One kind of problem in one column, e.g. text in a numeric column.
 #[derive(Clone, Debug, Serialize, PartialEq)]
 pub struct CellProblem {
     pub header: String,
-    pub problem: String,
-    /// What was done: "set missing", "row excluded".
-    pub action: String,
+    #[serde(serialize_with = "english")]
+    pub problem: CellIssue,
+    /// What was done about those cells.
+    #[serde(serialize_with = "english")]
+    pub action: CellAction,
     pub count: usize,
     /// (spreadsheet row number, cell text)
     pub examples: Vec<(usize, String)>,
@@ -32,7 +208,18 @@ pub struct CellProblem {
 pub struct ExcludedRow {
     /// Spreadsheet row number: the header is row 1.
     pub row: usize,
-    pub reason: String,
+    #[serde(rename = "reason", serialize_with = "english_list")]
+    pub reasons: Vec<RowReason>,
+}
+
+impl Localize for ExcludedRow {
+    fn localize(&self, lang: Lang) -> String {
+        let reasons: Vec<String> = self.reasons.iter().map(|r| r.localize(lang)).collect();
+        reasons.join(match lang {
+            Lang::En => "; ",
+            Lang::Zh => "；",
+        })
+    }
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -46,9 +233,11 @@ pub struct DuplicateKey {
 pub struct LoadReport {
     pub file: String,
     pub kind: TableKind,
+    /// "CSV", "Parquet", "Excel .xlsx": names, the same in every language.
     pub format: String,
+    /// "UTF-8", "GB18030/GBK" ...; empty for binary formats.
     pub encoding: String,
-    pub delimiter: Option<String>,
+    pub delimiter: Option<Delimiter>,
     pub rows_read: usize,
     pub rows_kept: usize,
     pub columns: Vec<ResolvedColumn>,
@@ -56,7 +245,8 @@ pub struct LoadReport {
     pub problems: Vec<CellProblem>,
     pub duplicates: Vec<DuplicateKey>,
     pub excluded: Vec<ExcludedRow>,
-    pub warnings: Vec<String>,
+    #[serde(serialize_with = "english_list")]
+    pub warnings: Vec<LoadWarning>,
     pub first_date: Option<String>,
     pub last_date: Option<String>,
     pub tickers: Option<usize>,
@@ -88,8 +278,8 @@ impl LoadReport {
     pub fn add_problem(
         &mut self,
         header: &str,
-        problem: &str,
-        action: &str,
+        problem: CellIssue,
+        action: CellAction,
         cells: Vec<(usize, String)>,
     ) {
         if cells.is_empty() {
@@ -99,8 +289,8 @@ impl LoadReport {
         let examples = cells.into_iter().take(MAX_EXAMPLES).collect();
         self.problems.push(CellProblem {
             header: header.into(),
-            problem: problem.into(),
-            action: action.into(),
+            problem,
+            action,
             count,
             examples,
         });
@@ -112,107 +302,133 @@ impl LoadReport {
     }
 
     /// "CSV, GB18030/GBK, semicolon-separated", "Parquet".
-    pub fn format_summary(&self) -> String {
-        self.format_parts().join(", ")
-    }
-
-    /// Format, encoding and delimiter, each on its own (the window translates each).
-    pub fn format_parts(&self) -> Vec<String> {
+    pub fn format_summary(&self, lang: Lang) -> String {
         let mut parts = vec![self.format.clone()];
         if !self.encoding.is_empty() {
             parts.push(self.encoding.clone());
         }
         if let Some(d) = &self.delimiter {
-            parts.push(format!("{d}-separated"));
+            parts.push(d.localize(lang));
         }
-        parts
+        join(lang, &parts)
     }
+}
 
-    /// The report as a person reads it (the CLI's `inspect`).
-    pub fn to_text(&self) -> String {
+impl Localize for CellProblem {
+    fn localize(&self, lang: Lang) -> String {
+        let (header, count) = (&self.header, self.count);
+        let problem = self.problem.localize(lang);
+        let action = self.action.localize(lang);
+        let examples: Vec<String> = self
+            .examples
+            .iter()
+            .map(|(row, v)| bi!(lang, "row {row}: {v:?}", "第 {row} 行：{v:?}"))
+            .collect();
+        let examples = examples.join(match lang {
+            Lang::En => "; ",
+            Lang::Zh => "；",
+        });
+        bi!(
+            lang,
+            "column '{header}': {problem} in {count} cell(s), {action} (e.g. {examples})",
+            "列 '{header}'：{count} 个单元格{problem}，{action}（例如 {examples}）"
+        )
+    }
+}
+
+impl Localize for DuplicateKey {
+    fn localize(&self, lang: Lang) -> String {
+        let (ticker, date) = (&self.ticker, &self.date);
+        let rows: Vec<String> = self.rows.iter().map(|r| r.to_string()).collect();
+        let rows = join(lang, &rows);
+        bi!(
+            lang,
+            "duplicate key ({ticker}, {date}) in rows {rows}; the last is kept",
+            "重复键（{ticker}，{date}）出现在第 {rows} 行；保留最后一行"
+        )
+    }
+}
+
+/// How a column was read, for the report and the mapping editor.
+pub fn target_text(t: &Target, lang: Lang) -> String {
+    match t {
+        Target::Field(f) => f.clone(),
+        Target::Custom(n) => bi!(lang, "{n} (custom)", "{n}（自定义）"),
+        Target::Ignore => "—".into(),
+    }
+}
+
+/// The report as a person reads it (the command line's `inspect`).
+impl Localize for LoadReport {
+    fn localize(&self, lang: Lang) -> String {
         let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "{} — {} ({})",
-            self.file,
-            self.kind,
-            self.format_summary()
-        );
-        let _ = writeln!(
-            s,
-            "  rows read {}, kept {}, excluded {}",
-            self.rows_read,
-            self.rows_kept,
-            self.excluded.len()
-        );
-        if let (Some(a), Some(b)) = (&self.first_date, &self.last_date) {
-            let _ = write!(s, "  dates {a} .. {b}");
-            if let Some(t) = self.tickers {
-                let _ = write!(s, ", {t} tickers");
-            }
+        let mut line = |l: String| {
+            s.push_str(&l);
             s.push('\n');
+        };
+        let kind = super::error::kind_name(self.kind, lang);
+        let (file, format) = (&self.file, self.format_summary(lang));
+        line(format!("{file} — {kind} ({format})"));
+        let (read, kept, excluded) = (self.rows_read, self.rows_kept, self.excluded.len());
+        line(bi!(
+            lang,
+            "  rows read {read}, kept {kept}, excluded {excluded}",
+            "  读取 {read} 行，保留 {kept} 行，排除 {excluded} 行"
+        ));
+        if let (Some(a), Some(b)) = (&self.first_date, &self.last_date) {
+            let dates = bi!(lang, "  dates {a} .. {b}", "  日期 {a} .. {b}");
+            line(match self.tickers {
+                Some(t) => dates + &bi!(lang, ", {t} tickers", "，{t} 个代码"),
+                None => dates,
+            });
         }
-        let _ = writeln!(s, "  columns:");
+        line(bi!(lang, "  columns:", "  列："));
         for c in &self.columns {
-            let to = match &c.target {
-                super::schema::Target::Field(f) => f.clone(),
-                super::schema::Target::Custom(n) => format!("{n} (custom)"),
-                super::schema::Target::Ignore => "—".into(),
-            };
+            let to = target_text(&c.target, lang);
+            let how = c.how.localize(lang);
             let missing = self
                 .stats
                 .iter()
                 .find(|st| st.header == c.header)
-                .map(|st| format!(", {} missing", st.missing))
+                .map(|st| {
+                    let m = st.missing;
+                    bi!(lang, ", {m} missing", "，缺失 {m}")
+                })
                 .unwrap_or_default();
-            let _ = writeln!(
-                s,
-                "    {:<34} -> {:<22} [{}{}]",
+            line(format!(
+                "    {:<34} -> {:<22} [{how}{missing}]",
                 c.header.replace('\n', " "),
-                to,
-                c.how,
-                missing
-            );
+                to
+            ));
         }
+        let warning = |w: String| bi!(lang, "  warning: {w}", "  警告：{w}");
         for p in &self.problems {
-            let ex: Vec<String> = p
-                .examples
-                .iter()
-                .map(|(r, v)| format!("row {r}: {v:?}"))
-                .collect();
-            let _ = writeln!(
-                s,
-                "  warning: column '{}': {} in {} cell(s), {} (e.g. {})",
-                p.header,
-                p.problem,
-                p.count,
-                p.action,
-                ex.join("; ")
-            );
+            line(warning(p.localize(lang)));
         }
         for d in self.duplicates.iter().take(MAX_EXAMPLES) {
-            let rows: Vec<String> = d.rows.iter().map(|r| r.to_string()).collect();
-            let _ = writeln!(
-                s,
-                "  warning: duplicate key ({}, {}) in rows {}",
-                d.ticker,
-                d.date,
-                rows.join(", ")
-            );
+            line(warning(d.localize(lang)));
         }
         if self.duplicates.len() > MAX_EXAMPLES {
-            let _ = writeln!(
-                s,
-                "  warning: {} duplicate (ticker, date) keys in all",
-                self.duplicates.len()
-            );
+            let n = self.duplicates.len();
+            line(warning(bi!(
+                lang,
+                "{n} duplicate (ticker, date) keys in all",
+                "共 {n} 个重复的（代码，日期）键"
+            )));
         }
         for w in &self.warnings {
-            let _ = writeln!(s, "  warning: {w}");
+            line(warning(w.localize(lang)));
         }
         for e in &self.excluded {
-            let _ = writeln!(s, "  excluded row {}: {}", e.row, e.reason);
+            let (row, why) = (e.row, e.localize(lang));
+            line(bi!(
+                lang,
+                "  excluded row {row}: {why}",
+                "  排除第 {row} 行：{why}"
+            ));
         }
         s
     }
 }
+
+crate::english_display!(ExcludedRow, CellProblem, DuplicateKey, LoadReport);

@@ -7,12 +7,18 @@
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+
+use crate::bi;
+use crate::i18n::{Lang, Localize};
 use std::fmt;
 
 /// The three tidy tables of `methodology.md` §1.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum TableKind {
+    #[default]
     Fundamentals,
     Prices,
     Factors,
@@ -705,9 +711,63 @@ pub struct ColumnMapping {
 pub struct ResolvedColumn {
     pub header: String,
     pub target: Target,
-    /// "alias 'Total Assets'", "your mapping", "numeric column kept as custom", ...
-    pub how: String,
+    #[serde(serialize_with = "how_text")]
+    pub how: Match,
 }
+
+fn how_text<S: serde::Serializer>(m: &Match, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&m.localize(Lang::En))
+}
+
+/// Why a column was read as it was.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Match {
+    /// The user's mapping says so.
+    Mapped,
+    /// The header is one of the field's aliases.
+    Alias {
+        field: String,
+    },
+    /// The header also matches a field another column already gives.
+    Shadowed {
+        field: String,
+        winner: String,
+    },
+    NotUsedInPrices,
+    CustomMetric,
+    Factor,
+    RowIndex,
+    TextNotUsed,
+}
+
+impl Localize for Match {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Match::Mapped => bi!(lang, "your mapping", "您的映射"),
+            Match::Alias { field } => bi!(lang, "alias of {field}", "{field} 的别名"),
+            Match::Shadowed { field, winner } => bi!(
+                lang,
+                "also matches {field} but '{winner}' is used",
+                "也匹配 {field}，但已使用 '{winner}'"
+            ),
+            Match::NotUsedInPrices => bi!(lang, "not used in a prices table", "价格表不使用此列"),
+            Match::CustomMetric => bi!(
+                lang,
+                "numeric column kept as a custom metric",
+                "数值列，保留为自定义指标"
+            ),
+            Match::Factor => bi!(
+                lang,
+                "numeric column kept as a factor",
+                "数值列，保留为因子"
+            ),
+            Match::RowIndex => bi!(lang, "row index", "行索引"),
+            Match::TextNotUsed => bi!(lang, "text column not used", "未使用的文本列"),
+        }
+    }
+}
+
+crate::english_display!(Match);
 
 /// Clean a free header into a column name usable as a custom metric id.
 pub fn custom_name(header: &str) -> String {
@@ -744,7 +804,7 @@ pub fn resolve_columns(
             resolved[col] = Some(ResolvedColumn {
                 header: header.clone(),
                 target: target.clone(),
-                how: "your mapping".into(),
+                how: Match::Mapped,
             });
             continue;
         }
@@ -791,7 +851,10 @@ pub fn resolve_columns(
             resolved[col] = Some(ResolvedColumn {
                 header: header.clone(),
                 target: Target::Ignore,
-                how: format!("also matches {} but '{}' is used", f.id, winner),
+                how: Match::Shadowed {
+                    field: f.id.to_string(),
+                    winner,
+                },
             });
             continue;
         }
@@ -800,7 +863,9 @@ pub fn resolve_columns(
         resolved[col] = Some(ResolvedColumn {
             header: header.clone(),
             target: Target::Field(f.id.to_string()),
-            how: format!("alias of {}", f.id),
+            how: Match::Alias {
+                field: f.id.to_string(),
+            },
         });
     }
 
@@ -819,16 +884,16 @@ pub fn resolve_columns(
                     ResolvedColumn {
                         header: header.clone(),
                         target: Target::Ignore,
-                        how: "not used in a prices table".into(),
+                        how: Match::NotUsedInPrices,
                     }
                 } else if numeric.get(col).copied().unwrap_or(false) && !is_index {
                     ResolvedColumn {
                         header: header.clone(),
                         target: Target::Custom(custom_name(header)),
                         how: if kind == TableKind::Factors {
-                            "numeric column kept as a factor".into()
+                            Match::Factor
                         } else {
-                            "numeric column kept as a custom metric".into()
+                            Match::CustomMetric
                         },
                     }
                 } else {
@@ -836,9 +901,9 @@ pub fn resolve_columns(
                         header: header.clone(),
                         target: Target::Ignore,
                         how: if is_index {
-                            "row index".into()
+                            Match::RowIndex
                         } else {
-                            "text column not used".into()
+                            Match::TextNotUsed
                         },
                     }
                 }

@@ -10,12 +10,13 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::EngineError;
+use super::notes::{SeriesId, SkipReason};
 use super::performance::{Stats, cumulative, stats};
 use super::returns::ReturnPanel;
 use super::score::{HaloAndBasket, PillarScores, Prepared, prepare, score_halo_and_basket};
 use super::stats::{argsort, average_ranks_into, quantile_by};
 use super::universe::Panel;
-use crate::settings::{AnalyticsSettings, Rebalance, ScoringSettings, Settings};
+use crate::engine::settings::{AnalyticsSettings, Rebalance, ScoringSettings, Settings};
 
 /// Scores and baskets at each rebalance date: the weight-dependent input of [`backtest`].
 #[derive(Clone, Debug, Default)]
@@ -258,9 +259,7 @@ impl PreparedHistory {
             results.push(r);
         }
         if h.dates.is_empty() {
-            return Err(EngineError::NoData(
-                "no rebalance date has enough scored securities and a forward return".into(),
-            ));
+            return Err(EngineError::NoRebalanceDate);
         }
         // A date before one left out holds for longer than the calendar's period: redo it.
         for (d, r) in results.iter_mut().enumerate() {
@@ -323,7 +322,7 @@ pub struct QuantileStat {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Series {
-    pub name: String,
+    pub id: SeriesId,
     /// Per rebalance period, net of costs.
     pub returns: Vec<f64>,
     pub cumulative: Vec<f64>,
@@ -376,7 +375,7 @@ pub struct BacktestResult {
     pub turnover: Vec<Vec<f64>>,
     pub series: Vec<Series>,
     /// Dates left out, with the reason (alphalens drops them too).
-    pub skipped: Vec<(NaiveDate, String)>,
+    pub skipped: Vec<(NaiveDate, SkipReason)>,
 }
 
 /// Spearman rank correlation (scipy.stats.spearmanr); NaN when a value is missing.
@@ -476,7 +475,7 @@ struct DateResult {
     /// Per quantile: mean forward return (NaN when empty).
     q_ret: Vec<f64>,
     basket: f64,
-    skipped: Option<String>,
+    skipped: Option<SkipReason>,
 }
 
 /// Buffers a worker thread reuses from date to date.
@@ -549,10 +548,10 @@ fn date_result(
     let mut skipped = None;
     let mut cut = |names: &[usize]| {
         if !qcut_into(halo, names, q, &mut label) {
-            skipped = Some(format!(
-                "{} names with tied scores cannot fill {q} distinct quantiles",
-                names.len()
-            ));
+            skipped = Some(SkipReason::TiedScores {
+                names: names.len(),
+                quantiles: q,
+            });
         }
     };
     if a.within_sector {
@@ -726,10 +725,10 @@ fn summarize(h: &History, per_date: Vec<DateResult>, a: &AnalyticsSettings) -> B
     let periods = 12.0 / step as f64;
     let net = |gross: f64, to: f64| gross - cost * if to.is_finite() { to } else { 0.0 };
     let mut series = Vec::new();
-    let mut add = |name: String, r: Vec<f64>| {
+    let mut add = |id: SeriesId, r: Vec<f64>| {
         let st = stats(&r, periods, a.risk_free);
         series.push(Series {
-            name,
+            id,
             cumulative: cumulative(&r),
             returns: r,
             stats: st,
@@ -737,14 +736,14 @@ fn summarize(h: &History, per_date: Vec<DateResult>, a: &AnalyticsSettings) -> B
     };
     for k in 0..q {
         add(
-            format!("Q{}", k + 1),
+            SeriesId::Quantile(k as u8 + 1),
             (0..nd)
                 .map(|d| net(per_date[d].q_ret[k], turnover[k][d]))
                 .collect(),
         );
     }
     add(
-        format!("Q{q}-Q1"),
+        SeriesId::Spread { top: q as u8 },
         (0..nd)
             .map(|d| {
                 per_date[d].q_ret[q - 1]
@@ -754,11 +753,11 @@ fn summarize(h: &History, per_date: Vec<DateResult>, a: &AnalyticsSettings) -> B
             .collect(),
     );
     add(
-        "benchmark".into(),
+        SeriesId::Benchmark,
         per_date.iter().map(|d| d.mean).collect(),
     );
     add(
-        "HALO basket".into(),
+        SeriesId::HaloBasket,
         (0..nd)
             .map(|d| net(per_date[d].basket, basket_turnover[d]))
             .collect(),

@@ -4,8 +4,9 @@
 
 use std::collections::BTreeMap;
 
+use super::notes::Note;
 use super::universe::CrossSection;
-use crate::settings::{Selection, Settings, Weighting};
+use crate::engine::settings::{Selection, Settings, Weighting};
 
 /// A basket: a weight per security of the cross-section (0 when not a member).
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -74,7 +75,7 @@ pub fn apply_caps(
     sectors: &[&str],
     name_cap: f64,
     sector_cap: Option<f64>,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) {
     let n = w.len();
     if n == 0 {
@@ -82,11 +83,11 @@ pub fn apply_caps(
     }
     let mut name_cap = name_cap;
     if name_cap * (n as f64) < 1.0 - 1e-12 {
-        notes.push(format!(
-            "name cap {:.1}% is infeasible for {n} names; {:.1}% used",
-            name_cap * 100.0,
-            100.0 / n as f64
-        ));
+        notes.push(Note::NameCapLoosened {
+            cap: name_cap,
+            names: n,
+            used: 1.0 / n as f64,
+        });
         name_cap = 1.0 / n as f64;
     }
     let mut sector_cap = sector_cap;
@@ -97,11 +98,11 @@ pub fn apply_caps(
             .collect::<std::collections::BTreeSet<_>>()
             .len();
         if c * (distinct as f64) < 1.0 - 1e-12 {
-            notes.push(format!(
-                "sector cap {:.1}% is infeasible for {distinct} sectors; {:.1}% used",
-                c * 100.0,
-                100.0 / distinct as f64
-            ));
+            notes.push(Note::SectorCapLoosened {
+                cap: c,
+                sectors: distinct,
+                used: 1.0 / distinct as f64,
+            });
             sector_cap = Some(1.0 / distinct as f64);
         }
     }
@@ -188,7 +189,7 @@ fn member_weights(
     members: &[usize],
     sign: f64,
     settings: &Settings,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> Vec<f64> {
     let b = &settings.basket;
     let mut w = raw_weights(members, b.weighting, &cs.market_cap, |s| sign * halo[s]);
@@ -227,7 +228,7 @@ pub fn build(
     halo: &[f64],
     order: &[usize],
     settings: &Settings,
-    notes: &mut Vec<String>,
+    notes: &mut Vec<Note>,
 ) -> (Basket, Basket, Basket) {
     let n = cs.len();
     let eligible = eligible(cs, order, settings);
@@ -239,7 +240,7 @@ pub fn build(
         .rev()
         .copied()
         .collect();
-    let weighted = |members: Vec<usize>, sign: f64, notes: &mut Vec<String>| {
+    let weighted = |members: Vec<usize>, sign: f64, notes: &mut Vec<Note>| {
         let w = member_weights(cs, halo, &members, sign, settings, notes);
         Basket::from_weights(n, members, w)
     };
@@ -300,6 +301,6 @@ mod tests {
         let mut notes = Vec::new();
         apply_caps(&mut w, &["a", "b"], 0.05, None, &mut notes);
         assert_eq!(w, vec![0.5, 0.5]);
-        assert!(notes[0].contains("infeasible"));
+        assert!(notes[0].to_string().contains("infeasible"));
     }
 }

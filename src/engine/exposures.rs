@@ -11,7 +11,7 @@ use super::metrics::Pillar;
 use super::ols::{OlsResult, ols};
 use super::returns::ReturnPanel;
 use super::score::{Prepared, Scores};
-use crate::settings::{AnalyticsSettings, Excess};
+use crate::engine::settings::{AnalyticsSettings, Excess};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct Exposure {
@@ -116,7 +116,8 @@ pub fn portfolio_returns(rp: &ReturnPanel, weights: &[(usize, f64)]) -> Vec<f64>
 pub struct Regression {
     pub from: NaiveDate,
     pub to: NaiveDate,
-    pub dependent: String,
+    /// The basket's return in excess of what.
+    pub dependent: Excess,
     pub result: OlsResult,
 }
 
@@ -128,7 +129,7 @@ pub fn lookback_window(
 ) -> Result<std::ops::Range<usize>, EngineError> {
     let end = rp
         .month_at(as_of)
-        .ok_or_else(|| EngineError::Window(format!("no returns on or before {as_of}")))?
+        .ok_or(EngineError::NoReturnsBy { date: as_of })?
         + 1;
     Ok(end.saturating_sub(lookback)..end)
 }
@@ -149,7 +150,7 @@ pub fn regression(
         .map(|&s| (s, basket.weights[s]))
         .collect();
     if w.is_empty() {
-        return Err(EngineError::Invalid("the basket is empty".into()));
+        return Err(EngineError::EmptyBasket);
     }
     let r = portfolio_returns(rp, &w);
     let rf = (1.0 + a.risk_free).powf(1.0 / 12.0) - 1.0;
@@ -163,24 +164,18 @@ pub fn regression(
     let mut names = Vec::new();
     let mut x = Vec::new();
     for f in &a.factors {
-        let series = fp.get(f).ok_or_else(|| {
-            EngineError::Invalid(format!(
-                "no factor named {f:?}; available: {}",
-                fp.names.join(", ")
-            ))
+        let series = fp.get(f).ok_or_else(|| EngineError::NoFactor {
+            name: f.clone(),
+            available: fp.names.clone(),
         })?;
         names.push(f.clone());
         x.push(win.clone().map(|m| series[m]).collect::<Vec<f64>>());
     }
     let result = ols(&y, &x, &names, a.nw_lags.map(|l| l as usize))?;
-    let dependent = match a.excess {
-        Excess::RiskFree => "basket return - risk-free",
-        Excess::Market => "basket return - market",
-    };
     Ok(Regression {
         from: rp.months[win.start],
         to: rp.months[win.end - 1],
-        dependent: dependent.into(),
+        dependent: a.excess,
         result,
     })
 }

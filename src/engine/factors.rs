@@ -76,7 +76,7 @@ pub fn macro_factors(
     let d = factors
         .column("date")
         .and_then(|c| c.date().map(|x| x.physical().clone()))
-        .map_err(EngineError::data)?;
+        .map_err(|e| EngineError::column("date", e))?;
     let mut out = FactorPanel::default();
     for c in factors.columns() {
         let name = c.name().as_str();
@@ -85,15 +85,17 @@ pub fn macro_factors(
         }
         let v = c
             .cast(&polars::prelude::DataType::Float64)
-            .map_err(EngineError::data)?;
-        let v = v.f64().map_err(EngineError::data)?;
+            .map_err(|e| EngineError::column(name, e))?;
+        let v = v.f64().map_err(|e| EngineError::column(name, e))?;
         // Level at each month of the panel (the table's row in that calendar month).
         let mut level = vec![f64::NAN; months.len()];
         for i in 0..factors.height() {
             let (Some(day), Some(x)) = (d.get(i), v.get(i)) else {
                 continue;
             };
-            let day = dates::from_epoch_days(day);
+            let Some(day) = dates::from_epoch_days(day) else {
+                continue;
+            };
             if let Ok(k) = months.binary_search_by(|m| (m.year_month()).cmp(&day.year_month())) {
                 level[k] = x;
             }

@@ -84,9 +84,10 @@ pub fn ols(
     let n = rows.len();
     let k = x.len() + 1;
     if n <= k {
-        return Err(EngineError::Singular(format!(
-            "{n} complete observations for {k} parameters; widen the lookback or use fewer factors"
-        )));
+        return Err(EngineError::TooFewObservations {
+            observations: n,
+            parameters: k,
+        });
     }
     // Design matrix rows: [1, x_1, ..., x_p].
     let xr: Vec<Vec<f64>> = rows
@@ -107,11 +108,8 @@ pub fn ols(
     let all_names: Vec<String> = std::iter::once("const".to_string())
         .chain(names.iter().cloned())
         .collect();
-    let inv = invert(&xtx).map_err(|c| {
-        EngineError::Singular(format!(
-            "'{}' is constant or a combination of the other regressors (collinear)",
-            all_names.get(c).map_or("?", |s| s.as_str())
-        ))
+    let inv = invert(&xtx).map_err(|c| EngineError::Collinear {
+        regressor: all_names.get(c).cloned().unwrap_or_else(|| "?".into()),
     })?;
     let params: Vec<f64> = (0..k)
         .map(|a| (0..k).map(|b| inv[a][b] * xty[b]).sum())

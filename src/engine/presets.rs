@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::settings::{BlendSettings, Settings, Weights};
+use crate::engine::settings::{BlendSettings, Settings, Weights};
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Preset {

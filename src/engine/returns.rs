@@ -44,17 +44,15 @@ impl ReturnPanel {
         let tk = prices
             .column("ticker")
             .and_then(|c| c.str().cloned())
-            .map_err(EngineError::data)?;
+            .map_err(|e| EngineError::column("ticker", e))?;
         let dt = prices
             .column("date")
             .and_then(|c| c.date().map(|d| d.physical().clone()))
-            .map_err(EngineError::data)?;
+            .map_err(|e| EngineError::column("date", e))?;
         let get = |name: &str| prices.column(name).ok().and_then(|c| c.f64().ok().cloned());
         let (ret, close) = (get("return"), get("close"));
         if ret.is_none() && close.is_none() {
-            return Err(EngineError::Data(
-                "the prices table has neither return nor close".into(),
-            ));
+            return Err(EngineError::NoReturnOrClose);
         }
         // Rows are sorted by (ticker, date) on load: one pass, month by month per ticker.
         let mut cells: HashMap<(usize, i32), f64> = HashMap::new();
@@ -65,7 +63,10 @@ impl ReturnPanel {
                 continue;
             };
             let Some(&s) = index.get(t) else { continue };
-            let k = month_key(dates::from_epoch_days(d));
+            let Some(day) = dates::from_epoch_days(d) else {
+                continue;
+            };
+            let k = month_key(day);
             lo = lo.min(k);
             hi = hi.max(k);
             if let Some(r) = ret

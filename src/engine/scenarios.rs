@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::EngineError;
 use super::factors::FactorPanel;
 use super::metrics::Pillar;
+use super::notes::SeriesId;
 use super::ols::invert;
 use super::returns::ReturnPanel;
 use super::score::{Prepared, Scores};
@@ -47,11 +48,17 @@ struct Library {
     scenario: Vec<Scenario>,
 }
 
-/// The default library (`assets/scenarios.toml`), built from the source reports.
+/// The default library (`assets/scenarios.toml`), built from the source reports (parsed
+/// once: every recompute asks for it).
 pub fn default_library() -> Vec<Scenario> {
-    toml::from_str::<Library>(include_str!("../../assets/scenarios.toml"))
-        .map(|l| l.scenario)
-        .unwrap_or_default()
+    static LIBRARY: std::sync::OnceLock<Vec<Scenario>> = std::sync::OnceLock::new();
+    LIBRARY
+        .get_or_init(|| {
+            toml::from_str::<Library>(include_str!("../../assets/scenarios.toml"))
+                .map(|l| l.scenario)
+                .unwrap_or_default()
+        })
+        .clone()
 }
 
 /// Factor betas per security over a lookback, shrunk toward the sector mean, and the
@@ -81,11 +88,9 @@ pub fn betas(
     let cols: Vec<&Vec<f64>> = factors
         .iter()
         .map(|f| {
-            fp.get(f).ok_or_else(|| {
-                EngineError::Invalid(format!(
-                    "no factor named {f:?}; available: {}",
-                    fp.names.join(", ")
-                ))
+            fp.get(f).ok_or_else(|| EngineError::NoFactor {
+                name: f.clone(),
+                available: fp.names.clone(),
             })
         })
         .collect::<Result<_, _>>()?;
@@ -93,10 +98,9 @@ pub fn betas(
         .filter(|&m| cols.iter().all(|c| c[m].is_finite()))
         .collect();
     if months.len() <= k + 1 {
-        return Err(EngineError::Singular(format!(
-            "only {} months with every factor; widen the lookback",
-            months.len()
-        )));
+        return Err(EngineError::TooFewFactorMonths {
+            months: months.len(),
+        });
     }
     let x: Vec<Vec<f64>> = months
         .iter()
@@ -128,11 +132,8 @@ pub fn betas(
         )
     };
     let all: Vec<usize> = (0..months.len()).collect();
-    let shared = solve(&all).ok_or_else(|| {
-        EngineError::Singular(format!(
-            "the factors {} are collinear over the lookback",
-            factors.join(", ")
-        ))
+    let shared = solve(&all).ok_or_else(|| EngineError::CollinearFactors {
+        factors: factors.to_vec(),
     })?;
     let n = rp.r.first().map_or(0, |r| r.len());
     let mut own = vec![vec![f64::NAN; k]; n];
@@ -220,10 +221,10 @@ pub fn propagate(
 ) -> Result<Vec<f64>, EngineError> {
     for f in shocks.keys() {
         if !b.factors.contains(f) {
-            return Err(EngineError::Invalid(format!(
-                "the scenario shocks {f:?}, which is not among the factors ({}); add it to the factor list",
-                b.factors.join(", ")
-            )));
+            return Err(EngineError::ShockNotAFactor {
+                factor: f.clone(),
+                factors: b.factors.clone(),
+            });
         }
     }
     let k = b.factors.len();
@@ -240,9 +241,7 @@ pub fn propagate(
             .iter()
             .map(|&a| shocked.iter().map(|&c| b.cov[a][c]).collect())
             .collect();
-        let inv = invert(&sss).map_err(|_| {
-            EngineError::Singular("the shocked factors' covariance is singular".into())
-        })?;
+        let inv = invert(&sss).map_err(|_| EngineError::SingularShockCovariance)?;
         let w: Vec<f64> = (0..shocked.len())
             .map(|a| (0..shocked.len()).map(|c| inv[a][c] * s[c]).sum())
             .collect();
@@ -269,9 +268,7 @@ pub fn security_returns(
     let cs = &prep.cs;
     match &sc_.kind {
         ScenarioKind::Factor { shocks } => {
-            let b = betas.ok_or_else(|| {
-                EngineError::Invalid("factor scenarios need price and factor data".into())
-            })?;
+            let b = betas.ok_or(EngineError::FactorScenarioNeedsData)?;
             let f = propagate(b, shocks, correlated)?;
             Ok(b.beta
                 .iter()
@@ -294,8 +291,8 @@ pub fn security_returns(
                         .metrics
                         .iter()
                         .position(|m| m.id == *metric)
-                        .ok_or_else(|| {
-                            EngineError::Invalid(format!("no metric or pillar named {metric:?}"))
+                        .ok_or_else(|| EngineError::NoMetric {
+                            name: metric.clone(),
                         })?;
                     (&prep.z[k], cs.metrics[k].direction)
                 }
@@ -312,21 +309,23 @@ pub fn security_returns(
         }
         ScenarioKind::Historical { from, to } => {
             if to <= from {
-                return Err(EngineError::Window(format!(
-                    "{}: the window ends ({to}) before it starts ({from})",
-                    sc_.name
-                )));
+                return Err(EngineError::WindowReversed {
+                    from: *from,
+                    to: *to,
+                });
             }
             let (first, last) = match (rp.months.first(), rp.months.last()) {
                 (Some(a), Some(b)) => (*a, *b),
-                _ => return Err(EngineError::Window("there are no prices".into())),
+                _ => return Err(EngineError::NoPrices),
             };
             // The month ending on or before `from` must be in the data, and `to` too.
             if *from < first || *to > last {
-                return Err(EngineError::Window(format!(
-                    "{}: {from} to {to} is not covered by the prices ({first} to {last})",
-                    sc_.name
-                )));
+                return Err(EngineError::NotCovered {
+                    from: *from,
+                    to: *to,
+                    first,
+                    last,
+                });
             }
             let win = rp.window(*from, *to);
             let n = cs.len();
@@ -371,7 +370,7 @@ pub fn security_returns(
 
 #[derive(Clone, Debug, Serialize)]
 pub struct PortfolioOutcome {
-    pub portfolio: String,
+    pub portfolio: SeriesId,
     pub r#return: f64,
     /// Sector -> contribution (weight x return summed over the sector's holdings).
     pub contributions: BTreeMap<String, f64>,
@@ -437,21 +436,21 @@ pub fn outcome(
         .zip(&scores.anti.weights)
         .map(|(a, b)| a - b)
         .collect();
-    let sets: [(&str, &[f64]); 5] = [
-        ("HALO basket", &scores.basket.weights),
-        ("benchmark", bench),
-        ("anti-HALO", &scores.anti.weights),
-        ("long-short", &ls),
-        ("blend", &scores.blend),
+    let sets: [(SeriesId, &[f64]); 5] = [
+        (SeriesId::HaloBasket, &scores.basket.weights),
+        (SeriesId::Benchmark, bench),
+        (SeriesId::AntiBasket, &scores.anti.weights),
+        (SeriesId::LongShort, &ls),
+        (SeriesId::Blend, &scores.blend),
     ];
     Outcome {
         scenario: scenario.name.clone(),
         portfolios: sets
             .iter()
-            .map(|(name, w)| {
+            .map(|(id, w)| {
                 let (ret, contributions) = apply(w, r, sectors);
                 PortfolioOutcome {
-                    portfolio: name.to_string(),
+                    portfolio: id.clone(),
                     r#return: ret,
                     contributions,
                 }

@@ -11,9 +11,11 @@ use chrono::NaiveDate;
 use super::EngineError;
 use super::basket::{self, Basket};
 use super::metrics::Pillar;
+use super::notes::{Exclusion, Note};
 use super::stats::{argsort, mean, percentile_rank, quantile, restandardize, sd_around};
 use super::universe::{CrossSection, Panel, cross_section};
-use crate::settings::{ScoringSettings, Settings, Standardize, Winsorize};
+use crate::engine::settings::{ScoringSettings, Settings, Standardize, Winsorize};
+use crate::i18n::{Lang, Localize};
 
 /// What does not depend on weights.
 #[derive(Clone, Debug)]
@@ -126,8 +128,8 @@ pub fn prepare(panel: &Panel, options: &ScoringSettings) -> Result<Prepared, Eng
 pub struct Scores {
     pub as_of: NaiveDate,
     pub included: Vec<bool>,
-    /// Empty for included securities.
-    pub excluded_reason: Vec<String>,
+    /// Why each security is not scored; None for the scored ones.
+    pub exclusion: Vec<Option<Exclusion>>,
     /// Share of the weighted metrics available.
     pub coverage: Vec<f64>,
     /// Per pillar (in [`Pillar::ALL`] order): re-standardised pillar scores; NaN if none.
@@ -142,21 +144,24 @@ pub struct Scores {
     pub growth: Basket,
     /// (1 - mix) x basket + mix x growth.
     pub blend: Vec<f64>,
-    pub notes: Vec<String>,
+    pub notes: Vec<Note>,
 }
 
 /// The weighted part: coverage, pillar scores, composite, ranks and baskets.
 pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
     let cs = &prep.cs;
     let n = cs.len();
-    let mut notes: Vec<String> = prep
+    let mut notes: Vec<Note> = prep
         .empty_metrics
         .iter()
-        .map(|m| format!("{m}: no security has a value at {}; left out", cs.as_of))
+        .map(|m| Note::EmptyMetric {
+            metric: m.clone(),
+            as_of: cs.as_of,
+        })
         .collect();
     let weighted = weighted_metrics(prep, settings);
     if weighted.is_empty() {
-        notes.push("every weight is zero: nothing to score".into());
+        notes.push(Note::AllWeightsZero);
     }
     let cover = coverage(prep, settings, &weighted, true);
     let pillars = Pillar::ALL.map(|p| pillar_score(prep, settings, &weighted, &cover.included, p));
@@ -175,7 +180,7 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
     Scores {
         as_of: cs.as_of,
         included: cover.included,
-        excluded_reason: cover.reason,
+        exclusion: cover.reason,
         coverage: cover.share,
         pillars,
         halo,
@@ -289,7 +294,7 @@ struct Coverage {
     /// Share of the weighted metrics available.
     share: Vec<f64>,
     /// Why each excluded security is (empty when reasons were not asked for).
-    reason: Vec<String>,
+    reason: Vec<Option<Exclusion>>,
 }
 
 /// The coverage rule: a security available at the date is scored when it has at least
@@ -298,11 +303,7 @@ fn coverage(prep: &Prepared, settings: &Settings, weighted: &[usize], reasons: b
     let cs = &prep.cs;
     let n = cs.len();
     let mut included = vec![false; n];
-    let mut reason = if reasons {
-        vec![String::new(); n]
-    } else {
-        Vec::new()
-    };
+    let mut reason = if reasons { vec![None; n] } else { Vec::new() };
     let mut share = vec![0.0; n];
     // Metric by metric, so each column of z-scores is read in order.
     let mut have = vec![0u32; n];
@@ -315,7 +316,7 @@ fn coverage(prep: &Prepared, settings: &Settings, weighted: &[usize], reasons: b
     for s in 0..n {
         if let Some(r) = &cs.unavailable[s] {
             if reasons {
-                reason[s] = r.clone();
+                reason[s] = Some(r.clone());
             }
             continue;
         }
@@ -325,23 +326,18 @@ fn coverage(prep: &Prepared, settings: &Settings, weighted: &[usize], reasons: b
         if !weighted.is_empty() && share[s] >= min {
             included[s] = true;
         } else if reasons {
-            let mut missing: Vec<&str> = weighted
+            let mut missing: Vec<String> = weighted
                 .iter()
                 .filter(|&&k| !prep.z[k][s].is_finite())
-                .flat_map(|&k| cs.missing_inputs[k][s].iter().map(String::as_str))
+                .flat_map(|&k| cs.missing_inputs[k][s].iter().cloned())
                 .collect();
             missing.sort_unstable();
             missing.dedup();
-            let what = if missing.is_empty() {
-                String::new()
-            } else {
-                format!(": no {}", missing.join(", no "))
-            };
-            reason[s] = format!(
-                "coverage {:.0}% of weighted metrics, below {:.0}%{what}",
-                share[s] * 100.0,
-                min * 100.0
-            );
+            reason[s] = Some(Exclusion::Coverage {
+                share: share[s],
+                min,
+                missing,
+            });
         }
     }
     Coverage {
@@ -502,29 +498,23 @@ pub struct Scorer {
 }
 
 impl Scorer {
-    pub fn score(&mut self, panel: &Panel, settings: &Settings) -> Result<Scores, EngineError> {
-        let fresh = self
-            .prepared
-            .as_ref()
-            .is_some_and(|p| p.options == settings.scoring);
-        if !fresh {
-            self.prepared = Some(Arc::new(prepare(panel, &settings.scoring)?));
-        }
-        let prep = self
-            .prepared
-            .as_ref()
-            .ok_or(EngineError::NoData("nothing prepared".into()))?;
-        Ok(score(prep, settings))
-    }
-
-    /// Forget the cache (a new dataset was loaded).
-    pub fn reset(&mut self) {
-        self.prepared = None;
-    }
-
-    /// Shared, not copied: the workbench hands it to every pane.
-    pub fn prepared(&self) -> Option<&Arc<Prepared>> {
-        self.prepared.as_ref()
+    /// The prepared cross-section (re-used while the scoring options are unchanged) and
+    /// its scores under `settings`.
+    pub fn score(
+        &mut self,
+        panel: &Panel,
+        settings: &Settings,
+    ) -> Result<(Arc<Prepared>, Scores), EngineError> {
+        let prep = match &self.prepared {
+            Some(p) if p.options == settings.scoring => p.clone(),
+            _ => {
+                let p = Arc::new(prepare(panel, &settings.scoring)?);
+                self.prepared = Some(p.clone());
+                p
+            }
+        };
+        let sc = score(&prep, settings);
+        Ok((prep, sc))
     }
 }
 
@@ -595,7 +585,15 @@ pub fn scores_frame(
     ));
     cols.push(Column::new(
         "excluded_reason".into(),
-        text(&sc.excluded_reason),
+        order
+            .iter()
+            .map(|&s| {
+                sc.exclusion[s]
+                    .as_ref()
+                    .map(|e| e.localize(Lang::En))
+                    .unwrap_or_default()
+            })
+            .collect::<Vec<_>>(),
     ));
     DataFrame::new(n, cols)
 }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::EngineError;
 use super::basket::Basket;
+use super::notes::{SeriesId, Weighted};
 use super::returns::ReturnPanel;
 use super::universe::CrossSection;
 
@@ -26,21 +27,12 @@ impl GroupWeighting {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum GroupKind {
-    Sector,
-    Benchmark,
-    Basket,
-    AntiBasket,
-}
-
 #[derive(Clone, Debug, Serialize)]
 pub struct GroupPerformance {
-    pub group: String,
-    pub kind: GroupKind,
-    /// How the members were weighted ("cap", "equal", or "basket" for basket weights).
-    pub weighting: String,
+    /// A sector, the benchmark, or a basket.
+    pub id: SeriesId,
+    /// How the members were weighted.
+    pub weighting: Weighted,
     pub members: usize,
     /// Total return over the window.
     pub total: f64,
@@ -88,19 +80,19 @@ pub fn sector_performance(
     from: NaiveDate,
     to: NaiveDate,
     weighting: GroupWeighting,
-    baskets: &[(&str, GroupKind, &Basket)],
+    baskets: &[(SeriesId, &Basket)],
 ) -> Result<SectorPerformance, EngineError> {
     if to <= from {
-        return Err(EngineError::Window(format!(
-            "the window ends ({to}) before it starts ({from})"
-        )));
+        return Err(EngineError::WindowReversed { from, to });
     }
     let window = rp.window(from, to);
     if window.is_empty() {
-        let (a, b) = (rp.months.first(), rp.months.last());
-        return Err(EngineError::Window(format!(
-            "no returns between {from} and {to}; the prices cover {a:?} to {b:?}"
-        )));
+        return Err(EngineError::NoReturnsBetween {
+            from,
+            to,
+            first: rp.months.first().copied(),
+            last: rp.months.last().copied(),
+        });
     }
     let months = rp.months[window.clone()].to_vec();
     let has_returns = |s: usize| window.clone().any(|m| rp.r[m][s].is_finite());
@@ -122,15 +114,18 @@ pub fn sector_performance(
     sectors.sort_unstable();
     sectors.dedup();
     let mut groups = Vec::new();
-    let mut push = |group: String, kind: GroupKind, wname: &str, w: Vec<(usize, f64)>| {
+    let group_weighting = match weighting {
+        GroupWeighting::Cap => Weighted::Cap,
+        GroupWeighting::Equal => Weighted::Equal,
+    };
+    let mut push = |id: SeriesId, weighting: Weighted, w: Vec<(usize, f64)>| {
         if w.is_empty() {
             return;
         }
         let cumulative = buy_and_hold(rp, window.clone(), &w);
         groups.push(GroupPerformance {
-            group,
-            kind,
-            weighting: wname.into(),
+            id,
+            weighting,
             members: w.len(),
             total: *cumulative.last().unwrap_or(&0.0),
             cumulative,
@@ -142,22 +137,21 @@ pub fn sector_performance(
             .filter(|&&s| cs.sectors[s] == sec)
             .map(|&s| (s, weight(s)))
             .collect();
-        push(sec.to_string(), GroupKind::Sector, weighting.id(), w);
+        push(SeriesId::Sector(sec.to_string()), group_weighting, w);
     }
     push(
-        "Benchmark".into(),
-        GroupKind::Benchmark,
-        weighting.id(),
+        SeriesId::Benchmark,
+        group_weighting,
         members.iter().map(|&s| (s, weight(s))).collect(),
     );
-    for (name, kind, b) in baskets {
+    for (id, b) in baskets {
         let w: Vec<(usize, f64)> = b
             .members
             .iter()
             .filter(|&&s| has_returns(s))
             .map(|&s| (s, b.weights[s]))
             .collect();
-        push(name.to_string(), *kind, "basket", w);
+        push(id.clone(), Weighted::Basket, w);
     }
     Ok(SectorPerformance {
         from,

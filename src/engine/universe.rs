@@ -12,7 +12,8 @@ use crate::data::dates;
 use crate::data::schema::{FIELDS, FieldType};
 use crate::engine::EngineError;
 use crate::engine::metrics::{ActiveMetric, Formula, METRICS};
-use crate::settings::ScoringSettings;
+use crate::engine::notes::Exclusion;
+use crate::engine::settings::ScoringSettings;
 
 /// The fundamentals table in the form the engine reads fast: one entry per row, rows
 /// grouped by security and sorted by date within it.
@@ -40,7 +41,7 @@ fn text_col(
     match df.column(name) {
         Ok(c) => Ok(c
             .str()
-            .map_err(EngineError::data)?
+            .map_err(|e| EngineError::column(name, e))?
             .iter()
             .map(|v| v.unwrap_or(fallback).to_string())
             .collect()),
@@ -56,10 +57,15 @@ impl Panel {
         let dates: Vec<i32> = df
             .column("date")
             .and_then(|c| {
-                c.date()
-                    .map(|d| d.physical().iter().map(|v| v.unwrap_or(i32::MIN)).collect())
+                // A date no calendar holds is as good as none (tables made in code).
+                c.date().map(|d| {
+                    d.physical()
+                        .iter()
+                        .map(|v| v.and_then(dates::plausible_days).unwrap_or(i32::MIN))
+                        .collect()
+                })
             })
-            .map_err(EngineError::data)?;
+            .map_err(|e| EngineError::column("date", e))?;
         let mut tickers = Vec::new();
         let mut spans = Vec::new();
         let mut start = 0;
@@ -78,10 +84,12 @@ impl Panel {
                 .iter()
                 .any(|f| f.id == name && f.ty != FieldType::Number);
             if numeric && !known_text {
-                let v = c.cast(&DataType::Float64).map_err(EngineError::data)?;
+                let v = c
+                    .cast(&DataType::Float64)
+                    .map_err(|e| EngineError::column(name, e))?;
                 let v: Vec<f64> = v
                     .f64()
-                    .map_err(EngineError::data)?
+                    .map_err(|e| EngineError::column(name, e))?
                     .iter()
                     .map(|x| x.unwrap_or(f64::NAN))
                     .collect();
@@ -112,7 +120,7 @@ impl Panel {
             .copied()
             .filter(|d| *d != i32::MIN)
             .max()?;
-        Some(dates::from_epoch_days(last + report_lag_days as i32))
+        dates::from_epoch_days(last.checked_add(i32::try_from(report_lag_days).ok()?)?)
     }
 
     /// The row of security `s` known at `as_of` (epoch days), if any; never a later report.
@@ -137,7 +145,7 @@ pub struct CrossSection {
     /// The report used (row of the panel), None when excluded before scoring.
     pub rows: Vec<Option<usize>>,
     /// Why a security has no usable report ("stale data ..."), else None.
-    pub unavailable: Vec<Option<String>>,
+    pub unavailable: Vec<Option<Exclusion>>,
     pub metrics: Vec<ActiveMetric>,
     /// Per metric, per security: the raw value, NaN where missing.
     pub raw: Vec<Vec<f64>>,
@@ -200,29 +208,33 @@ pub fn cross_section(
         Some(d) => d,
         None => panel
             .latest_known(settings.report_lag_days)
-            .ok_or(EngineError::NoData("the fundamentals have no dates".into()))?,
+            .ok_or(EngineError::NoDates)?,
     };
     let t = dates::to_epoch_days(as_of);
     let n = panel.tickers.len();
     let mut rows = Vec::with_capacity(n);
     let mut unavailable = Vec::with_capacity(n);
     for s in 0..n {
-        match panel.known_row(s, t, lag) {
+        let known = panel
+            .known_row(s, t, lag)
+            .and_then(|r| Some((r, dates::from_epoch_days(panel.dates[r])?)));
+        match known {
             None => {
                 rows.push(None);
-                unavailable.push(Some(format!(
-                    "no report known by {as_of} (report lag {lag} days)"
-                )));
+                unavailable.push(Some(Exclusion::NoReport {
+                    as_of,
+                    lag_days: settings.report_lag_days,
+                }));
             }
-            Some(r) => {
-                let age = t - (panel.dates[r] + lag);
-                if age > settings.max_staleness_days as i32 {
+            Some((r, period)) => {
+                let age = i64::from(t) - (i64::from(panel.dates[r]) + i64::from(lag));
+                if age > i64::from(settings.max_staleness_days) {
                     rows.push(None);
-                    let period = dates::from_epoch_days(panel.dates[r]);
-                    unavailable.push(Some(format!(
-                        "stale data: latest report ({period}) usable for {age} days, limit {}",
-                        settings.max_staleness_days
-                    )));
+                    unavailable.push(Some(Exclusion::Stale {
+                        period,
+                        age_days: age,
+                        limit_days: settings.max_staleness_days,
+                    }));
                 } else {
                     rows.push(Some(r));
                     unavailable.push(None);

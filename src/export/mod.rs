@@ -1,17 +1,94 @@
 //! Writing results: tables as CSV or Parquet (atomic writes), with text cells made safe
-//! for spreadsheets, and PNG figures rendered off screen.
-
-pub mod figure;
+//! for spreadsheets, and why an output could not be written.
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
 use polars::prelude::{
-    CsvWriter, DataFrame, DataType, IntoColumn, ParquetCompression, ParquetWriter, SerWriter,
-    StringChunked,
+    Column, CsvWriter, DataFrame, DataType, IntoColumn, ParquetCompression, ParquetWriter,
+    SerWriter, StringChunked,
 };
 
 use crate::atomic::write_atomic;
+use crate::bi;
+use crate::data::error::IoFailure;
+use crate::engine::EngineError;
+use crate::engine::notes::SeriesId;
+use crate::engine::scenarios::Outcome;
+use crate::engine::sectors::SectorPerformance;
+use crate::i18n::{Lang, Localize};
+
+/// Why a figure could not be exported.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExportError {
+    /// No results are on screen yet.
+    NoResults,
+    /// The chart's own result could not be computed.
+    Chart(EngineError),
+    BacktestNotReady,
+    /// The renderer failed (its own message).
+    Render(String),
+    /// The image or table could not be encoded (the encoder's message).
+    Encode(String),
+    Write {
+        path: String,
+        error: IoFailure,
+    },
+    UnknownChart {
+        name: String,
+        charts: Vec<String>,
+    },
+    UnknownFormat {
+        path: String,
+        extension: String,
+    },
+    BadScale {
+        scale: f32,
+    },
+}
+
+impl Localize for ExportError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            ExportError::NoResults => bi!(
+                lang,
+                "no results to draw: is a fundamentals table loaded?",
+                "没有可绘制的结果：是否已载入基本面表？"
+            ),
+            ExportError::Chart(e) => e.localize(lang),
+            ExportError::BacktestNotReady => {
+                bi!(lang, "the backtest is not ready yet", "回测尚未完成")
+            }
+            ExportError::Render(e) => bi!(lang, "rendering failed: {e}", "渲染失败：{e}"),
+            ExportError::Encode(e) => bi!(lang, "encoding failed: {e}", "编码失败：{e}"),
+            ExportError::Write { path, error } => {
+                let e = error.localize(lang);
+                bi!(lang, "{path}: cannot write: {e}", "{path}：无法写入：{e}")
+            }
+            ExportError::UnknownChart { name, charts } => {
+                let list = charts.join(", ");
+                bi!(
+                    lang,
+                    "no chart named {name:?}; charts: {list}",
+                    "没有名为 {name:?} 的图表；可选：{list}"
+                )
+            }
+            ExportError::UnknownFormat { path, extension } => bi!(
+                lang,
+                "{path}: unknown output format {extension:?}; use .csv or .parquet",
+                "{path}：未知的输出格式 {extension:?}；请使用 .csv 或 .parquet"
+            ),
+            ExportError::BadScale { scale } => bi!(
+                lang,
+                "the scale must be 1, 2 or 3 (not {scale})",
+                "倍率必须为 1、2 或 3（而不是 {scale}）"
+            ),
+        }
+    }
+}
+
+crate::english_display!(ExportError);
+
+impl std::error::Error for ExportError {}
 
 /// A text cell a spreadsheet would run as a formula (= + - @, and tab / carriage return
 /// that some import as one) gets a leading apostrophe, as OWASP recommends for CSV.
@@ -22,7 +99,7 @@ pub fn csv_safe(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-fn sanitized(df: &DataFrame) -> Result<DataFrame> {
+fn sanitized(df: &DataFrame) -> polars::prelude::PolarsResult<DataFrame> {
     let mut out = df.clone();
     for c in df.columns() {
         if c.dtype() == &DataType::String {
@@ -41,7 +118,7 @@ fn sanitized(df: &DataFrame) -> Result<DataFrame> {
 }
 
 /// Write `df` to `path` as CSV or Parquet (by extension), atomically.
-pub fn write_table(df: &DataFrame, path: &Path) -> Result<()> {
+pub fn write_table(df: &DataFrame, path: &Path) -> Result<(), ExportError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -49,24 +126,112 @@ pub fn write_table(df: &DataFrame, path: &Path) -> Result<()> {
         .to_ascii_lowercase();
     let mut buf = Vec::new();
     match ext.as_str() {
-        "csv" => CsvWriter::new(&mut buf).finish(&mut sanitized(df)?)?,
+        "csv" => CsvWriter::new(&mut buf)
+            .finish(&mut sanitized(df).map_err(encode)?)
+            .map_err(encode)?,
         "parquet" => {
             ParquetWriter::new(&mut buf)
                 .with_compression(ParquetCompression::Zstd(None))
-                .finish(&mut df.clone())?;
+                .finish(&mut df.clone())
+                .map_err(encode)?;
         }
-        other => bail!(
-            "{}: unknown output format {other:?}; use .csv or .parquet",
-            path.display()
-        ),
+        other => {
+            return Err(ExportError::UnknownFormat {
+                path: path.display().to_string(),
+                extension: other.to_string(),
+            });
+        }
     }
-    write_atomic(path, &buf).with_context(|| format!("{}: cannot write", path.display()))
+    write_atomic(path, &buf).map_err(|e| ExportError::Write {
+        path: path.display().to_string(),
+        error: e.into(),
+    })
+}
+
+fn encode(e: polars::prelude::PolarsError) -> ExportError {
+    ExportError::Encode(e.to_string())
+}
+
+/// Sector performance: each group's total return, how it was weighted, its names.
+pub fn sectors_table(p: &SectorPerformance) -> Result<DataFrame, ExportError> {
+    let g = &p.groups;
+    DataFrame::new(
+        g.len(),
+        vec![
+            Column::new(
+                "group".into(),
+                g.iter().map(|x| x.id.to_string()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "return".into(),
+                g.iter().map(|x| x.total).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "weighting".into(),
+                g.iter().map(|x| x.weighting.id()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "members".into(),
+                g.iter().map(|x| x.members as u64).collect::<Vec<_>>(),
+            ),
+        ],
+    )
+    .map_err(encode)
+}
+
+/// Cumulative returns by date: a `date` column, then `<series> cumulative` per series.
+pub fn cumulative_table<'a>(
+    dates: &[chrono::NaiveDate],
+    series: impl Iterator<Item = (&'a SeriesId, &'a [f64])>,
+) -> Result<DataFrame, ExportError> {
+    let mut cols = vec![Column::new(
+        "date".into(),
+        dates.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+    )];
+    for (id, c) in series {
+        cols.push(Column::new(format!("{id} cumulative").into(), c.to_vec()));
+    }
+    DataFrame::new(dates.len(), cols).map_err(encode)
+}
+
+/// Scenario outcomes: one row per (scenario, portfolio) with its return and one column per
+/// sector's contribution (the contributions of a row add up to its return).
+pub fn scenario_table<'a>(
+    outcomes: impl Iterator<Item = &'a Outcome> + Clone,
+) -> Result<DataFrame, ExportError> {
+    let mut sectors: Vec<&String> = outcomes
+        .clone()
+        .flat_map(|o| o.portfolios.iter().flat_map(|p| p.contributions.keys()))
+        .collect();
+    sectors.sort();
+    sectors.dedup();
+    let (mut scen, mut port, mut ret) = (Vec::new(), Vec::new(), Vec::new());
+    let mut contrib: Vec<Vec<f64>> = vec![Vec::new(); sectors.len()];
+    for o in outcomes {
+        for p in &o.portfolios {
+            scen.push(o.scenario.clone());
+            port.push(p.portfolio.to_string());
+            ret.push(p.r#return);
+            for (i, s) in sectors.iter().enumerate() {
+                contrib[i].push(p.contributions.get(*s).copied().unwrap_or(0.0));
+            }
+        }
+    }
+    let n = scen.len();
+    let mut cols = vec![
+        Column::new("scenario".into(), scen),
+        Column::new("portfolio".into(), port),
+        Column::new("return".into(), ret),
+    ];
+    for (s, c) in sectors.iter().zip(contrib) {
+        cols.push(Column::new(s.as_str().into(), c));
+    }
+    DataFrame::new(n, cols).map_err(encode)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use polars::prelude::Column;
 
     #[test]
     fn formula_cells_are_defused_and_numbers_kept() {

@@ -25,5 +25,13 @@ pub fn open_styled(
     h
 }
 
-/// Let queued commands start, wait for the worker threads, then draw the result.
-pub use halo_workbench::export::figure::settle;
+/// Run frames until loads and computations are done (they run off the UI thread).
+pub fn settle(h: &mut Harness<'static, WorkbenchApp>) {
+    h.run_steps(2);
+    while h.state().is_loading() || h.state().is_computing() {
+        h.state_mut().wait_for_load();
+        h.state_mut().wait_for_results();
+        h.run_steps(2);
+    }
+    h.run();
+}

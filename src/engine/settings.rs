@@ -5,13 +5,15 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{Context, Result};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::bi;
+use crate::data::error::IoFailure;
 use crate::engine::metrics::{CustomMetric, METRICS, Pillar};
 use crate::engine::scenarios::Scenario;
 use crate::engine::sectors::GroupWeighting;
+use crate::i18n::{Lang, Localize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -229,6 +231,18 @@ pub enum Excess {
     Market,
 }
 
+impl crate::i18n::Localize for Excess {
+    /// The regression's dependent variable.
+    fn localize(&self, lang: crate::i18n::Lang) -> String {
+        match self {
+            Excess::RiskFree => {
+                crate::bi!(lang, "basket return - risk-free", "篮子收益 - 无风险利率")
+            }
+            Excess::Market => crate::bi!(lang, "basket return - market", "篮子收益 - 市场"),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Rebalance {
@@ -306,24 +320,85 @@ impl Default for AnalyticsSettings {
     }
 }
 
+/// Why a settings or project file could not be read or written. The TOML parser's own
+/// message (with its line and column) is kept as it writes it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConfigError {
+    Read { path: String, error: IoFailure },
+    Write { path: String, error: IoFailure },
+    NotToml { path: String, detail: String },
+    NotSettings { path: String, detail: String },
+    NotProject { path: String, detail: String },
+    Encode { detail: String },
+}
+
+impl Localize for ConfigError {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            ConfigError::Read { path, error } => {
+                let e = error.localize(lang);
+                bi!(lang, "{path}: cannot read: {e}", "{path}：无法读取：{e}")
+            }
+            ConfigError::Write { path, error } => {
+                let e = error.localize(lang);
+                bi!(lang, "{path}: cannot write: {e}", "{path}：无法写入：{e}")
+            }
+            ConfigError::NotToml { path, detail } => bi!(
+                lang,
+                "{path}: not valid TOML: {detail}",
+                "{path}：不是有效的 TOML：{detail}"
+            ),
+            ConfigError::NotSettings { path, detail } => bi!(
+                lang,
+                "{path}: not valid HALO settings: {detail}",
+                "{path}：不是有效的 HALO 设置：{detail}"
+            ),
+            ConfigError::NotProject { path, detail } => bi!(
+                lang,
+                "{path}: not a valid project file: {detail}",
+                "{path}：不是有效的项目文件：{detail}"
+            ),
+            ConfigError::Encode { detail } => bi!(
+                lang,
+                "the settings cannot be written as TOML: {detail}",
+                "设置无法写成 TOML：{detail}"
+            ),
+        }
+    }
+}
+
+crate::english_display!(ConfigError);
+
+impl std::error::Error for ConfigError {}
+
 impl Settings {
     /// Read settings from TOML: a settings file, or a project file's `[settings]` section.
-    pub fn load(path: &Path) -> Result<Settings> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("{}: cannot read", path.display()))?;
-        let value: toml::Table =
-            toml::from_str(&text).with_context(|| format!("{}: not valid TOML", path.display()))?;
+    pub fn load(path: &Path) -> Result<Settings, ConfigError> {
+        let p = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError::Read {
+            path: p.clone(),
+            error: e.into(),
+        })?;
+        let value: toml::Table = toml::from_str(&text).map_err(|e| ConfigError::NotToml {
+            path: p.clone(),
+            detail: e.to_string(),
+        })?;
         let table = match value.get("settings") {
             Some(toml::Value::Table(t)) => t.clone(),
             _ => value,
         };
         toml::Value::Table(table)
             .try_into()
-            .with_context(|| format!("{}: not valid HALO settings", path.display()))
+            .map_err(|e: toml::de::Error| ConfigError::NotSettings {
+                path: p,
+                detail: e.to_string(),
+            })
     }
 
-    pub fn to_toml(&self) -> Result<String> {
-        Ok(toml::to_string_pretty(self)?)
+    pub fn to_toml(&self) -> Result<String, ConfigError> {
+        toml::to_string_pretty(self).map_err(|e| ConfigError::Encode {
+            detail: e.to_string(),
+        })
     }
 }
 

@@ -1,9 +1,46 @@
-//! Chart helpers shared by the panes: the palette, the source line every chart carries,
-//! and decimation of long series for drawing.
+//! The drawing every chart shares: what a chart is drawn from ([`ChartCtx`]), the palette
+//! and a colour per series identity, titles, legends and the source line, sorted bar
+//! charts, cumulative-return lines, and decimation of long series. A pane, presentation
+//! mode and an exported figure all draw a chart with the same function and these parts.
 
 use egui::{Color32, RichText};
+use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, VLine};
 
-use super::i18n::tr;
+use crate::engine::notes::SeriesId;
+use crate::engine::pipeline::Results;
+use crate::i18n::{Localize, tr};
+use crate::view::ViewState;
+
+/// What a chart is drawn from: one set of results, and how to draw them.
+pub struct ChartCtx<'a> {
+    pub results: &'a Results,
+    /// The backtest shown is from earlier settings; the new one is on its way.
+    pub backtest_pending: bool,
+    /// The dataset's name, for the source line.
+    pub dataset: &'a str,
+    /// What the charts show (scenario, bars or lines).
+    pub view: &'a ViewState,
+    /// The sector lit in every chart (hovered, or clicked).
+    pub lit: Option<&'a str>,
+    /// A figure for export: bar charts fit their cell (a figure cannot scroll).
+    pub figure: bool,
+    /// Line widths are multiplied by this (2 in presentation mode).
+    pub line_scale: f32,
+}
+
+/// What the pointer did on a chart: the sector under it, and whether it was clicked.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChartResponse {
+    pub hovered: Option<String>,
+    pub clicked: bool,
+}
+
+impl ChartResponse {
+    pub fn sector(ui: &egui::Ui, hovered: Option<String>) -> ChartResponse {
+        let clicked = hovered.is_some() && ui.input(|i| i.pointer.primary_clicked());
+        ChartResponse { hovered, clicked }
+    }
+}
 
 /// Colours that read well projected, in light and dark themes; no pure red or green, which
 /// mark the anti-HALO and HALO baskets.
@@ -87,6 +124,26 @@ pub fn title(ui: &mut egui::Ui, text: &str) {
     ui.label(RichText::new(text).heading().strong());
 }
 
+/// The colour of a series: the baskets and the benchmark their own, sectors theirs, and
+/// quantiles from the palette (the long-short spread in the text colour).
+pub fn series_color(ui: &egui::Ui, id: &SeriesId) -> Color32 {
+    match id {
+        SeriesId::HaloBasket => HALO,
+        SeriesId::AntiBasket => ANTI,
+        SeriesId::Benchmark => BENCH,
+        SeriesId::LongShort => Color32::from_rgb(90, 90, 200),
+        SeriesId::Blend => Color32::from_rgb(200, 140, 0),
+        SeriesId::Quantile(k) => PALETTE[(*k as usize).saturating_sub(1) % PALETTE.len()],
+        SeriesId::Spread { .. } => ui.visuals().strong_text_color(),
+        SeriesId::Sector(name) => sector_color(name),
+    }
+}
+
+/// A series' name in the interface's language.
+pub fn series_name(id: &SeriesId) -> String {
+    id.text()
+}
+
 /// The source line under every chart: dataset and as-of date.
 pub fn source(ui: &mut egui::Ui, dataset: &str, as_of: chrono::NaiveDate, extra: &str) {
     let extra = if extra.is_empty() {
@@ -168,6 +225,167 @@ pub fn month_label(mark: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>)
     } else {
         format!("{year}-{:02}", month0 + 1)
     }
+}
+
+pub fn pct(x: f64) -> f64 {
+    x * 100.0
+}
+
+/// One bar: its label, value, colour, and the legend entry it belongs to.
+pub struct Row {
+    pub name: String,
+    pub value: f64,
+    pub color: Color32,
+    pub group: String,
+}
+
+/// Horizontal bars, the first row at the top; returns the row under the pointer. `fit`:
+/// squeeze the rows into the space there is (a figure cannot scroll).
+pub fn bar_rows(
+    ui: &mut egui::Ui,
+    id: &str,
+    x_label: &str,
+    rows: &[Row],
+    highlight: Option<&str>,
+    threshold: Option<f64>,
+    fit: bool,
+) -> Option<usize> {
+    let n = rows.len();
+    let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+    // One bar chart per legend group, so the legend says what the colours mean.
+    let mut groups: Vec<(&str, Color32, Vec<Bar>)> = Vec::new();
+    for (i, r) in rows.iter().enumerate() {
+        let lit = highlight == Some(r.name.as_str());
+        let bar = Bar::new((n - 1 - i) as f64, r.value)
+            .name(&r.name)
+            .fill(if lit {
+                r.color
+            } else {
+                r.color.gamma_multiply(0.75)
+            })
+            .stroke(egui::Stroke::new(
+                if lit { 2.5 } else { 0.0 },
+                Color32::BLACK,
+            ));
+        match groups.iter_mut().find(|g| g.0 == r.group) {
+            Some(g) => {
+                // A group of many colours (the sectors) gets a neutral legend mark.
+                if g.1 != r.color {
+                    g.1 = Color32::GRAY;
+                }
+                g.2.push(bar)
+            }
+            None => groups.push((r.group.as_str(), r.color, vec![bar])),
+        }
+    }
+    let label_names = names;
+    // Room on the right for the legend, so it never sits on a bar.
+    let (lo, hi) = rows.iter().fold((0.0f64, 0.0f64), |(lo, hi), r| {
+        (lo.min(r.value), hi.max(r.value))
+    });
+    let room = hi + 0.45 * (hi - lo).max(1e-9);
+    // Rows tall enough for every label; the chart scrolls when the pane is shorter.
+    let max_h = (ui.available_height() - 20.0).max(120.0);
+    let height = if fit {
+        max_h
+    } else {
+        (n as f32 * 17.0 + 50.0).max((ui.available_height() - 24.0).max(120.0))
+    };
+    let resp = egui::ScrollArea::vertical()
+        .id_salt(id)
+        .max_height(max_h)
+        .show(ui, |ui| {
+            Plot::new(id)
+                .height(height)
+                .allow_scroll(false)
+                .allow_zoom(false)
+                .allow_drag(false)
+                .x_axis_label(x_label)
+                .custom_y_axes(vec![
+                    egui_plot::AxisHints::new_y()
+                        .formatter(move |m, _| {
+                            let i = m.value.round() as i64;
+                            if (m.value - i as f64).abs() < 1e-6 && i >= 0 && (i as usize) < n {
+                                label_names[n - 1 - i as usize].clone()
+                            } else {
+                                String::new()
+                            }
+                        })
+                        .min_thickness(150.0)
+                        // Every bar's label stays visible down to tight rows.
+                        .label_spacing(6.0..=10.0),
+                ])
+                // A mark (and so a label) at every bar.
+                .y_grid_spacer(move |_| {
+                    (0..n)
+                        .map(|i| egui_plot::GridMark {
+                            value: i as f64,
+                            step_size: 1.0,
+                        })
+                        .collect()
+                })
+                .include_x(room)
+                .legend(Legend::default().position(egui_plot::Corner::RightBottom))
+                .show(ui, |p| {
+                    for (group, color, bars) in groups {
+                        p.bar_chart(
+                            BarChart::new(group, bars)
+                                .color(color)
+                                .horizontal()
+                                .width(0.7),
+                        );
+                    }
+                    if let Some(t) = threshold {
+                        p.vline(VLine::new("±2/√EN", t).color(Color32::GRAY));
+                        p.vline(VLine::new("±2/√EN", -t).color(Color32::GRAY));
+                    }
+                    p.pointer_coordinate()
+                })
+        })
+        .inner;
+    let at = resp.inner?;
+    if !resp.response.hovered() {
+        return None;
+    }
+    let i = at.y.round();
+    (i >= 0.0 && (i as usize) < n).then(|| n - 1 - i as usize)
+}
+
+/// One line of a cumulative-return chart.
+pub struct CumLine<'a> {
+    pub name: String,
+    pub color: Color32,
+    /// Cumulative return per point of the x axis (0.05 = +5%).
+    pub cumulative: &'a [f64],
+    /// Line width before presentation mode's scaling.
+    pub width: f32,
+}
+
+/// Cumulative returns (%) over time, the legend above the plot so it never covers a line;
+/// long series are decimated for drawing.
+pub fn cumulative_chart(ui: &mut egui::Ui, ctx: &ChartCtx, id: &str, x: &[f64], lines: &[CumLine]) {
+    let entries: Vec<(String, Color32)> = lines.iter().map(|l| (l.name.clone(), l.color)).collect();
+    legend_strip(ui, &entries);
+    Plot::new(id)
+        .height((ui.available_height() - 24.0).max(120.0))
+        .x_axis_label(tr("Month"))
+        .y_axis_label(tr("Cumulative return (%)"))
+        .x_grid_spacer(month_grid)
+        .x_axis_formatter(month_label)
+        .show(ui, |p| {
+            for l in lines {
+                let pts: Vec<[f64; 2]> = x
+                    .iter()
+                    .zip(l.cumulative)
+                    .map(|(a, v)| [*a, pct(*v)])
+                    .collect();
+                p.line(
+                    Line::new(l.name.as_str(), PlotPoints::from(decimate(&pts, 2000)))
+                        .color(l.color)
+                        .width(l.width * ctx.line_scale),
+                );
+            }
+        });
 }
 
 #[cfg(test)]

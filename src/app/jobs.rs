@@ -1,0 +1,218 @@
+//! Loading and exporting off the UI thread, supervised: a panic becomes an error naming
+//! the worker and the window goes on; a worker that ends without answering is noticed.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
+use std::time::{Duration, Instant};
+
+use super::figure::{FigureRequest, Renderer, Scene, Written, write};
+use super::messages::{AppError, Job, Worker};
+use super::worker::{Faults, guarded};
+use crate::data::{self, Dataset, Progress, SourceFile};
+use crate::engine::pipeline::Inputs;
+
+/// A finished load: the dataset, the engine's inputs built from it (on the loading thread
+/// too), the files that failed, and those that loaded.
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub inputs: Result<Inputs, AppError>,
+    pub errors: Vec<AppError>,
+    pub loaded: Vec<PathBuf>,
+}
+
+pub struct LoadJob {
+    pub job: Job,
+    pub started: Instant,
+    pub progress: Arc<Progress>,
+    rx: Receiver<Result<Loaded, AppError>>,
+}
+
+impl LoadJob {
+    /// Load `files` on a worker thread on top of `base`. `fallback` is what to keep when
+    /// `replace_all` loads nothing (the sample, a project whose files are all gone).
+    pub fn start(
+        job: Job,
+        base: Dataset,
+        files: Vec<SourceFile>,
+        fallback: Option<Dataset>,
+        ctx: egui::Context,
+        faults: Arc<Faults>,
+    ) -> LoadJob {
+        let (tx, rx) = channel();
+        let progress = Arc::new(Progress::default());
+        let p = progress.clone();
+        let _ = std::thread::Builder::new()
+            .name("halo-load".into())
+            .spawn(move || {
+                let r = guarded(Worker::Loader, &faults, || {
+                    let mut ds = base;
+                    let mut errors = Vec::new();
+                    let mut loaded = Vec::new();
+                    for f in files {
+                        match data::load_file_with_progress(&f.path, &f.options, &p) {
+                            Ok(t) => {
+                                ds = ds.with_table(&f.path, &f.options, t);
+                                loaded.push(f.path);
+                            }
+                            Err(e) => errors.push(AppError::Load(e)),
+                        }
+                    }
+                    // Replacing everything that loaded nothing keeps what was there.
+                    if let Some(old) = fallback.filter(|_| ds.is_empty()) {
+                        ds = old;
+                    }
+                    let inputs = Inputs::new(&ds).map_err(AppError::Engine);
+                    Loaded {
+                        dataset: ds,
+                        inputs,
+                        errors,
+                        loaded,
+                    }
+                });
+                let _ = tx.send(r);
+                ctx.request_repaint();
+            });
+        LoadJob {
+            job,
+            started: Instant::now(),
+            progress,
+            rx,
+        }
+    }
+
+    /// The load's outcome once it is done; a loader that died unanswered is an error.
+    pub fn poll(&self) -> Option<Result<Loaded, AppError>> {
+        match self.rx.try_recv() {
+            Ok(r) => Some(r),
+            Err(TryRecvError::Empty) => None,
+            Err(TryRecvError::Disconnected) => Some(Err(AppError::WorkerStopped {
+                worker: Worker::Loader,
+            })),
+        }
+    }
+
+    /// Block until done (tests and benchmarks).
+    pub fn wait(&self, timeout: Duration) -> Result<Loaded, AppError> {
+        self.rx.recv_timeout(timeout).unwrap_or_else(|e| match e {
+            std::sync::mpsc::RecvTimeoutError::Timeout => Err(AppError::TimedOut {
+                job: self.job.clone(),
+            }),
+            std::sync::mpsc::RecvTimeoutError::Disconnected => Err(AppError::WorkerStopped {
+                worker: Worker::Loader,
+            }),
+        })
+    }
+}
+
+/// A written figure and its image (for the clipboard).
+pub struct Exported {
+    pub image: image::RgbaImage,
+    pub written: Written,
+}
+
+struct ExportJob {
+    scene: Scene,
+    req: FigureRequest,
+    out: PathBuf,
+}
+
+/// The export worker: keeps one off-screen renderer (its GPU device is made once, so an
+/// export only draws and writes).
+pub struct Exporter {
+    jobs: Sender<ExportJob>,
+    done: Receiver<Result<Exported, AppError>>,
+    ctx: egui::Context,
+    faults: Arc<Faults>,
+    pending: usize,
+}
+
+fn spawn_exporter(
+    ctx: egui::Context,
+    faults: Arc<Faults>,
+) -> (Sender<ExportJob>, Receiver<Result<Exported, AppError>>) {
+    let (jobs, rx) = channel::<ExportJob>();
+    let (tx, done) = channel();
+    let _ = std::thread::Builder::new()
+        .name("halo-export".into())
+        .spawn(move || {
+            let mut renderer: Option<Renderer> = None;
+            while let Ok(job) = rx.recv() {
+                let r = guarded(Worker::Export, &faults, || {
+                    let r = renderer.get_or_insert_with(Renderer::new);
+                    let image = r.render(&job.scene, &job.req)?;
+                    let written = write(&image, &job.scene, job.req.figure, &job.out)?;
+                    Ok::<_, AppError>(Exported { image, written })
+                });
+                let r = match r {
+                    Ok(r) => r,
+                    Err(e) => {
+                        // Rebuild the renderer: a panic may have left it mid-frame.
+                        renderer = None;
+                        Err(e)
+                    }
+                };
+                let _ = tx.send(r);
+                ctx.request_repaint();
+            }
+        });
+    (jobs, done)
+}
+
+impl Exporter {
+    pub fn new(ctx: egui::Context, faults: Arc<Faults>) -> Exporter {
+        let (jobs, done) = spawn_exporter(ctx.clone(), faults.clone());
+        Exporter {
+            jobs,
+            done,
+            ctx,
+            faults,
+            pending: 0,
+        }
+    }
+
+    pub fn start(&mut self, scene: Scene, req: FigureRequest, out: PathBuf) {
+        let job = ExportJob { scene, req, out };
+        if let Err(std::sync::mpsc::SendError(job)) = self.jobs.send(job) {
+            let (jobs, done) = spawn_exporter(self.ctx.clone(), self.faults.clone());
+            (self.jobs, self.done) = (jobs, done);
+            let _ = self.jobs.send(job);
+        }
+        self.pending += 1;
+    }
+
+    pub fn busy(&self) -> bool {
+        self.pending > 0
+    }
+
+    /// A finished export, if any.
+    pub fn poll(&mut self) -> Option<Result<Exported, AppError>> {
+        if self.pending == 0 {
+            return None;
+        }
+        let r = match self.done.try_recv() {
+            Ok(r) => r,
+            Err(TryRecvError::Empty) => return None,
+            Err(TryRecvError::Disconnected) => {
+                let (jobs, done) = spawn_exporter(self.ctx.clone(), self.faults.clone());
+                (self.jobs, self.done) = (jobs, done);
+                self.pending = 1;
+                Err(AppError::WorkerStopped {
+                    worker: Worker::Export,
+                })
+            }
+        };
+        self.pending -= 1;
+        Some(r)
+    }
+
+    /// Block until the next export is done (tests).
+    pub fn wait(&mut self, timeout: Duration) -> Option<Result<Exported, AppError>> {
+        if self.pending == 0 {
+            return None;
+        }
+        let r = self.done.recv_timeout(timeout).ok()?;
+        self.pending -= 1;
+        Some(r)
+    }
+}

@@ -1,0 +1,252 @@
+//! The ranking: every scored security with its pillar scores and basket weight, searched
+//! and sorted; a click shows the security's metrics, z-scores and the report they come from.
+
+use std::sync::Arc;
+
+use egui::RichText;
+
+use super::{PaneCtx, PaneView};
+use crate::engine::metrics::Pillar;
+use crate::engine::pipeline::Results;
+use crate::i18n::{Localize, pick, tr};
+use crate::view::{RankingView, SortKey};
+
+#[derive(Default)]
+pub struct RankingPane {
+    /// The table's rows (filtered and sorted) and what they were made from: kept until
+    /// the results, the search or the sort change (not redone every frame).
+    pub rows: Option<(Arc<Results>, RankingView, Arc<Vec<usize>>)>,
+    /// The security whose details are shown.
+    pub selected: Option<String>,
+}
+
+/// The scored names matching the search, in the sort's order.
+pub fn ranking_rows(r: &Results, v: &RankingView) -> Vec<usize> {
+    let (cs, sc) = (&r.prep().cs, r.scores());
+    let q = v.search.to_lowercase();
+    let mut rows: Vec<usize> = (0..cs.len())
+        .filter(|&s| sc.rank[s] > 0)
+        .filter(|&s| {
+            q.is_empty()
+                || cs.tickers[s].to_lowercase().contains(&q)
+                || cs.names[s].to_lowercase().contains(&q)
+                || cs.sectors[s].to_lowercase().contains(&q)
+        })
+        .collect();
+    let pillar = |p: Pillar| &sc.pillars[p.index()];
+    rows.sort_by(|&a, &b| {
+        let desc = |x: &[f64]| x[b].total_cmp(&x[a]);
+        let o = match v.sort {
+            SortKey::Rank => sc.rank[a].cmp(&sc.rank[b]),
+            SortKey::Ticker => cs.tickers[a].cmp(&cs.tickers[b]),
+            SortKey::Name => cs.names[a].cmp(&cs.names[b]),
+            SortKey::Sector => cs.sectors[a].cmp(&cs.sectors[b]),
+            SortKey::HeavyAssets => desc(pillar(Pillar::HeavyAssets)),
+            SortKey::LowObsolescence => desc(pillar(Pillar::LowObsolescence)),
+            SortKey::SupplyConstraint => desc(pillar(Pillar::SupplyConstraint)),
+            SortKey::CashFlowStability => desc(pillar(Pillar::CashFlowStability)),
+            SortKey::Weight => desc(&sc.basket.weights),
+        };
+        if v.descending { o.reverse() } else { o }
+    });
+    rows
+}
+
+/// A metric's name in the interface's language (custom metrics by their column).
+fn metric_label(id: &str) -> String {
+    crate::engine::metrics::metric(id)
+        .map_or(id, |m| pick(m.label_en, m.label_zh))
+        .to_string()
+}
+
+impl PaneView for RankingPane {
+    fn title() -> &'static str {
+        tr("Ranking")
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PaneCtx) {
+        use egui_extras::{Column, TableBuilder};
+        let Some(r) = ctx.results.cloned() else {
+            ui.label(tr("No results yet."));
+            return;
+        };
+        let (cs, sc) = (&r.prep().cs, r.scores());
+        let view = &mut ctx.view.ranking;
+        ui.horizontal(|ui| {
+            let l = ui.label(tr("Search"));
+            ui.add(
+                egui::TextEdit::singleline(&mut view.search)
+                    .desired_width(160.0)
+                    .hint_text("XOM, 能源 …"),
+            )
+            .labelled_by(l.id);
+        });
+        // What scoring had to adjust or leave out (a loosened cap, an empty metric).
+        for n in &sc.notes {
+            ui.colored_label(ui.visuals().warn_fg_color, n.text());
+        }
+        let rows = match &self.rows {
+            Some((res, v, rows)) if Arc::ptr_eq(res, &r) && v == view => rows.clone(),
+            _ => {
+                let rows = Arc::new(ranking_rows(&r, view));
+                self.rows = Some((r.clone(), view.clone(), rows.clone()));
+                rows
+            }
+        };
+        let detail_h = if self.selected.is_some() { 150.0 } else { 20.0 };
+        let heads = [
+            (SortKey::Rank, tr("Rank")),
+            (SortKey::Ticker, tr("Ticker")),
+            (SortKey::Name, tr("Name")),
+            (SortKey::Sector, tr("Sector")),
+            (SortKey::HeavyAssets, tr("Heavy assets")),
+            (SortKey::LowObsolescence, tr("Low obsolescence")),
+            (SortKey::SupplyConstraint, tr("Supply constraint")),
+            (SortKey::CashFlowStability, tr("Cash-flow stability")),
+            (SortKey::Weight, tr("Weight")),
+        ];
+        let table_h = (ui.available_height() - detail_h).max(80.0);
+        let lit = ctx.highlight.lit().map(str::to_string);
+        let selected = &mut self.selected;
+        let mut hovered = None;
+        // Nine columns: a narrow pane scrolls sideways rather than cutting the last ones.
+        egui::ScrollArea::horizontal()
+            .id_salt("ranking_h")
+            .show(ui, |ui| {
+        TableBuilder::new(ui)
+            .striped(true)
+            .max_scroll_height(table_h)
+            .column(Column::auto().at_least(40.0))
+            .column(Column::auto().at_least(60.0))
+            .column(Column::auto().at_least(120.0).clip(true))
+            .column(Column::auto().at_least(120.0))
+            .columns(Column::auto().at_least(70.0), 5)
+            .header(20.0, |mut h| {
+                for (key, name) in heads {
+                    h.col(|ui| {
+                        let arrow = if view.sort == key {
+                            if view.descending { " ▼" } else { " ▲" }
+                        } else {
+                            ""
+                        };
+                        if ui.button(format!("{name}{arrow}")).clicked() {
+                            if view.sort == key {
+                                view.descending = !view.descending;
+                            } else {
+                                view.sort = key;
+                                view.descending = false;
+                            }
+                        }
+                    });
+                }
+            })
+            .body(|body| {
+                body.rows(18.0, rows.len(), |mut row| {
+                    let s = rows[row.index()];
+                    let strong = lit.as_deref() == Some(cs.sectors[s].as_str())
+                        || selected.as_deref() == Some(cs.tickers[s].as_str());
+                    let text = |t: String| {
+                        if strong {
+                            RichText::new(t).strong()
+                        } else {
+                            RichText::new(t)
+                        }
+                    };
+                    row.col(|ui| {
+                        ui.label(text(sc.rank[s].to_string()));
+                    });
+                    row.col(|ui| {
+                        if ui
+                            .selectable_label(
+                                selected.as_deref() == Some(cs.tickers[s].as_str()),
+                                text(cs.tickers[s].clone()),
+                            )
+                            .clicked()
+                        {
+                            *selected = Some(cs.tickers[s].clone());
+                        }
+                    });
+                    row.col(|ui| {
+                        ui.label(text(cs.names[s].clone()));
+                    });
+                    row.col(|ui| {
+                        if ui.label(text(cs.sectors[s].clone())).hovered() {
+                            hovered = Some(cs.sectors[s].clone());
+                        }
+                    });
+                    for k in 0..4 {
+                        row.col(|ui| {
+                            ui.label(text(format!("{:.2}", sc.pillars[k][s])));
+                        });
+                    }
+                    row.col(|ui| {
+                        let w = sc.basket.weights[s];
+                        ui.label(text(if w > 0.0 {
+                            format!("{:.2}%", w * 100.0)
+                        } else {
+                            "–".into()
+                        }));
+                    });
+                });
+            });
+            });
+        if hovered.is_some() {
+            ctx.highlight.hovered = hovered;
+        }
+        let Some(t) = self.selected.clone() else {
+            ui.label(RichText::new(tr("Click a row to see its metrics.")).weak());
+            return;
+        };
+        let Some(s) = cs.tickers.iter().position(|x| *x == t) else {
+            return;
+        };
+        ui.separator();
+        let report = cs.rows[s].and_then(|row| {
+            let day = ctx.inputs?.panel.dates.get(row).copied()?;
+            crate::data::dates::from_epoch_days(day)
+        });
+        let file = ctx
+            .dataset
+            .fundamentals
+            .as_ref()
+            .map(|f| f.report.file.clone())
+            .unwrap_or_default();
+        ui.label(
+            RichText::new(format!(
+                "{} — {} — {} {:.2}",
+                cs.tickers[s],
+                cs.names[s],
+                tr("HALO score"),
+                sc.halo[s]
+            ))
+            .strong(),
+        );
+        ui.label(format!(
+            "{}: {} ({})",
+            tr("Report used"),
+            report.map(|d| d.to_string()).unwrap_or_default(),
+            file
+        ));
+        egui::ScrollArea::horizontal()
+            .id_salt("detail")
+            .show(ui, |ui| {
+                egui::Grid::new("detail_grid").striped(true).show(ui, |ui| {
+                    ui.strong(tr("Metric"));
+                    for m in &cs.metrics {
+                        ui.label(metric_label(&m.id)).on_hover_text(&m.id);
+                    }
+                    ui.end_row();
+                    ui.strong(tr("Value"));
+                    for k in 0..cs.metrics.len() {
+                        ui.label(format!("{:.4}", cs.raw[k][s]));
+                    }
+                    ui.end_row();
+                    ui.strong(tr("z-score"));
+                    for k in 0..cs.metrics.len() {
+                        ui.label(format!("{:.2}", r.prep().z[k][s]));
+                    }
+                    ui.end_row();
+                });
+            });
+    }
+}

@@ -1,0 +1,239 @@
+//! What the engine could not compute, and why: one variant per reason, with its fields.
+//! English and Chinese are written side by side in [`Localize`]; nothing is parsed back.
+
+use chrono::NaiveDate;
+
+use crate::bi;
+use crate::i18n::{Lang, Localize, join};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EngineError {
+    /// No fundamentals table: nothing to score.
+    NoFundamentals,
+    /// The fundamentals table has no usable date.
+    NoDates,
+    /// An analysis that needs prices, without prices.
+    NoPrices,
+    /// The prices table has neither a return nor a close column.
+    NoReturnOrClose,
+    /// A column of a canonical table could not be read as its type (the table was made in
+    /// code, or by a reader the loader does not check).
+    Column {
+        column: String,
+        detail: String,
+    },
+    EmptyBasket,
+    NoReturnsBy {
+        date: NaiveDate,
+    },
+    NoReturnsBetween {
+        from: NaiveDate,
+        to: NaiveDate,
+        first: Option<NaiveDate>,
+        last: Option<NaiveDate>,
+    },
+    WindowReversed {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
+    NotCovered {
+        from: NaiveDate,
+        to: NaiveDate,
+        first: NaiveDate,
+        last: NaiveDate,
+    },
+    NoFactor {
+        name: String,
+        available: Vec<String>,
+    },
+    TooFewFactorMonths {
+        months: usize,
+    },
+    CollinearFactors {
+        factors: Vec<String>,
+    },
+    ShockNotAFactor {
+        factor: String,
+        factors: Vec<String>,
+    },
+    SingularShockCovariance,
+    FactorScenarioNeedsData,
+    NoMetric {
+        name: String,
+    },
+    LongShortNoMetric {
+        factor: String,
+        metric: String,
+    },
+    TooFewObservations {
+        observations: usize,
+        parameters: usize,
+    },
+    Collinear {
+        regressor: String,
+    },
+    NoRebalanceDate,
+    /// A scenario that could not run, with the reason.
+    Scenario {
+        name: String,
+        error: Box<EngineError>,
+    },
+}
+
+impl EngineError {
+    pub fn column(column: &str, e: impl std::fmt::Display) -> Self {
+        EngineError::Column {
+            column: column.to_string(),
+            detail: e.to_string(),
+        }
+    }
+}
+
+fn date_or_none(d: &Option<NaiveDate>, lang: Lang) -> String {
+    d.map(|d| d.to_string()).unwrap_or_else(|| match lang {
+        Lang::En => "none".into(),
+        Lang::Zh => "无".into(),
+    })
+}
+
+impl Localize for EngineError {
+    fn localize(&self, lang: Lang) -> String {
+        use EngineError::*;
+        match self {
+            NoFundamentals => bi!(
+                lang,
+                "no data: no fundamentals table is loaded",
+                "无数据：未载入基本面表"
+            ),
+            NoDates => bi!(
+                lang,
+                "no data: the fundamentals have no dates",
+                "无数据：基本面数据没有日期"
+            ),
+            NoPrices => bi!(
+                lang,
+                "no data: no prices are loaded",
+                "无数据：未载入价格数据"
+            ),
+            NoReturnOrClose => bi!(
+                lang,
+                "the loaded data cannot be used: the prices table has neither return nor close",
+                "载入的数据无法使用：价格表既没有收益率也没有收盘价"
+            ),
+            Column { column, detail } => bi!(
+                lang,
+                "the loaded data cannot be used: column '{column}': {detail}",
+                "载入的数据无法使用：列 '{column}'：{detail}"
+            ),
+            EmptyBasket => bi!(lang, "the basket is empty", "篮子为空"),
+            NoReturnsBy { date } => bi!(
+                lang,
+                "invalid window: no returns on or before {date}",
+                "区间无效：{date} 当日或之前没有收益率数据"
+            ),
+            NoReturnsBetween {
+                from,
+                to,
+                first,
+                last,
+            } => {
+                let (a, b) = (date_or_none(first, lang), date_or_none(last, lang));
+                bi!(
+                    lang,
+                    "invalid window: no returns between {from} and {to}; the prices cover {a} to {b}",
+                    "区间无效：{from} 至 {to} 之间没有收益率；价格数据覆盖 {a} 至 {b}"
+                )
+            }
+            WindowReversed { from, to } => bi!(
+                lang,
+                "invalid window: the window ends ({to}) before it starts ({from})",
+                "区间无效：区间结束（{to}）早于开始（{from}）"
+            ),
+            NotCovered {
+                from,
+                to,
+                first,
+                last,
+            } => bi!(
+                lang,
+                "invalid window: {from} to {to} is not covered by the prices ({first} to {last})",
+                "区间无效：价格数据（{first} 至 {last}）未覆盖 {from} 至 {to}"
+            ),
+            NoFactor { name, available } => {
+                let list = join(lang, available);
+                bi!(
+                    lang,
+                    "no factor named {name:?}; available: {list}",
+                    "没有名为 {name:?} 的因子；可用的有：{list}"
+                )
+            }
+            TooFewFactorMonths { months } => bi!(
+                lang,
+                "the regression cannot be solved: only {months} months with every factor; widen the lookback",
+                "回归无法求解：所有因子都有数据的月份只有 {months} 个；请加长回看期"
+            ),
+            CollinearFactors { factors } => {
+                let list = join(lang, factors);
+                bi!(
+                    lang,
+                    "the regression cannot be solved: the factors {list} are collinear over the lookback",
+                    "回归无法求解：因子 {list} 在回看期内共线"
+                )
+            }
+            ShockNotAFactor { factor, factors } => {
+                let list = join(lang, factors);
+                bi!(
+                    lang,
+                    "the scenario shocks {factor:?}, which is not among the factors ({list}); add it to the factor list",
+                    "情景冲击了 {factor:?}，但它不在因子中（{list}）；请将其加入因子列表"
+                )
+            }
+            SingularShockCovariance => bi!(
+                lang,
+                "the regression cannot be solved: the shocked factors' covariance is singular",
+                "回归无法求解：受冲击因子的协方差矩阵奇异"
+            ),
+            FactorScenarioNeedsData => bi!(
+                lang,
+                "factor scenarios need price and factor data",
+                "因子情景需要价格和因子数据"
+            ),
+            NoMetric { name } => bi!(
+                lang,
+                "no metric or pillar named {name:?}",
+                "没有名为 {name:?} 的指标或支柱"
+            ),
+            LongShortNoMetric { factor, metric } => bi!(
+                lang,
+                "{factor}: no metric {metric:?}",
+                "{factor}：没有指标 {metric:?}"
+            ),
+            TooFewObservations {
+                observations,
+                parameters,
+            } => bi!(
+                lang,
+                "the regression cannot be solved: {observations} complete observations for {parameters} parameters; widen the lookback or use fewer factors",
+                "回归无法求解：{parameters} 个参数只有 {observations} 个完整观测；请加长回看期或减少因子"
+            ),
+            Collinear { regressor } => bi!(
+                lang,
+                "the regression cannot be solved: '{regressor}' is constant or a combination of the other regressors (collinear)",
+                "回归无法求解：'{regressor}' 为常数或是其他回归变量的组合（共线）"
+            ),
+            NoRebalanceDate => bi!(
+                lang,
+                "no data: no rebalance date has enough scored securities and a forward return",
+                "无数据：没有任何调仓日有足够的已计分证券和远期收益"
+            ),
+            Scenario { name, error } => {
+                let e = error.localize(lang);
+                bi!(lang, "{name}: {e}", "{name}：{e}")
+            }
+        }
+    }
+}
+
+crate::english_display!(EngineError);
+
+impl std::error::Error for EngineError {}

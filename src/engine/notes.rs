@@ -1,0 +1,239 @@
+//! What the engine says beside its numbers: why a security is not scored, what scoring had
+//! to adjust, why a rebalance date was left out, and the names of the series it computes.
+//! Each is an enum with its fields, written in both languages by an exhaustive match.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::bi;
+use crate::i18n::{Lang, Localize, join};
+
+/// Why a security of the cross-section is not scored.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum Exclusion {
+    /// No report of it is known by the as-of date.
+    NoReport { as_of: NaiveDate, lag_days: u32 },
+    /// Its latest known report is too old.
+    Stale {
+        period: NaiveDate,
+        age_days: i64,
+        limit_days: u32,
+    },
+    /// Too few of the weighted metrics have a value; `missing` names the inputs it lacks.
+    Coverage {
+        share: f64,
+        min: f64,
+        missing: Vec<String>,
+    },
+}
+
+impl Localize for Exclusion {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Exclusion::NoReport { as_of, lag_days } => bi!(
+                lang,
+                "no report known by {as_of} (report lag {lag_days} days)",
+                "截至 {as_of} 尚无已知报告（报告滞后 {lag_days} 天）"
+            ),
+            Exclusion::Stale {
+                period,
+                age_days,
+                limit_days,
+            } => bi!(
+                lang,
+                "stale data: latest report ({period}) usable for {age_days} days, limit {limit_days}",
+                "数据过期：最新报告（{period}）已使用 {age_days} 天，上限为 {limit_days} 天"
+            ),
+            Exclusion::Coverage {
+                share,
+                min,
+                missing,
+            } => {
+                let (share, min) = (share * 100.0, min * 100.0);
+                let base = bi!(
+                    lang,
+                    "coverage {share:.0}% of weighted metrics, below {min:.0}%",
+                    "加权指标覆盖率 {share:.0}%，低于 {min:.0}%"
+                );
+                if missing.is_empty() {
+                    return base;
+                }
+                match lang {
+                    Lang::En => format!("{base}: no {}", missing.join(", no ")),
+                    Lang::Zh => format!("{base}：缺少 {}", join(lang, missing)),
+                }
+            }
+        }
+    }
+}
+
+/// What scoring adjusted or left out, shown above the ranking.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "note", rename_all = "snake_case")]
+pub enum Note {
+    /// No security has a value of this metric at the date.
+    EmptyMetric {
+        metric: String,
+        as_of: NaiveDate,
+    },
+    /// Every pillar or metric weight is zero.
+    AllWeightsZero,
+    /// The name cap cannot be met with so few names; the tightest feasible one is used.
+    NameCapLoosened {
+        cap: f64,
+        names: usize,
+        used: f64,
+    },
+    SectorCapLoosened {
+        cap: f64,
+        sectors: usize,
+        used: f64,
+    },
+}
+
+impl Localize for Note {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Note::EmptyMetric { metric, as_of } => bi!(
+                lang,
+                "{metric}: no security has a value at {as_of}; left out",
+                "{metric}：{as_of} 时没有任何证券有数值；已略去"
+            ),
+            Note::AllWeightsZero => bi!(
+                lang,
+                "every weight is zero: nothing to score",
+                "所有权重均为零：无可计分"
+            ),
+            Note::NameCapLoosened { cap, names, used } => {
+                let (cap, used) = (cap * 100.0, used * 100.0);
+                bi!(
+                    lang,
+                    "name cap {cap:.1}% is infeasible for {names} names; {used:.1}% used",
+                    "单只上限 {cap:.1}% 对 {names} 只证券不可行；改用 {used:.1}%"
+                )
+            }
+            Note::SectorCapLoosened { cap, sectors, used } => {
+                let (cap, used) = (cap * 100.0, used * 100.0);
+                bi!(
+                    lang,
+                    "sector cap {cap:.1}% is infeasible for {sectors} sectors; {used:.1}% used",
+                    "板块上限 {cap:.1}% 对 {sectors} 个板块不可行；改用 {used:.1}%"
+                )
+            }
+        }
+    }
+}
+
+/// Why a rebalance date of the backtest was left out.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum SkipReason {
+    /// Too many tied scores for distinct quantile edges (alphalens drops such a date too).
+    TiedScores { names: usize, quantiles: usize },
+}
+
+impl Localize for SkipReason {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            SkipReason::TiedScores { names, quantiles } => bi!(
+                lang,
+                "{names} names with tied scores cannot fill {quantiles} distinct quantiles",
+                "{names} 只得分相同的证券无法分成 {quantiles} 个不同的分位组"
+            ),
+        }
+    }
+}
+
+/// The identity of a series or portfolio the engine computes. Charts colour and label by
+/// it, never by its English name or its position.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(tag = "series", content = "value", rename_all = "snake_case")]
+pub enum SeriesId {
+    HaloBasket,
+    AntiBasket,
+    Benchmark,
+    /// The HALO basket minus the anti-HALO basket.
+    LongShort,
+    /// The HALO basket blended with the growth basket.
+    Blend,
+    /// Quantile k of q (1 = lowest score).
+    Quantile(u8),
+    /// The top quantile minus the bottom one.
+    Spread {
+        top: u8,
+    },
+    /// A sector, or any group the data names.
+    Sector(String),
+}
+
+impl Localize for SeriesId {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            SeriesId::HaloBasket => bi!(lang, "HALO basket", "HALO 篮子"),
+            SeriesId::AntiBasket => bi!(lang, "anti-HALO basket", "反 HALO 篮子"),
+            SeriesId::Benchmark => bi!(lang, "Benchmark", "基准"),
+            SeriesId::LongShort => bi!(lang, "long-short", "多空"),
+            SeriesId::Blend => bi!(lang, "blend", "混合"),
+            SeriesId::Quantile(k) => format!("Q{k}"),
+            SeriesId::Spread { top } => format!("Q{top}-Q1"),
+            SeriesId::Sector(name) => name.clone(),
+        }
+    }
+}
+
+/// How a group's members are weighted in a buy-and-hold series.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Weighted {
+    /// By market cap at the start.
+    Cap,
+    Equal,
+    /// By the basket's own weights.
+    Basket,
+}
+
+impl Weighted {
+    /// The machine name written in output files.
+    pub fn id(self) -> &'static str {
+        match self {
+            Weighted::Cap => "cap",
+            Weighted::Equal => "equal",
+            Weighted::Basket => "basket",
+        }
+    }
+}
+
+impl Localize for Weighted {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Weighted::Cap => bi!(lang, "cap-weighted", "市值加权"),
+            Weighted::Equal => bi!(lang, "equal-weighted", "等权"),
+            Weighted::Basket => bi!(lang, "basket weights", "篮子权重"),
+        }
+    }
+}
+
+crate::english_display!(Exclusion, Note, SkipReason, SeriesId, Weighted);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn coverage_names_what_is_missing_in_both_languages() {
+        let e = Exclusion::Coverage {
+            share: 0.5,
+            min: 0.6,
+            missing: vec!["ppe_net".into(), "total_assets".into()],
+        };
+        assert_eq!(
+            e.localize(Lang::En),
+            "coverage 50% of weighted metrics, below 60%: no ppe_net, no total_assets"
+        );
+        assert_eq!(
+            e.localize(Lang::Zh),
+            "加权指标覆盖率 50%，低于 60%：缺少 ppe_net、total_assets"
+        );
+    }
+}

@@ -1,0 +1,74 @@
+//! What a figure needs besides the results: the choices made on screen (the scenario
+//! shown, bars or lines, the ranking's order). The window keeps it, the project file saves
+//! it as its `[view]` section, and the headless export draws with it, so a saved project
+//! exported without a window gives the figure the window showed.
+
+use serde::{Deserialize, Serialize};
+
+/// The sector chart's form.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SectorChart {
+    /// Total return over the window, one bar per group.
+    #[default]
+    Bars,
+    /// Cumulative return month by month, one line per group.
+    Lines,
+}
+
+/// The ranking table's sort column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SortKey {
+    #[default]
+    Rank,
+    Ticker,
+    Name,
+    Sector,
+    HeavyAssets,
+    LowObsolescence,
+    SupplyConstraint,
+    CashFlowStability,
+    Weight,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RankingView {
+    pub sort: SortKey,
+    pub descending: bool,
+    /// Text matched against ticker, name and sector.
+    pub search: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ViewState {
+    /// The scenario the scenario pane shows, by name; none: the first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scenario: Option<String>,
+    /// The sector-performance chart: `bars` or `lines`.
+    pub sectors: SectorChart,
+    pub ranking: RankingView,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_view_section_reads_as_written() {
+        let v: ViewState = toml::from_str(
+            "scenario = \"Higher for longer\"\nsectors = \"lines\"\n[ranking]\nsort = \"weight\"\ndescending = true\n",
+        )
+        .unwrap();
+        assert_eq!(v.scenario.as_deref(), Some("Higher for longer"));
+        assert_eq!(v.sectors, SectorChart::Lines);
+        assert_eq!(v.ranking.sort, SortKey::Weight);
+        assert!(v.ranking.descending);
+        let back: ViewState = toml::from_str(&toml::to_string(&v).unwrap()).unwrap();
+        assert_eq!(back, v);
+        // A misspelt key is an error, not silently the default.
+        assert!(toml::from_str::<ViewState>("sector = \"lines\"\n").is_err());
+    }
+}
