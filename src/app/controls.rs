@@ -4,6 +4,13 @@
 
 use egui::{RichText, Slider};
 
+/// A slider that writes its value only when the user moves it: egui's default clamping
+/// re-rounds an existing value to the step on every frame (1.7 became
+/// 1.7000000000000002), which changed the settings by merely drawing them.
+fn slider<'a>(value: &'a mut f64, range: std::ops::RangeInclusive<f64>) -> Slider<'a> {
+    Slider::new(value, range).clamping(egui::SliderClamping::Edits)
+}
+
 use super::{Command, WorkbenchApp};
 use crate::engine::metrics::{METRICS, Pillar, metric};
 use crate::engine::presets::presets;
@@ -43,12 +50,8 @@ pub fn weights(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
     let s = &mut app.state.settings;
     for p in Pillar::ALL {
         let w = s.weights.pillar_mut(p);
-        ui.add(
-            Slider::new(w, 0.0..=3.0)
-                .step_by(0.05)
-                .text(pillar_label(p)),
-        )
-        .on_hover_text(format!("{} / {}", p.label_en(), p.label_zh()));
+        ui.add(slider(w, 0.0..=3.0).step_by(0.05).text(pillar_label(p)))
+            .on_hover_text(format!("{} / {}", p.label_en(), p.label_zh()));
     }
     egui::CollapsingHeader::new(tr("Metric weights"))
         .id_salt("metric_weights")
@@ -60,7 +63,7 @@ pub fn weights(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                     let mut w = s.weights.metric(m.id);
                     if ui
                         .add(
-                            Slider::new(&mut w, 0.0..=3.0)
+                            slider(&mut w, 0.0..=3.0)
                                 .step_by(0.05)
                                 .text(pick(m.label_en, m.label_zh)),
                         )
@@ -89,7 +92,7 @@ pub fn options(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
             ui.selectable_value(&mut s.scoring.standardize, Standardize::SectorNeutral, tr("sector-neutral"));
             ui.selectable_value(&mut s.scoring.standardize, Standardize::CapWeighted, tr("cap-weighted mean"));
         });
-        ui.add(Slider::new(&mut s.scoring.min_coverage, 0.0..=1.0).step_by(0.05).text(tr("Minimum coverage")))
+        ui.add(slider(&mut s.scoring.min_coverage, 0.0..=1.0).step_by(0.05).text(tr("Minimum coverage")))
             .on_hover_text(tr("A security needs at least this share of the weighted metrics to be scored; the others are listed as excluded with the reason."));
         ui.horizontal(|ui| {
             let l = ui.label(tr("As-of date")).on_hover_text(tr("The cross-section's date: each company's latest report known by then (period end + 90 days), never a later one."));
@@ -128,7 +131,7 @@ pub fn basket(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
             ui.selectable_value(&mut s.basket.weighting, Weighting::MarketCap, tr("market cap"));
             ui.selectable_value(&mut s.basket.weighting, Weighting::ScoreTilted, tr("score-tilted"));
         });
-        ui.add(Slider::new(&mut s.basket.name_cap, 0.01..=1.0).step_by(0.01).text(tr("Name cap")))
+        ui.add(slider(&mut s.basket.name_cap, 0.01..=1.0).step_by(0.01).text(tr("Name cap")))
             .on_hover_text(tr("Largest weight of one name; the excess is spread pro rata over the others."));
         let mut capped = s.basket.sector_cap.is_some();
         ui.horizontal(|ui| {
@@ -136,10 +139,10 @@ pub fn basket(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                 s.basket.sector_cap = capped.then_some(0.3);
             }
             if let Some(c) = &mut s.basket.sector_cap {
-                ui.add(Slider::new(c, 0.05..=1.0).step_by(0.01));
+                ui.add(slider(c, 0.05..=1.0).step_by(0.01));
             }
         });
-        ui.add(Slider::new(&mut s.blend.mix, 0.0..=1.0).step_by(0.05).text(tr("Blend with growth basket")))
+        ui.add(slider(&mut s.blend.mix, 0.0..=1.0).step_by(0.05).text(tr("Blend with growth basket")))
             .on_hover_text(tr("Seed 000's 'old and new dancing together': the share of a growth / AI basket blended with the HALO basket."));
     });
 }
@@ -221,7 +224,13 @@ pub fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
     if let Some(sc) = list.get_mut(selected) {
         ui.horizontal(|ui| {
             let l = ui.label(tr("Name"));
-            ui.add(egui::TextEdit::singleline(&mut sc.name).desired_width(f32::INFINITY))
+            // The name in the interface's language: a Chinese name where there is one.
+            let name = if lang() == Lang::Zh && !sc.name_zh.is_empty() {
+                &mut sc.name_zh
+            } else {
+                &mut sc.name
+            };
+            ui.add(egui::TextEdit::singleline(name).desired_width(f32::INFINITY))
                 .labelled_by(l.id);
         });
         match &mut sc.kind {
@@ -233,7 +242,7 @@ pub fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                         -0.6..=0.6
                     };
                     ui.add(
-                        Slider::new(v, range)
+                        slider(v, range)
                             .step_by(0.01)
                             .text(format!("{} {f}", tr("Shock"))),
                     );
@@ -244,7 +253,7 @@ pub fn scenarios(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                 shock_per_sd,
             } => {
                 ui.add(
-                    Slider::new(shock_per_sd, -0.3..=0.3)
+                    slider(shock_per_sd, -0.3..=0.3)
                         .step_by(0.005)
                         .text(format!("{} / sd {metric}", tr("Shock"))),
                 );

@@ -647,9 +647,14 @@ impl WorkbenchApp {
                     self.apply_style();
                 }
                 ui.horizontal(|ui| {
-                    ui.label(tr("UI scale"));
+                    let l = ui.label(tr("UI scale"));
                     if ui
-                        .add(egui::Slider::new(&mut self.state.zoom, 0.75..=2.0).step_by(0.25))
+                        .add(
+                            egui::Slider::new(&mut self.state.zoom, 0.75..=2.0)
+                                .step_by(0.25)
+                                .clamping(egui::SliderClamping::Edits),
+                        )
+                        .labelled_by(l.id)
                         .changed()
                     {
                         self.apply_style();
