@@ -182,6 +182,8 @@ pub static TABLE: &[(&str, &str)] = &[
     ("market", "市场"),
     ("Clear the highlight", "取消高亮"),
     ("No scenario is defined.", "尚未定义情景。"),
+    ("XOM, Energy …", "600028.SH, 能源 …"),
+    ("|active| > 2/√EN", "|主动暴露| > 2/√EN"),
     ("File", "文件"),
     ("HALO basket", "HALO 篮子"),
     ("anti-HALO basket", "反 HALO 篮子"),

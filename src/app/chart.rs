@@ -227,6 +227,15 @@ pub fn month_label(mark: egui_plot::GridMark, _: &std::ops::RangeInclusive<f64>)
     }
 }
 
+/// A number with `digits` decimals, or a dash when there is none (never "NaN").
+pub fn fmt_num(x: f64, digits: usize) -> String {
+    if x.is_finite() {
+        format!("{x:.digits$}")
+    } else {
+        "–".into()
+    }
+}
+
 pub fn pct(x: f64) -> f64 {
     x * 100.0
 }

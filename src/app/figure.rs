@@ -314,6 +314,16 @@ pub fn project_scene(
         view.scenario = scenario;
     }
     let results = Pipeline::from_dataset(&ds)?.results(&settings)?;
+    // A scenario asked for by name must exist: never the first one in its place.
+    if let Some(name) = &view.scenario
+        && !results.scenarios.iter().any(|s| &s.name == name)
+    {
+        return Err(ExportError::NoScenario {
+            name: name.clone(),
+            available: results.scenarios.iter().map(|s| s.name.clone()).collect(),
+        }
+        .into());
+    }
     Ok(Scene {
         results: Arc::new(results),
         view,

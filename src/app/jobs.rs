@@ -122,18 +122,22 @@ struct ExportJob {
 pub struct Exporter {
     jobs: Sender<ExportJob>,
     done: Receiver<Result<Exported, AppError>>,
+    thread: Option<std::thread::JoinHandle<()>>,
     ctx: egui::Context,
     faults: Arc<Faults>,
     pending: usize,
 }
 
-fn spawn_exporter(
-    ctx: egui::Context,
-    faults: Arc<Faults>,
-) -> (Sender<ExportJob>, Receiver<Result<Exported, AppError>>) {
+type Spawned = (
+    Sender<ExportJob>,
+    Receiver<Result<Exported, AppError>>,
+    Option<std::thread::JoinHandle<()>>,
+);
+
+fn spawn_exporter(ctx: egui::Context, faults: Arc<Faults>) -> Spawned {
     let (jobs, rx) = channel::<ExportJob>();
     let (tx, done) = channel();
-    let _ = std::thread::Builder::new()
+    let thread = std::thread::Builder::new()
         .name("halo-export".into())
         .spawn(move || {
             let mut renderer: Option<Renderer> = None;
@@ -155,16 +159,18 @@ fn spawn_exporter(
                 let _ = tx.send(r);
                 ctx.request_repaint();
             }
-        });
-    (jobs, done)
+        })
+        .ok();
+    (jobs, done, thread)
 }
 
 impl Exporter {
     pub fn new(ctx: egui::Context, faults: Arc<Faults>) -> Exporter {
-        let (jobs, done) = spawn_exporter(ctx.clone(), faults.clone());
+        let (jobs, done, thread) = spawn_exporter(ctx.clone(), faults.clone());
         Exporter {
             jobs,
             done,
+            thread,
             ctx,
             faults,
             pending: 0,
@@ -174,11 +180,15 @@ impl Exporter {
     pub fn start(&mut self, scene: Scene, req: FigureRequest, out: PathBuf) {
         let job = ExportJob { scene, req, out };
         if let Err(std::sync::mpsc::SendError(job)) = self.jobs.send(job) {
-            let (jobs, done) = spawn_exporter(self.ctx.clone(), self.faults.clone());
-            (self.jobs, self.done) = (jobs, done);
+            self.respawn();
             let _ = self.jobs.send(job);
         }
         self.pending += 1;
+    }
+
+    fn respawn(&mut self) {
+        let (jobs, done, thread) = spawn_exporter(self.ctx.clone(), self.faults.clone());
+        (self.jobs, self.done, self.thread) = (jobs, done, thread);
     }
 
     pub fn busy(&self) -> bool {
@@ -194,8 +204,7 @@ impl Exporter {
             Ok(r) => r,
             Err(TryRecvError::Empty) => return None,
             Err(TryRecvError::Disconnected) => {
-                let (jobs, done) = spawn_exporter(self.ctx.clone(), self.faults.clone());
-                (self.jobs, self.done) = (jobs, done);
+                self.respawn();
                 self.pending = 1;
                 Err(AppError::WorkerStopped {
                     worker: Worker::Export,
@@ -214,5 +223,17 @@ impl Exporter {
         let r = self.done.recv_timeout(timeout).ok()?;
         self.pending -= 1;
         Some(r)
+    }
+}
+
+impl Drop for Exporter {
+    /// Close the worker's queue and wait for it: its renderer (a GPU device) is released
+    /// before the app is gone, never while the process is exiting.
+    fn drop(&mut self) {
+        let (closed, _) = channel();
+        drop(std::mem::replace(&mut self.jobs, closed));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
     }
 }

@@ -352,7 +352,7 @@ impl Localize for DuplicateKey {
 /// How a column was read, for the report and the mapping editor.
 pub fn target_text(t: &Target, lang: Lang) -> String {
     match t {
-        Target::Field(f) => f.clone(),
+        Target::Field(f) => super::schema::field_name(f, lang),
         Target::Custom(n) => bi!(lang, "{n} (custom)", "{n}（自定义）"),
         Target::Ignore => "—".into(),
     }

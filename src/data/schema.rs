@@ -635,6 +635,15 @@ pub fn field(id: &str) -> Option<&'static FieldDef> {
     FIELDS.iter().find(|f| f.id == id)
 }
 
+/// A field in a sentence: its id in English (what the user maps and writes in settings),
+/// its Chinese name in Chinese; a column that is no field keeps its own name.
+pub fn field_name(id: &str, lang: Lang) -> String {
+    match (field(id), lang) {
+        (Some(f), Lang::Zh) => f.label_zh.to_string(),
+        _ => id.to_string(),
+    }
+}
+
 /// The columns a table of this kind cannot do without; `alternatives` lists one-of groups.
 pub fn required(kind: TableKind) -> (&'static [&'static str], &'static [&'static [&'static str]]) {
     match kind {
@@ -744,12 +753,18 @@ impl Localize for Match {
     fn localize(&self, lang: Lang) -> String {
         match self {
             Match::Mapped => bi!(lang, "your mapping", "您的映射"),
-            Match::Alias { field } => bi!(lang, "alias of {field}", "{field} 的别名"),
-            Match::Shadowed { field, winner } => bi!(
-                lang,
-                "also matches {field} but '{winner}' is used",
-                "也匹配 {field}，但已使用 '{winner}'"
-            ),
+            Match::Alias { field } => {
+                let field = field_name(field, lang);
+                bi!(lang, "alias of {field}", "{field} 的别名")
+            }
+            Match::Shadowed { field, winner } => {
+                let field = field_name(field, lang);
+                bi!(
+                    lang,
+                    "also matches {field} but '{winner}' is used",
+                    "也匹配 {field}，但已使用 '{winner}'"
+                )
+            }
             Match::NotUsedInPrices => bi!(lang, "not used in a prices table", "价格表不使用此列"),
             Match::CustomMetric => bi!(
                 lang,

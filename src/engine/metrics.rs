@@ -245,6 +245,15 @@ pub fn metric(id: &str) -> Option<&'static MetricDef> {
     METRICS.iter().find(|m| m.id == id)
 }
 
+/// A metric in a sentence: its id in English, its Chinese name in Chinese; a custom
+/// metric keeps its column's name.
+pub fn metric_name(id: &str, lang: crate::i18n::Lang) -> String {
+    match (metric(id), lang) {
+        (Some(m), crate::i18n::Lang::Zh) => m.label_zh.to_string(),
+        _ => crate::data::schema::field_name(id, lang),
+    }
+}
+
 /// A numeric column of the user's data used as a metric.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomMetric {

@@ -59,9 +59,13 @@ impl Localize for Exclusion {
                 if missing.is_empty() {
                     return base;
                 }
+                let missing: Vec<String> = missing
+                    .iter()
+                    .map(|f| crate::data::schema::field_name(f, lang))
+                    .collect();
                 match lang {
                     Lang::En => format!("{base}: no {}", missing.join(", no ")),
-                    Lang::Zh => format!("{base}：缺少 {}", join(lang, missing)),
+                    Lang::Zh => format!("{base}：缺少 {}", join(lang, &missing)),
                 }
             }
         }
@@ -95,11 +99,14 @@ pub enum Note {
 impl Localize for Note {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            Note::EmptyMetric { metric, as_of } => bi!(
-                lang,
-                "{metric}: no security has a value at {as_of}; left out",
-                "{metric}：{as_of} 时没有任何证券有数值；已略去"
-            ),
+            Note::EmptyMetric { metric, as_of } => {
+                let metric = super::metrics::metric_name(metric, lang);
+                bi!(
+                    lang,
+                    "{metric}: no security has a value at {as_of}; left out",
+                    "{metric}：{as_of} 时没有任何证券有数值；已略去"
+                )
+            }
             Note::AllWeightsZero => bi!(
                 lang,
                 "every weight is zero: nothing to score",
@@ -233,7 +240,7 @@ mod tests {
         );
         assert_eq!(
             e.localize(Lang::Zh),
-            "加权指标覆盖率 50%，低于 60%：缺少 ppe_net、total_assets"
+            "加权指标覆盖率 50%，低于 60%：缺少 固定资产、总资产"
         );
     }
 }

@@ -37,6 +37,10 @@ pub enum ExportError {
         name: String,
         charts: Vec<String>,
     },
+    NoScenario {
+        name: String,
+        available: Vec<String>,
+    },
     UnknownFormat {
         path: String,
         extension: String,
@@ -77,6 +81,14 @@ impl Localize for ExportError {
                 "{path}: unknown output format {extension:?}; use .csv or .parquet",
                 "{path}：未知的输出格式 {extension:?}；请使用 .csv 或 .parquet"
             ),
+            ExportError::NoScenario { name, available } => {
+                let list = available.join("; ");
+                bi!(
+                    lang,
+                    "no scenario named {name:?}; there are: {list}",
+                    "没有名为 {name:?} 的情景；现有：{list}"
+                )
+            }
             ExportError::BadScale { scale } => bi!(
                 lang,
                 "the scale must be 1, 2 or 3 (not {scale})",

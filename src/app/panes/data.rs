@@ -7,7 +7,7 @@ use crate::app::Command;
 use crate::data::report::target_text;
 use crate::data::schema::{self, FIELDS, Target};
 use crate::data::{ColumnMapping, LoadReport, Table, TableKind};
-use crate::i18n::{Localize, lang, pick, tr};
+use crate::i18n::{Localize, lang, tr};
 
 #[derive(Clone, Copy, PartialEq, Eq, Default)]
 pub enum Tab {
@@ -107,7 +107,7 @@ fn report(ui: &mut egui::Ui, r: &LoadReport) {
                     ui.label(RichText::new(tr("Missing")).strong());
                     ui.end_row();
                     for s in &r.stats {
-                        ui.label(&s.column);
+                        ui.label(schema::field_name(&s.column, lang()));
                         ui.label(s.header.replace('\n', " "));
                         ui.label(s.missing.to_string());
                         ui.end_row();
@@ -190,10 +190,17 @@ impl DataPane {
                                         tr("custom metric / factor"),
                                     );
                                     for f in FIELDS.iter().filter(|f| schema::allowed(kind, f.id)) {
+                                        // The id is what settings and projects name.
+                                        let label = match lang() {
+                                            crate::i18n::Lang::En => {
+                                                format!("{} — {}", f.id, f.label_en)
+                                            }
+                                            crate::i18n::Lang::Zh => f.label_zh.to_string(),
+                                        };
                                         ui.selectable_value(
                                             &mut choice,
                                             Target::Field(f.id.into()),
-                                            format!("{} — {}", f.id, pick(f.label_en, f.label_zh)),
+                                            label,
                                         );
                                     }
                                 })
@@ -255,7 +262,8 @@ fn preview(ui: &mut egui::Ui, df: &polars::prelude::DataFrame) {
             .header(20.0, |mut h| {
                 for c in cols {
                     h.col(|ui| {
-                        ui.strong(c.name().as_str());
+                        ui.strong(schema::field_name(c.name().as_str(), lang()))
+                            .on_hover_text(c.name().as_str());
                     });
                 }
             })

@@ -5,7 +5,9 @@ use egui::RichText;
 use polars::prelude::{Column, DataFrame};
 
 use super::PaneView;
-use crate::app::chart::{BENCH, ChartCtx, ChartResponse, HALO, Row, bar_rows, source, title};
+use crate::app::chart::{
+    BENCH, ChartCtx, ChartResponse, HALO, Row, bar_rows, fmt_num, source, title,
+};
 use crate::app::messages::ExportError;
 use crate::engine::metrics::Pillar;
 use crate::engine::pipeline::Results;
@@ -65,9 +67,9 @@ fn regression(ui: &mut egui::Ui, r: &Results) {
                 let x = &reg.result;
                 for i in 0..x.names.len() {
                     ui.label(regressor_label(&x.names[i]));
-                    ui.label(format!("{:.4}", x.params[i]));
-                    ui.label(format!("{:.2}", x.t[i]));
-                    ui.label(format!("{:.2}", x.t_nw[i]));
+                    ui.label(fmt_num(x.params[i], 4));
+                    ui.label(fmt_num(x.t[i], 2));
+                    ui.label(fmt_num(x.t_nw[i], 2));
                     ui.end_row();
                 }
             });
@@ -101,7 +103,7 @@ impl PaneView for ExposuresPane {
                 value: e.active,
                 color: if e.significant { HALO } else { BENCH },
                 group: if e.significant {
-                    "|active| > 2/√EN".to_string()
+                    tr("|active| > 2/√EN").to_string()
                 } else {
                     tr("not significant").to_string()
                 },

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use egui::RichText;
 
 use super::{PaneCtx, PaneView};
+use crate::app::chart::fmt_num;
 use crate::engine::metrics::Pillar;
 use crate::engine::pipeline::Results;
 use crate::i18n::{Localize, pick, tr};
@@ -77,7 +78,7 @@ impl PaneView for RankingPane {
             ui.add(
                 egui::TextEdit::singleline(&mut view.search)
                     .desired_width(160.0)
-                    .hint_text("XOM, 能源 …"),
+                    .hint_text(tr("XOM, Energy …")),
             )
             .labelled_by(l.id);
         });
@@ -176,7 +177,7 @@ impl PaneView for RankingPane {
                     });
                     for k in 0..4 {
                         row.col(|ui| {
-                            ui.label(text(format!("{:.2}", sc.pillars[k][s])));
+                            ui.label(text(fmt_num(sc.pillars[k][s], 2)));
                         });
                     }
                     row.col(|ui| {
@@ -213,11 +214,11 @@ impl PaneView for RankingPane {
             .unwrap_or_default();
         ui.label(
             RichText::new(format!(
-                "{} — {} — {} {:.2}",
+                "{} — {} — {} {}",
                 cs.tickers[s],
                 cs.names[s],
                 tr("HALO score"),
-                sc.halo[s]
+                fmt_num(sc.halo[s], 2)
             ))
             .strong(),
         );
@@ -238,12 +239,12 @@ impl PaneView for RankingPane {
                     ui.end_row();
                     ui.strong(tr("Value"));
                     for k in 0..cs.metrics.len() {
-                        ui.label(format!("{:.4}", cs.raw[k][s]));
+                        ui.label(fmt_num(cs.raw[k][s], 4));
                     }
                     ui.end_row();
                     ui.strong(tr("z-score"));
                     for k in 0..cs.metrics.len() {
-                        ui.label(format!("{:.2}", r.prep().z[k][s]));
+                        ui.label(fmt_num(r.prep().z[k][s], 2));
                     }
                     ui.end_row();
                 });
