@@ -366,8 +366,8 @@ pub static TABLE: &[(&str, &str)] = &[
         "单一证券的最大权重；超出部分按比例分配给其他证券。",
     ),
     (
-        "Seed 000's 'old and new dancing together': the share of a growth / AI basket blended with the HALO basket.",
-        "文献000 的“新老共舞”：与 HALO 篮子混合的成长 / AI 篮子占比。",
+        "Chen and Ma's (2026) 'old and new dancing together': the share of a growth / AI basket blended with the HALO basket.",
+        "陈雳、马骏（2026）的“新老共舞”：与 HALO 篮子混合的成长 / AI 篮子占比。",
     ),
     (
         "No table of this kind is loaded. Open a file: its kind is recognised from its columns.",

@@ -143,7 +143,7 @@ pub fn basket(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
             }
         });
         ui.add(slider(&mut s.blend.mix, 0.0..=1.0).step_by(0.05).text(tr("Blend with growth basket")))
-            .on_hover_text(tr("Seed 000's 'old and new dancing together': the share of a growth / AI basket blended with the HALO basket."));
+            .on_hover_text(tr("Chen and Ma's (2026) 'old and new dancing together': the share of a growth / AI basket blended with the HALO basket."));
     });
 }
 

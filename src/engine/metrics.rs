@@ -1,9 +1,9 @@
-//! The HALO metric registry (`methodology.md` §2): each metric's pillar, formula,
+//! The HALO metric registry (`docs/methodology.md` §2): each metric's pillar, formula,
 //! direction and the source reports' reasoning, which the GUI shows as its tooltip.
 
 use serde::{Deserialize, Serialize};
 
-/// The four pillars a HALO score measures (`halo-framework.md`, "Definition").
+/// The four pillars a HALO score measures (`docs/methodology.md` §2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Pillar {
@@ -105,7 +105,7 @@ pub struct MetricDef {
     pub explanation_zh: &'static str,
 }
 
-/// The default metrics of `methodology.md` §2, in pillar order.
+/// The default metrics of `docs/methodology.md` §2, in pillar order.
 pub static METRICS: &[MetricDef] = &[
     MetricDef {
         id: "ppe_intensity",
@@ -115,8 +115,8 @@ pub static METRICS: &[MetricDef] = &[
         formula: Formula::Ratio("ppe_net", "total_assets"),
         formula_text: "ppe_net / total_assets",
         direction: 1.0,
-        explanation: "Share of the balance sheet in property, plant and equipment. HALO assets are \"high replacement cost\": their value rests on large physical plant, industrial networks or non-renewable resources that a newcomer cannot copy (seed 000 §2.1; seed 001 on infrastructure heavy assets). Energy and utilities run near 0.7, software near 0.1.",
-        explanation_zh: "固定资产占总资产的比例。HALO 资产具有“高重置成本”：其价值依赖庞大的物理设施、工业网络或不可再生资源，新进入者难以复制（文献000 §2.1；文献001 关于基础设施重资产）。能源和公用事业约为0.7，软件约为0.1。",
+        explanation: "Share of the balance sheet in property, plant and equipment. HALO assets are \"high replacement cost\": their value rests on large physical plant, industrial networks or non-renewable resources that a newcomer cannot copy (Chen and Ma 2026, §2.1; SPDB International 2026-03-20 on infrastructure heavy assets). Energy and utilities run near 0.7, software near 0.1.",
+        explanation_zh: "固定资产占总资产的比例。HALO 资产具有“高重置成本”：其价值依赖庞大的物理设施、工业网络或不可再生资源，新进入者难以复制（陈雳、马骏 2026，§2.1；浦银国际 2026-03-20 关于基础设施重资产）。能源和公用事业约为0.7，软件约为0.1。",
     },
     MetricDef {
         id: "capex_intensity",
@@ -126,8 +126,8 @@ pub static METRICS: &[MetricDef] = &[
         formula: Formula::AbsRatio("capex", "revenue"),
         formula_text: "|capex| / revenue",
         direction: 1.0,
-        explanation: "Capital spending per unit of sales: how much physical capital the business must keep putting in. High capital input and long build cycles are what make HALO assets hard to replicate (seed 000 §2.1); seed 001 also notes that hyperscalers are turning capital-intensive through AI capex.",
-        explanation_zh: "每单位营收的资本开支：企业需要持续投入多少实物资本。高资本投入和长建设周期使 HALO 资产难以复制（文献000 §2.1）；文献001 也指出超大规模云厂商因 AI 资本开支正变得重资产化。",
+        explanation: "Capital spending per unit of sales: how much physical capital the business must keep putting in. High capital input and long build cycles are what make HALO assets hard to replicate (Chen and Ma 2026, §2.1); SPDB International (2026-03-20) also notes that hyperscalers are turning capital-intensive through AI capex.",
+        explanation_zh: "每单位营收的资本开支：企业需要持续投入多少实物资本。高资本投入和长建设周期使 HALO 资产难以复制（陈雳、马骏 2026，§2.1）；浦银国际 2026-03-20 也指出超大规模云厂商因 AI 资本开支正变得重资产化。",
     },
     MetricDef {
         id: "replacement_value",
@@ -137,8 +137,8 @@ pub static METRICS: &[MetricDef] = &[
         formula: Formula::ReplacementValue,
         formula_text: "ppe_gross / (market_cap + total_debt - cash)",
         direction: 1.0,
-        explanation: "Gross plant at cost against enterprise value: how much it would take to rebuild the physical base relative to what the market pays for the whole firm. Seed 001 frames the trade as a scarcity revaluation of physical assets; a high ratio means that revaluation has room to run.",
-        explanation_zh: "按成本计的固定资产原值相对企业价值：重建物理基础所需的投入相对市场为整个公司支付的价格。文献001 将该交易视为实物资产的稀缺性重估；比值越高，重估空间越大。",
+        explanation: "Gross plant at cost against enterprise value: how much it would take to rebuild the physical base relative to what the market pays for the whole firm. SPDB International (2026-03-20) frames the trade as a scarcity revaluation of physical assets; a high ratio means that revaluation has room to run.",
+        explanation_zh: "按成本计的固定资产原值相对企业价值：重建物理基础所需的投入相对市场为整个公司支付的价格。浦银国际 2026-03-20 将该交易视为实物资产的稀缺性重估；比值越高，重估空间越大。",
     },
     MetricDef {
         id: "asset_life",
@@ -148,8 +148,8 @@ pub static METRICS: &[MetricDef] = &[
         formula: Formula::Ratio("ppe_gross", "depreciation"),
         formula_text: "ppe_gross / depreciation",
         direction: 1.0,
-        explanation: "Gross plant divided by annual depreciation approximates how many years the assets last. Low obsolescence means the assets keep their economic value across several technology cycles (seed 000 §2.2): pipelines, grids and rail lines are depreciated over decades, servers over a few years.",
-        explanation_zh: "固定资产原值除以年折旧，近似资产可使用年限。低淘汰意味着资产在多个技术周期中保持经济价值（文献000 §2.2）：管道、电网和铁路按数十年折旧，服务器只有几年。",
+        explanation: "Gross plant divided by annual depreciation approximates how many years the assets last. Low obsolescence means the assets keep their economic value across several technology cycles (Chen and Ma 2026, §2.2): pipelines, grids and rail lines are depreciated over decades, servers over a few years.",
+        explanation_zh: "固定资产原值除以年折旧，近似资产可使用年限。低淘汰意味着资产在多个技术周期中保持经济价值（陈雳、马骏 2026，§2.2）：管道、电网和铁路按数十年折旧，服务器只有几年。",
     },
     MetricDef {
         id: "ai_exposure",
@@ -159,8 +159,8 @@ pub static METRICS: &[MetricDef] = &[
         formula: Formula::Field("ai_exposure"),
         formula_text: "ai_exposure (0..1)",
         direction: -1.0,
-        explanation: "Exposure of the industry's work to AI (AIIE, Felten, Raj and Seamans 2021, as a 0..1 percentile). Markets began pricing which light-asset businesses AI displaces: copywriting, basic coding, junior design, information-arbitrage services (seed 000 §3.1). Lower exposure is more HALO.",
-        explanation_zh: "所在行业工作受 AI 影响的程度（AIIE，Felten、Raj 和 Seamans 2021，取 0..1 百分位）。市场开始为被 AI 替代的轻资产业务定价：文案、基础编程、初级设计、信息差服务（文献000 §3.1）。越低越符合 HALO。",
+        explanation: "Exposure of the industry's work to AI (AIIE, Felten, Raj and Seamans 2021, as a 0..1 percentile). Markets began pricing which light-asset businesses AI displaces: copywriting, basic coding, junior design, information-arbitrage services (Chen and Ma 2026, §3.1). Lower exposure is more HALO.",
+        explanation_zh: "所在行业工作受 AI 影响的程度（AIIE，Felten、Raj 和 Seamans 2021，取 0..1 百分位）。市场开始为被 AI 替代的轻资产业务定价：文案、基础编程、初级设计、信息差服务（陈雳、马骏 2026，§3.1）。越低越符合 HALO。",
     },
     MetricDef {
         id: "intangible_share",
@@ -170,8 +170,8 @@ pub static METRICS: &[MetricDef] = &[
         formula: Formula::SumRatio("intangibles", "goodwill", "total_assets"),
         formula_text: "(intangibles + goodwill) / total_assets",
         direction: -1.0,
-        explanation: "Share of assets that are intangible or acquisition goodwill. Value that sits in software, brands and know-how is what AI can copy or erode; value in physical capacity is what it cannot move, dismantle or build (seed 000 §3.1). Lower is more HALO.",
-        explanation_zh: "无形资产与商誉占总资产的比例。存在于软件、品牌和诀窍中的价值是 AI 可以复制或侵蚀的；存在于实物产能中的价值是 AI 无法移动、拆解或建造的（文献000 §3.1）。越低越符合 HALO。",
+        explanation: "Share of assets that are intangible or acquisition goodwill. Value that sits in software, brands and know-how is what AI can copy or erode; value in physical capacity is what it cannot move, dismantle or build (Chen and Ma 2026, §3.1). Lower is more HALO.",
+        explanation_zh: "无形资产与商誉占总资产的比例。存在于软件、品牌和诀窍中的价值是 AI 可以复制或侵蚀的；存在于实物产能中的价值是 AI 无法移动、拆解或建造的（陈雳、马骏 2026，§3.1）。越低越符合 HALO。",
     },
     MetricDef {
         id: "industry_concentration",
@@ -181,8 +181,8 @@ pub static METRICS: &[MetricDef] = &[
         formula: Formula::IndustryConcentration,
         formula_text: "sum of squared revenue shares within the industry, same date",
         direction: 1.0,
-        explanation: "Herfindahl index of revenue shares of the companies in the same industry, computed from the loaded data. Few large players signal high entry barriers and capacity that is hard to expand: low supply elasticity gives pricing power when supply is tight (seed 000 §2.1).",
-        explanation_zh: "同一行业内公司营收份额的赫芬达尔指数，由载入数据计算。少数大企业意味着进入壁垒高、产能难以扩张：供给弹性低，在供给紧张时拥有定价权（文献000 §2.1）。",
+        explanation: "Herfindahl index of revenue shares of the companies in the same industry, computed from the loaded data. Few large players signal high entry barriers and capacity that is hard to expand: low supply elasticity gives pricing power when supply is tight (Chen and Ma 2026, §2.1).",
+        explanation_zh: "同一行业内公司营收份额的赫芬达尔指数，由载入数据计算。少数大企业意味着进入壁垒高、产能难以扩张：供给弹性低，在供给紧张时拥有定价权（陈雳、马骏 2026，§2.1）。",
     },
     MetricDef {
         id: "ebitda_margin",
@@ -192,8 +192,8 @@ pub static METRICS: &[MetricDef] = &[
         formula: Formula::Ratio("ebitda", "revenue"),
         formula_text: "ebitda / revenue",
         direction: 1.0,
-        explanation: "Operating margin before depreciation: the pricing power that a strong supply constraint earns. Seed 000 §2.1 lists high entry barriers and low supply elasticity as a HALO feature; they show up as margins that hold through the cycle.",
-        explanation_zh: "折旧前经营利润率：强供给约束带来的定价权。文献000 §2.1 将高进入壁垒和低供给弹性列为 HALO 特征，表现为穿越周期的利润率。",
+        explanation: "Operating margin before depreciation: the pricing power that a strong supply constraint earns. Chen and Ma (2026, §2.1) list high entry barriers and low supply elasticity as a HALO feature; they show up as margins that hold through the cycle.",
+        explanation_zh: "折旧前经营利润率：强供给约束带来的定价权。陈雳、马骏 2026，§2.1 将高进入壁垒和低供给弹性列为 HALO 特征，表现为穿越周期的利润率。",
     },
     MetricDef {
         id: "regulated",
@@ -203,8 +203,8 @@ pub static METRICS: &[MetricDef] = &[
         formula: Formula::Field("regulated"),
         formula_text: "regulated (0/1)",
         direction: 1.0,
-        explanation: "1 where prices or returns are set or approved by a regulator (utilities). Strict regulatory approval is one of the barriers that make HALO assets hard to replicate (seed 000 §2.1), and regulated returns make the cash flow predictable.",
-        explanation_zh: "价格或回报由监管机构设定或批准时为 1（公用事业）。严格的监管审批是使 HALO 资产难以复制的壁垒之一（文献000 §2.1），受监管的回报也使现金流可预测。",
+        explanation: "1 where prices or returns are set or approved by a regulator (utilities). Strict regulatory approval is one of the barriers that make HALO assets hard to replicate (Chen and Ma 2026, §2.1), and regulated returns make the cash flow predictable.",
+        explanation_zh: "价格或回报由监管机构设定或批准时为 1（公用事业）。严格的监管审批是使 HALO 资产难以复制的壁垒之一（陈雳、马骏 2026，§2.1），受监管的回报也使现金流可预测。",
     },
     MetricDef {
         id: "cfo_stability",
@@ -214,8 +214,8 @@ pub static METRICS: &[MetricDef] = &[
         formula: Formula::CfoStability,
         formula_text: "- std(operating_cash_flow / total_assets) over the last 3-5 reports",
         direction: 1.0,
-        explanation: "Minus the variability of operating cash flow relative to assets over the last three to five reports known at the as-of date, computed from the loaded data. HALO businesses serve basic demand and survive the cycle, with predictable earnings and dividends (seed 000 §2.1).",
-        explanation_zh: "截至评估日已知的最近三到五期报告中，经营现金流/总资产波动的负值，由载入数据计算。HALO 企业服务基本需求、穿越周期，盈利和分红可预测（文献000 §2.1）。",
+        explanation: "Minus the variability of operating cash flow relative to assets over the last three to five reports known at the as-of date, computed from the loaded data. HALO businesses serve basic demand and survive the cycle, with predictable earnings and dividends (Chen and Ma 2026, §2.1).",
+        explanation_zh: "截至评估日已知的最近三到五期报告中，经营现金流/总资产波动的负值，由载入数据计算。HALO 企业服务基本需求、穿越周期，盈利和分红可预测（陈雳、马骏 2026，§2.1）。",
     },
     MetricDef {
         id: "dividend_yield",
@@ -225,8 +225,8 @@ pub static METRICS: &[MetricDef] = &[
         formula: Formula::Ratio("dividends", "market_cap"),
         formula_text: "dividends / market_cap",
         direction: 1.0,
-        explanation: "Cash paid to shareholders relative to market value. With high real rates, current cash flow is worth more than distant cash flow (seed 000 §3.2), and in Q1 2026 northbound money flowed into high-dividend heavy assets (seed 000 §3.3).",
-        explanation_zh: "相对市值的现金分红。实际利率高企时，当期现金流比远期现金流更有价值（文献000 §3.2）；2026年一季度北向资金流入高股息重资产（文献000 §3.3）。",
+        explanation: "Cash paid to shareholders relative to market value. With high real rates, current cash flow is worth more than distant cash flow (Chen and Ma 2026, §3.2), and in Q1 2026 northbound money flowed into high-dividend heavy assets (Chen and Ma 2026, §3.3).",
+        explanation_zh: "相对市值的现金分红。实际利率高企时，当期现金流比远期现金流更有价值（陈雳、马骏 2026，§3.2）；2026年一季度北向资金流入高股息重资产（陈雳、马骏 2026，§3.3）。",
     },
     MetricDef {
         id: "cfo_margin",
@@ -236,8 +236,8 @@ pub static METRICS: &[MetricDef] = &[
         formula: Formula::Ratio("operating_cash_flow", "revenue"),
         formula_text: "operating_cash_flow / revenue",
         direction: 1.0,
-        explanation: "Operating cash flow per unit of sales: earnings that arrive as cash. Seed 000 argues that in a highly uncertain macro environment stable current cash flow and survival resilience deserve a higher discounted value (§4.1).",
-        explanation_zh: "每单位营收的经营现金流：以现金形式到账的盈利。文献000 认为在高度不确定的宏观环境中，稳定的当期现金流和生存韧性应获得更高的贴现价值（§4.1）。",
+        explanation: "Operating cash flow per unit of sales: earnings that arrive as cash. Chen and Ma (2026) argue that in a highly uncertain macro environment stable current cash flow and survival resilience deserve a higher discounted value (§4.1).",
+        explanation_zh: "每单位营收的经营现金流：以现金形式到账的盈利。陈雳、马骏 2026，认为在高度不确定的宏观环境中，稳定的当期现金流和生存韧性应获得更高的贴现价值（§4.1）。",
     },
 ];
 

@@ -1,5 +1,5 @@
 //! Lens presets: data files in `assets/presets/` (compiled in), one click to set the
-//! weights, sector tilts and blend of a bank's HALO lens (seed 001, figure 5).
+//! weights, sector tilts and blend of a bank's HALO lens (SPDB International 2026-03-20, figure 5; see `docs/methodology.md`).
 
 use std::collections::BTreeMap;
 
@@ -83,6 +83,32 @@ mod tests {
                 "old_and_new"
             ]
         );
+    }
+
+    /// What the interface shows (preset notes, scenario sources, metric explanations,
+    /// labels and tooltips) cites the published reports, never a file of the project's
+    /// working notes.
+    #[test]
+    fn user_facing_text_cites_no_internal_document() {
+        let mut texts: Vec<String> = Vec::new();
+        for p in presets() {
+            texts.extend([p.name, p.name_zh, p.note, p.note_zh]);
+        }
+        for s in super::super::scenarios::default_library() {
+            texts.extend([s.name, s.name_zh, s.source, s.source_zh]);
+        }
+        for m in super::super::metrics::METRICS {
+            texts.extend([m.explanation, m.explanation_zh].map(String::from));
+        }
+        for (en, zh) in crate::i18n::TABLE {
+            texts.extend([en, zh].map(|t| t.to_string()));
+        }
+        for t in &texts {
+            let l = t.to_lowercase();
+            for bad in ["seed", "种子", "文献0", ".md", "shared/"] {
+                assert!(!l.contains(bad), "{t:?} cites {bad:?}");
+            }
+        }
     }
 
     #[test]

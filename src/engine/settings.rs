@@ -1,6 +1,6 @@
 //! Every setting of a scoring run in one serde struct with defaults: the state behind the
 //! sliders, the `[settings]` section of a project file, and what `--config` reads.
-//! Defaults follow `methodology.md`.
+//! Defaults follow `docs/methodology.md`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -198,7 +198,7 @@ impl Default for BasketSettings {
     }
 }
 
-/// The "old and new" blend of seed 000: the HALO basket plus a growth / AI basket.
+/// The "old and new" blend (Chen and Ma 2026, §5): the HALO basket plus a growth / AI basket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct BlendSettings {
@@ -259,7 +259,7 @@ impl Rebalance {
     }
 }
 
-/// Sector performance, exposures, scenarios and the backtest (`methodology.md` §5).
+/// Sector performance, exposures, scenarios and the backtest (`docs/methodology.md` §5).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct AnalyticsSettings {
