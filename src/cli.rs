@@ -192,13 +192,13 @@ pub fn run(cmd: Command) -> ExitCode {
         Command::Inspect(a) => inspect(a),
         // A maintainer's tool (it rebuilds the bundled sample): its messages stay English.
         Command::PrepSample(a) => {
-            let opts = data::prep::PrepOptions {
+            let opts = crate::prep::PrepOptions {
                 raw: a.raw,
                 out: a.out,
                 mapping: a.mapping,
                 daily_out: a.daily_out,
             };
-            match data::prep::run(&opts) {
+            match crate::prep::run(&opts) {
                 Ok(summary) => {
                     for l in summary.lines {
                         println!("{l}");

@@ -14,9 +14,9 @@ use polars::prelude::{
     ParquetCompression, ParquetWriter, SerWriter, StrptimeOptions, col,
 };
 
-use super::dates;
-use super::schema::{FIELDS, FieldType, TableKind, allowed};
 use crate::atomic::write_atomic;
+use crate::data::dates;
+use crate::data::schema::{FIELDS, FieldType, TableKind, allowed};
 
 pub struct PrepOptions {
     /// `shared/data`.

@@ -4,8 +4,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use halo_workbench::data::{self, prep};
+use halo_workbench::data;
 use halo_workbench::engine::stats::median;
+use halo_workbench::prep;
 
 #[test]
 fn sample_loads_with_the_documented_shape() {

@@ -4,7 +4,6 @@
 pub mod dates;
 pub mod error;
 pub mod normalize;
-pub mod prep;
 pub mod read;
 pub mod report;
 pub mod schema;

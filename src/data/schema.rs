@@ -12,7 +12,7 @@ use crate::bi;
 use crate::i18n::{Lang, Localize};
 use std::fmt;
 
-/// The three tidy tables of `methodology.md` §1.
+/// The three tidy tables of `docs/methodology.md` §1.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord,
 )]

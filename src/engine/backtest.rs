@@ -1,4 +1,4 @@
-//! Point-in-time backtest, alphalens-consistent (`methodology.md` §5): at each rebalance
+//! Point-in-time backtest, alphalens-consistent (`docs/methodology.md` §5): at each rebalance
 //! the score known then, equal-count quantiles per date (pandas `qcut`), forward returns to
 //! the next rebalance, quantile mean returns with standard errors, the top-minus-bottom
 //! spread, Spearman IC, turnover, costs, and cumulative series with their statistics.

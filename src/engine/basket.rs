@@ -1,4 +1,4 @@
-//! Baskets (`methodology.md` §4): eligible names, the HALO basket at the top of the
+//! Baskets (`docs/methodology.md` §4): eligible names, the HALO basket at the top of the
 //! ranking, the anti-HALO basket at the bottom, their weights and caps, and the growth
 //! basket of the "old and new" blend.
 

@@ -1,4 +1,4 @@
-//! What a basket is exposed to (`methodology.md` §5): characteristic active exposures to
+//! What a basket is exposed to (`docs/methodology.md` §5): characteristic active exposures to
 //! each pillar and metric, and a return-based regression on factor returns.
 
 use chrono::NaiveDate;

@@ -1,4 +1,4 @@
-//! Scenarios (`methodology.md` §5): factor shocks through betas shrunk toward the sector
+//! Scenarios (`docs/methodology.md` §5): factor shocks through betas shrunk toward the sector
 //! mean (optionally with correlated propagation), characteristic shocks, and historical
 //! replays, each applied to the HALO basket, the benchmark, the anti-HALO basket, the
 //! long-short and the blend, with each sector's contribution.

@@ -1,4 +1,4 @@
-//! The cross-section pipeline (`methodology.md` §3). [`prepare`] does everything that does
+//! The cross-section pipeline (`docs/methodology.md` §3). [`prepare`] does everything that does
 //! not depend on weights (point-in-time lookup, metric values, winsorising, standardising,
 //! direction) once per dataset and scoring options; [`score`] does the weighted part
 //! (coverage, pillars, composite, ranks, baskets), which is all a slider move redoes.

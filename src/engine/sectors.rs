@@ -1,4 +1,4 @@
-//! Sector performance over a window (`methodology.md` §5): each sector, the benchmark (the
+//! Sector performance over a window (`docs/methodology.md` §5): each sector, the benchmark (the
 //! whole universe), the HALO and anti-HALO baskets, bought at the window's start and held:
 //! cap-weighted from the start weights, or equal-weighted.
 
