@@ -1,10 +1,10 @@
 //! Figures: a chart or the dashboard drawn off screen from a [`Scene`] (the results and the
-//! view choices that are on screen) by the very functions the panes draw with, rendered by
-//! egui on wgpu into a texture at the requested pixels per point (a 2x figure is rendered
-//! at 2x, never upscaled), in the chosen theme, without controls, hover or cursor; the
-//! chart's numbers go to CSV beside it. Nothing is reloaded or recomputed: the window
-//! exports what it shows, and the headless command exports what a project's window would
-//! show, through the same pipeline. Without a GPU, Mesa's software Vulkan renders.
+//! view choices that are on screen) by the very functions the panes draw with, laid out by
+//! egui at the requested pixels per point (a 2x figure is drawn at 2x, never upscaled) and
+//! rasterized on the CPU ([`super::raster`], no GPU needed), in the chosen theme, without
+//! controls, hover or cursor; the chart's numbers go to CSV beside it. Nothing is reloaded
+//! or recomputed: the window exports what it shows, and the headless command exports what
+//! a project's window would show, through the same pipeline.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -180,7 +180,8 @@ impl eframe::App for FigureApp {
     }
 }
 
-/// An off-screen renderer, kept between figures (the GPU device is made once).
+/// An off-screen window drawing figures on the CPU ([`super::raster`]), kept between
+/// figures so each export only lays out and draws.
 pub struct Renderer {
     h: Harness<'static, FigureApp>,
 }
@@ -193,9 +194,16 @@ impl Default for Renderer {
 
 impl Renderer {
     pub fn new() -> Renderer {
+        Self::drawing_with(super::raster::CpuRenderer::default())
+    }
+
+    /// A renderer drawing with another kittest renderer (the tests compare the CPU
+    /// drawing with egui-wgpu's).
+    pub fn drawing_with(renderer: impl egui_kittest::TestRenderer + 'static) -> Renderer {
         let h = Harness::builder()
             .with_size([1100.0, 700.0])
             .with_render_cursor(false)
+            .renderer(renderer)
             .with_context_setup(super::fonts::install)
             .build_eframe(|_| FigureApp::default());
         Renderer { h }

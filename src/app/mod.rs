@@ -16,6 +16,7 @@ pub mod fonts;
 pub mod jobs;
 pub mod messages;
 pub mod panes;
+mod raster;
 pub mod worker;
 
 use std::path::PathBuf;
