@@ -14,7 +14,7 @@ use crate::view::ViewState;
 pub const VERSION: u32 = 1;
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Project {
     pub version: u32,
     pub dataset: DatasetSpec,
@@ -27,7 +27,7 @@ pub struct Project {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct DatasetSpec {
     pub name: String,
     pub files: Vec<SourceFile>,
@@ -80,10 +80,18 @@ impl Project {
             path: name.clone(),
             error: e.into(),
         })?;
-        let mut p: Project = toml::from_str(&text).map_err(|e| ConfigError::NotProject {
-            path: name,
+        Project::from_toml(&text, path)
+    }
+
+    /// A project from its TOML text, as if read from `path` (its folder resolves the data
+    /// files' relative paths), with its settings checked.
+    pub fn from_toml(text: &str, path: &Path) -> Result<Project, ConfigError> {
+        let name = path.display().to_string();
+        let mut p: Project = toml::from_str(text).map_err(|e| ConfigError::NotProject {
+            path: name.clone(),
             detail: e.to_string(),
         })?;
+        p.settings = p.settings.checked(&name)?;
         let base = path.parent().unwrap_or(Path::new("."));
         for f in &mut p.dataset.files {
             if f.path.is_relative() {

@@ -86,6 +86,8 @@ pub enum AppError {
     NoPreset {
         id: String,
     },
+    /// The last session's settings held a value out of range; the defaults are used.
+    SessionSettings(crate::engine::settings::OutOfRange),
 }
 
 impl Localize for AppError {
@@ -125,6 +127,14 @@ impl Localize for AppError {
             }
             AppError::NoPreset { id } => {
                 bi!(lang, "no preset named {id:?}", "没有名为 {id:?} 的预设")
+            }
+            AppError::SessionSettings(e) => {
+                let (key, value, allowed) = (&e.key, &e.value, &e.allowed);
+                bi!(
+                    lang,
+                    "the last session's settings were not restored: {key} = {value}, but it must be {allowed}; the defaults are in place",
+                    "未恢复上次会话的设置：{key} = {value}，但它必须为 {allowed}；已改用默认设置"
+                )
             }
         }
     }

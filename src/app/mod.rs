@@ -175,12 +175,19 @@ impl WorkbenchApp {
     pub fn with_state(ctx: &egui::Context, mut state: PersistedState) -> Self {
         fonts::install(ctx);
         let tree = state.layout.take().unwrap_or_else(panes::default_tree);
+        // A restored session is checked like a settings file: a NaN weight or an absurd
+        // lag would otherwise recompute forever or compute nonsense.
+        let mut errors = Vec::new();
+        if let Err(e) = state.settings.validate() {
+            errors.push(AppError::SessionSettings(e));
+            state.settings = Settings::default();
+        }
         let faults = Arc::new(Faults::default());
         let committed = state.settings.clone();
         let mut app = Self {
             state,
             dataset: Arc::new(Dataset::default()),
-            errors: Vec::new(),
+            errors,
             job: None,
             dialog: None,
             browser: None,

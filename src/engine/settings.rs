@@ -11,12 +11,12 @@ use serde::{Deserialize, Serialize};
 use crate::bi;
 use crate::data::error::IoFailure;
 use crate::engine::metrics::{CustomMetric, METRICS, Pillar};
-use crate::engine::scenarios::Scenario;
+use crate::engine::scenarios::{Scenario, ScenarioKind};
 use crate::engine::sectors::GroupWeighting;
 use crate::i18n::{Lang, Localize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Settings {
     pub scoring: ScoringSettings,
     pub weights: Weights,
@@ -65,7 +65,7 @@ pub enum Standardize {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct ScoringSettings {
     /// The cross-section's date; None: the latest date at which the data's reports are known.
     pub as_of: Option<NaiveDate>,
@@ -100,7 +100,7 @@ impl Default for ScoringSettings {
 
 /// Pillar weights and per-metric weights within a pillar.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct Weights {
     pub heavy_assets: f64,
     pub low_obsolescence: f64,
@@ -165,7 +165,7 @@ pub enum Weighting {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct BasketSettings {
     pub selection: Selection,
     pub weighting: Weighting,
@@ -200,7 +200,7 @@ impl Default for BasketSettings {
 
 /// The "old and new" blend (Chen and Ma 2026, §5): the HALO basket plus a growth / AI basket.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct BlendSettings {
     /// Share of the growth basket in the blend, 0..1 (0: pure HALO).
     pub mix: f64,
@@ -261,7 +261,7 @@ impl Rebalance {
 
 /// Sector performance, exposures, scenarios and the backtest (`docs/methodology.md` §5).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct AnalyticsSettings {
     /// Sector-performance window; None: the 12 months after the as-of date (or the 12
     /// before it when the prices end sooner).
@@ -324,12 +324,36 @@ impl Default for AnalyticsSettings {
 /// message (with its line and column) is kept as it writes it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConfigError {
-    Read { path: String, error: IoFailure },
-    Write { path: String, error: IoFailure },
-    NotToml { path: String, detail: String },
-    NotSettings { path: String, detail: String },
-    NotProject { path: String, detail: String },
-    Encode { detail: String },
+    Read {
+        path: String,
+        error: IoFailure,
+    },
+    Write {
+        path: String,
+        error: IoFailure,
+    },
+    NotToml {
+        path: String,
+        detail: String,
+    },
+    NotSettings {
+        path: String,
+        detail: String,
+    },
+    NotProject {
+        path: String,
+        detail: String,
+    },
+    Encode {
+        detail: String,
+    },
+    /// A setting outside what it can mean (NaN, infinite, or out of its range).
+    Invalid {
+        path: String,
+        key: String,
+        value: String,
+        allowed: String,
+    },
 }
 
 impl Localize for ConfigError {
@@ -363,6 +387,16 @@ impl Localize for ConfigError {
                 "the settings cannot be written as TOML: {detail}",
                 "设置无法写成 TOML：{detail}"
             ),
+            ConfigError::Invalid {
+                path,
+                key,
+                value,
+                allowed,
+            } => bi!(
+                lang,
+                "{path}: {key} = {value} is not allowed: it must be {allowed}",
+                "{path}：{key} = {value} 不允许：必须为 {allowed}"
+            ),
         }
     }
 }
@@ -371,7 +405,170 @@ crate::english_display!(ConfigError);
 
 impl std::error::Error for ConfigError {}
 
+/// One setting outside its range: its key as the TOML file writes it, its value, and
+/// what is allowed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutOfRange {
+    pub key: String,
+    pub value: String,
+    pub allowed: String,
+}
+
+/// Checks one setting after another, keeping the first that is out of range.
+struct Check(Option<OutOfRange>);
+
+impl Check {
+    fn fail(&mut self, key: &str, value: String, allowed: String) {
+        if self.0.is_none() {
+            self.0 = Some(OutOfRange {
+                key: key.to_string(),
+                value,
+                allowed,
+            });
+        }
+    }
+
+    /// A finite number in [lo, hi] (or [lo, hi) when `open_hi`).
+    fn num(&mut self, key: &str, v: f64, lo: f64, hi: f64, open_hi: bool) {
+        let ok = v.is_finite() && v >= lo && if open_hi { v < hi } else { v <= hi };
+        if !ok {
+            let close = if open_hi { ")" } else { "]" };
+            self.fail(
+                key,
+                v.to_string(),
+                format!("a number in [{lo}, {hi}{close}"),
+            );
+        }
+    }
+
+    fn int(&mut self, key: &str, v: u64, lo: u64, hi: u64) {
+        if !(lo..=hi).contains(&v) {
+            self.fail(
+                key,
+                v.to_string(),
+                format!("a whole number from {lo} to {hi}"),
+            );
+        }
+    }
+}
+
 impl Settings {
+    /// The first setting outside what it can mean: NaN and infinities anywhere, and each
+    /// number outside its range (a report lag of a hundred million days, a winsorisation
+    /// share above one half, a weight of 1e308). Every path that reads settings checks
+    /// them: `--config`, project files and the window's restored session.
+    pub fn validate(&self) -> Result<(), OutOfRange> {
+        let mut c = Check(None);
+        let sc = &self.scoring;
+        c.int(
+            "scoring.report_lag_days",
+            sc.report_lag_days.into(),
+            0,
+            3650,
+        );
+        c.int(
+            "scoring.max_staleness_days",
+            sc.max_staleness_days.into(),
+            0,
+            36500,
+        );
+        c.num("scoring.winsor_p", sc.winsor_p, 0.0, 0.5, true);
+        c.num("scoring.min_coverage", sc.min_coverage, 0.0, 1.0, false);
+        for m in &sc.custom_metrics {
+            if m.direction != 1.0 && m.direction != -1.0 {
+                c.fail(
+                    &format!("scoring.custom_metrics.{}.direction", m.column),
+                    m.direction.to_string(),
+                    "1 or -1".into(),
+                );
+            }
+        }
+        let w = &self.weights;
+        for p in Pillar::ALL {
+            c.num(
+                &format!("weights.{}", p.id()),
+                w.pillar(p),
+                -10.0,
+                10.0,
+                false,
+            );
+        }
+        for (id, v) in &w.metrics {
+            c.num(&format!("weights.metrics.{id}"), *v, -10.0, 10.0, false);
+        }
+        let b = &self.basket;
+        match b.selection {
+            Selection::TopQuantile(q) => c.int("basket.selection.value", q.into(), 2, 100),
+            Selection::TopN(n) => c.int("basket.selection.value", n.into(), 1, 1_000_000),
+        }
+        c.num("basket.name_cap", b.name_cap, 1e-6, 1.0, false);
+        if let Some(cap) = b.sector_cap {
+            c.num("basket.sector_cap", cap, 1e-6, 1.0, false);
+        }
+        if let Some(m) = b.min_market_cap {
+            c.num("basket.min_market_cap", m, 0.0, f64::MAX, false);
+        }
+        for (sector, t) in &b.sector_tilts {
+            c.num(
+                &format!("basket.sector_tilts.{sector}"),
+                *t,
+                -10.0,
+                10.0,
+                false,
+            );
+        }
+        c.num("blend.mix", self.blend.mix, 0.0, 1.0, false);
+        c.int(
+            "blend.growth_top_n",
+            self.blend.growth_top_n.into(),
+            1,
+            100_000,
+        );
+        let a = &self.analytics;
+        c.int(
+            "analytics.lookback_months",
+            a.lookback_months.into(),
+            3,
+            1200,
+        );
+        if let Some(l) = a.nw_lags {
+            c.int("analytics.nw_lags", l.into(), 0, 600);
+        }
+        c.num("analytics.risk_free", a.risk_free, -0.5, 1.0, false);
+        c.num("analytics.shrinkage", a.shrinkage, 0.0, 1.0, false);
+        c.int("analytics.quantiles", a.quantiles.into(), 2, 20);
+        c.num("analytics.cost_bps", a.cost_bps, 0.0, 10_000.0, false);
+        for s in &self.scenarios {
+            match &s.kind {
+                ScenarioKind::Factor { shocks } => {
+                    for (f, v) in shocks {
+                        let key = format!("scenarios.{}.shocks.{f}", s.name);
+                        c.num(&key, *v, -100.0, 100.0, false);
+                    }
+                }
+                ScenarioKind::Characteristic { shock_per_sd, .. } => {
+                    let key = format!("scenarios.{}.shock_per_sd", s.name);
+                    c.num(&key, *shock_per_sd, -10.0, 10.0, false);
+                }
+                ScenarioKind::Historical { .. } => {}
+            }
+        }
+        c.0.map_or(Ok(()), Err)
+    }
+
+    /// [`Settings::validate`] as the error of the file they came from.
+    pub fn checked(self, path: &str) -> Result<Settings, ConfigError> {
+        match self.validate() {
+            Ok(()) => Ok(self),
+            Err(e) => Err(ConfigError::Invalid {
+                path: path.to_string(),
+                key: e.key,
+                value: e.value,
+                allowed: e.allowed,
+            }),
+        }
+    }
+
     /// Read settings from TOML: a settings file, or a project file's `[settings]` section.
     pub fn load(path: &Path) -> Result<Settings, ConfigError> {
         let p = path.display().to_string();
@@ -379,7 +576,13 @@ impl Settings {
             path: p.clone(),
             error: e.into(),
         })?;
-        let value: toml::Table = toml::from_str(&text).map_err(|e| ConfigError::NotToml {
+        Settings::from_toml(&text, &p)
+    }
+
+    /// Settings from TOML text (`path` names it in messages), checked.
+    pub fn from_toml(text: &str, path: &str) -> Result<Settings, ConfigError> {
+        let p = path.to_string();
+        let value: toml::Table = toml::from_str(text).map_err(|e| ConfigError::NotToml {
             path: p.clone(),
             detail: e.to_string(),
         })?;
@@ -387,12 +590,14 @@ impl Settings {
             Some(toml::Value::Table(t)) => t.clone(),
             _ => value,
         };
-        toml::Value::Table(table)
-            .try_into()
-            .map_err(|e: toml::de::Error| ConfigError::NotSettings {
-                path: p,
-                detail: e.to_string(),
-            })
+        let settings: Settings =
+            toml::Value::Table(table)
+                .try_into()
+                .map_err(|e: toml::de::Error| ConfigError::NotSettings {
+                    path: p.clone(),
+                    detail: e.to_string(),
+                })?;
+        settings.checked(&p)
     }
 
     pub fn to_toml(&self) -> Result<String, ConfigError> {
@@ -415,6 +620,40 @@ mod tests {
         let text = s.to_toml().unwrap();
         let back: Settings = toml::from_str(&text).unwrap();
         assert_eq!(back, s);
+    }
+
+    #[test]
+    fn settings_out_of_range_are_named_with_what_is_allowed() {
+        assert_eq!(Settings::default().validate(), Ok(()));
+        type Case = (&'static str, fn(&mut Settings));
+        let cases: [Case; 7] = [
+            ("scoring.report_lag_days", |s| {
+                s.scoring.report_lag_days = 100_000_000
+            }),
+            ("scoring.winsor_p", |s| s.scoring.winsor_p = 0.75),
+            ("scoring.min_coverage", |s| s.scoring.min_coverage = -0.5),
+            ("weights.heavy_assets", |s| {
+                s.weights.heavy_assets = f64::NAN
+            }),
+            ("weights.metrics.dividend_yield", |s| {
+                s.weights.metrics.insert("dividend_yield".into(), 1e308);
+            }),
+            ("basket.name_cap", |s| s.basket.name_cap = 0.0),
+            ("analytics.quantiles", |s| s.analytics.quantiles = 1),
+        ];
+        for (key, set) in cases {
+            let mut s = Settings::default();
+            set(&mut s);
+            let e = s.validate().unwrap_err();
+            assert_eq!(e.key, key);
+        }
+        let mut s = Settings::default();
+        s.scoring.winsor_p = 0.75;
+        let e = s.checked("my.toml").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "my.toml: scoring.winsor_p = 0.75 is not allowed: it must be a number in [0, 0.5)"
+        );
     }
 
     #[test]
