@@ -6,9 +6,13 @@ use chrono::{Datelike, NaiveDate};
 /// Polars stores dates as days since 1970-01-01.
 const EPOCH: NaiveDate = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid epoch");
 
-/// Years a date of a user's data may have: anything else is a typing or export error
-/// (9999-12-31 for "no end", 0001-01-01 for "none", a number read as a date).
+/// Years a text or number can be read as a date in at all: the widest a format may
+/// produce before it is taken for a misreading (a number read as a date).
 pub const YEARS: std::ops::RangeInclusive<i32> = 1800..=2200;
+
+/// The years a date of a user's data may have unless the file's options say otherwise:
+/// a date outside them is a typing or export error (9999-12-31 for "no end").
+pub const DEFAULT_YEARS: [i32; 2] = [1900, 2100];
 
 pub fn to_epoch_days(d: NaiveDate) -> i32 {
     (d - EPOCH).num_days() as i32

@@ -313,6 +313,10 @@ pub enum LoadError {
     IsFolder {
         file: String,
     },
+    /// A named pipe, a socket or a device: nothing a table can be read from.
+    NotAFile {
+        file: String,
+    },
     Empty {
         file: String,
     },
@@ -369,6 +373,7 @@ impl LoadError {
             | Vanished { file, .. }
             | Io { file, .. }
             | IsFolder { file }
+            | NotAFile { file }
             | Empty { file }
             | NoRows { file }
             | Binary { file, .. }
@@ -408,6 +413,11 @@ impl Localize for LoadError {
                 lang,
                 "{file}: cannot be read: this is a folder, not a file",
                 "{file}：无法读取：这是文件夹，不是文件"
+            ),
+            NotAFile { file } => bi!(
+                lang,
+                "{file}: cannot be read: it is a pipe or device, not a file",
+                "{file}：无法读取：这是管道或设备，不是文件"
             ),
             Empty { file } => bi!(
                 lang,

@@ -34,6 +34,18 @@ pub struct LoadOptions {
     /// Worksheet of an .xlsx file; None: the first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sheet: Option<String>,
+    /// The years a date of this file may have, first and last; None: 1900 to 2100. A date
+    /// outside them (9999-12-31 for "open", 1900-01-00 from a spreadsheet) excludes its
+    /// row with the reason.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub years: Option<[i32; 2]>,
+}
+
+impl LoadOptions {
+    pub fn years(&self) -> std::ops::RangeInclusive<i32> {
+        let [a, b] = self.years.unwrap_or(dates::DEFAULT_YEARS);
+        a..=b
+    }
 }
 
 /// Load one file into a canonical table. Errors name the file and, where one applies,
@@ -56,7 +68,7 @@ pub fn load_file_with_progress(
         let kind = opts
             .kind
             .unwrap_or_else(|| schema::guess_kind(&raw.headers));
-        return normalize::normalize(path, raw, kind, &opts.mapping);
+        return normalize::normalize(path, raw, kind, opts);
     }
     load_from(path, || read::open_file(path), Some(len), opts, progress)
 }
@@ -126,7 +138,7 @@ fn load_from<R: std::io::Read + Send>(
     let kind = opts
         .kind
         .unwrap_or_else(|| schema::guess_kind(&raw.headers));
-    normalize::normalize(path, raw, kind, &opts.mapping)
+    normalize::normalize(path, raw, kind, opts)
 }
 
 /// The tables a session works on. Loading a file builds a new dataset; the one before is

@@ -41,10 +41,17 @@ fn is_numeric(s: &Series, decimal_comma: bool) -> bool {
     ok * 10 >= sample.len() * 8
 }
 
-/// A number as exports write it: "1234.5", "1,234.5", " 12 ", "1.2e9"; with a decimal
-/// comma, "1234,5" and "1.234,5".
+/// A number as exports write it: "1234.5", "1,234.5", " 12 ", "1.2e9"; an accounting
+/// negative "(123)"; a percentage "12%" (0.12); with a decimal comma, "1234,5" and
+/// "1.234,5".
 fn parse_number(s: &str, decimal_comma: bool) -> Option<f64> {
     let t = s.trim();
+    if let Some(inner) = t.strip_prefix('(').and_then(|x| x.strip_suffix(')')) {
+        return parse_number(inner, decimal_comma).map(|x| -x);
+    }
+    if let Some(pct) = t.strip_suffix('%') {
+        return parse_number(pct, decimal_comma).map(|x| x / 100.0);
+    }
     if decimal_comma {
         let swapped: String = t
             .chars()
@@ -71,6 +78,8 @@ fn breaks(rule: ValueRule, v: f64) -> bool {
         ValueRule::Positive => v <= 0.0,
         ValueRule::UnitInterval => !(0.0..=1.0).contains(&v),
         ValueRule::Flag => v != 0.0 && v != 1.0,
+        ValueRule::Price => v <= 0.0 || v >= 1e12,
+        ValueRule::Return => !(-1.0..=10.0).contains(&v),
     }
 }
 
@@ -155,6 +164,24 @@ fn to_number(
 }
 
 fn to_text(s: &Series, id: &str) -> PolarsResult<Series> {
+    // A code an .xlsx stores as a number (600029) is text: "600029", not "600029.0".
+    if s.dtype().is_float() {
+        let ca = s.cast(&DataType::Float64)?;
+        let text: StringChunked = ca
+            .f64()?
+            .iter()
+            .map(|v| {
+                v.map(|x| {
+                    if x.fract() == 0.0 && x.abs() < 1e15 {
+                        format!("{}", x as i64)
+                    } else {
+                        x.to_string()
+                    }
+                })
+            })
+            .collect();
+        return Ok(text.into_series().with_name(id.into()));
+    }
     let c = s.cast(&DataType::String)?;
     // Whitespace around an identifier is never part of it; everything else is kept as given.
     let ca = c.str()?;
@@ -343,8 +370,10 @@ fn order_and_deduplicate(
         for (r, id) in order.iter().enumerate() {
             rank_of[*id as usize] = r as u32;
         }
+        // Rows without a ticker keep rank 0 (they are excluded): with no ticker at all there
+        // is no rank to look up.
         for r in rank.iter_mut() {
-            *r = rank_of[*r as usize];
+            *r = rank_of.get(*r as usize).copied().unwrap_or(0);
         }
         names = order.iter().map(|&id| names[id as usize]).collect();
     }
@@ -392,8 +421,42 @@ fn order_and_deduplicate(
     keep
 }
 
-/// A converted column, the problems it reported, and its unreadable dates (row, text).
-type Converted = (Series, LoadReport, Vec<(usize, String)>);
+/// A converted column, the problems it reported, its unreadable dates (row, text) and its
+/// dates outside the plausible years (row, date).
+type Converted = (
+    Series,
+    LoadReport,
+    Vec<(usize, String)>,
+    Vec<(usize, String)>,
+);
+
+/// The dates of a parsed column within `years`, and the rows of those outside (set
+/// missing in the column returned, so the row is excluded).
+fn within_years(
+    d: &Series,
+    years: &std::ops::RangeInclusive<i32>,
+) -> PolarsResult<(Series, Vec<(usize, String)>)> {
+    use chrono::Datelike;
+    let mut outside = Vec::new();
+    let days: Vec<Option<i32>> = d
+        .date()?
+        .physical()
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let v = v?;
+            let day = dates::from_epoch_days(v)?;
+            if years.contains(&day.year()) {
+                Some(v)
+            } else {
+                outside.push((row_no(i), day.to_string()));
+                None
+            }
+        })
+        .collect();
+    let ca = Int32Chunked::from_iter_options(d.name().clone(), days.into_iter()).into_date();
+    Ok((ca.into_series(), outside))
+}
 
 /// A canonical table: `df` has canonical column names (ticker, date, sector, total_assets,
 /// ..., plus custom numeric columns), sorted by (ticker, date) or by date for factors.
@@ -440,8 +503,10 @@ pub fn normalize(
     path: &Path,
     raw: RawTable,
     kind: TableKind,
-    mapping: &ColumnMapping,
+    opts: &super::LoadOptions,
 ) -> Result<Table, LoadError> {
+    let mapping = &opts.mapping;
+    let years = opts.years();
     let file = path.display().to_string();
     let err = map_err(&file);
     let mut report = LoadReport::new(file.clone(), kind, raw.format);
@@ -449,6 +514,7 @@ pub fn normalize(
     report.delimiter = raw.delimiter.map(Delimiter::of);
     let n = raw.df.height();
     report.rows_read = n;
+    report.warnings.extend(raw.warnings.iter().cloned());
 
     // Columns the reader skipped are absent; they resolve to "not used" again below.
     let series: Vec<Option<Series>> = (0..raw.headers.len())
@@ -543,6 +609,7 @@ pub fn normalize(
         .map(|(header, name, s, conv)| {
             let mut local = LoadReport::new(String::new(), kind, "");
             let mut failed = Vec::new();
+            let mut implausible = Vec::new();
             let out = match conv {
                 Conv::Text => to_text(s, name)?,
                 Conv::Number(rule) => {
@@ -551,6 +618,8 @@ pub fn normalize(
                 Conv::Date => match to_date(s, name)? {
                     Ok((d, f)) => {
                         failed = f;
+                        let (d, outside) = within_years(&d, &years)?;
+                        implausible = outside;
                         d
                     }
                     Err(dtype) => {
@@ -561,14 +630,14 @@ pub fn normalize(
                     }
                 },
             };
-            Ok(Ok((out, local, failed)))
+            Ok(Ok((out, local, failed, implausible)))
         })
         .collect();
     let mut excluded: BTreeMap<usize, Vec<RowReason>> = BTreeMap::new();
     let mut out: Vec<Series> = Vec::with_capacity(jobs.len());
     let mut stats_headers: Vec<String> = Vec::with_capacity(jobs.len());
     for (job, c) in jobs.iter().zip(converted) {
-        let (series, local, failed) = c.map_err(&err)??;
+        let (series, local, failed, implausible) = c.map_err(&err)??;
         let header = job.0;
         report.problems.extend(local.problems);
         for (row, text) in &failed {
@@ -582,6 +651,24 @@ pub fn normalize(
             CellIssue::UnreadableDate,
             CellAction::RowExcluded,
             failed,
+        );
+        let (first, last) = (*years.start(), *years.end());
+        for (row, date) in &implausible {
+            excluded
+                .entry(*row)
+                .or_default()
+                .push(RowReason::DateOutsideYears {
+                    date: date.clone(),
+                    column: header.to_string(),
+                    first,
+                    last,
+                });
+        }
+        report.add_problem(
+            header,
+            CellIssue::DateOutsideYears { first, last },
+            CellAction::RowExcluded,
+            implausible,
         );
         stats_headers.push(header.to_string());
         out.push(series);
@@ -641,8 +728,10 @@ pub fn normalize(
         }
     }
     report.rows_kept = df.height();
+    report.excluded_total = excluded.len();
     report.excluded = excluded
         .into_iter()
+        .take(super::report::MAX_EXCLUDED_LISTED)
         .map(|(row, reasons)| ExcludedRow { row, reasons })
         .collect();
     report.columns = resolved;

@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use polars::prelude::*;
 
 use super::error::{BinaryKind, LoadError, NotText, Unreadable, Vanish};
+use super::report::{LoadWarning, MAX_EXAMPLES};
 
 /// A file as read, before any mapping: `df` has one column per header, named `c0`, `c1`, ...
 pub struct RawTable {
@@ -18,6 +19,8 @@ pub struct RawTable {
     pub delimiter: Option<u8>,
     /// Numbers are written with a decimal comma (1,5): text cells convert with that rule.
     pub decimal_comma: bool,
+    /// What reading found that the load report must say (lines in another encoding).
+    pub warnings: Vec<LoadWarning>,
 }
 
 /// How to read one column, decided from its header before the body is parsed.
@@ -59,12 +62,50 @@ pub const MISSING_MARKERS: &[&str] = &[
     "—",
 ];
 
-/// Memory available to this process, from /proc/meminfo (None where unknown).
+/// Memory this process may still use: the least of what the system has available
+/// (`/proc/meminfo`), what its cgroup allows beyond its use (a container's limit), and what
+/// its address-space limit (`ulimit -v`) leaves; None where none of these is known (not
+/// Linux).
 pub fn available_memory() -> Option<u64> {
-    let info = std::fs::read_to_string("/proc/meminfo").ok()?;
-    let line = info.lines().find(|l| l.starts_with("MemAvailable:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
+    let read = |p: &str| std::fs::read_to_string(p).ok();
+    let number = |s: &str| s.trim().parse::<u64>().ok();
+    let field = |text: &str, key: &str| -> Option<u64> {
+        let line = text.lines().find(|l| l.starts_with(key))?;
+        line.split_whitespace().nth(1)?.parse::<u64>().ok()
+    };
+    let mut limits = Vec::new();
+    if let Some(info) = read("/proc/meminfo") {
+        limits.extend(field(&info, "MemAvailable:").map(|kb| kb * 1024));
+    }
+    // cgroup v2, then v1: "max" (or a huge number) means no limit.
+    let cgroup = [
+        ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory.current"),
+        (
+            "/sys/fs/cgroup/memory/memory.limit_in_bytes",
+            "/sys/fs/cgroup/memory/memory.usage_in_bytes",
+        ),
+    ];
+    for (max, current) in cgroup {
+        if let (Some(m), Some(c)) = (read(max).as_deref().and_then(number), read(current)) {
+            if m < (1 << 60) {
+                limits.push(m.saturating_sub(number(&c).unwrap_or(0)));
+            }
+            break;
+        }
+    }
+    // The address-space limit counts virtual memory, so it is compared with the size of
+    // the process's address space now.
+    if let (Some(l), Some(status)) = (read("/proc/self/limits"), read("/proc/self/status")) {
+        let soft = l
+            .lines()
+            .find(|x| x.starts_with("Max address space"))
+            .and_then(|x| x.split_whitespace().nth(3))
+            .and_then(number);
+        if let (Some(soft), Some(vm)) = (soft, field(&status, "VmSize:")) {
+            limits.push(soft.saturating_sub(vm * 1024));
+        }
+    }
+    limits.into_iter().min()
 }
 
 /// How many bytes of memory loading a file of this size and format needs, roughly, with a
@@ -262,6 +303,10 @@ pub fn check_file(path: &Path, memory_budget: Option<u64>) -> Result<u64, LoadEr
     if meta.is_dir() {
         return Err(LoadError::IsFolder { file });
     }
+    // A named pipe or a device would block a read forever, or never end.
+    if !meta.is_file() {
+        return Err(LoadError::NotAFile { file });
+    }
     let len = meta.len();
     if let Some(avail) = memory_budget.or_else(available_memory) {
         let need = memory_needed(len, path);
@@ -329,7 +374,10 @@ fn check_not_binary(file: &str, head: &[u8]) -> Result<(), LoadError> {
 
 /// Decode text to UTF-8: UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode text"),
 /// then GB18030, the superset of GBK that Wind and Choice export.
-fn decode_text(file: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), LoadError> {
+/// The text, its encoding, and the lines of a GB18030 file that were written in UTF-8.
+type Decoded = (Vec<u8>, &'static str, Vec<usize>);
+
+fn decode_text(file: &str, bytes: Vec<u8>) -> Result<Decoded, LoadError> {
     check_not_binary(file, &bytes)?;
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         let enc = if bytes[0] == 0xFF {
@@ -344,22 +392,42 @@ fn decode_text(file: &str, bytes: Vec<u8>) -> Result<(Vec<u8>, &'static str), Lo
                 why: NotText::InvalidUtf16,
             });
         }
-        return Ok((text.into_owned().into_bytes(), "UTF-16"));
+        return Ok((text.into_owned().into_bytes(), "UTF-16", Vec::new()));
     }
     let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => rest.to_vec(),
         None => bytes,
     };
     if std::str::from_utf8(&bytes).is_ok() {
-        return Ok((bytes, "UTF-8"));
+        return Ok((bytes, "UTF-8", Vec::new()));
     }
-    match encoding_rs::GB18030.decode_without_bom_handling_and_without_replacement(&bytes) {
-        Some(text) => Ok((text.into_owned().into_bytes(), "GB18030/GBK")),
-        None => Err(LoadError::Binary {
-            file: file.into(),
-            why: NotText::UnknownEncoding,
-        }),
+    let text = decode_lines(&bytes).ok_or_else(|| LoadError::Binary {
+        file: file.into(),
+        why: NotText::UnknownEncoding,
+    })?;
+    Ok((text.0, "GB18030/GBK", text.1))
+}
+
+/// GB18030 text, line by line: a line that is valid UTF-8 with non-ASCII characters was
+/// written as UTF-8 (pasted from another file; GBK Chinese is almost never valid UTF-8)
+/// and is read as UTF-8 rather than garbled. Returns the text and those lines' numbers.
+fn decode_lines(bytes: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
+    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 2);
+    let mut utf8_lines = Vec::new();
+    for (i, line) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
+        match std::str::from_utf8(line) {
+            Ok(t) if !t.is_ascii() => {
+                utf8_lines.push(i + 1);
+                out.extend_from_slice(line);
+            }
+            _ => {
+                let t = encoding_rs::GB18030
+                    .decode_without_bom_handling_and_without_replacement(line)?;
+                out.extend_from_slice(t.as_bytes());
+            }
+        }
     }
+    Some((out, utf8_lines))
 }
 
 /// Split the first `max` records of CSV text, honouring double quotes (a quoted field may
@@ -421,7 +489,10 @@ fn next_record(text: &[u8], start: usize, delim: u8) -> (Vec<String>, usize) {
 /// lines into as many fields as the header (a ragged row is reported later, by row).
 fn sniff_delimiter(text: &[u8]) -> Option<u8> {
     let head = &text[..text.len().min(64 * 1024)];
-    let mut best: Option<((usize, usize), u8)> = None;
+    // Each delimiter that splits the header: how many sampled lines agree with it. A lone
+    // candidate wins even when a row disagrees (that row is reported as ragged later); among
+    // several, most agreement, then most fields.
+    let mut candidates: Vec<((usize, usize), u8)> = Vec::new();
     for d in [b',', b';', b'\t', b'|'] {
         let mut recs = split_records(head, d, 30);
         // The last sampled record may be cut by the 64 KiB window.
@@ -431,15 +502,12 @@ fn sniff_delimiter(text: &[u8]) -> Option<u8> {
         let Some(first) = recs.first().map(|r| r.len()) else {
             continue;
         };
-        let agree = recs.iter().filter(|r| r.len() == first).count();
-        if first > 1 && agree * 2 > recs.len() {
-            let score = (agree, first);
-            if best.is_none_or(|(b, _)| score > b) {
-                best = Some((score, d));
-            }
+        if first > 1 {
+            let agree = recs.iter().filter(|r| r.len() == first).count();
+            candidates.push(((agree, first), d));
         }
     }
-    best.map(|(_, d)| d)
+    candidates.into_iter().max_by_key(|c| c.0).map(|(_, d)| d)
 }
 
 /// The first record whose field count differs from the header's: row numbers as a
@@ -793,6 +861,7 @@ fn read_csv_stream(
         encoding,
         delimiter: Some(delim),
         decimal_comma,
+        warnings: Vec::new(),
     })
 }
 
@@ -855,6 +924,7 @@ fn read_parquet_planned(
         encoding: "",
         delimiter: None,
         decimal_comma: false,
+        warnings: Vec::new(),
     })
 }
 
@@ -938,6 +1008,7 @@ fn read_xlsx(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<RawTable
         encoding: "",
         delimiter: None,
         decimal_comma: false,
+        warnings: Vec::new(),
     })
 }
 
@@ -979,7 +1050,7 @@ pub fn read_raw(
     // A multi-byte character may be cut at the end of the head: that is not an error.
     let utf8 =
         !utf16 && std::str::from_utf8(&head).map_or_else(|e| e.error_len().is_none(), |_| true);
-    if utf8 {
+    if utf8 && !cr_only(&head) {
         return read_csv_stream(file, head, reader, expected_len, "UTF-8", planner, progress);
     }
     let mut bytes = head;
@@ -987,14 +1058,27 @@ pub fn read_raw(
     Ok(read_raw_decoded(file, bytes, planner)?)
 }
 
-/// Read text in an encoding other than UTF-8: the whole file is decoded to UTF-8 first.
+/// Lines ended by a carriage return alone, as old Mac programs write them: the CSV parser
+/// would see a single line.
+fn cr_only(head: &[u8]) -> bool {
+    head.contains(&b'\r') && !head.contains(&b'\n')
+}
+
+/// Read text in an encoding other than UTF-8, or with carriage-return line ends: the whole
+/// file is decoded to UTF-8 (and its line ends made line feeds) first.
 pub fn read_raw_decoded(
     file: &str,
     bytes: Vec<u8>,
     planner: Planner,
 ) -> Result<RawTable, LoadError> {
-    let (text, encoding) = decode_text(file, bytes)?;
-    match read_csv_stream(
+    let (mut text, encoding, utf8_lines) = decode_text(file, bytes)?;
+    // A carriage return byte never occurs inside a UTF-8 character.
+    if cr_only(&text[..text.len().min(1 << 20)]) {
+        for b in text.iter_mut().filter(|b| **b == b'\r') {
+            *b = b'\n';
+        }
+    }
+    let mut raw = match read_csv_stream(
         file,
         Vec::new(),
         text.as_slice(),
@@ -1003,13 +1087,22 @@ pub fn read_raw_decoded(
         planner,
         &Progress::default(),
     ) {
-        Ok(t) => Ok(t),
-        Err(ReadFailure::Load(e)) => Err(e),
-        Err(ReadFailure::NotUtf8) => Err(LoadError::Binary {
-            file: file.into(),
-            why: NotText::UnknownEncoding,
-        }),
+        Ok(t) => t,
+        Err(ReadFailure::Load(e)) => return Err(e),
+        Err(ReadFailure::NotUtf8) => {
+            return Err(LoadError::Binary {
+                file: file.into(),
+                why: NotText::UnknownEncoding,
+            });
+        }
+    };
+    if !utf8_lines.is_empty() {
+        raw.warnings.push(LoadWarning::MixedEncoding {
+            count: utf8_lines.len(),
+            lines: utf8_lines.into_iter().take(MAX_EXAMPLES).collect(),
+        });
     }
+    Ok(raw)
 }
 
 #[cfg(test)]
@@ -1039,7 +1132,7 @@ mod tests {
     #[test]
     fn gbk_text_is_decoded() {
         let (gbk, _, _) = encoding_rs::GBK.encode("证券代码,收盘价\n600028.SH,5.1\n");
-        let (utf8, enc) = decode_text("x.csv", gbk.into_owned()).unwrap();
+        let (utf8, enc, _) = decode_text("x.csv", gbk.into_owned()).unwrap();
         assert_eq!(enc, "GB18030/GBK");
         assert!(String::from_utf8(utf8).unwrap().starts_with("证券代码"));
     }

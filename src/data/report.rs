@@ -11,6 +11,11 @@ use crate::i18n::{Lang, Localize, join};
 /// At most this many example cells are kept per (column, problem); counts stay exact.
 pub const MAX_EXAMPLES: usize = 5;
 
+/// At most this many excluded rows are listed (with their reasons); the count of all of
+/// them stays exact. A file of millions of bad rows would otherwise make a report larger
+/// than its table.
+pub const MAX_EXCLUDED_LISTED: usize = 100_000;
+
 /// Messages appear in the JSON report as their English text.
 fn english<T: Localize, S: Serializer>(v: &T, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&v.localize(Lang::En))
@@ -31,6 +36,11 @@ pub enum CellIssue {
         field: String,
     },
     UnreadableDate,
+    /// A date outside the years the file's dates may have.
+    DateOutsideYears {
+        first: i32,
+        last: i32,
+    },
 }
 
 impl Localize for CellIssue {
@@ -52,12 +62,21 @@ impl Localize for CellIssue {
                     (ValueRule::UnitInterval, Lang::Zh) => "数值不在 0..1 之间",
                     (ValueRule::Flag, Lang::En) => "value other than 0 or 1",
                     (ValueRule::Flag, Lang::Zh) => "数值不是 0 或 1",
+                    (ValueRule::Price, Lang::En) => "price not above 0 or not below 1e12",
+                    (ValueRule::Price, Lang::Zh) => "价格不大于 0 或不小于 1e12",
+                    (ValueRule::Return, Lang::En) => "return below -100% or above +1000%",
+                    (ValueRule::Return, Lang::Zh) => "收益率低于 -100% 或高于 +1000%",
                     (ValueRule::Any, Lang::En) => "value out of range",
                     (ValueRule::Any, Lang::Zh) => "数值超出范围",
                 };
                 bi!(lang, "{what} for {field}", "{field}：{what}")
             }
             CellIssue::UnreadableDate => bi!(lang, "unreadable date", "无法识别的日期"),
+            CellIssue::DateOutsideYears { first, last } => bi!(
+                lang,
+                "date outside the years {first} to {last}",
+                "日期不在 {first} 年至 {last} 年之间"
+            ),
         }
     }
 }
@@ -86,6 +105,13 @@ pub enum RowReason {
         text: String,
         column: String,
     },
+    /// Its date lies outside the years the file's dates may have.
+    DateOutsideYears {
+        date: String,
+        column: String,
+        first: i32,
+        last: i32,
+    },
     NoDate,
     NoTicker,
     /// Another row has the same ticker and date; that one is kept.
@@ -102,6 +128,16 @@ impl Localize for RowReason {
                 "date {text:?} in column '{column}' is not a date",
                 "列 '{column}' 中的 {text:?} 不是日期"
             ),
+            RowReason::DateOutsideYears {
+                date,
+                column,
+                first,
+                last,
+            } => bi!(
+                lang,
+                "date {date} in column '{column}' is outside the years {first} to {last} (a file's options can widen them)",
+                "列 '{column}' 中的日期 {date} 不在 {first} 年至 {last} 年之间（可在文件选项中放宽）"
+            ),
             RowReason::NoDate => bi!(lang, "no date", "没有日期"),
             RowReason::NoTicker => bi!(lang, "no ticker", "没有代码"),
             RowReason::Duplicate { kept } => bi!(
@@ -116,8 +152,18 @@ impl Localize for RowReason {
 /// A warning about the table as a whole.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LoadWarning {
-    UnknownField { header: String, field: String },
-    NoSector { rows: usize },
+    UnknownField {
+        header: String,
+        field: String,
+    },
+    NoSector {
+        rows: usize,
+    },
+    /// Lines of a GBK/GB18030 file written in UTF-8 (read as UTF-8; first few listed).
+    MixedEncoding {
+        lines: Vec<usize>,
+        count: usize,
+    },
 }
 
 impl Localize for LoadWarning {
@@ -128,6 +174,15 @@ impl Localize for LoadWarning {
                 "column '{header}' is mapped to unknown field '{field}'; ignored",
                 "列 '{header}' 被映射到未知字段 '{field}'；已忽略"
             ),
+            LoadWarning::MixedEncoding { lines, count } => {
+                let list: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+                let list = join(lang, &list);
+                bi!(
+                    lang,
+                    "{count} line(s) of this GBK/GB18030 file are UTF-8 (lines {list}); they were read as UTF-8: check their text",
+                    "此 GBK/GB18030 文件中有 {count} 行为 UTF-8 编码（第 {list} 行）；已按 UTF-8 读取：请检查其文字"
+                )
+            }
             LoadWarning::NoSector { rows } => bi!(
                 lang,
                 "{rows} row(s) have no sector; they are scored as sector \"(none)\"",
@@ -244,7 +299,10 @@ pub struct LoadReport {
     pub stats: Vec<ColumnStats>,
     pub problems: Vec<CellProblem>,
     pub duplicates: Vec<DuplicateKey>,
+    /// The first [`MAX_EXCLUDED_LISTED`] excluded rows, with their reasons.
     pub excluded: Vec<ExcludedRow>,
+    /// Every excluded row, listed or not.
+    pub excluded_total: usize,
     #[serde(serialize_with = "english_list")]
     pub warnings: Vec<LoadWarning>,
     pub first_date: Option<String>,
@@ -267,6 +325,7 @@ impl LoadReport {
             problems: Vec::new(),
             duplicates: Vec::new(),
             excluded: Vec::new(),
+            excluded_total: 0,
             warnings: Vec::new(),
             first_date: None,
             last_date: None,
@@ -298,7 +357,7 @@ impl LoadReport {
 
     /// Problems and exclusions count as warnings: the file loaded, but not all of it as is.
     pub fn warning_count(&self) -> usize {
-        self.problems.len() + self.excluded.len() + self.warnings.len() + self.duplicates.len()
+        self.problems.len() + self.excluded_total + self.warnings.len() + self.duplicates.len()
     }
 
     /// "CSV, GB18030/GBK, semicolon-separated", "Parquet".
@@ -369,7 +428,7 @@ impl Localize for LoadReport {
         let kind = super::error::kind_name(self.kind, lang);
         let (file, format) = (&self.file, self.format_summary(lang));
         line(format!("{file} — {kind} ({format})"));
-        let (read, kept, excluded) = (self.rows_read, self.rows_kept, self.excluded.len());
+        let (read, kept, excluded) = (self.rows_read, self.rows_kept, self.excluded_total);
         line(bi!(
             lang,
             "  rows read {read}, kept {kept}, excluded {excluded}",
@@ -425,6 +484,14 @@ impl Localize for LoadReport {
                 lang,
                 "  excluded row {row}: {why}",
                 "  排除第 {row} 行：{why}"
+            ));
+        }
+        let more = self.excluded_total - self.excluded.len();
+        if more > 0 {
+            line(bi!(
+                lang,
+                "  and {more} more excluded rows (the first {MAX_EXCLUDED_LISTED} are listed)",
+                "  另有 {more} 行被排除（只列出前 {MAX_EXCLUDED_LISTED} 行）"
             ));
         }
         s

@@ -66,6 +66,11 @@ pub enum ValueRule {
     UnitInterval,
     /// `regulated` is a 0/1 flag.
     Flag,
+    /// A price: above zero, and below 1e12 (a larger one is an export error that would
+    /// turn every return built on it into nonsense).
+    Price,
+    /// A period's return: a loss of at most 100% (-1), a gain of at most 1000% (10).
+    Return,
 }
 
 /// One canonical column.
@@ -575,7 +580,7 @@ pub static FIELDS: &[FieldDef] = &[
         "Close (adjusted)",
         "收盘价",
         Number,
-        Positive,
+        Price,
         [
             "adjusted close",
             "adj close",
@@ -601,7 +606,7 @@ pub static FIELDS: &[FieldDef] = &[
         "Return",
         "收益率",
         Number,
-        Any,
+        Return,
         [
             "return",
             "ret",

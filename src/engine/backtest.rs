@@ -126,9 +126,20 @@ impl PreparedHistory {
         )
     }
 
-    /// Prepare every rebalance date point in time (in parallel over dates).
+    /// Prepare every rebalance date point in time (in parallel over dates). Only dates
+    /// at which some report is known and not yet stale can score anything: a prices file
+    /// running centuries past the fundamentals costs nothing for the years without them.
     pub fn build(panel: &Panel, rp: &ReturnPanel, settings: &Settings) -> PreparedHistory {
-        let months = rebalance_months(rp, &settings.analytics);
+        let sc = &settings.scoring;
+        let known = panel.dates.iter().copied().filter(|d| *d != i32::MIN);
+        let (first, last) = known.fold((i32::MAX, i32::MIN), |(a, b), d| (a.min(d), b.max(d)));
+        let lag = i64::from(sc.report_lag_days);
+        let span =
+            i64::from(first) + lag..=i64::from(last) + lag + i64::from(sc.max_staleness_days);
+        let months: Vec<usize> = rebalance_months(rp, &settings.analytics)
+            .into_iter()
+            .filter(|&m| span.contains(&i64::from(crate::data::dates::to_epoch_days(rp.months[m]))))
+            .collect();
         let prepared: Vec<Option<Prepared>> = months
             .par_iter()
             .map(|&m| {

@@ -58,6 +58,10 @@ pub enum EngineError {
     },
     SingularShockCovariance,
     FactorScenarioNeedsData,
+    /// Betas were asked for with no factor named.
+    NoFactors,
+    /// A factor scenario that shocks nothing.
+    NoShock,
     NoMetric {
         name: String,
     },
@@ -197,6 +201,16 @@ impl Localize for EngineError {
                 lang,
                 "factor scenarios need price and factor data",
                 "因子情景需要价格和因子数据"
+            ),
+            NoFactors => bi!(
+                lang,
+                "no factor is named (analytics.factors is empty)",
+                "未指定任何因子（analytics.factors 为空）"
+            ),
+            NoShock => bi!(
+                lang,
+                "the scenario shocks no factor; give it at least one shock",
+                "该情景没有冲击任何因子；请至少设置一个冲击"
             ),
             NoMetric { name } => bi!(
                 lang,

@@ -511,7 +511,7 @@ impl Fast {
     ) -> Vec<Result<Outcome, EngineError>> {
         let (prep, sc) = (&scored.prep, &scored.scores);
         let names = scenario_factors(settings, list);
-        let betas = if inputs.has_returns() {
+        let betas = if inputs.has_returns() && !names.is_empty() {
             self.betas(inputs, settings, prep, &names).ok()
         } else {
             None

@@ -85,6 +85,9 @@ pub fn betas(
     shrinkage: f64,
 ) -> Result<Betas, EngineError> {
     let k = factors.len();
+    if k == 0 {
+        return Err(EngineError::NoFactors);
+    }
     let cols: Vec<&Vec<f64>> = factors
         .iter()
         .map(|f| {
@@ -268,6 +271,9 @@ pub fn security_returns(
     let cs = &prep.cs;
     match &sc_.kind {
         ScenarioKind::Factor { shocks } => {
+            if shocks.is_empty() {
+                return Err(EngineError::NoShock);
+            }
             let b = betas.ok_or(EngineError::FactorScenarioNeedsData)?;
             let f = propagate(b, shocks, correlated)?;
             Ok(b.beta

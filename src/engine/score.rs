@@ -43,7 +43,8 @@ pub fn winsorize(x: &mut [f64], method: Winsorize, p: f64) {
             (m - 3.0 * sd, m + 3.0 * sd)
         }
     };
-    if lo.is_finite() && hi.is_finite() {
+    // lo > hi only for a share above one half, which the settings refuse; never panic.
+    if lo.is_finite() && hi.is_finite() && lo <= hi {
         for v in x.iter_mut().filter(|v| v.is_finite()) {
             *v = v.clamp(lo, hi);
         }
