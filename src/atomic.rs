@@ -1,26 +1,163 @@
-//! Atomic writes of user files: write a temporary file beside the target, flush it to
-//! disk, then rename it over the target, so a crash never leaves a half-written file.
+//! Kill-safe writes of user files. A file is written to a uniquely named temporary file
+//! beside its target, flushed to disk, renamed over the target, and the folder flushed, so a
+//! crash at any moment leaves the old file or the new one, whole. A set of files that
+//! belong together (a backtest's folder) is written into a temporary folder that replaces
+//! the old one, so a reader never sees half of one run and half of another. Temporary files
+//! a killed writer left behind are removed by the next write to the same place.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// The folder a path is in ("." for a bare file name).
+fn folder(path: &Path) -> &Path {
+    path.parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into())
+}
+
+/// The prefix of this target's temporary files and folders: hidden, and named after it.
+fn temp_prefix(path: &Path) -> String {
+    format!(".{}.halo-tmp-", file_name(path))
+}
+
+/// Remove what an earlier, killed write to `path` left: its temporary files and folders.
+fn sweep(path: &Path) {
+    let prefix = temp_prefix(path);
+    let Ok(entries) = std::fs::read_dir(folder(path)) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with(&prefix) {
+            let p = e.path();
+            let _ = if p.is_dir() {
+                std::fs::remove_dir_all(&p)
+            } else {
+                std::fs::remove_file(&p)
+            };
+        }
+    }
+}
+
+/// Flush a folder's entries (the rename) to disk where the system allows it.
+fn sync_folder(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+    // Windows has no handle to flush a directory with; its renames are journaled.
+    #[cfg(not(unix))]
+    let _ = dir;
+}
 
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
+    let dir = folder(path);
+    sweep(path);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&temp_prefix(path))
+        .tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    // On any error the temporary file is removed when `tmp` is dropped.
+    tmp.persist(path).map_err(|e| e.error)?;
+    sync_folder(dir);
+    Ok(())
+}
+
+/// A folder of files written as one: everything goes into a temporary folder beside the
+/// target, which then takes the target's place.
+pub struct FolderSet {
+    target: PathBuf,
+    staging: tempfile::TempDir,
+}
+
+/// Why a folder cannot take a set of files.
+#[derive(Debug)]
+pub enum SetError {
+    /// The folder holds files that are not of the set: replacing it would lose them.
+    Foreign {
+        file: PathBuf,
+    },
+    Io(std::io::Error),
+}
+
+impl From<std::io::Error> for SetError {
+    fn from(e: std::io::Error) -> Self {
+        SetError::Io(e)
     }
-    result
+}
+
+impl FolderSet {
+    /// A set of the files `names` for the folder `target`, which must be new, empty, or
+    /// hold only files of those names (an earlier run's).
+    pub fn new(target: &Path, names: &[&str]) -> Result<FolderSet, SetError> {
+        if let Ok(entries) = std::fs::read_dir(target) {
+            for e in entries.flatten() {
+                let name = e.file_name().to_string_lossy().into_owned();
+                if !names.contains(&name.as_str()) {
+                    return Err(SetError::Foreign { file: e.path() });
+                }
+            }
+        }
+        let parent = folder(target);
+        std::fs::create_dir_all(parent)?;
+        sweep(target);
+        let staging = tempfile::Builder::new()
+            .prefix(&temp_prefix(target))
+            .tempdir_in(parent)?;
+        Ok(FolderSet {
+            target: target.to_path_buf(),
+            staging,
+        })
+    }
+
+    /// Write one file of the set (`name` inside the folder).
+    pub fn write(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let mut f = std::fs::File::create(self.staging.path().join(name))?;
+        f.write_all(bytes)?;
+        f.sync_all()
+    }
+
+    /// Where a file of the set is being written (for writers that take a path).
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.staging.path().join(name)
+    }
+
+    /// Put the set in place of the target folder. The old folder is moved aside first
+    /// (the rename of a folder cannot replace a non-empty one), then removed; only a crash
+    /// between the two renames, a few microseconds, leaves the target missing, and the
+    /// next write to it cleans up.
+    pub fn commit(self) -> std::io::Result<()> {
+        sync_folder(self.staging.path());
+        let staged = self.staging.keep();
+        let parent = folder(&self.target).to_path_buf();
+        let old = parent.join(format!(
+            "{}old-{}",
+            temp_prefix(&self.target),
+            std::process::id()
+        ));
+        let had_old = self.target.exists();
+        if had_old {
+            std::fs::rename(&self.target, &old)?;
+        }
+        if let Err(e) = std::fs::rename(&staged, &self.target) {
+            if had_old {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(e);
+        }
+        sync_folder(&parent);
+        if had_old {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -42,5 +179,45 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("missing_dir").join("a.toml");
         assert!(write_atomic(&p, b"x").is_err());
+    }
+
+    #[test]
+    fn what_a_killed_writer_left_is_swept_by_the_next_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.csv");
+        std::fs::write(dir.path().join(".a.csv.halo-tmp-x1y2"), b"half").unwrap();
+        std::fs::create_dir(dir.path().join(".a.csv.halo-tmp-old-9")).unwrap();
+        std::fs::write(dir.path().join(".b.csv.halo-tmp-x"), b"another target's").unwrap();
+        write_atomic(&p, b"whole").unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".b.csv.halo-tmp-x", "a.csv"]);
+    }
+
+    #[test]
+    fn a_folder_set_replaces_the_old_set_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("bt");
+        let names = ["a.csv", "b.csv"];
+        for run in ["one", "two"] {
+            let set = FolderSet::new(&out, &names).unwrap();
+            set.write("a.csv", run.as_bytes()).unwrap();
+            if run == "one" {
+                set.write("b.csv", b"x").unwrap();
+            }
+            set.commit().unwrap();
+        }
+        assert_eq!(std::fs::read(out.join("a.csv")).unwrap(), b"two");
+        assert!(!out.join("b.csv").exists(), "no file of the old set stays");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+        // A folder holding a file of the user's own is not replaced.
+        std::fs::write(out.join("notes.txt"), b"mine").unwrap();
+        assert!(matches!(
+            FolderSet::new(&out, &names),
+            Err(SetError::Foreign { .. })
+        ));
     }
 }

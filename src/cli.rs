@@ -16,6 +16,27 @@ use crate::engine::settings::{ConfigError, Settings};
 use crate::export::{self, ExportError};
 use crate::i18n::{Lang, Localize, lang};
 
+/// Write to standard output; when the reader has gone (`halo-workbench score | head`),
+/// end quietly instead of panicking on the broken pipe.
+fn out_str(text: &str) {
+    use std::io::Write;
+    let mut o = std::io::stdout().lock();
+    if let Err(e) = o.write_all(text.as_bytes()).and_then(|_| o.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("{}: {e}", error_word());
+        std::process::exit(1);
+    }
+}
+
+/// `println!` that ends quietly on a closed pipe.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        out_str(&format!("{}\n", format!($($arg)*)))
+    };
+}
+
 #[derive(Parser, Debug)]
 #[command(
     name = "halo-workbench",
@@ -201,7 +222,7 @@ pub fn run(cmd: Command) -> ExitCode {
             match crate::prep::run(&opts) {
                 Ok(summary) => {
                     for l in summary.lines {
-                        println!("{l}");
+                        out!("{l}");
                     }
                     ExitCode::SUCCESS
                 }
@@ -235,7 +256,7 @@ fn inspect(a: InspectArgs) -> ExitCode {
                 if a.json {
                     json.push(serde_json::json!({ "ok": true, "report": t.report }));
                 } else {
-                    print!("{}", t.report.text());
+                    out_str(&t.report.text());
                 }
             }
             Err(e) => {
@@ -250,7 +271,7 @@ fn inspect(a: InspectArgs) -> ExitCode {
     }
     if a.json {
         match serde_json::to_string_pretty(&json) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => out!("{s}"),
             Err(e) => eprintln!("{}: {e}", error_word()),
         }
     }
@@ -302,9 +323,9 @@ fn bench_load(a: BenchLoadArgs) -> ExitCode {
                     // The first run in a fresh process gives the peak memory of one load.
                     let peak = peak_rss().unwrap_or(0).saturating_sub(base);
                     let size = table_bytes(&t.df);
-                    println!("peak_rss_delta_mb {:.1}", peak as f64 / 1e6);
-                    println!("in_memory_mb {:.1}", size as f64 / 1e6);
-                    println!("peak_ratio {:.2}", peak as f64 / size.max(1) as f64);
+                    out!("peak_rss_delta_mb {:.1}", peak as f64 / 1e6);
+                    out!("in_memory_mb {:.1}", size as f64 / 1e6);
+                    out!("peak_ratio {:.2}", peak as f64 / size.max(1) as f64);
                 }
             }
             Err(e) => {
@@ -314,9 +335,9 @@ fn bench_load(a: BenchLoadArgs) -> ExitCode {
         }
     }
     times.sort_by(f64::total_cmp);
-    println!("runs {}", times.len());
-    println!("best_s {:.4}", times[0]);
-    println!("median_s {:.4}", times[times.len() / 2]);
+    out!("runs {}", times.len());
+    out!("best_s {:.4}", times[0]);
+    out!("median_s {:.4}", times[times.len() / 2]);
     ExitCode::SUCCESS
 }
 
@@ -345,6 +366,11 @@ pub enum CliError {
     CreateDir {
         path: String,
         error: data::error::IoFailure,
+    },
+    /// An output folder that holds files of the user's own.
+    FolderInUse {
+        path: String,
+        file: String,
     },
 }
 
@@ -382,6 +408,11 @@ impl Localize for CliError {
                 "{count} 个情景无法运行"
             ),
             CliError::Json(e) => bi!(lang, "cannot write JSON: {e}", "无法写出 JSON：{e}"),
+            CliError::FolderInUse { path, file } => bi!(
+                lang,
+                "{path}: the folder holds other files ({file}); name a new or empty folder for the backtest's files",
+                "{path}：该文件夹中有其他文件（{file}）；请为回测文件指定一个新的或空的文件夹"
+            ),
             CliError::CreateDir { path, error } => {
                 let e = error.localize(lang);
                 bi!(lang, "{path}: cannot create: {e}", "{path}：无法创建：{e}")
@@ -560,7 +591,7 @@ fn print_ranking(s: &Scored, top: usize) {
             "权重",
         ],
     };
-    println!(
+    out!(
         "{:>4}  {:<8} {:<28} {:<24} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7}",
         heads[0],
         heads[1],
@@ -577,7 +608,7 @@ fn print_ranking(s: &Scored, top: usize) {
         let p = |k: usize| sc.pillars[k][i];
         let name: String = cs.names[i].chars().take(28).collect();
         let sector: String = cs.sectors[i].chars().take(24).collect();
-        println!(
+        out!(
             "{:>4}  {:<8} {:<28} {:<24} {:>6.2} {:>6.2} {:>6.2} {:>6.2} {:>6.2} {:>6.2}%",
             sc.rank[i],
             cs.tickers[i],
@@ -627,7 +658,7 @@ fn sectors(a: SectorsArgs) -> Result<(), CliError> {
             for g in &perf.groups {
                 let names = g.members;
                 let members = bi!(lang(), "{names} names", "{names} 只");
-                println!(
+                out!(
                     "{:<32} {:>8.2}%  {:<14} {members:>10}",
                     g.id.text(),
                     g.total * 100.0,
@@ -649,7 +680,7 @@ fn write_json(value: &impl serde::Serialize, out: &Option<PathBuf>) -> Result<()
             })
         }),
         None => {
-            println!("{text}");
+            out!("{text}");
             Ok(())
         }
     }
@@ -697,7 +728,7 @@ fn scenario(a: ScenarioArgs) -> Result<(), CliError> {
     let df = export::scenario_table(outcomes.iter().flatten())?;
     match &a.out {
         Some(path) => export::write_table(&df, path)?,
-        None => println!("{df}"),
+        None => out!("{df}"),
     }
     if failed > 0 {
         return Err(CliError::ScenariosFailed { count: failed });
@@ -739,7 +770,7 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
                 s.stats.max_drawdown * 100.0,
             );
             let id = s.id.text();
-            println!(
+            out!(
                 "{}",
                 bi!(
                     lang(),
@@ -750,9 +781,22 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
         }
         return Ok(());
     };
-    std::fs::create_dir_all(dir).map_err(|e| CliError::CreateDir {
-        path: dir.display().to_string(),
-        error: e.into(),
+    // The four files are written as one set: a reader never finds two runs mixed.
+    let names = [
+        "panel.csv",
+        "quantile_returns.csv",
+        "ic.csv",
+        "summary.json",
+    ];
+    let set = crate::atomic::FolderSet::new(dir, &names).map_err(|e| match e {
+        crate::atomic::SetError::Foreign { file } => CliError::FolderInUse {
+            path: dir.display().to_string(),
+            file: file.display().to_string(),
+        },
+        crate::atomic::SetError::Io(e) => CliError::CreateDir {
+            path: dir.display().to_string(),
+            error: e.into(),
+        },
     })?;
     let encode = |e: polars::prelude::PolarsError| ExportError::Encode(e.to_string());
     let tickers = &p.inputs().panel.tickers;
@@ -793,7 +837,7 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
         ],
     )
     .map_err(encode)?;
-    export::write_table(&panel, &dir.join("panel.csv"))?;
+    export::write_table(&panel, &set.path("panel.csv"))?;
     let q = &r.quantiles;
     let qdf = DataFrame::new(
         q.len(),
@@ -817,7 +861,7 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
         ],
     )
     .map_err(encode)?;
-    export::write_table(&qdf, &dir.join("quantile_returns.csv"))?;
+    export::write_table(&qdf, &set.path("quantile_returns.csv"))?;
     let ic = DataFrame::new(
         r.dates.len(),
         vec![
@@ -834,7 +878,7 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
         ],
     )
     .map_err(encode)?;
-    export::write_table(&ic, &dir.join("ic.csv"))?;
+    export::write_table(&ic, &set.path("ic.csv"))?;
     let series: serde_json::Map<String, serde_json::Value> = r
         .series
         .iter()
@@ -851,7 +895,11 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
         "periods_per_year": r.periods_per_year, "rebalances": r.dates.len(),
         "series": series,
     });
-    write_json(&summary, &Some(dir.join("summary.json")))?;
+    write_json(&summary, &Some(set.path("summary.json")))?;
+    set.commit().map_err(|e| CliError::CreateDir {
+        path: dir.display().to_string(),
+        error: e.into(),
+    })?;
     let d = dir.display();
     eprintln!(
         "{}",

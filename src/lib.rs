@@ -9,8 +9,10 @@
 // one index; an index loop says that more plainly than zipped iterators.
 #![allow(clippy::needless_range_loop)]
 
+#[cfg(feature = "gui")]
 pub mod app;
 pub mod atomic;
+#[cfg(feature = "gui")]
 pub mod cli;
 pub mod data;
 pub mod engine;

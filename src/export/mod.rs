@@ -126,6 +126,13 @@ fn sanitized(df: &DataFrame) -> polars::prelude::PolarsResult<DataFrame> {
             )?;
         }
     }
+    // Headers are cells too (a sector named "=1+1" becomes a column of `scenario --out`).
+    let names: Vec<String> = out
+        .get_column_names()
+        .iter()
+        .map(|n| csv_safe(n.as_str()).into_owned())
+        .collect();
+    out.set_column_names(&names)?;
     Ok(out)
 }
 
@@ -265,5 +272,9 @@ mod tests {
             std::fs::read_to_string(&p).unwrap(),
             "name,x\n'+cmd,-1.5\nExxon,2.0\n"
         );
+        // A header that is a formula is defused like a cell.
+        let df = DataFrame::new(1, vec![Column::new("=1+1".into(), [0.5])]).unwrap();
+        write_table(&df, &p).unwrap();
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "'=1+1\n0.5\n");
     }
 }
