@@ -26,6 +26,21 @@ pub struct DataPane {
     pub pending: Option<(TableKind, ColumnMapping)>,
 }
 
+/// At most this many columns are listed or previewed: a file of 20,000 columns stays fast
+/// to draw (the rest are counted).
+const MAX_LISTED: usize = 300;
+
+/// At most this many characters of a cell or header are drawn (a 10 MB cell would
+/// otherwise be laid out every frame).
+const MAX_CELL_CHARS: usize = 200;
+
+fn clip(s: &str) -> String {
+    match s.char_indices().nth(MAX_CELL_CHARS) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
 pub fn kind_label(k: TableKind) -> &'static str {
     match k {
         TableKind::Fundamentals => tr("Fundamentals"),
@@ -93,7 +108,7 @@ fn report(ui: &mut egui::Ui, r: &LoadReport) {
                     ui.label(r.duplicates.len().to_string());
                     ui.end_row();
                     ui.label(tr("Excluded rows"));
-                    ui.label(r.excluded.len().to_string());
+                    ui.label(r.excluded_total.to_string());
                     ui.end_row();
                 });
             ui.add_space(6.0);
@@ -106,13 +121,21 @@ fn report(ui: &mut egui::Ui, r: &LoadReport) {
                     ui.label(RichText::new(tr("From header")).strong());
                     ui.label(RichText::new(tr("Missing")).strong());
                     ui.end_row();
-                    for s in &r.stats {
+                    for s in r.stats.iter().take(MAX_LISTED) {
                         ui.label(schema::field_name(&s.column, lang()));
-                        ui.label(s.header.replace('\n', " "));
+                        ui.label(clip(&s.header.replace('\n', " ")));
                         ui.label(s.missing.to_string());
                         ui.end_row();
                     }
                 });
+            if r.stats.len() > MAX_LISTED {
+                let more = r.stats.len() - MAX_LISTED;
+                ui.label(crate::bi!(
+                    lang(),
+                    "… and {more} more columns",
+                    "……另有 {more} 列"
+                ));
+            }
             if !r.problems.is_empty() || !r.warnings.is_empty() || !r.duplicates.is_empty() {
                 ui.add_space(6.0);
                 ui.strong(tr("Warnings"));
@@ -127,9 +150,9 @@ fn report(ui: &mut egui::Ui, r: &LoadReport) {
                     ui.colored_label(warn, w.text());
                 }
             }
-            if !r.excluded.is_empty() {
+            if r.excluded_total > 0 {
                 ui.add_space(6.0);
-                let n = r.excluded.len();
+                let n = r.excluded_total;
                 egui::CollapsingHeader::new(format!("{} ({n})", tr("Excluded rows"))).show(
                     ui,
                     |ui| {
@@ -141,8 +164,8 @@ fn report(ui: &mut egui::Ui, r: &LoadReport) {
                             let more = n - 2000;
                             ui.label(crate::bi!(
                                 lang(),
-                                "… and {more} more (halo-workbench inspect lists them all)",
-                                "……另有 {more} 行（halo-workbench inspect 可全部列出）"
+                                "… and {more} more (halo-workbench inspect lists up to 100,000)",
+                                "……另有 {more} 行（halo-workbench inspect 最多列出 100,000 行）"
                             ));
                         }
                     },
@@ -171,8 +194,8 @@ impl DataPane {
                         ui.label(RichText::new(tr("Read as")).strong());
                         ui.label(RichText::new(tr("Why")).strong());
                         ui.end_row();
-                        for c in &table.report.columns {
-                            let header_label = ui.label(c.header.replace('\n', " "));
+                        for c in table.report.columns.iter().take(MAX_LISTED) {
+                            let header_label = ui.label(clip(&c.header.replace('\n', " ")));
                             let current = edit
                                 .overrides
                                 .get(&c.header)
@@ -220,6 +243,14 @@ impl DataPane {
                         }
                     });
             });
+        if table.report.columns.len() > MAX_LISTED {
+            let more = table.report.columns.len() - MAX_LISTED;
+            ui.label(crate::bi!(
+                lang(),
+                "… and {more} more columns (map them in the project file)",
+                "……另有 {more} 列（请在项目文件中映射）"
+            ));
+        }
         if changed {
             self.pending = Some((kind, edit.clone()));
         }
@@ -247,7 +278,8 @@ impl DataPane {
 
 fn preview(ui: &mut egui::Ui, df: &polars::prelude::DataFrame) {
     use egui_extras::{Column, TableBuilder};
-    let cols = df.columns();
+    let all = df.columns();
+    let cols = &all[..all.len().min(MAX_LISTED)];
     let rows = df.height().min(500);
     let total = df.height();
     ui.label(crate::bi!(
@@ -255,6 +287,14 @@ fn preview(ui: &mut egui::Ui, df: &polars::prelude::DataFrame) {
         "First {rows} of {total} rows",
         "前 {rows} 行，共 {total} 行"
     ));
+    if all.len() > cols.len() {
+        let (shown, n) = (cols.len(), all.len());
+        ui.label(crate::bi!(
+            lang(),
+            "First {shown} of {n} columns",
+            "前 {shown} 列，共 {n} 列"
+        ));
+    }
     egui::ScrollArea::horizontal().show(ui, |ui| {
         TableBuilder::new(ui)
             .striped(true)
@@ -273,7 +313,7 @@ fn preview(ui: &mut egui::Ui, df: &polars::prelude::DataFrame) {
                     for c in cols {
                         row.col(|ui| {
                             let v = c.get(i).map(|v| v.to_string()).unwrap_or_default();
-                            ui.label(v.trim_matches('"').to_string());
+                            ui.label(clip(v.trim_matches('"')));
                         });
                     }
                 });
