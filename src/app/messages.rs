@@ -129,7 +129,7 @@ impl Localize for AppError {
                 bi!(lang, "no preset named {id:?}", "没有名为 {id:?} 的预设")
             }
             AppError::SessionSettings(e) => {
-                let (key, value, allowed) = (&e.key, &e.value, &e.allowed);
+                let (key, value, allowed) = (&e.key, &e.value, e.allowed.localize(lang));
                 bi!(
                     lang,
                     "the last session's settings were not restored: {key} = {value}, but it must be {allowed}; the defaults are in place",

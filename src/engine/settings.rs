@@ -352,7 +352,7 @@ pub enum ConfigError {
         path: String,
         key: String,
         value: String,
-        allowed: String,
+        allowed: Allowed,
     },
 }
 
@@ -392,11 +392,14 @@ impl Localize for ConfigError {
                 key,
                 value,
                 allowed,
-            } => bi!(
-                lang,
-                "{path}: {key} = {value} is not allowed: it must be {allowed}",
-                "{path}：{key} = {value} 不允许：必须为 {allowed}"
-            ),
+            } => {
+                let allowed = allowed.localize(lang);
+                bi!(
+                    lang,
+                    "{path}: {key} = {value} is not allowed: it must be {allowed}",
+                    "{path}：{key} = {value} 不允许：必须为 {allowed}"
+                )
+            }
         }
     }
 }
@@ -411,14 +414,48 @@ impl std::error::Error for ConfigError {}
 pub struct OutOfRange {
     pub key: String,
     pub value: String,
-    pub allowed: String,
+    pub allowed: Allowed,
+}
+
+/// What a setting may be.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Allowed {
+    /// A finite number from `lo` to `hi` (`hi` itself excluded when `open_hi`).
+    Number { lo: f64, hi: f64, open_hi: bool },
+    /// A whole number from `lo` to `hi`.
+    Whole { lo: u64, hi: u64 },
+    /// 1 (higher is more HALO) or -1 (lower is).
+    Sign,
+}
+
+impl Localize for Allowed {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Allowed::Number { lo, hi, open_hi } => {
+                let close = if *open_hi { ")" } else { "]" };
+                bi!(
+                    lang,
+                    "a number in [{lo}, {hi}{close}",
+                    "[{lo}, {hi}{close} 内的数"
+                )
+            }
+            Allowed::Whole { lo, hi } => {
+                bi!(
+                    lang,
+                    "a whole number from {lo} to {hi}",
+                    "{lo} 到 {hi} 之间的整数"
+                )
+            }
+            Allowed::Sign => bi!(lang, "1 or -1", "1 或 -1"),
+        }
+    }
 }
 
 /// Checks one setting after another, keeping the first that is out of range.
 struct Check(Option<OutOfRange>);
 
 impl Check {
-    fn fail(&mut self, key: &str, value: String, allowed: String) {
+    fn fail(&mut self, key: &str, value: String, allowed: Allowed) {
         if self.0.is_none() {
             self.0 = Some(OutOfRange {
                 key: key.to_string(),
@@ -432,22 +469,13 @@ impl Check {
     fn num(&mut self, key: &str, v: f64, lo: f64, hi: f64, open_hi: bool) {
         let ok = v.is_finite() && v >= lo && if open_hi { v < hi } else { v <= hi };
         if !ok {
-            let close = if open_hi { ")" } else { "]" };
-            self.fail(
-                key,
-                v.to_string(),
-                format!("a number in [{lo}, {hi}{close}"),
-            );
+            self.fail(key, v.to_string(), Allowed::Number { lo, hi, open_hi });
         }
     }
 
     fn int(&mut self, key: &str, v: u64, lo: u64, hi: u64) {
         if !(lo..=hi).contains(&v) {
-            self.fail(
-                key,
-                v.to_string(),
-                format!("a whole number from {lo} to {hi}"),
-            );
+            self.fail(key, v.to_string(), Allowed::Whole { lo, hi });
         }
     }
 }
@@ -479,7 +507,7 @@ impl Settings {
                 c.fail(
                     &format!("scoring.custom_metrics.{}.direction", m.column),
                     m.direction.to_string(),
-                    "1 or -1".into(),
+                    Allowed::Sign,
                 );
             }
         }
@@ -653,6 +681,11 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "my.toml: scoring.winsor_p = 0.75 is not allowed: it must be a number in [0, 0.5)"
+        );
+        // The allowed range is a value, written in each language (no English in Chinese).
+        assert_eq!(
+            e.localize(Lang::Zh),
+            "my.toml：scoring.winsor_p = 0.75 不允许：必须为 [0, 0.5) 内的数"
         );
     }
 
