@@ -55,12 +55,49 @@ fn sync_folder(dir: &Path) {
     let _ = dir;
 }
 
+/// The access a new file or folder gets: an existing target's own, else what the system
+/// gives any new file (on Unix 0o666 or 0o777 less the umask; tempfile's default, owner
+/// only, would hide a user's exports from the colleagues they share a folder with).
+fn access_for(path: &Path, is_folder: bool) -> Option<std::fs::Permissions> {
+    if let Ok(m) = std::fs::metadata(path) {
+        return Some(m.permissions());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(if is_folder {
+            0o777
+        } else {
+            0o666
+        }))
+    }
+    // On Windows a new file inherits its folder's access rules.
+    #[cfg(not(unix))]
+    {
+        let _ = is_folder;
+        None
+    }
+}
+
+/// A temporary file or folder for `path`, named with `prefix` (its `temp_prefix`).
+fn builder_for<'a>(
+    prefix: &'a str,
+    path: &Path,
+    is_folder: bool,
+) -> tempfile::Builder<'a, 'static> {
+    let mut b = tempfile::Builder::new();
+    b.prefix(prefix);
+    if let Some(p) = access_for(path, is_folder) {
+        b.permissions(p);
+    }
+    b
+}
+
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = folder(path);
     sweep(path);
-    let mut tmp = tempfile::Builder::new()
-        .prefix(&temp_prefix(path))
-        .tempfile_in(dir)?;
+    let prefix = temp_prefix(path);
+    let mut tmp = builder_for(&prefix, path, false).tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     // On any error the temporary file is removed when `tmp` is dropped.
@@ -107,9 +144,8 @@ impl FolderSet {
         let parent = folder(target);
         std::fs::create_dir_all(parent)?;
         sweep(target);
-        let staging = tempfile::Builder::new()
-            .prefix(&temp_prefix(target))
-            .tempdir_in(parent)?;
+        let prefix = temp_prefix(target);
+        let staging = builder_for(&prefix, target, true).tempdir_in(parent)?;
         Ok(FolderSet {
             target: target.to_path_buf(),
             staging,
@@ -195,6 +231,41 @@ mod tests {
             .collect();
         left.sort();
         assert_eq!(left, [".b.csv.halo-tmp-x", "a.csv"]);
+    }
+
+    /// A new file gets what any new file gets (not tempfile's owner-only access), a
+    /// replaced one keeps its own, and a folder set's folder is as readable as the files.
+    #[cfg(unix)]
+    #[test]
+    fn written_files_keep_the_access_users_expect() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("new.csv");
+        write_atomic(&new, b"x").unwrap();
+        let mut probe = std::fs::File::create(dir.path().join("probe")).unwrap();
+        probe.write_all(b"p").unwrap();
+        let usual = mode(&dir.path().join("probe"));
+        assert_eq!(
+            mode(&new),
+            usual,
+            "a new export is as readable as any new file"
+        );
+        assert_ne!(
+            usual & 0o044,
+            0,
+            "this test needs a umask that lets others read"
+        );
+        let kept = dir.path().join("kept.csv");
+        std::fs::write(&kept, b"old").unwrap();
+        std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&kept, b"new").unwrap();
+        assert_eq!(mode(&kept), 0o640);
+        let out = dir.path().join("bt");
+        let set = FolderSet::new(&out, &["a.csv"]).unwrap();
+        set.write("a.csv", b"a").unwrap();
+        set.commit().unwrap();
+        assert_ne!(mode(&out) & 0o055, 0, "others may open the folder");
     }
 
     #[test]
