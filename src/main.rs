@@ -6,6 +6,7 @@ use halo_workbench::i18n::{self, Lang};
 
 fn main() -> ExitCode {
     let args = Cli::parse();
+    halo_workbench::data::read::contain_reader_panics();
     // Messages in the language asked for, else the locale's.
     let lang = args
         .lang

@@ -163,6 +163,17 @@ fn bad_files_are_refused_with_their_name_and_what_is_wrong() {
         Some("prices"),
         &["close or return"],
     );
+    // Found by fuzzing: no header is one a prices table reads (the date header is
+    // mangled), so the reader once had nothing to project and panicked on its thread.
+    refused(
+        &write(
+            d,
+            "nothing_to_read.csv",
+            b"&&&&date,wti,us10y\n2016-01-31,33.6,1.94\n",
+        ),
+        Some("prices"),
+        &["missing required", "date"],
+    );
     // A ticker column that holds no ticker: every row is excluded, nothing is left.
     refused(
         &write(
@@ -287,6 +298,32 @@ fn dirty_files_load_and_say_which_rows_were_changed() {
         b"ticker,name,date,sector\nA,\"Big, Corp\nHoldings\",2016-12-31,Energy\n",
     );
     warned(&p, f, &["rows read 1, kept 1"]);
+    // Rows cut short (fewer fields than the header): read, their last cells missing, and
+    // the rows named; a quoted line break is not a short row.
+    let p = write(
+        d,
+        "short_rows.csv",
+        format!("{HEAD}T1,2016-12-31,Energy,100,50\n\nT2,2016-12-31,Energy\nT3,2016-12-31,\"Util\nities\",1,2\nT4,2016-12-31,Energy,7\n").as_bytes(),
+    );
+    let t = warned(
+        &p,
+        f,
+        &[
+            "rows read 5, kept 4",
+            "2 row(s) have fewer fields than the header's 5 (row 4: 3, row 6: 4)",
+            "excluded row 3: no date; no ticker",
+        ],
+    );
+    assert!(!t.contains("row 5:"), "{t}");
+    // A footer line (Wind writes one) is short too, but excluded for its own reason: it is
+    // not also listed as a short row.
+    let p = write(
+        d,
+        "footer.csv",
+        format!("{HEAD}{}数据来源：Wind\n", good_rows(2)).as_bytes(),
+    );
+    let t = warned(&p, f, &["rows read 3, kept 2", "row 4"]);
+    assert!(!t.contains("fewer fields"), "{t}");
     // A GBK file with one line in UTF-8: read, and the line named.
     let gbk_part = encoding_rs::GBK
         .encode("证券代码,日期,所属行业\n600028.SH,2016-12-31,石油石化\n")

@@ -45,7 +45,8 @@ pub fn from_number(x: f64) -> Option<NaiveDate> {
     let n = x as i64;
     if (10_000_000..=99_991_231).contains(&n) {
         let (y, m, d) = (n / 10_000, (n / 100) % 100, n % 100);
-        return NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32);
+        return NaiveDate::from_ymd_opt(y as i32, m as u32, d as u32)
+            .filter(|d| YEARS.contains(&d.year()));
     }
     from_excel_serial(x)
 }
@@ -90,7 +91,8 @@ fn date_part(s: &str) -> &str {
     }
 }
 
-/// Read one date in any supported form.
+/// Read one date in any supported form; None for a date outside [`YEARS`] (a month "2912-9"
+/// or a number 99991231 is no date of any data).
 pub fn parse_any(s: &str) -> Option<NaiveDate> {
     let s = date_part(s);
     if s.is_empty() {
@@ -99,7 +101,9 @@ pub fn parse_any(s: &str) -> Option<NaiveDate> {
     if let Some(d) = FORMATS.iter().find_map(|f| parse_with(s, f)) {
         return Some(d);
     }
-    parse_month(s).or_else(|| s.parse::<f64>().ok().and_then(from_number))
+    parse_month(s)
+        .or_else(|| s.parse::<f64>().ok().and_then(from_number))
+        .filter(|d| YEARS.contains(&d.year()))
 }
 
 /// A month "2026-03" / "2026/03" / "2026年3月" is read as its last day, the convention
@@ -164,7 +168,17 @@ mod tests {
 
     #[test]
     fn rejects_non_dates() {
-        for s in ["", "abc", "2026-13-01", "2026-02-30", "12.5", "N/A"] {
+        // Months and yyyymmdd numbers outside the years of any data too (found by fuzzing).
+        for s in [
+            "",
+            "abc",
+            "2026-13-01",
+            "2026-02-30",
+            "12.5",
+            "N/A",
+            "2912-9",
+            "99991231",
+        ] {
             assert_eq!(parse_any(s), None, "{s}");
         }
     }

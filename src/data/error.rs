@@ -186,6 +186,8 @@ impl Localize for Vanish {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Unreadable {
     TooShortForParquet,
+    /// A Parquet footer that declares more than the file holds (checked before decoding).
+    Footer(super::footer::FooterFault),
     /// The reader library failed on the file (it is damaged, or of a kind it cannot read).
     ReaderFailed,
     /// The reader library's own message (in English, as the library writes it).
@@ -215,6 +217,7 @@ impl Localize for Unreadable {
                     "太短，不是 Parquet 文件"
                 )
             }
+            Unreadable::Footer(f) => f.localize(lang),
             Unreadable::ReaderFailed => {
                 bi!(
                     lang,

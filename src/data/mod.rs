@@ -3,6 +3,7 @@
 
 pub mod dates;
 pub mod error;
+pub mod footer;
 pub mod normalize;
 pub mod read;
 pub mod report;
@@ -64,7 +65,7 @@ pub fn load_file_with_progress(
     if is_parquet(path) {
         // Parquet on disk: read only the footer and the planned columns.
         let planner = |headers: &[String]| plan_columns(headers, opts);
-        let raw = read::read_parquet_file(path, len, &planner, progress)?;
+        let raw = read::read_parquet_file(path, len, &planner, opts.memory_budget, progress)?;
         let kind = opts
             .kind
             .unwrap_or_else(|| schema::guess_kind(&raw.headers));
@@ -126,6 +127,7 @@ fn load_from<R: std::io::Read + Send>(
         len,
         opts.sheet.as_deref(),
         &planner,
+        opts.memory_budget,
         progress,
     ) {
         Ok(raw) => raw,

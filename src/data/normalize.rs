@@ -728,6 +728,18 @@ pub fn normalize(
         }
     }
     report.rows_kept = df.height();
+    // A short row that is excluded anyway (a footer such as "数据来源：Wind") is told by
+    // its exclusion; the warning keeps the short rows that were loaded.
+    for w in &mut report.warnings {
+        if let LoadWarning::ShortRows { rows, count, .. } = w {
+            let before = rows.len();
+            rows.retain(|(r, _)| !excluded.contains_key(r));
+            *count -= before - rows.len();
+        }
+    }
+    report
+        .warnings
+        .retain(|w| !matches!(w, LoadWarning::ShortRows { count: 0, .. }));
     report.excluded_total = excluded.len();
     report.excluded = excluded
         .into_iter()

@@ -3,12 +3,12 @@
 
 use std::io::{Cursor, Read};
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use polars::prelude::*;
 
 use super::error::{BinaryKind, LoadError, NotText, Unreadable, Vanish};
-use super::report::{LoadWarning, MAX_EXAMPLES};
+use super::report::{LoadWarning, MAX_EXAMPLES, MAX_EXCLUDED_LISTED};
 
 /// A file as read, before any mapping: `df` has one column per header, named `c0`, `c1`, ...
 pub struct RawTable {
@@ -194,6 +194,7 @@ pub fn read_parquet_file(
     path: &Path,
     len: u64,
     planner: Planner,
+    memory_budget: Option<u64>,
     progress: &Progress,
 ) -> Result<RawTable, LoadError> {
     let file = path.display().to_string();
@@ -219,27 +220,7 @@ pub fn read_parquet_file(
         read_exact_at(&f, &mut buf[n - want..n - tail], (n - want) as u64).map_err(vanished)?;
         tail = want;
     }
-    let (headers, ranges) = guarded(&file, || {
-        let mut reader = ParquetReader::new(Cursor::new(&buf[..]));
-        let headers: Vec<String> = reader
-            .schema()?
-            .iter_names()
-            .map(|s| s.to_string())
-            .collect();
-        let plan = planner(&headers);
-        let meta = reader.get_metadata()?.clone();
-        let mut ranges = Vec::new();
-        for rg in &meta.row_groups {
-            for (i, h) in headers.iter().enumerate() {
-                if plan.get(i) != Some(&ColumnPlan::Skip) {
-                    for c in rg.columns_under_root_iter(h).into_iter().flatten() {
-                        ranges.push(c.byte_range());
-                    }
-                }
-            }
-        }
-        Ok((headers, ranges))
-    })?;
+    let (headers, ranges) = plan_parquet(&file, &buf, planner, memory_budget)?;
     let mut done = tail as u64;
     for r in ranges {
         // The part of each column chunk not already read with the footer.
@@ -510,15 +491,109 @@ fn sniff_delimiter(text: &[u8]) -> Option<u8> {
     candidates.into_iter().max_by_key(|c| c.0).map(|(_, d)| d)
 }
 
-/// The first record whose field count differs from the header's: row numbers as a
-/// spreadsheet shows them (header = row 1).
-fn find_ragged_row(text: &[u8], delim: u8, expected: usize) -> Option<(usize, usize)> {
-    split_records(text, delim, usize::MAX)
-        .iter()
+/// The first record with more fields than the header (the parser pads rows with fewer):
+/// row numbers as a spreadsheet shows them (header = row 1). `chunk` starts with the
+/// header, of `header_len` bytes.
+fn find_ragged_row(
+    chunk: &[u8],
+    header_len: usize,
+    delim: u8,
+    expected: usize,
+) -> Option<(usize, usize)> {
+    Records::new(&chunk[header_len..], delim)
         .enumerate()
-        .skip(1)
-        .find(|(_, r)| r.len() != expected)
-        .map(|(i, r)| (i + 1, r.len()))
+        .find(|(_, r)| !r.empty && r.fields > expected)
+        .map(|(i, r)| (i + 2, r.fields))
+}
+
+/// The records of a chunk's body with fewer fields than the header: the parser pads them
+/// with missing values, which would hide a cut-off or misquoted line. Returns how many and
+/// the first [`MAX_EXCLUDED_LISTED`] as (record number from 1, fields found). An empty
+/// line is a record to the parser (a row of missing values, excluded for its missing
+/// ticker or date), so it is numbered, but not reported here.
+fn short_records(body: &[u8], delim: u8, expected: usize) -> (usize, Vec<(usize, usize)>) {
+    let (mut count, mut examples) = (0usize, Vec::new());
+    for (i, r) in Records::new(body, delim).enumerate() {
+        if !r.empty && r.fields < expected {
+            count += 1;
+            if examples.len() < MAX_EXCLUDED_LISTED {
+                examples.push((i + 1, r.fields));
+            }
+        }
+    }
+    (count, examples)
+}
+
+/// One record of a CSV body: how many fields it has, and whether it is an empty line.
+struct Record {
+    fields: usize,
+    empty: bool,
+}
+
+/// The records of a CSV body, in order. A line without quotes (almost every line) is
+/// counted with vectorised searches; a record with quotes is walked byte by byte, as it
+/// may span lines.
+struct Records<'a> {
+    body: &'a [u8],
+    pos: usize,
+    delim: u8,
+}
+
+impl<'a> Records<'a> {
+    fn new(body: &'a [u8], delim: u8) -> Self {
+        Records {
+            body,
+            pos: 0,
+            delim,
+        }
+    }
+
+    /// A record from `self.pos` that holds quotes; moves past it.
+    fn quoted(&mut self) -> Record {
+        let (mut fields, mut quoted, mut empty) = (1usize, false, true);
+        let rest = &self.body[self.pos..];
+        for (i, &b) in rest.iter().enumerate() {
+            match b {
+                b'"' => {
+                    quoted = !quoted;
+                    empty = false;
+                }
+                _ if quoted => {}
+                b'\n' => {
+                    self.pos += i + 1;
+                    return Record { fields, empty };
+                }
+                b'\r' => {}
+                _ if b == self.delim => {
+                    fields += 1;
+                    empty = false;
+                }
+                _ => empty = false,
+            }
+        }
+        self.pos = self.body.len();
+        Record { fields, empty }
+    }
+}
+
+impl Iterator for Records<'_> {
+    type Item = Record;
+
+    fn next(&mut self) -> Option<Record> {
+        if self.pos >= self.body.len() {
+            return None;
+        }
+        let rest = &self.body[self.pos..];
+        let line = &rest[..memchr::memchr(b'\n', rest).unwrap_or(rest.len())];
+        if memchr::memchr(b'"', line).is_some() {
+            return Some(self.quoted());
+        }
+        self.pos += line.len() + 1;
+        Some(Record {
+            fields: 1 + bytecount::count(line, self.delim),
+            empty: line.iter().all(|&b| b == b'\r'),
+        })
+    }
 }
 
 /// Check header names: duplicates are an error; blank ones get a positional name.
@@ -544,8 +619,54 @@ fn clean_headers(file: &str, raw: Vec<String>) -> Result<Vec<String>, LoadError>
     Ok(headers)
 }
 
+/// How many reads are inside `guarded` now, on any thread.
+static GUARDED_READS: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one read in `GUARDED_READS` for as long as it lives (also while unwinding).
+struct GuardedRead;
+
+impl GuardedRead {
+    fn start() -> GuardedRead {
+        GUARDED_READS.fetch_add(1, Ordering::SeqCst);
+        GuardedRead
+    }
+}
+
+impl Drop for GuardedRead {
+    fn drop(&mut self) {
+        GUARDED_READS.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Whether a panic is one `guarded` contains: raised inside the file reader's own code
+/// (a polars crate) while a guarded read is under way.
+fn contained(info: &std::panic::PanicHookInfo<'_>) -> bool {
+    GUARDED_READS.load(Ordering::SeqCst) > 0
+        && info.location().is_some_and(|l| {
+            Path::new(l.file()).components().any(|c| {
+                c.as_os_str()
+                    .to_str()
+                    .is_some_and(|s| s.starts_with("polars-"))
+            })
+        })
+}
+
+/// Make the panic hook silent for the reader's panics that `guarded` turns into a
+/// [`Unreadable::ReaderFailed`] error (the user gets that message, not a backtrace), and
+/// leave every other panic to the hook installed before (the default one, or a fuzzer's,
+/// which aborts: a panic of this crate's own code is still found).
+pub fn contain_reader_panics() {
+    let before = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !contained(info) {
+            before(info);
+        }
+    }));
+}
+
 /// Polars may panic on input it does not expect; a user's file must never take the app down.
 fn guarded<T>(file: &str, f: impl FnOnce() -> PolarsResult<T>) -> Result<T, LoadError> {
+    let _read = GuardedRead::start();
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
         Ok(Ok(v)) => Ok(v),
         Ok(Err(e)) => Err(LoadError::Unreadable {
@@ -745,9 +866,7 @@ fn read_csv_stream(
     let header_bytes = head[..body_start].to_vec();
     let n = headers.len();
     let plan = planner(&headers);
-    let projection: Vec<usize> = (0..n)
-        .filter(|&i| plan.get(i) != Some(&ColumnPlan::Skip))
-        .collect();
+    let projection = planned_projection(n, &plan);
     let decimal_comma = delim == b';' && looks_decimal_comma(&head);
     let names: Vec<PlSmallStr> = projection.iter().map(|&i| col_name(i).into()).collect();
 
@@ -789,6 +908,7 @@ fn read_csv_stream(
     let mut all_text = decimal_comma;
     let mut frames: Vec<DataFrame> = Vec::new();
     let mut rows = 0usize;
+    let mut short: (usize, Vec<(usize, usize)>) = (0, Vec::new());
     let result: Result<(), ReadFailure> = std::thread::scope(|scope| {
         let header = &header_bytes;
         scope.spawn(move || {
@@ -808,7 +928,7 @@ fn read_csv_stream(
             let df = match parse(&chunk, all_text) {
                 Ok(df) => df,
                 Err(first_err) => {
-                    if let Some((row, found)) = find_ragged_row(&chunk, delim, n) {
+                    if let Some((row, found)) = find_ragged_row(&chunk, header.len(), delim, n) {
                         return Err(LoadError::Ragged {
                             file: file.into(),
                             row: rows + row,
@@ -839,6 +959,22 @@ fn read_csv_stream(
                     df
                 }
             };
+            let body = &chunk[header.len()..];
+            // Without quotes, and with no row too long (the parser refuses those), a chunk
+            // whose delimiters are exactly (fields - 1) per row has no short row either:
+            // two vectorised passes instead of a walk of every line.
+            let whole = memchr::memchr(b'"', body).is_none()
+                && bytecount::count(body, delim) == (n - 1) * df.height();
+            if n > 1 && !whole {
+                let (count, examples) = short_records(body, delim, n);
+                short.0 += count;
+                for (record, found) in examples {
+                    if short.1.len() < MAX_EXCLUDED_LISTED {
+                        // Spreadsheet rows: the header is row 1.
+                        short.1.push((rows + record + 1, found));
+                    }
+                }
+            }
             rows += df.height();
             frames.push(df);
         }
@@ -854,6 +990,15 @@ fn read_csv_stream(
             why: Unreadable::Reader(e.to_string()),
         })?;
     }
+    let warnings = if short.0 > 0 {
+        vec![LoadWarning::ShortRows {
+            count: short.0,
+            rows: short.1,
+            expected: n,
+        }]
+    } else {
+        Vec::new()
+    };
     Ok(RawTable {
         headers,
         df,
@@ -861,7 +1006,7 @@ fn read_csv_stream(
         encoding,
         delimiter: Some(delim),
         decimal_comma,
-        warnings: Vec::new(),
+        warnings,
     })
 }
 
@@ -884,16 +1029,85 @@ fn looks_decimal_comma(text: &[u8]) -> bool {
     comma > dot
 }
 
-fn read_parquet(file: &str, bytes: Vec<u8>, planner: Planner) -> Result<RawTable, LoadError> {
-    let headers: Vec<String> = guarded(file, || {
-        Ok(ParquetReader::new(Cursor::new(&bytes[..]))
+fn read_parquet(
+    file: &str,
+    bytes: Vec<u8>,
+    planner: Planner,
+    memory_budget: Option<u64>,
+) -> Result<RawTable, LoadError> {
+    let (headers, _) = plan_parquet(file, &bytes, planner, memory_budget)?;
+    let plan = planner(&headers);
+    read_parquet_planned(file, bytes, headers, &plan)
+}
+
+/// Check a Parquet file's footer (in `buf`, where only the footer need have been read),
+/// read its schema, and find the byte ranges of the column chunks the plan reads. Fails
+/// when decoding them would not fit in memory: the sizes the footer declares are checked
+/// before anything is decoded, so a small file that decompresses to gigabytes is an error,
+/// not an aborted process.
+fn plan_parquet(
+    file: &str,
+    buf: &[u8],
+    planner: Planner,
+    memory_budget: Option<u64>,
+) -> Result<(Vec<String>, Vec<std::ops::Range<u64>>), LoadError> {
+    super::footer::check(buf).map_err(|f| LoadError::Unreadable {
+        file: file.into(),
+        why: Unreadable::Footer(f),
+    })?;
+    let (headers, ranges, decoded) = guarded(file, || {
+        let mut reader = ParquetReader::new(Cursor::new(buf));
+        let headers: Vec<String> = reader
             .schema()?
             .iter_names()
             .map(|s| s.to_string())
-            .collect())
+            .collect();
+        let plan = planner(&headers);
+        let meta = reader.get_metadata()?.clone();
+        let mut ranges = Vec::new();
+        // The decompressed pages, and the values decoded from them (at least 8 bytes each:
+        // a run-length or dictionary encoded column decompresses to almost nothing).
+        let mut decoded = 0u64;
+        for rg in &meta.row_groups {
+            for (i, h) in headers.iter().enumerate() {
+                if plan.get(i) != Some(&ColumnPlan::Skip) {
+                    for c in rg.columns_under_root_iter(h).into_iter().flatten() {
+                        ranges.push(c.byte_range());
+                        let pages = c.uncompressed_size().max(0) as u64;
+                        let values = (c.num_values().max(0) as u64).saturating_mul(8);
+                        decoded = decoded.saturating_add(pages).saturating_add(values);
+                    }
+                }
+            }
+        }
+        Ok((headers, ranges, decoded))
     })?;
-    let plan = planner(&headers);
-    read_parquet_planned(file, bytes, headers, &plan)
+    if let Some(avail) = memory_budget.or_else(available_memory) {
+        let need = decoded.saturating_add(buf.len() as u64);
+        if need > avail {
+            let mb = |b: u64| b as f64 / 1e6;
+            return Err(LoadError::TooLarge {
+                file: file.into(),
+                size_mb: mb(buf.len() as u64),
+                need_mb: mb(need),
+                avail_mb: mb(avail),
+            });
+        }
+    }
+    Ok((headers, ranges))
+}
+
+/// The columns the plan reads. When it would read none (no header is one the kind
+/// needs), the first is read anyway: the readers refuse an empty projection, and the
+/// normalizer then names the missing columns, which is the message the user needs.
+fn planned_projection(n: usize, plan: &[ColumnPlan]) -> Vec<usize> {
+    let mut projection: Vec<usize> = (0..n)
+        .filter(|&i| plan.get(i) != Some(&ColumnPlan::Skip))
+        .collect();
+    if projection.is_empty() && n > 0 {
+        projection.push(0);
+    }
+    projection
 }
 
 /// Decode the planned columns of a Parquet file held in `bytes`.
@@ -903,9 +1117,7 @@ fn read_parquet_planned(
     headers: Vec<String>,
     plan: &[ColumnPlan],
 ) -> Result<RawTable, LoadError> {
-    let projection: Vec<usize> = (0..headers.len())
-        .filter(|&i| plan.get(i) != Some(&ColumnPlan::Skip))
-        .collect();
+    let projection = planned_projection(headers.len(), plan);
     let df = guarded(file, || {
         let mut df = ParquetReader::new(Cursor::new(bytes))
             .with_projection(Some(projection.clone()))
@@ -1025,6 +1237,7 @@ pub fn read_raw(
     expected_len: Option<u64>,
     sheet: Option<&str>,
     planner: Planner,
+    memory_budget: Option<u64>,
     progress: &Progress,
 ) -> Result<RawTable, ReadFailure> {
     progress
@@ -1040,7 +1253,7 @@ pub fn read_raw(
         let mut bytes = head;
         read_rest(file, reader, expected_len, progress, &mut bytes)?;
         return if bytes.starts_with(b"PAR1") {
-            Ok(read_parquet(file, bytes, planner)?)
+            Ok(read_parquet(file, bytes, planner, memory_budget)?)
         } else {
             Ok(read_xlsx(file, bytes, sheet)?)
         };
@@ -1108,6 +1321,56 @@ pub fn read_raw_decoded(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A small Parquet file that decodes to 6 million values (48 MB): the memory
+    /// check goes by what the footer says decoding needs, not by the file's size.
+    #[test]
+    fn parquet_that_decodes_beyond_the_budget_is_refused_before_decoding() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("constant.parquet");
+        let n = 2_000_000;
+        // A thousand tickers a day for 2,000 days from 2000-01-01 (day 10957).
+        let tickers: Vec<String> = (0..n).map(|i| format!("T{}", i % 1000)).collect();
+        let days: Vec<i32> = (0..n).map(|i| 10957 + (i / 1000) as i32).collect();
+        let mut df = df!("ticker" => tickers, "date" => days, "close" => vec![1.0f64; n])
+            .unwrap()
+            .lazy()
+            .with_column(col("date").cast(DataType::Date))
+            .collect()
+            .unwrap();
+        let mut f = std::fs::File::create(&path).unwrap();
+        ParquetWriter::new(&mut f)
+            .with_compression(ParquetCompression::Zstd(None))
+            .finish(&mut df)
+            .unwrap();
+        let len = std::fs::metadata(&path).unwrap().len();
+        assert!(len < 200_000, "the file is small: {len} bytes");
+        let opts = |budget| crate::data::LoadOptions {
+            kind: Some(crate::data::TableKind::Prices),
+            memory_budget: Some(budget),
+            ..Default::default()
+        };
+        let err = crate::data::load_file(&path, &opts(10_000_000)).unwrap_err();
+        assert!(
+            matches!(err, LoadError::TooLarge { need_mb, .. } if need_mb > 48.0),
+            "{err}"
+        );
+        let t = crate::data::load_file(&path, &opts(400_000_000)).unwrap();
+        assert_eq!(t.df.height(), n);
+    }
+
+    #[test]
+    fn short_records_are_counted_outside_quotes() {
+        let body = b"1,2\n\n\"x,\ny\",2,3\n4\r\n5,6,7";
+        // The empty line is record 2 (the parser reads it as a row of missing values).
+        assert_eq!(short_records(body, b',', 3), (2, vec![(1, 2), (4, 1)]));
+        let chunk = b"a,b\n1,2\n\n3,4,5\n";
+        assert_eq!(find_ragged_row(chunk, 4, b',', 2), Some((4, 3)));
+        assert_eq!(short_records(b"1\t2\t3\n", b'\t', 3), (0, vec![]));
+        // The last record needs no line end; a file's final line break is no record.
+        assert_eq!(short_records(b"1,2,3\n4,5", b',', 3), (1, vec![(2, 2)]));
+        assert_eq!(short_records(b"1,2,3\n", b',', 3), (0, vec![]));
+    }
 
     #[test]
     fn quoted_fields_keep_delimiters_and_newlines() {

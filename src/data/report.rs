@@ -164,6 +164,14 @@ pub enum LoadWarning {
         lines: Vec<usize>,
         count: usize,
     },
+    /// Rows with fewer fields than the header, kept with their last cells missing (as
+    /// (row, fields found); the first [`MAX_EXCLUDED_LISTED`] held, the first few shown).
+    /// A short row that is excluded anyway (a footer line) is left to its exclusion.
+    ShortRows {
+        rows: Vec<(usize, usize)>,
+        count: usize,
+        expected: usize,
+    },
 }
 
 impl Localize for LoadWarning {
@@ -181,6 +189,26 @@ impl Localize for LoadWarning {
                     lang,
                     "{count} line(s) of this GBK/GB18030 file are UTF-8 (lines {list}); they were read as UTF-8: check their text",
                     "此 GBK/GB18030 文件中有 {count} 行为 UTF-8 编码（第 {list} 行）；已按 UTF-8 读取：请检查其文字"
+                )
+            }
+            LoadWarning::ShortRows {
+                rows,
+                count,
+                expected,
+            } => {
+                let list: Vec<String> = rows
+                    .iter()
+                    .take(MAX_EXAMPLES)
+                    .map(|(r, f)| match lang {
+                        Lang::En => format!("row {r}: {f}"),
+                        Lang::Zh => format!("第 {r} 行：{f} 个"),
+                    })
+                    .collect();
+                let list = join(lang, &list);
+                bi!(
+                    lang,
+                    "{count} row(s) have fewer fields than the header's {expected} ({list}); their last cells are read as missing: check the file was not cut or misquoted",
+                    "{count} 行的字段少于表头的 {expected} 个（{list}）；缺少的单元格按缺失值读取：请检查文件是否被截断或引号有误"
                 )
             }
             LoadWarning::NoSector { rows } => bi!(
