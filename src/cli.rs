@@ -41,12 +41,16 @@ macro_rules! out {
 #[command(
     name = "halo-workbench",
     version,
-    about = "HALO (Heavy Assets, Low Obsolescence) research workbench.\nRun with no command to open the window."
+    about = "HALO (Heavy Assets, Low Obsolescence) research workbench.\nRun with no command to open the window (on FILE... when given: data files, or a project .toml).",
+    args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
     /// Language of messages and reports: en or zh (default: the locale's, LANG / LC_ALL).
     #[arg(long, global = true, value_parser = ["en", "zh"])]
     pub lang: Option<String>,
+    /// Open the window on these files: data files as a new dataset, or one project file.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -362,6 +366,10 @@ pub enum CliError {
     ScenariosFailed {
         count: usize,
     },
+    /// No security of the data could be scored (the first reasons were reported).
+    NothingScored {
+        total: usize,
+    },
     Json(String),
     CreateDir {
         path: String,
@@ -406,6 +414,11 @@ impl Localize for CliError {
                 lang,
                 "{count} scenario(s) could not run",
                 "{count} 个情景无法运行"
+            ),
+            CliError::NothingScored { total } => bi!(
+                lang,
+                "none of the {total} securities could be scored (the reasons are above, and in score --out's excluded_reason column)",
+                "{total} 只证券都无法计分（原因见上，以及 score --out 的 excluded_reason 列）"
             ),
             CliError::Json(e) => bi!(lang, "cannot write JSON: {e}", "无法写出 JSON：{e}"),
             CliError::FolderInUse { path, file } => bi!(
@@ -511,7 +524,7 @@ pub fn prepare_run(a: &RunArgs) -> Result<(Settings, Dataset), CliError> {
                 options: LoadOptions::default(),
             })
             .collect();
-        Dataset::load("command-line data", &files)?
+        Dataset::load(&data::name_of(&a.data), &files)?
     };
     Ok((settings, ds))
 }
@@ -543,6 +556,14 @@ fn score_summary(ds: &Dataset, s: &Scored) {
     for n in &sc.notes {
         note(n.text());
     }
+    if scored == 0 {
+        // Why, from the first few securities (the output file has every one).
+        let mut reasons: Vec<String> = sc.exclusion.iter().flatten().map(|e| e.text()).collect();
+        reasons.dedup();
+        for r in reasons.iter().take(3) {
+            note(r.clone());
+        }
+    }
 }
 
 fn score(a: ScoreArgs) -> Result<(), CliError> {
@@ -565,6 +586,10 @@ fn score(a: ScoreArgs) -> Result<(), CliError> {
             );
         }
         None => print_ranking(&s, a.top),
+    }
+    let total = s.scores.included.len();
+    if !s.scores.included.iter().any(|x| *x) {
+        return Err(CliError::NothingScored { total });
     }
     Ok(())
 }
@@ -650,6 +675,9 @@ fn sectors(a: SectorsArgs) -> Result<(), CliError> {
             "{name}：{from} 至 {to}（{months} 个月）"
         )
     );
+    for n in &perf.notes {
+        note(n.text());
+    }
     let mut perf = perf;
     perf.groups.sort_by(|x, y| y.total.total_cmp(&x.total));
     match &a.out {
@@ -690,6 +718,9 @@ fn exposures(a: OutArgs) -> Result<(), CliError> {
     let (settings, _ds, mut p) = pipeline(&a.run)?;
     let s = p.score(&settings)?;
     let rep = p.exposures(&settings, &s);
+    for n in &rep.notes {
+        note(n.text());
+    }
     if let Some(e) = &rep.regression_error {
         let e = e.text();
         note(bi!(

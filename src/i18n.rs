@@ -201,6 +201,57 @@ pub static TABLE: &[(&str, &str)] = &[
     ("View", "视图"),
     ("Edit", "编辑"),
     ("Open data…", "打开数据…"),
+    ("Add to dataset…", "添加到数据集…"),
+    (
+        "Drop to open as a new dataset (hold Shift to add)",
+        "松开即作为新数据集打开（按住 Shift 则添加）",
+    ),
+    ("Add data to the dataset", "向数据集添加数据"),
+    (
+        "The files you pick become a new dataset.",
+        "所选文件组成新的数据集。",
+    ),
+    (
+        "The files you pick join the tables loaded (a table of the same kind is replaced).",
+        "所选文件加入已载入的表（同类表将被替换）。",
+    ),
+    (
+        "Or drop CSV, Parquet or .xlsx files on the window: a new dataset (hold Shift to add them).",
+        "也可将 CSV、Parquet 或 .xlsx 文件拖入窗口：组成新数据集（按住 Shift 则添加到当前数据集）。",
+    ),
+    (
+        "Enables: the score, ranking, baskets and characteristic exposures.",
+        "可用于：得分、排名、篮子和特征暴露。",
+    ),
+    (
+        "Enables: the score, ranking, baskets and characteristic exposures; performance needs prices.",
+        "可用于：得分、排名、篮子和特征暴露；业绩分析需要价格数据。",
+    ),
+    (
+        "Enables: sector performance, the backtest, the market factor, the regression and scenarios.",
+        "可用于：板块表现、回测、市场因子、回归和情景。",
+    ),
+    (
+        "Enables performance once fundamentals give the sectors.",
+        "载入提供板块的基本面数据后可用于业绩分析。",
+    ),
+    (
+        "Enables: these factors in the regression and the factor scenarios.",
+        "可用于：回归和因子情景中的这些因子。",
+    ),
+    (
+        "Factors are used with prices: load a prices table.",
+        "因子需配合价格数据使用：请载入价格表。",
+    ),
+    ("Without it nothing can be scored.", "缺少它则无法计分。"),
+    (
+        "Without it: no performance, backtest, regression or scenarios from returns.",
+        "缺少它则没有基于收益率的业绩、回测、回归或情景。",
+    ),
+    (
+        "Without it the regression and the scenarios use the market factor alone.",
+        "缺少它则回归和情景只使用市场因子。",
+    ),
     ("Open path…", "按路径打开…"),
     ("Load the bundled sample", "载入内置样本"),
     ("Load sample", "载入样本"),
@@ -219,10 +270,6 @@ pub static TABLE: &[(&str, &str)] = &[
     ("Dismiss", "关闭"),
     ("Error", "错误"),
     ("Dataset", "数据集"),
-    (
-        "Or drop CSV, Parquet or .xlsx files on the window.",
-        "也可将 CSV、Parquet 或 .xlsx 文件拖入窗口。",
-    ),
     ("Fundamentals", "基本面"),
     ("Prices", "价格"),
     ("Factors", "因子"),

@@ -16,6 +16,6 @@ fn main() -> ExitCode {
     i18n::set_default_lang(lang);
     match args.command {
         Some(cmd) => cli::run(cmd),
-        None => halo_workbench::app::run(),
+        None => halo_workbench::app::run(halo_workbench::app::Start::from_args(args.files)),
     }
 }

@@ -11,6 +11,7 @@ use crate::i18n::{Localize, tr};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
     OpenData,
+    AddData,
     OpenProject,
     SaveProject,
 }
@@ -19,6 +20,7 @@ impl Purpose {
     fn title(self) -> &'static str {
         match self {
             Purpose::OpenData => tr("Open data file"),
+            Purpose::AddData => tr("Add data to the dataset"),
             Purpose::OpenProject => tr("Open project"),
             Purpose::SaveProject => tr("Save project as"),
         }
@@ -31,7 +33,7 @@ impl Purpose {
             .unwrap_or("")
             .to_ascii_lowercase();
         match self {
-            Purpose::OpenData => matches!(
+            Purpose::OpenData | Purpose::AddData => matches!(
                 ext.as_str(),
                 "csv" | "txt" | "tsv" | "parquet" | "pq" | "xlsx" | "xlsm"
             ),

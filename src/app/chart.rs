@@ -124,6 +124,46 @@ pub fn title(ui: &mut egui::Ui, text: &str) {
     ui.label(RichText::new(text).heading().strong());
 }
 
+/// Up to this many notes are listed line by line; more collapse to one line with a count.
+const NOTES_LISTED: usize = 3;
+
+/// What an analysis had to adjust or leave out, in the warning colour. A long list is one
+/// line with the count, opened by a click; a figure (which cannot be clicked) lists the
+/// first notes and says how many more there are.
+pub fn notes(ui: &mut egui::Ui, id: &str, notes: &[impl Localize], figure: bool) {
+    let warn = ui.visuals().warn_fg_color;
+    if notes.len() <= NOTES_LISTED {
+        for n in notes {
+            ui.colored_label(warn, n.text());
+        }
+        return;
+    }
+    let count = notes.len();
+    if figure {
+        for n in &notes[..NOTES_LISTED - 1] {
+            ui.colored_label(warn, n.text());
+        }
+        let more = count - (NOTES_LISTED - 1);
+        ui.colored_label(
+            warn,
+            crate::bi!(
+                crate::i18n::lang(),
+                "… and {more} more notes",
+                "……另有 {more} 条说明"
+            ),
+        );
+        return;
+    }
+    let head = crate::bi!(crate::i18n::lang(), "{count} notes", "{count} 条说明");
+    egui::CollapsingHeader::new(RichText::new(head).color(warn))
+        .id_salt(id)
+        .show(ui, |ui| {
+            for n in notes {
+                ui.colored_label(warn, n.text());
+            }
+        });
+}
+
 /// The colour of a series: the baskets and the benchmark their own, sectors theirs, and
 /// quantiles from the palette (the long-short spread in the text colour).
 pub fn series_color(ui: &egui::Ui, id: &SeriesId) -> Color32 {

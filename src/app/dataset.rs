@@ -5,7 +5,7 @@ use egui::RichText;
 
 use super::panes::data::{file_name, kind_label};
 use super::{Command, Purpose, WorkbenchApp};
-use crate::data::TableKind;
+use crate::data::{Dataset, TableKind};
 use crate::i18n::{lang, tr};
 
 pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
@@ -13,8 +13,21 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
     ui.heading(tr("Dataset"));
     ui.label(RichText::new(&app.dataset.name).strong());
     ui.horizontal_wrapped(|ui| {
-        if ui.button(tr("Open data…")).clicked() {
+        if ui
+            .button(tr("Open data…"))
+            .on_hover_text(tr("The files you pick become a new dataset."))
+            .clicked()
+        {
             app.push(Command::Pick(Purpose::OpenData));
+        }
+        if ui
+            .button(tr("Add to dataset…"))
+            .on_hover_text(tr(
+                "The files you pick join the tables loaded (a table of the same kind is replaced).",
+            ))
+            .clicked()
+        {
+            app.push(Command::Pick(Purpose::AddData));
         }
         if ui.button(tr("Open path…")).clicked() {
             app.push(Command::Browse(Purpose::OpenData));
@@ -24,9 +37,11 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
         }
     });
     ui.label(
-        RichText::new(tr("Or drop CSV, Parquet or .xlsx files on the window."))
-            .small()
-            .weak(),
+        RichText::new(tr(
+            "Or drop CSV, Parquet or .xlsx files on the window: a new dataset (hold Shift to add them).",
+        ))
+        .small()
+        .weak(),
     );
     ui.separator();
     for kind in TableKind::ALL {
@@ -55,6 +70,7 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                         ui.label(crate::bi!(l, "{a} to {b}", "{a} 至 {b}"));
                     }
                     ui.label(r.format_summary(l));
+                    ui.label(RichText::new(enables(kind, &app.dataset)).small().weak());
                     let w = r.warning_count();
                     if w > 0 {
                         ui.colored_label(
@@ -74,8 +90,46 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                 if ui.selectable_label(selected, label).clicked() {
                     app.panes.data.selected = kind;
                 }
+                ui.indent(kind.id(), |ui| {
+                    ui.label(RichText::new(missing(kind)).small().weak());
+                });
             }
         }
         ui.add_space(4.0);
+    }
+}
+
+/// What a loaded table lets the workbench compute, given the others loaded.
+fn enables(kind: TableKind, ds: &Dataset) -> String {
+    let has = |k| ds.table(k).is_some();
+    let text = match kind {
+        TableKind::Fundamentals if has(TableKind::Prices) => {
+            tr("Enables: the score, ranking, baskets and characteristic exposures.")
+        }
+        TableKind::Fundamentals => tr(
+            "Enables: the score, ranking, baskets and characteristic exposures; performance needs prices.",
+        ),
+        TableKind::Prices if has(TableKind::Fundamentals) => tr(
+            "Enables: sector performance, the backtest, the market factor, the regression and scenarios.",
+        ),
+        TableKind::Prices => tr("Enables performance once fundamentals give the sectors."),
+        TableKind::Factors if has(TableKind::Prices) => {
+            tr("Enables: these factors in the regression and the factor scenarios.")
+        }
+        TableKind::Factors => tr("Factors are used with prices: load a prices table."),
+    };
+    text.to_string()
+}
+
+/// What is missing without a table of this kind.
+fn missing(kind: TableKind) -> &'static str {
+    match kind {
+        TableKind::Fundamentals => tr("Without it nothing can be scored."),
+        TableKind::Prices => {
+            tr("Without it: no performance, backtest, regression or scenarios from returns.")
+        }
+        TableKind::Factors => {
+            tr("Without it the regression and the scenarios use the market factor alone.")
+        }
     }
 }

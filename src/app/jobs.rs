@@ -28,14 +28,25 @@ pub struct LoadJob {
     rx: Receiver<Result<Loaded, AppError>>,
 }
 
+/// When a load keeps the dataset that was there instead of what it built.
+pub enum Keep {
+    /// Never: files added to the dataset (a file that fails is left out, with its error).
+    Never,
+    /// When no file loaded (the sample, a project or session whose files are all gone).
+    IfNothingLoaded(Dataset),
+    /// When any file failed: a new dataset is the user's files, all of them, or nothing
+    /// changes.
+    IfAnyFailed(Dataset),
+}
+
 impl LoadJob {
-    /// Load `files` on a worker thread on top of `base`. `fallback` is what to keep when
-    /// `replace_all` loads nothing (the sample, a project whose files are all gone).
+    /// Load `files` on a worker thread on top of `base`; `keep` says when the dataset that
+    /// was there stays instead.
     pub fn start(
         job: Job,
         base: Dataset,
         files: Vec<SourceFile>,
-        fallback: Option<Dataset>,
+        keep: Keep,
         ctx: egui::Context,
         faults: Arc<Faults>,
     ) -> LoadJob {
@@ -58,9 +69,10 @@ impl LoadJob {
                             Err(e) => errors.push(AppError::Load(e)),
                         }
                     }
-                    // Replacing everything that loaded nothing keeps what was there.
-                    if let Some(old) = fallback.filter(|_| ds.is_empty()) {
-                        ds = old;
+                    match keep {
+                        Keep::IfNothingLoaded(old) if ds.is_empty() => ds = old,
+                        Keep::IfAnyFailed(old) if !errors.is_empty() => ds = old,
+                        _ => {}
                     }
                     let inputs = Inputs::new(&ds).map_err(AppError::Engine);
                     Loaded {

@@ -38,7 +38,7 @@ use crate::view::ViewState;
 use compute::{Computer, Done};
 pub use figure::Figure;
 use figure::{FigureRequest, Scene};
-use jobs::{Exporter, LoadJob, Loaded};
+use jobs::{Exporter, Keep, LoadJob, Loaded};
 use messages::{AppError, Job, Status, Worker};
 pub use panes::Pane;
 use panes::{Highlight, PaneCtx, Panes};
@@ -97,8 +97,10 @@ const MAX_RECENT: usize = 10;
 /// Everything the app can be asked to do.
 #[derive(Clone, Debug)]
 pub enum Command {
-    /// Load data files into the current dataset (each replaces the table of its kind).
+    /// Load data files as a new dataset: the dataset before stays if one of them fails.
     OpenData(Vec<PathBuf>),
+    /// Add data files to the current dataset (each replaces the table of its kind).
+    AddData(Vec<PathBuf>),
     /// Reload one table's file with an edited column mapping.
     Remap(TableKind, ColumnMapping),
     LoadSample,
@@ -162,17 +164,22 @@ pub struct WorkbenchApp {
 }
 
 impl WorkbenchApp {
-    pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
+    pub fn new(cc: &eframe::CreationContext<'_>, start: Start) -> Self {
         let state: PersistedState = cc
             .storage
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
             .unwrap_or_default();
-        Self::with_state(&cc.egui_ctx, state)
+        Self::starting(&cc.egui_ctx, state, start)
     }
 
     /// Build the app on a context with the given state, and start loading its dataset
     /// (the last session's files, else the bundled sample).
-    pub fn with_state(ctx: &egui::Context, mut state: PersistedState) -> Self {
+    pub fn with_state(ctx: &egui::Context, state: PersistedState) -> Self {
+        Self::starting(ctx, state, Start::Session)
+    }
+
+    /// Build the app and start loading what `start` says.
+    pub fn starting(ctx: &egui::Context, mut state: PersistedState, start: Start) -> Self {
         fonts::install(ctx);
         let tree = state.layout.take().unwrap_or_else(panes::default_tree);
         // A restored session is checked like a settings file: a NaN weight or an absurd
@@ -212,6 +219,16 @@ impl WorkbenchApp {
             export_message: None,
         };
         app.apply_style();
+        match start {
+            Start::Files(paths) => app.handle(Command::OpenData(paths)),
+            Start::Project(path) => app.handle(Command::OpenProject(path)),
+            Start::Session => {}
+        }
+        // Files asked for fall back to the sample if none loads; a project that cannot be
+        // opened (its error is shown), or no start at all, restores the last session.
+        if app.job.is_some() {
+            return app;
+        }
         if app.state.session_files.is_empty() {
             app.handle(Command::LoadSample);
         } else {
@@ -224,7 +241,7 @@ impl WorkbenchApp {
                     ..Default::default()
                 },
                 files,
-                true,
+                LoadMode::Restore,
             );
         }
         app
@@ -295,18 +312,24 @@ impl WorkbenchApp {
     /// Run one command. All side effects of the UI go through here.
     pub fn handle(&mut self, cmd: Command) {
         match cmd {
+            Command::OpenData(paths) | Command::AddData(paths) if paths.is_empty() => {}
             Command::OpenData(paths) => {
-                let files: Vec<SourceFile> = paths
-                    .into_iter()
-                    .map(|path| SourceFile {
-                        path,
-                        options: LoadOptions::default(),
-                    })
-                    .collect();
-                let job = Job::Loading {
-                    files: files.iter().map(|f| file_name(&f.path)).collect(),
+                let base = Dataset {
+                    name: data::name_of(&paths),
+                    ..Default::default()
                 };
-                self.start_load(job, (*self.dataset).clone(), files, false);
+                let (job, files) = loading(paths);
+                self.start_load(job, base, files, LoadMode::New);
+            }
+            Command::AddData(paths) => {
+                let mut base = (*self.dataset).clone();
+                base.name = if base.is_empty() {
+                    data::name_of(&paths)
+                } else {
+                    format!("{} + {}", base.name, data::name_of(&paths))
+                };
+                let (job, files) = loading(paths);
+                self.start_load(job, base, files, LoadMode::Add);
             }
             Command::Remap(kind, mapping) => {
                 let Some(src) = self
@@ -330,7 +353,7 @@ impl WorkbenchApp {
                         path: src.path,
                         options,
                     }],
-                    false,
+                    LoadMode::Add,
                 );
             }
             Command::LoadSample => {
@@ -338,7 +361,7 @@ impl WorkbenchApp {
                     name: "S&P 500 sample (fiscal 2012-2016)".into(),
                     ..Default::default()
                 };
-                self.start_load(Job::Sample, base, data::sample_files(), true);
+                self.start_load(Job::Sample, base, data::sample_files(), LoadMode::Restore);
             }
             Command::OpenProject(path) => match Project::open(&path) {
                 Ok(p) => {
@@ -359,7 +382,7 @@ impl WorkbenchApp {
                         },
                         base,
                         p.dataset.files,
-                        true,
+                        LoadMode::Restore,
                     );
                 }
                 Err(e) => self.errors.push(e.into()),
@@ -424,17 +447,21 @@ impl WorkbenchApp {
 
     /// Load `files` on a worker thread, on top of `base`. The current dataset is replaced
     /// only by what loads; a file that fails leaves its table as it was.
-    fn start_load(&mut self, job: Job, base: Dataset, files: Vec<SourceFile>, replace_all: bool) {
+    fn start_load(&mut self, job: Job, base: Dataset, files: Vec<SourceFile>, mode: LoadMode) {
         if self.job.is_some() {
             self.errors.push(AppError::Busy { job });
             return;
         }
-        let fallback = replace_all.then(|| (*self.dataset).clone());
+        let keep = match mode {
+            LoadMode::Add => Keep::Never,
+            LoadMode::New => Keep::IfAnyFailed((*self.dataset).clone()),
+            LoadMode::Restore => Keep::IfNothingLoaded((*self.dataset).clone()),
+        };
         self.job = Some(LoadJob::start(
             job,
             base,
             files,
-            fallback,
+            keep,
             self.ctx.clone(),
             self.faults.clone(),
         ));
@@ -521,6 +548,7 @@ impl WorkbenchApp {
         }
         match purpose {
             Purpose::OpenData => self.handle(Command::OpenData(paths)),
+            Purpose::AddData => self.handle(Command::AddData(paths)),
             Purpose::OpenProject => {
                 if let Some(p) = paths.into_iter().next() {
                     self.handle(Command::OpenProject(p));
@@ -549,7 +577,7 @@ impl WorkbenchApp {
                 d = d.set_directory(dir);
             }
             let picked = match purpose {
-                Purpose::OpenData => d
+                Purpose::OpenData | Purpose::AddData => d
                     .add_filter(data_filter, &["csv", "txt", "tsv", "parquet", "xlsx"])
                     .pick_files(),
                 Purpose::OpenProject => d
@@ -577,6 +605,9 @@ impl WorkbenchApp {
             ui.menu_button(tr("File"), |ui| {
                 if ui.button(tr("Open data…")).clicked() {
                     self.push(Command::Pick(Purpose::OpenData));
+                }
+                if ui.button(tr("Add to dataset…")).clicked() {
+                    self.push(Command::Pick(Purpose::AddData));
                 }
                 if ui.button(tr("Open path…")).clicked() {
                     self.push(Command::Browse(Purpose::OpenData));
@@ -779,8 +810,13 @@ impl WorkbenchApp {
                 .map(|f| f.path().to_path_buf())
                 .collect()
         });
+        // A new dataset, or with Shift held added to this one.
         if !dropped.is_empty() {
-            self.push(Command::OpenData(dropped));
+            if ctx.input(|i| i.modifiers.shift) {
+                self.push(Command::AddData(dropped));
+            } else {
+                self.push(Command::OpenData(dropped));
+            }
         }
     }
 
@@ -1041,10 +1077,32 @@ impl WorkbenchApp {
     }
 }
 
-fn file_name(p: &std::path::Path) -> String {
-    p.file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| p.display().to_string())
+use data::file_name;
+
+/// How a load relates to the dataset on screen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum LoadMode {
+    /// Tables added to it (or one reloaded with a new mapping).
+    Add,
+    /// A new dataset of the user's files: it stays as it was if one of them fails.
+    New,
+    /// The sample, a project, the last session: it stays only if nothing loads.
+    Restore,
+}
+
+/// The job and the files of loading `paths` with their formats guessed.
+fn loading(paths: Vec<PathBuf>) -> (Job, Vec<SourceFile>) {
+    let files: Vec<SourceFile> = paths
+        .into_iter()
+        .map(|path| SourceFile {
+            path,
+            options: LoadOptions::default(),
+        })
+        .collect();
+    let job = Job::Loading {
+        files: files.iter().map(|f| file_name(&f.path)).collect(),
+    };
+    (job, files)
 }
 
 impl eframe::App for WorkbenchApp {
@@ -1084,7 +1142,7 @@ impl eframe::App for WorkbenchApp {
                 .anchor(egui::Align2::CENTER_CENTER, [0.0, 0.0])
                 .show(&ctx, |ui| {
                     egui::Frame::popup(ui.style()).show(ui, |ui| {
-                        ui.heading(tr("Or drop CSV, Parquet or .xlsx files on the window."))
+                        ui.heading(tr("Drop to open as a new dataset (hold Shift to add)"))
                     });
                 });
         }
@@ -1103,7 +1161,34 @@ impl eframe::App for WorkbenchApp {
 }
 
 /// Open the window, loading `files` when given (else the last session, or the sample).
-pub fn run() -> std::process::ExitCode {
+/// What the window opens with.
+#[derive(Clone, Debug)]
+pub enum Start {
+    /// The last session's files, else the sample.
+    Session,
+    /// These data files, as a new dataset (`halo-workbench FILE...`).
+    Files(Vec<PathBuf>),
+    /// A project file.
+    Project(PathBuf),
+}
+
+impl Start {
+    /// From the command line's files: one `.toml` is a project, anything else data.
+    pub fn from_args(files: Vec<PathBuf>) -> Start {
+        match files.as_slice() {
+            [] => Start::Session,
+            [p] if p
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("toml")) =>
+            {
+                Start::Project(p.clone())
+            }
+            _ => Start::Files(files),
+        }
+    }
+}
+
+pub fn run(start: Start) -> std::process::ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("HALO Workbench")
@@ -1114,7 +1199,7 @@ pub fn run() -> std::process::ExitCode {
     match eframe::run_native(
         "HALO Workbench",
         options,
-        Box::new(|cc| Ok(Box::new(WorkbenchApp::new(cc)))),
+        Box::new(|cc| Ok(Box::new(WorkbenchApp::new(cc, start)))),
     ) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

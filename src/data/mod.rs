@@ -143,6 +143,23 @@ fn load_from<R: std::io::Read + Send>(
     normalize::normalize(path, raw, kind, opts)
 }
 
+/// A file's name without its folder (the whole path when it has none).
+pub fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|f| f.to_string_lossy().into_owned())
+        .unwrap_or_else(|| p.display().to_string())
+}
+
+/// A dataset's name from its files: their names joined by " + ", or with more than three
+/// the first and the last and how many there are.
+pub fn name_of(paths: &[PathBuf]) -> String {
+    let names: Vec<String> = paths.iter().map(|p| file_name(p)).collect();
+    match names.as_slice() {
+        [first, .., last] if names.len() > 3 => format!("{first} … {last} ({})", names.len()),
+        _ => names.join(" + "),
+    }
+}
+
 /// The tables a session works on. Loading a file builds a new dataset; the one before is
 /// replaced only when the load succeeds, so a bad file never loses what was loaded.
 #[derive(Clone, Default)]

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::notes::Note;
+use super::notes::{CapGroup, Note};
 use super::universe::CrossSection;
 use crate::engine::settings::{Selection, Settings, Weighting};
 
@@ -39,11 +39,14 @@ fn raw_weights(
     rule: Weighting,
     caps: &[f64],
     tilt: impl Fn(usize) -> f64,
+    group: CapGroup,
+    notes: &mut Vec<Note>,
 ) -> Vec<f64> {
     let has_cap = |s: usize| caps[s].is_finite() && caps[s] > 0.0;
     // A member without a market cap counts at the members' median cap (needed only when
-    // caps weigh and one is missing).
-    let median = if rule == Weighting::Equal || members.iter().all(|&s| has_cap(s)) {
+    // caps weigh and one is missing), and none with a cap is equal weights; both said.
+    let missing = members.iter().filter(|&&s| !has_cap(s)).count();
+    let median = if rule == Weighting::Equal || missing == 0 {
         1.0
     } else {
         let mut known: Vec<f64> = members
@@ -51,6 +54,15 @@ fn raw_weights(
             .filter(|&&s| has_cap(s))
             .map(|&s| caps[s])
             .collect();
+        notes.push(if known.is_empty() {
+            Note::NoMarketCaps { group }
+        } else {
+            Note::SomeCapsMissing {
+                group,
+                missing,
+                of: members.len(),
+            }
+        });
         known.sort_by(f64::total_cmp);
         known.get(known.len() / 2).copied().unwrap_or(1.0)
     };
@@ -192,7 +204,18 @@ fn member_weights(
     notes: &mut Vec<Note>,
 ) -> Vec<f64> {
     let b = &settings.basket;
-    let mut w = raw_weights(members, b.weighting, &cs.market_cap, |s| sign * halo[s]);
+    let mut w = raw_weights(
+        members,
+        b.weighting,
+        &cs.market_cap,
+        |s| sign * halo[s],
+        if sign > 0.0 {
+            CapGroup::HaloBasket
+        } else {
+            CapGroup::AntiBasket
+        },
+        notes,
+    );
     let secs: Vec<&str> = members.iter().map(|&s| cs.sectors[s].as_str()).collect();
     apply_caps(&mut w, &secs, b.name_cap, b.sector_cap, notes);
     w

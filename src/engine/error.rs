@@ -36,6 +36,11 @@ pub enum EngineError {
         from: NaiveDate,
         to: NaiveDate,
     },
+    /// No security has both a report known at the window's start and a return in it.
+    NoMembers {
+        from: NaiveDate,
+        to: NaiveDate,
+    },
     NotCovered {
         from: NaiveDate,
         to: NaiveDate,
@@ -52,13 +57,15 @@ pub enum EngineError {
     CollinearFactors {
         factors: Vec<String>,
     },
-    ShockNotAFactor {
+    /// A factor scenario shocks a factor the data does not have.
+    ShockedFactorMissing {
         factor: String,
         factors: Vec<String>,
     },
     SingularShockCovariance,
     FactorScenarioNeedsData,
-    /// Betas were asked for with no factor named.
+    /// Betas or a regression with no factor: none named, or none of those named is in
+    /// the data.
     NoFactors,
     /// A factor scenario that shocks nothing.
     NoShock,
@@ -153,6 +160,11 @@ impl Localize for EngineError {
                 "invalid window: the window ends ({to}) before it starts ({from})",
                 "区间无效：区间结束（{to}）早于开始（{from}）"
             ),
+            NoMembers { from, to } => bi!(
+                lang,
+                "no security has both a report known at {from} and a return between {from} and {to}",
+                "没有任何证券同时具有 {from} 时已知的报告和 {from} 至 {to} 之间的收益率"
+            ),
             NotCovered {
                 from,
                 to,
@@ -184,12 +196,12 @@ impl Localize for EngineError {
                     "回归无法求解：因子 {list} 在回看期内共线"
                 )
             }
-            ShockNotAFactor { factor, factors } => {
+            ShockedFactorMissing { factor, factors } => {
                 let list = join(lang, factors);
                 bi!(
                     lang,
-                    "the scenario shocks {factor:?}, which is not among the factors ({list}); add it to the factor list",
-                    "情景冲击了 {factor:?}，但它不在因子中（{list}）；请将其加入因子列表"
+                    "not available: the data has no factor {factor:?} (it has {list})",
+                    "无法计算：数据中没有因子 {factor:?}（已有：{list}）"
                 )
             }
             SingularShockCovariance => bi!(
@@ -204,8 +216,8 @@ impl Localize for EngineError {
             ),
             NoFactors => bi!(
                 lang,
-                "no factor is named (analytics.factors is empty)",
-                "未指定任何因子（analytics.factors 为空）"
+                "no factor to use: none of the factors named (analytics.factors) is in the data",
+                "没有可用的因子：所指定的因子（analytics.factors）都不在数据中"
             ),
             NoShock => bi!(
                 lang,

@@ -8,6 +8,7 @@ use super::EngineError;
 use super::basket::Basket;
 use super::factors::FactorPanel;
 use super::metrics::Pillar;
+use super::notes::{CapGroup, Note};
 use super::ols::{OlsResult, ols};
 use super::returns::ReturnPanel;
 use super::score::{Prepared, Scores};
@@ -34,11 +35,28 @@ pub struct Characteristic {
 }
 
 /// Benchmark weights: the scored universe by market cap (equally where no name has a
-/// known cap; a name without one is left out when others have one).
-pub fn benchmark_weights(prep: &Prepared, sc: &Scores) -> Vec<f64> {
+/// known cap; a name without one is left out when others have one), and the notes saying
+/// which of the two happened.
+pub fn benchmark_weights(prep: &Prepared, sc: &Scores) -> (Vec<f64>, Vec<Note>) {
     let cs = &prep.cs;
     let cap = |s: usize| Some(cs.market_cap[s]).filter(|c| c.is_finite() && *c > 0.0);
-    let use_caps = (0..cs.len()).any(|s| sc.included[s] && cap(s).is_some());
+    let scored = (0..cs.len()).filter(|&s| sc.included[s]).count();
+    let capped = (0..cs.len())
+        .filter(|&s| sc.included[s] && cap(s).is_some())
+        .count();
+    let use_caps = capped > 0;
+    let group = CapGroup::Benchmark;
+    let notes = if scored == 0 || capped == scored {
+        Vec::new()
+    } else if capped == 0 {
+        vec![Note::NoMarketCaps { group }]
+    } else {
+        vec![Note::SomeCapsMissing {
+            group,
+            missing: scored - capped,
+            of: scored,
+        }]
+    };
     let raw: Vec<f64> = (0..cs.len())
         .map(|s| match (sc.included[s], use_caps) {
             (false, _) => 0.0,
@@ -47,9 +65,11 @@ pub fn benchmark_weights(prep: &Prepared, sc: &Scores) -> Vec<f64> {
         })
         .collect();
     let total: f64 = raw.iter().sum();
-    raw.iter()
+    let w = raw
+        .iter()
         .map(|w| if total > 0.0 { w / total } else { 0.0 })
-        .collect()
+        .collect();
+    (w, notes)
 }
 
 /// Active exposures sum(w z) - sum(b z) for every pillar and metric (a missing z counts as
@@ -134,10 +154,11 @@ pub fn lookback_window(
     Ok(end.saturating_sub(lookback)..end)
 }
 
-/// OLS of the basket's excess return on the chosen factors over the lookback window.
+/// OLS of the basket's excess return on `factors` (all in `fp`) over the lookback window.
 pub fn regression(
     rp: &ReturnPanel,
     fp: &FactorPanel,
+    factors: &[String],
     basket: &Basket,
     market: &[f64],
     as_of: NaiveDate,
@@ -163,7 +184,7 @@ pub fn regression(
         .collect();
     let mut names = Vec::new();
     let mut x = Vec::new();
-    for f in &a.factors {
+    for f in factors {
         let series = fp.get(f).ok_or_else(|| EngineError::NoFactor {
             name: f.clone(),
             available: fp.names.clone(),

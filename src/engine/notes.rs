@@ -94,6 +94,43 @@ pub enum Note {
         sectors: usize,
         used: f64,
     },
+    /// Market-cap weighting asked for, and no member of the group has a market cap:
+    /// equal weights are used.
+    NoMarketCaps {
+        group: CapGroup,
+    },
+    /// Some members of a cap-weighted group have no market cap: what was done with them.
+    SomeCapsMissing {
+        group: CapGroup,
+        missing: usize,
+        of: usize,
+    },
+    /// Factors the settings name that the data does not have, and the ones used instead.
+    FactorsMissing {
+        missing: Vec<String>,
+        used: Vec<String>,
+    },
+    /// The composite rests on fewer than three metrics with values.
+    FewMetrics {
+        metrics: Vec<String>,
+    },
+    /// Every metric with values is in one pillar: the composite is that pillar.
+    OnePillar {
+        pillar: super::metrics::Pillar,
+    },
+}
+
+/// A group weighted by market cap, for the notes on what its caps allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CapGroup {
+    /// The HALO basket (market-cap or score-tilted weights).
+    HaloBasket,
+    AntiBasket,
+    /// The benchmark of the exposures and scenarios.
+    Benchmark,
+    /// The sectors and the benchmark of sector performance.
+    Sectors,
 }
 
 impl Localize for Note {
@@ -128,6 +165,88 @@ impl Localize for Note {
                     "板块上限 {cap:.1}% 对 {sectors} 个板块不可行；改用 {used:.1}%"
                 )
             }
+            Note::NoMarketCaps { group } => match group {
+                CapGroup::HaloBasket | CapGroup::AntiBasket => {
+                    let b = group.basket(lang);
+                    bi!(
+                        lang,
+                        "no name of the {b} has a market cap: every name counts at the same cap",
+                        "{b}中没有任何证券有市值：各证券按相同市值计"
+                    )
+                }
+                CapGroup::Benchmark => bi!(
+                    lang,
+                    "no scored security has a market cap: the benchmark is equal-weighted",
+                    "已计分证券都没有市值：基准改为等权"
+                ),
+                CapGroup::Sectors => bi!(
+                    lang,
+                    "no security has a market cap at the window's start: sectors and benchmark are equal-weighted",
+                    "区间起点没有任何证券有市值：板块与基准改为等权"
+                ),
+            },
+            Note::SomeCapsMissing { group, missing, of } => match group {
+                CapGroup::HaloBasket | CapGroup::AntiBasket => {
+                    let b = group.basket(lang);
+                    bi!(
+                        lang,
+                        "{missing} of the {of} names of the {b} have no market cap: each is weighted at the basket's median cap",
+                        "{b}的 {of} 只证券中 {missing} 只没有市值：按该篮子市值中位数加权"
+                    )
+                }
+                CapGroup::Benchmark => bi!(
+                    lang,
+                    "{missing} of {of} scored securities have no market cap: left out of the cap-weighted benchmark",
+                    "{of} 只已计分证券中 {missing} 只没有市值：未计入市值加权基准"
+                ),
+                CapGroup::Sectors => bi!(
+                    lang,
+                    "{missing} of {of} securities have no market cap at the window's start: left out of the cap-weighted sectors and benchmark",
+                    "{of} 只证券中 {missing} 只在区间起点没有市值：未计入市值加权的板块与基准"
+                ),
+            },
+            Note::FactorsMissing { missing, used } => {
+                let (missing, used) = (join(lang, missing), join(lang, used));
+                bi!(
+                    lang,
+                    "not in the data: {missing}; the regression uses {used}",
+                    "数据中没有：{missing}；回归使用 {used}"
+                )
+            }
+            Note::FewMetrics { metrics } => {
+                let n = metrics.len();
+                let list: Vec<String> = metrics
+                    .iter()
+                    .map(|m| super::metrics::metric_name(m, lang))
+                    .collect();
+                let list = join(lang, &list);
+                bi!(
+                    lang,
+                    "the score rests on {n} metric(s) only ({list}): the other metrics have no values in this data",
+                    "得分仅基于 {n} 个指标（{list}）：其余指标在此数据中没有数值"
+                )
+            }
+            Note::OnePillar { pillar } => {
+                let p = match lang {
+                    Lang::En => pillar.label_en(),
+                    Lang::Zh => pillar.label_zh(),
+                };
+                bi!(
+                    lang,
+                    "every metric with values is in the {p} pillar: the score is that pillar alone",
+                    "有数值的指标都属于「{p}」支柱：得分即该支柱"
+                )
+            }
+        }
+    }
+}
+
+impl CapGroup {
+    /// The basket's name, for the notes on its caps.
+    fn basket(self, lang: Lang) -> String {
+        match self {
+            CapGroup::AntiBasket => SeriesId::AntiBasket.localize(lang),
+            _ => SeriesId::HaloBasket.localize(lang),
         }
     }
 }

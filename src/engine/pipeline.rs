@@ -19,7 +19,7 @@ use super::backtest::{BacktestResult, History, PreparedHistory};
 use super::basket::Basket;
 use super::exposures::{self, Characteristic, Regression};
 use super::factors::{self, FactorPanel, Transform};
-use super::notes::SeriesId;
+use super::notes::{Note, SeriesId};
 use super::returns::ReturnPanel;
 use super::scenarios::{self, Betas, Outcome, Scenario, ScenarioKind, default_library};
 use super::score::{Prepared, Scorer, Scores, prepare};
@@ -81,6 +81,8 @@ pub struct Scored {
     pub scores: Arc<Scores>,
     /// Benchmark weights: the cap-weighted scored universe.
     pub benchmark: Arc<Vec<f64>>,
+    /// What the benchmark's weighting had to do without market caps.
+    pub benchmark_notes: Vec<Note>,
 }
 
 #[derive(Clone, Debug, serde::Serialize)]
@@ -91,6 +93,10 @@ pub struct ExposureReport {
     /// Why there is no regression (no prices, a singular design ...).
     #[serde(serialize_with = "as_text")]
     pub regression_error: Option<EngineError>,
+    /// What the benchmark and the regression were computed from when it is not what the
+    /// settings ask: caps missing, factors the data does not have.
+    #[serde(serialize_with = "as_texts")]
+    pub notes: Vec<Note>,
 }
 
 fn as_text<S: serde::Serializer>(e: &Option<EngineError>, s: S) -> Result<S::Ok, S::Error> {
@@ -98,6 +104,10 @@ fn as_text<S: serde::Serializer>(e: &Option<EngineError>, s: S) -> Result<S::Ok,
         Some(e) => s.serialize_some(&e.to_string()),
         None => s.serialize_none(),
     }
+}
+
+fn as_texts<S: serde::Serializer>(notes: &[Note], s: S) -> Result<S::Ok, S::Error> {
+    s.collect_seq(notes.iter().map(|n| n.to_string()))
 }
 
 /// Everything the panes draw, for one set of settings.
@@ -342,11 +352,12 @@ fn backtest(
 impl Fast {
     fn score(&mut self, inputs: &Inputs, settings: &Settings) -> Result<Scored, EngineError> {
         let (prep, sc) = self.scorer.score(&inputs.panel, settings)?;
-        let benchmark = exposures::benchmark_weights(&prep, &sc);
+        let (benchmark, benchmark_notes) = exposures::benchmark_weights(&prep, &sc);
         Ok(Scored {
             prep,
             scores: Arc::new(sc),
             benchmark: Arc::new(benchmark),
+            benchmark_notes,
         })
     }
 
@@ -425,8 +436,13 @@ impl Fast {
         let mut f = inputs.factors.clone();
         for name in &key.1 {
             if f.get(name).is_none() {
-                let v = long_short(inputs, name, &settings.scoring)?;
-                f.push(name, Transform::Return, v);
+                // A long-short factor of a metric the data does not have is a factor the
+                // data does not have: the regression and scenarios say so.
+                match long_short(inputs, name, &settings.scoring) {
+                    Ok(v) => f.push(name, Transform::Return, v),
+                    Err(EngineError::LongShortNoMetric { .. }) => {}
+                    Err(e) => return Err(e),
+                }
             }
         }
         let f = Arc::new(f);
@@ -442,14 +458,32 @@ impl Fast {
     ) -> ExposureReport {
         let (prep, sc) = (&scored.prep, &scored.scores);
         let characteristic = exposures::characteristic(prep, sc, &sc.basket, &scored.benchmark);
+        let mut notes = scored.benchmark_notes.clone();
         let regression = if !inputs.has_returns() {
             Err(EngineError::NoPrices)
         } else {
             self.factors(inputs, settings).and_then(|fp| {
                 let market = fp.get("market").cloned().unwrap_or_default();
+                // The factors the data has; the market alone when it has none of them.
+                let asked = &settings.analytics.factors;
+                let (mut used, missing): (Vec<String>, Vec<String>) =
+                    asked.iter().cloned().partition(|f| fp.get(f).is_some());
+                if used.is_empty() && fp.get("market").is_some() {
+                    used.push("market".into());
+                }
+                if !missing.is_empty() {
+                    notes.push(Note::FactorsMissing {
+                        missing,
+                        used: used.clone(),
+                    });
+                }
+                if used.is_empty() {
+                    return Err(EngineError::NoFactors);
+                }
                 exposures::regression(
                     &inputs.returns,
                     &fp,
+                    &used,
                     &sc.basket,
                     &market,
                     prep.cs.as_of,
@@ -462,6 +496,7 @@ impl Fast {
             characteristic,
             regression_error: regression.as_ref().err().cloned(),
             regression: regression.ok(),
+            notes,
         }
     }
 
@@ -510,23 +545,38 @@ impl Fast {
         list: &[Scenario],
     ) -> Vec<Result<Outcome, EngineError>> {
         let (prep, sc) = (&scored.prep, &scored.scores);
-        let names = scenario_factors(settings, list);
-        let betas = if inputs.has_returns() && !names.is_empty() {
-            self.betas(inputs, settings, prep, &names).ok()
+        // Betas on the factors the data has: a scenario shocking one it lacks says so
+        // (and the others still run).
+        let betas = if inputs.has_returns() {
+            self.factors(inputs, settings).and_then(|fp| {
+                let names: Vec<String> = scenario_factors(settings, list)
+                    .into_iter()
+                    .filter(|n| fp.get(n).is_some())
+                    .collect();
+                if names.is_empty() {
+                    return Err(EngineError::NoFactors);
+                }
+                self.betas(inputs, settings, prep, &names)
+            })
         } else {
-            None
+            Err(EngineError::NoPrices)
         };
         let sectors = scenarios::SectorIds::new(&prep.cs.sectors);
         list.iter()
             .map(|s| {
-                let r = scenarios::security_returns(
-                    s,
-                    prep,
-                    sc,
-                    &inputs.returns,
-                    betas.as_deref(),
-                    settings.analytics.correlated,
-                )
+                let r = match (&s.kind, &betas) {
+                    (ScenarioKind::Factor { shocks }, Err(e)) if !shocks.is_empty() => {
+                        Err(e.clone())
+                    }
+                    _ => scenarios::security_returns(
+                        s,
+                        prep,
+                        sc,
+                        &inputs.returns,
+                        betas.as_deref().ok(),
+                        settings.analytics.correlated,
+                    ),
+                }
                 .map_err(|e| EngineError::Scenario {
                     name: s.name.clone(),
                     error: Box::new(e),

@@ -224,7 +224,7 @@ pub fn propagate(
 ) -> Result<Vec<f64>, EngineError> {
     for f in shocks.keys() {
         if !b.factors.contains(f) {
-            return Err(EngineError::ShockNotAFactor {
+            return Err(EngineError::ShockedFactorMissing {
                 factor: f.clone(),
                 factors: b.factors.clone(),
             });

@@ -164,6 +164,7 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
     if weighted.is_empty() {
         notes.push(Note::AllWeightsZero);
     }
+    notes.extend(narrow_base(prep, settings, &weighted));
     let cover = coverage(prep, settings, &weighted, true);
     let pillars = Pillar::ALL.map(|p| pillar_score(prep, settings, &weighted, &cover.included, p));
     let halo = combine(cs, settings, &pillars, &cover.included);
@@ -193,6 +194,31 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
         blend,
         notes,
     }
+}
+
+/// What to say when the data leaves the composite narrower than its weights ask: fewer
+/// than three metrics with values, or weighted pillars without any (the score is then the
+/// one pillar that has some).
+fn narrow_base(prep: &Prepared, settings: &Settings, weighted: &[usize]) -> Vec<Note> {
+    let cs = &prep.cs;
+    let mut notes = Vec::new();
+    if weighted.is_empty() || prep.empty_metrics.is_empty() {
+        return notes;
+    }
+    if weighted.len() < 3 {
+        notes.push(Note::FewMetrics {
+            metrics: weighted.iter().map(|&k| cs.metrics[k].id.clone()).collect(),
+        });
+    }
+    let pillar = cs.metrics[weighted[0]].pillar;
+    let alone = weighted.iter().all(|&k| cs.metrics[k].pillar == pillar);
+    let others_weighted = Pillar::ALL
+        .into_iter()
+        .any(|p| p != pillar && settings.weights.pillar(p) != 0.0);
+    if alone && others_weighted {
+        notes.push(Note::OnePillar { pillar });
+    }
+    notes
 }
 
 /// What a backtest needs of a rebalance date.

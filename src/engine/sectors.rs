@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::EngineError;
 use super::basket::Basket;
-use super::notes::{SeriesId, Weighted};
+use super::notes::{CapGroup, Note, SeriesId, Weighted};
 use super::returns::ReturnPanel;
 use super::universe::CrossSection;
 
@@ -47,6 +47,8 @@ pub struct SectorPerformance {
     /// Month ends of the window.
     pub months: Vec<NaiveDate>,
     pub groups: Vec<GroupPerformance>,
+    /// What the weighting had to do without market caps.
+    pub notes: Vec<Note>,
 }
 
 /// Buy-and-hold of `weights` (security, weight) over months `window`: each holding grows by
@@ -96,13 +98,37 @@ pub fn sector_performance(
     }
     let months = rp.months[window.clone()].to_vec();
     let has_returns = |s: usize| window.clone().any(|m| rp.r[m][s].is_finite());
-    // Members: a usable report at `from` and a return in the window; caps when cap-weighting.
-    let member = |s: usize| {
-        cs.rows[s].is_some()
-            && has_returns(s)
-            && (weighting == GroupWeighting::Equal || cs.market_cap[s] > 0.0)
+    // Members: a usable report at `from` and a return in the window; caps when
+    // cap-weighting. Without any cap the groups are equal-weighted, and the notes say so.
+    let candidates: Vec<usize> = (0..cs.len())
+        .filter(|&s| cs.rows[s].is_some() && has_returns(s))
+        .collect();
+    if candidates.is_empty() {
+        return Err(EngineError::NoMembers { from, to });
+    }
+    let has_cap = |s: usize| cs.market_cap[s].is_finite() && cs.market_cap[s] > 0.0;
+    let capped = candidates.iter().filter(|&&s| has_cap(s)).count();
+    let mut notes = Vec::new();
+    let group = CapGroup::Sectors;
+    let weighting = match weighting {
+        GroupWeighting::Cap if capped == 0 => {
+            notes.push(Note::NoMarketCaps { group });
+            GroupWeighting::Equal
+        }
+        GroupWeighting::Cap if capped < candidates.len() => {
+            notes.push(Note::SomeCapsMissing {
+                group,
+                missing: candidates.len() - capped,
+                of: candidates.len(),
+            });
+            GroupWeighting::Cap
+        }
+        w => w,
     };
-    let members: Vec<usize> = (0..cs.len()).filter(|&s| member(s)).collect();
+    let members: Vec<usize> = candidates
+        .into_iter()
+        .filter(|&s| weighting == GroupWeighting::Equal || has_cap(s))
+        .collect();
     let weight = |s: usize| {
         if weighting == GroupWeighting::Cap {
             cs.market_cap[s]
@@ -158,5 +184,6 @@ pub fn sector_performance(
         to,
         months,
         groups,
+        notes,
     })
 }

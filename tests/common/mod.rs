@@ -35,3 +35,74 @@ pub fn settle(h: &mut Harness<'static, WorkbenchApp>) {
     }
     h.run();
 }
+
+/// A user's own small dataset, nothing like the sample: eight A-share style codes in two
+/// sectors, one annual report each (FY2023, no market caps), and month-end closes from
+/// 2019-12 to 2025-06 that move by a known return each month ([`user_return`]).
+pub fn user_files(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let fundamentals = dir.join("csi_fundamentals.csv");
+    let mut f = String::from(
+        "代码,名称,报告期,行业,总资产,固定资产,营业收入,经营活动现金流量净额,资本支出\n",
+    );
+    for (i, t) in USER_TICKERS.iter().enumerate() {
+        let sector = if i < 4 { "石油石化" } else { "计算机" };
+        let (ta, ppe) = (1000.0 + 100.0 * i as f64, 800.0 - 90.0 * i as f64);
+        let (rev, cfo, capex) = (
+            500.0 + 10.0 * i as f64,
+            60.0 + 7.0 * i as f64,
+            90.0 - 8.0 * i as f64,
+        );
+        f.push_str(&format!(
+            "{t},名{i},2023-12-31,{sector},{ta},{ppe},{rev},{cfo},{capex}\n"
+        ));
+    }
+    std::fs::write(&fundamentals, f).unwrap();
+    let prices = dir.join("csi_prices.csv");
+    let mut p = String::from("代码,日期,收盘价\n");
+    for (i, t) in USER_TICKERS.iter().enumerate() {
+        let mut close = 10.0;
+        for (m, day) in user_months().iter().enumerate() {
+            if m > 0 {
+                close *= 1.0 + user_return(i, m);
+            }
+            p.push_str(&format!("{t},{day},{close}\n"));
+        }
+    }
+    std::fs::write(&prices, p).unwrap();
+    (fundamentals, prices)
+}
+
+pub const USER_TICKERS: [&str; 8] = [
+    "600028.SH",
+    "601857.SH",
+    "600938.SH",
+    "601088.SH",
+    "000977.SZ",
+    "002230.SZ",
+    "600588.SH",
+    "300033.SZ",
+];
+
+/// The month ends of the user's prices: 2019-12-31 to 2025-06-30.
+pub fn user_months() -> Vec<chrono::NaiveDate> {
+    use chrono::{Datelike, NaiveDate};
+    let mut out = Vec::new();
+    let mut d = NaiveDate::from_ymd_opt(2019, 12, 31).unwrap();
+    while d <= NaiveDate::from_ymd_opt(2025, 6, 30).unwrap() {
+        out.push(d);
+        let next =
+            NaiveDate::from_ymd_opt(d.year() + (d.month() / 12) as i32, d.month() % 12 + 1, 1)
+                .unwrap();
+        d = next
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap()
+            .pred_opt()
+            .unwrap();
+    }
+    out
+}
+
+/// Security `i`'s return in month `m` (m >= 1) of [`user_months`].
+pub fn user_return(i: usize, m: usize) -> f64 {
+    0.004 * i as f64 - 0.01 + 0.05 * ((m * (i + 2)) as f64 * 0.7 + i as f64).sin()
+}

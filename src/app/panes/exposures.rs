@@ -6,7 +6,7 @@ use polars::prelude::{Column, DataFrame};
 
 use super::PaneView;
 use crate::app::chart::{
-    BENCH, ChartCtx, ChartResponse, HALO, Row, bar_rows, fmt_num, source, title,
+    BENCH, ChartCtx, ChartResponse, HALO, Row, bar_rows, fmt_num, notes, source, title,
 };
 use crate::app::messages::ExportError;
 use crate::engine::metrics::Pillar;
@@ -132,6 +132,7 @@ impl PaneView for ExposuresPane {
             ui.allocate_ui(egui::vec2(ui.available_width(), h), |ui| bars(ui, false));
             regression(ui, r);
         }
+        notes(ui, "exposure_notes", &r.exposures.notes, ctx.figure);
         source(ui, ctx.dataset, r.as_of(), "");
         ChartResponse::default()
     }

@@ -9,7 +9,7 @@ use super::{PaneCtx, PaneView};
 use crate::app::chart::fmt_num;
 use crate::engine::metrics::Pillar;
 use crate::engine::pipeline::Results;
-use crate::i18n::{Localize, pick, tr};
+use crate::i18n::{pick, tr};
 use crate::view::{RankingView, SortKey};
 
 #[derive(Default)]
@@ -83,9 +83,7 @@ impl PaneView for RankingPane {
             .labelled_by(l.id);
         });
         // What scoring had to adjust or leave out (a loosened cap, an empty metric).
-        for n in &sc.notes {
-            ui.colored_label(ui.visuals().warn_fg_color, n.text());
-        }
+        crate::app::chart::notes(ui, "ranking_notes", &sc.notes, false);
         let rows = match &self.rows {
             Some((res, v, rows)) if Arc::ptr_eq(res, &r) && v == view => rows.clone(),
             _ => {

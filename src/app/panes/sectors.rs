@@ -6,7 +6,7 @@ use polars::prelude::DataFrame;
 use super::PaneView;
 use crate::app::chart::{
     ChartCtx, ChartResponse, CumLine, Row, bar_rows, cumulative_chart, pct, series_color,
-    series_name, source, title, year_fraction,
+    notes, series_name, source, title, year_fraction,
 };
 use crate::app::messages::ExportError;
 use crate::engine::notes::SeriesId;
@@ -111,7 +111,14 @@ impl PaneView for SectorsPane {
                 hovered = at.and_then(|i| sector_of(&groups[i].id));
             }
         }
-        source(ui, ctx.dataset, r.as_of(), "");
+        notes(ui, "sector_notes", &perf.notes, ctx.figure);
+        let weighting = perf
+            .groups
+            .iter()
+            .find(|g| g.id == SeriesId::Benchmark)
+            .map(|g| crate::i18n::Localize::text(&g.weighting))
+            .unwrap_or_default();
+        source(ui, ctx.dataset, r.as_of(), &weighting);
         ChartResponse::sector(ui, hovered)
     }
 

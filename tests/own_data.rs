@@ -1,0 +1,365 @@
+//! A user's own files become the dataset: nothing of the sample stays attached, every
+//! analysis runs on what the files have and says what it could not do, in the window and
+//! on the command line alike. The files are made here (`common::user_files`): eight
+//! A-share codes with Chinese headers, no market caps, no macro factors.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command as Process, Output};
+
+use clap::Parser;
+use common::{USER_TICKERS, settle, user_files, user_months, user_return};
+use egui_kittest::Harness;
+use halo_workbench::app::{Command, PersistedState, Start, WorkbenchApp};
+use halo_workbench::engine::notes::{CapGroup, Note, SeriesId, Weighted};
+use halo_workbench::engine::scenarios::ScenarioKind;
+
+fn bin() -> Process {
+    let mut c = Process::new(env!("CARGO_BIN_EXE_halo-workbench"));
+    c.env("LC_ALL", "C").env("LANG", "C");
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    bin().args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// `part` is in `text`, or the test fails showing the text.
+fn has(text: &str, part: &str) {
+    assert!(text.contains(part), "{part:?} not in:\n{text}");
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+/// Equal-weighted buy and hold of securities `members` from month end `from` to month end
+/// `to` of the user's prices, worked out from the returns the files were made with.
+fn equal_weighted(members: &[usize], from: &str, to: &str) -> f64 {
+    let months: Vec<String> = user_months().iter().map(|d| d.to_string()).collect();
+    let (a, b) = (
+        months.iter().position(|m| m == from).unwrap(),
+        months.iter().position(|m| m == to).unwrap(),
+    );
+    let growth: f64 = members
+        .iter()
+        .map(|&i| {
+            (a + 1..=b)
+                .map(|m| 1.0 + user_return(i, m))
+                .product::<f64>()
+        })
+        .sum();
+    growth / members.len() as f64 - 1.0
+}
+
+#[test]
+fn opening_files_starts_a_new_dataset_without_the_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    let mut h = common::open([1400.0, 900.0], PersistedState::default());
+    assert!(
+        h.state().dataset.factors.is_some(),
+        "the sample has factors"
+    );
+    h.state_mut()
+        .push(Command::OpenData(vec![f.clone(), p.clone()]));
+    settle(&mut h);
+    let app = h.state();
+    assert!(app.errors.is_empty(), "{:?}", app.errors);
+    let ds = &app.dataset;
+    assert_eq!(ds.name, "csi_fundamentals.csv + csi_prices.csv");
+    assert!(ds.factors.is_none(), "the sample's factors stayed attached");
+    let paths: Vec<_> = ds.sources.iter().map(|s| s.path.clone()).collect();
+    assert_eq!(paths, vec![f, p]);
+    assert_eq!(app.state.session_name, ds.name);
+
+    let r = app.results.as_ref().unwrap();
+    assert_eq!(r.scores().included.iter().filter(|x| **x).count(), 8);
+    // The regression runs on the factor the user's prices give, and names the others.
+    let reg = r.exposures.regression.as_ref().expect("a regression");
+    assert_eq!(reg.result.names, ["const", "market"]);
+    assert!(
+        r.exposures.notes.contains(&Note::FactorsMissing {
+            missing: vec!["wti".into(), "gold".into(), "us10y".into()],
+            used: vec!["market".into()],
+        }),
+        "{:?}",
+        r.exposures.notes
+    );
+    // No caps: the benchmark is equal-weighted and says so.
+    assert!(r.exposures.notes.contains(&Note::NoMarketCaps {
+        group: CapGroup::Benchmark
+    }));
+    // Every factor scenario shocking a factor the data lacks says which, never 0.
+    let mut unavailable = 0;
+    for (sc, o) in r.scenarios.iter().zip(&r.outcomes) {
+        if let ScenarioKind::Factor { shocks } = &sc.kind {
+            let e = o.as_ref().map(|_| ()).unwrap_err().to_string();
+            let lacking = shocks.keys().find(|k| *k != "market").unwrap();
+            assert!(
+                e.contains(&format!(
+                    "not available: the data has no factor {lacking:?}"
+                )),
+                "{e}"
+            );
+            unavailable += 1;
+        }
+    }
+    assert_eq!(unavailable, 6);
+    // The pandemic replay lies in the user's prices: it runs.
+    let replay = r
+        .scenarios
+        .iter()
+        .position(|s| s.name.starts_with("2020 pandemic"))
+        .unwrap();
+    assert!(r.outcomes[replay].is_ok());
+    // Sector performance without caps: equal weights, with the note, and the source line
+    // of every figure names the user's files.
+    let perf = r.sectors.as_ref().unwrap();
+    assert!(perf.notes.contains(&Note::NoMarketCaps {
+        group: CapGroup::Sectors
+    }));
+    let bench = perf
+        .groups
+        .iter()
+        .find(|g| g.id == SeriesId::Benchmark)
+        .unwrap();
+    assert_eq!(bench.weighting, Weighted::Equal);
+    assert_eq!(bench.members, 8);
+    let sub = halo_workbench::app::figure::subtitle(r, &ds.name);
+    assert!(
+        sub.starts_with("csi_fundamentals.csv + csi_prices.csv, as of 2024-03-30"),
+        "{sub}"
+    );
+}
+
+#[test]
+fn add_to_dataset_keeps_the_tables_loaded() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    let mut h = common::open([1400.0, 900.0], PersistedState::default());
+    h.state_mut().push(Command::OpenData(vec![f, p]));
+    settle(&mut h);
+    let factors = halo_workbench::data::sample_dir().join("factors.csv");
+    h.state_mut().push(Command::AddData(vec![factors]));
+    settle(&mut h);
+    let app = h.state();
+    assert!(app.errors.is_empty(), "{:?}", app.errors);
+    assert_eq!(
+        app.dataset.name,
+        "csi_fundamentals.csv + csi_prices.csv + factors.csv"
+    );
+    assert_eq!(app.dataset.sources.len(), 3);
+    let r = app.results.as_ref().unwrap();
+    let reg = r.exposures.regression.as_ref().unwrap();
+    assert_eq!(
+        reg.result.names,
+        ["const", "market", "wti", "gold", "us10y"]
+    );
+    assert!(
+        !r.exposures
+            .notes
+            .iter()
+            .any(|n| matches!(n, Note::FactorsMissing { .. }))
+    );
+}
+
+#[test]
+fn a_new_dataset_with_a_file_that_fails_keeps_the_one_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, _) = user_files(dir.path());
+    let gone = dir.path().join("moved_away.csv");
+    let mut h = common::open([1400.0, 900.0], PersistedState::default());
+    let before = h.state().dataset.name.clone();
+    h.state_mut().push(Command::OpenData(vec![f, gone.clone()]));
+    settle(&mut h);
+    let app = h.state();
+    assert_eq!(app.dataset.name, before);
+    assert!(app.dataset.factors.is_some());
+    let errors: Vec<String> = app.errors.iter().map(|e| e.to_string()).collect();
+    assert!(
+        errors.iter().any(|e| e.contains("moved_away.csv")),
+        "{errors:?}"
+    );
+}
+
+#[test]
+fn the_window_opens_on_the_files_given_at_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    // `halo-workbench FILE...` parses as files for the window, a subcommand still as one.
+    let cli = halo_workbench::cli::Cli::try_parse_from(["halo-workbench", s(&f), s(&p)]).unwrap();
+    assert!(cli.command.is_none());
+    assert_eq!(cli.files, [f.clone(), p.clone()]);
+    let cli = halo_workbench::cli::Cli::try_parse_from(["halo-workbench", "score"]).unwrap();
+    assert!(cli.command.is_some() && cli.files.is_empty());
+    let start = Start::from_args(vec![f.clone(), p.clone()]);
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| {
+            WorkbenchApp::starting(&cc.egui_ctx, PersistedState::default(), start.clone())
+        });
+    settle(&mut h);
+    let app = h.state();
+    assert!(app.errors.is_empty(), "{:?}", app.errors);
+    assert_eq!(app.dataset.name, "csi_fundamentals.csv + csi_prices.csv");
+    assert!(app.results.is_some());
+    // One .toml is a project.
+    assert!(matches!(
+        Start::from_args(vec!["study.halo.toml".into()]),
+        Start::Project(_)
+    ));
+}
+
+#[test]
+fn sectors_without_caps_are_equal_weighted_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    let out = dir.path().join("sectors.csv");
+    let o = run(&[
+        "sectors",
+        "--data",
+        s(&f),
+        s(&p),
+        "--from",
+        "2024-03-31",
+        "--to",
+        "2024-12-31",
+        "--out",
+        s(&out),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    has(
+        &err,
+        "csi_fundamentals.csv + csi_prices.csv: 2024-03-31 to 2024-12-31",
+    );
+    has(
+        &err,
+        "note: no security has a market cap at the window's start: sectors and benchmark are equal-weighted",
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    let value = |group: &str| -> (f64, String) {
+        let row = text
+            .lines()
+            .find(|l| l.starts_with(&format!("{group},")))
+            .unwrap_or_else(|| panic!("{group}: {text}"));
+        let cells: Vec<&str> = row.split(',').collect();
+        (cells[1].parse().unwrap(), cells[2].to_string())
+    };
+    for (group, members) in [
+        ("石油石化", vec![0, 1, 2, 3]),
+        ("计算机", vec![4, 5, 6, 7]),
+        ("Benchmark", (0..8).collect()),
+    ] {
+        let (got, weighting) = value(group);
+        let want = equal_weighted(&members, "2024-03-31", "2024-12-31");
+        assert!((got - want).abs() < 1e-12, "{group}: {got} vs {want}");
+        assert_eq!(weighting, "equal");
+    }
+    assert_eq!(USER_TICKERS.len(), 8);
+}
+
+#[test]
+fn an_empty_window_names_its_reason_and_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    let refused = |from: &str, to: &str, says: &str| {
+        let o = run(&[
+            "sectors",
+            "--data",
+            s(&f),
+            s(&p),
+            "--from",
+            from,
+            "--to",
+            to,
+        ]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains(says), "{}", stderr(&o));
+    };
+    // Reports are known from 2024-03-30 (FY2023 plus the 90-day lag).
+    refused(
+        "2023-01-31",
+        "2023-12-31",
+        "no security has both a report known at 2023-01-31 and a return between 2023-01-31 and 2023-12-31",
+    );
+    refused(
+        "2025-07-31",
+        "2025-12-31",
+        "the prices cover 2019-12-31 to 2025-06-30",
+    );
+}
+
+#[test]
+fn exposures_regress_on_the_market_and_name_the_factors_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    let out = dir.path().join("exp.json");
+    let o = run(&["exposures", "--data", s(&f), s(&p), "--out", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    has(
+        &stderr(&o),
+        "note: not in the data: wti, gold, us10y; the regression uses market",
+    );
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(
+        v["regression"]["result"]["names"],
+        serde_json::json!(["const", "market"])
+    );
+    assert!(v["regression_error"].is_null());
+    let notes = v["notes"].as_array().unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("benchmark is equal-weighted")),
+        "{notes:?}"
+    );
+}
+
+#[test]
+fn a_score_on_one_metric_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("two_columns.csv");
+    let mut text = String::from("ticker,date,sector,total_assets,ppe_net\n");
+    for i in 0..6 {
+        text.push_str(&format!(
+            "T{i},2023-12-31,S{},{},{}\n",
+            i % 2,
+            100 + i,
+            10 + 13 * i
+        ));
+    }
+    std::fs::write(&f, text).unwrap();
+    let o = run(&["score", "--data", s(&f)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    has(
+        &err,
+        "note: the score rests on 1 metric(s) only (ppe_intensity)",
+    );
+    has(
+        &err,
+        "note: every metric with values is in the Heavy assets pillar: the score is that pillar alone",
+    );
+}
+
+#[test]
+fn a_score_with_nothing_scored_exits_1_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, _) = user_files(dir.path());
+    let o = run(&["score", "--data", s(&f), "--as-of", "2020-01-01"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    has(
+        &err,
+        "note: no report known by 2020-01-01 (report lag 90 days)",
+    );
+    has(&err, "none of the 8 securities could be scored");
+}
