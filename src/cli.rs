@@ -666,13 +666,14 @@ fn sectors(a: SectorsArgs) -> Result<(), CliError> {
     }
     let s = p.score(&settings)?;
     let perf = p.sectors(&settings, &s)?;
-    let (name, from, to, months) = (&ds.name, perf.from, perf.to, perf.months.len());
+    let (name, from, to) = (&ds.name, perf.from, perf.to);
+    let (pf, pt) = (perf.priced_from, perf.priced_to);
     eprintln!(
         "{}",
         bi!(
             lang(),
-            "{name}: {from} to {to} ({months} months)",
-            "{name}：{from} 至 {to}（{months} 个月）"
+            "{name}: {from} to {to}, on the prices of {pf} and {pt}",
+            "{name}：{from} 至 {to}，按 {pf} 与 {pt} 的价格计算"
         )
     );
     for n in &perf.notes {

@@ -220,7 +220,19 @@ fn sectors_writes_group_return_weighting() {
         .unwrap();
     assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
     let rows = read_csv(&out);
-    assert_eq!(rows[0], ["group", "return", "weighting", "members"]);
+    assert_eq!(
+        rows[0],
+        [
+            "group",
+            "return",
+            "weighting",
+            "members",
+            "priced_from",
+            "priced_to"
+        ]
+    );
+    // Month-end prices: the window's own dates.
+    assert_eq!(rows[1][4..], ["2014-06-30", "2016-01-31"]);
     let energy = rows.iter().find(|r| r[0] == "Energy").unwrap();
     let bench = rows.iter().find(|r| r[0] == "Benchmark").unwrap();
     // The 2014-16 oil collapse: Energy far below the market.

@@ -493,7 +493,7 @@ fn sector_performance_by_hand() {
 }
 
 #[test]
-fn buy_and_hold_fast_path_equals_a_naive_loop() {
+fn buy_and_hold_on_values_equals_compounding_monthly_returns() {
     let u = synth::generate(200, 36, 9).unwrap();
     let ds = u.dataset("synthetic");
     let inputs = Inputs::new(&ds).unwrap();
@@ -501,7 +501,9 @@ fn buy_and_hold_fast_path_equals_a_naive_loop() {
         .step_by(3)
         .map(|s| (s, 1.0 + (s % 7) as f64))
         .collect();
-    let fast = buy_and_hold(&inputs.returns, 5..20, &weights);
+    // Bought at the end of month 4, valued at the ends of months 5 to 19.
+    let rp = &inputs.returns;
+    let fast = buy_and_hold(&rp.levels, rp.months[4], &rp.months[5..20], &weights);
     // Naive: each holding's value month by month, summed.
     let total: f64 = weights.iter().map(|w| w.1).sum();
     for (k, m_end) in (5..20).enumerate() {
@@ -700,5 +702,37 @@ fn the_default_scenario_library_runs_on_the_sample() {
     for p in &me.portfolios {
         let sum: f64 = p.contributions.values().sum();
         assert!((sum - p.r#return).abs() < 1e-12);
+    }
+}
+
+#[test]
+fn backtest_curves_start_at_zero_and_are_dated_at_each_period_end() {
+    use chrono::Datelike as _;
+    let u = synth::generate(120, 48, 3).unwrap();
+    let inputs = Inputs::new(&u.dataset("synthetic")).unwrap();
+    let mut s = Settings::default();
+    s.analytics.rebalance = halo_workbench::engine::settings::Rebalance::Quarterly;
+    let (_, b) = run_backtest(&inputs, &s);
+    let dates = b.curve_dates();
+    assert_eq!(dates.len(), b.dates.len() + 1);
+    assert_eq!(dates[0], b.dates[0]);
+    // A period's return is dated at its end: the next rebalance, three months on.
+    for d in 0..b.dates.len() - 1 {
+        assert_eq!(b.period_ends[d], b.dates[d + 1]);
+    }
+    let last = *b.dates.last().unwrap();
+    assert_eq!(
+        *dates.last().unwrap(),
+        last.checked_add_months(chrono::Months::new(4))
+            .unwrap()
+            .with_day(1)
+            .unwrap()
+            .pred_opt()
+            .unwrap()
+    );
+    for series in &b.series {
+        let c = series.curve();
+        assert_eq!(c[0], 0.0);
+        assert_eq!(&c[1..], &series.cumulative[..]);
     }
 }

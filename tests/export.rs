@@ -194,7 +194,10 @@ fn the_csv_holds_the_engines_numbers() {
     let perf = p.sectors(&s, &sc).unwrap();
     let text = std::fs::read_to_string(dir.path().join("sectors.csv")).unwrap();
     let mut rows = text.lines();
-    assert_eq!(rows.next(), Some("group,return,weighting,members"));
+    assert_eq!(
+        rows.next(),
+        Some("group,return,weighting,members,priced_from,priced_to")
+    );
     let mut n = 0;
     for line in rows {
         // Group names hold no commas in the sample.

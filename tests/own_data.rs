@@ -29,6 +29,13 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// `sectors --data F P --from A --to B` and any further arguments.
+fn sectors(f: &Path, p: &Path, from: &str, to: &str, more: &[&str]) -> Output {
+    let mut args = vec!["sectors", "--data", s(f), s(p), "--from", from, "--to", to];
+    args.extend_from_slice(more);
+    run(&args)
+}
+
 /// `part` is in `text`, or the test fails showing the text.
 fn has(text: &str, part: &str) {
     assert!(text.contains(part), "{part:?} not in:\n{text}");
@@ -221,18 +228,7 @@ fn sectors_without_caps_are_equal_weighted_with_a_note() {
     let dir = tempfile::tempdir().unwrap();
     let (f, p) = user_files(dir.path());
     let out = dir.path().join("sectors.csv");
-    let o = run(&[
-        "sectors",
-        "--data",
-        s(&f),
-        s(&p),
-        "--from",
-        "2024-03-31",
-        "--to",
-        "2024-12-31",
-        "--out",
-        s(&out),
-    ]);
+    let o = sectors(&f, &p, "2024-03-31", "2024-12-31", &["--out", s(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
     has(
@@ -270,16 +266,7 @@ fn an_empty_window_names_its_reason_and_exits_1() {
     let dir = tempfile::tempdir().unwrap();
     let (f, p) = user_files(dir.path());
     let refused = |from: &str, to: &str, says: &str| {
-        let o = run(&[
-            "sectors",
-            "--data",
-            s(&f),
-            s(&p),
-            "--from",
-            from,
-            "--to",
-            to,
-        ]);
+        let o = sectors(&f, &p, from, to, &[]);
         assert_eq!(o.status.code(), Some(1));
         assert!(stderr(&o).contains(says), "{}", stderr(&o));
     };
@@ -362,4 +349,80 @@ fn a_score_with_nothing_scored_exits_1_with_the_reason() {
         "note: no report known by 2020-01-01 (report lag 90 days)",
     );
     has(&err, "none of the 8 securities could be scored");
+}
+
+/// Daily closes of three sector ETFs, 2025-11-03 to 2026-03-20 (business days), each
+/// moving by its own known daily factor; and a file giving their sectors.
+fn etf_files(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    use chrono::{Datelike, NaiveDate, Weekday};
+    let f = dir.join("etf_sectors.csv");
+    std::fs::write(
+        &f,
+        "ticker,date,sector,total_assets\nXLE,2024-12-31,Energy,1\nXLB,2024-12-31,Materials,1\nXLU,2024-12-31,Utilities,1\n",
+    )
+    .unwrap();
+    let p = dir.join("etf_daily.csv");
+    let mut text = String::from("Date,Ticker,Close\n");
+    let mut d = NaiveDate::from_ymd_opt(2025, 11, 3).unwrap();
+    while d <= NaiveDate::from_ymd_opt(2026, 3, 20).unwrap() {
+        if !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
+            for (t, _) in ETFS {
+                text.push_str(&format!("{d},{t},{}\n", etf_close(t, d)));
+            }
+        }
+        d = d.succ_opt().unwrap();
+    }
+    std::fs::write(&p, text).unwrap();
+    (f, p)
+}
+
+const ETFS: [(&str, &str); 3] = [
+    ("XLE", "Energy"),
+    ("XLB", "Materials"),
+    ("XLU", "Utilities"),
+];
+
+/// An ETF's close on day `d`: a drift and a wave, different for each.
+fn etf_close(t: &str, d: chrono::NaiveDate) -> f64 {
+    let k = ETFS.iter().position(|e| e.0 == t).unwrap() as f64;
+    let x = (d - chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()).num_days() as f64;
+    50.0 + k * 10.0 + 0.05 * (k + 1.0) * x + 3.0 * (x / (7.0 + k)).sin()
+}
+
+#[test]
+fn a_daily_window_ends_on_its_exact_date() {
+    use chrono::NaiveDate;
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = etf_files(dir.path());
+    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    // To a Friday, and to the Sunday after it: both on the Friday's closes.
+    for to in ["2026-03-20", "2026-03-22"] {
+        let out = dir.path().join(format!("sectors_{to}.csv"));
+        let o = sectors(
+            &f,
+            &p,
+            "2025-12-31",
+            to,
+            &["--weighting", "equal", "--out", s(&out)],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        has(
+            &stderr(&o),
+            &format!(
+                "etf_sectors.csv + etf_daily.csv: 2025-12-31 to {to}, on the prices of 2025-12-31 and 2026-03-20"
+            ),
+        );
+        let text = std::fs::read_to_string(&out).unwrap();
+        for (t, sector) in ETFS {
+            let want = etf_close(t, day("2026-03-20")) / etf_close(t, day("2025-12-31")) - 1.0;
+            let row = text
+                .lines()
+                .find(|l| l.starts_with(&format!("{sector},")))
+                .unwrap();
+            let cells: Vec<&str> = row.split(',').collect();
+            let got: f64 = cells[1].parse().unwrap();
+            assert!((got - want).abs() < 1e-12, "{sector}: {got} vs {want}");
+            assert_eq!(&cells[4..], ["2025-12-31", "2026-03-20"]);
+        }
+    }
 }

@@ -282,7 +282,7 @@ impl PreparedHistory {
                 *r = date_result(date, sectors, a, &mut Scratch::default());
             }
         }
-        let r = summarize(&h, results, a);
+        let r = summarize(&h, results, rp, a);
         Ok((h, r))
     }
 }
@@ -340,7 +340,28 @@ pub struct Series {
     pub stats: Stats,
 }
 
+impl Series {
+    /// The cumulative return at [`BacktestResult::curve_dates`]: 0 at the first rebalance,
+    /// then after each period.
+    pub fn curve(&self) -> Vec<f64> {
+        std::iter::once(0.0)
+            .chain(self.cumulative.iter().copied())
+            .collect()
+    }
+}
+
 impl BacktestResult {
+    /// The dates of the cumulative curves: the first rebalance, then each period's end (a
+    /// period's return is dated when it is earned).
+    pub fn curve_dates(&self) -> Vec<NaiveDate> {
+        self.dates
+            .first()
+            .into_iter()
+            .chain(&self.period_ends)
+            .copied()
+            .collect()
+    }
+
     /// Every observation (a name with a quantile), date by date in security order; `h` is
     /// the history the backtest ran on.
     pub fn observations<'a>(&'a self, h: &'a History) -> impl Iterator<Item = PanelRow> + 'a {
@@ -366,7 +387,10 @@ impl BacktestResult {
 
 #[derive(Clone, Debug)]
 pub struct BacktestResult {
+    /// The rebalance dates.
     pub dates: Vec<NaiveDate>,
+    /// Where each rebalance's period ends: the next date, one step on for the last.
+    pub period_ends: Vec<NaiveDate>,
     pub periods_per_year: f64,
     /// Per date, per security: the quantile (1 = lowest scores), 0 when not in one.
     pub quantile: Vec<Vec<u8>>,
@@ -644,14 +668,22 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
             date_result(h.date(d, rp, a), sectors, a, sc)
         })
         .collect();
-    summarize(h, per_date, a)
+    summarize(h, per_date, rp, a)
 }
 
 /// The backtest's statistics and series from its dates' results.
-fn summarize(h: &History, per_date: Vec<DateResult>, a: &AnalyticsSettings) -> BacktestResult {
+fn summarize(
+    h: &History,
+    per_date: Vec<DateResult>,
+    rp: &ReturnPanel,
+    a: &AnalyticsSettings,
+) -> BacktestResult {
     let q = a.quantiles.clamp(2, 20) as usize;
     let step = a.rebalance.months();
     let nd = per_date.len();
+    let period_ends = (0..nd)
+        .map(|d| rp.months[period_end(&h.month, d, step, rp)])
+        .collect();
     // Quantile statistics as alphalens' mean_return_by_quantile(by_date=False): each
     // date's mean forward return per quantile (demeaned by the date's mean if asked), then
     // the mean and standard error of those date means across dates.
@@ -782,6 +814,7 @@ fn summarize(h: &History, per_date: Vec<DateResult>, a: &AnalyticsSettings) -> B
     let (quantile, forward) = per_date.into_iter().map(|d| (d.label, d.forward)).unzip();
     BacktestResult {
         dates: h.dates.clone(),
+        period_ends,
         periods_per_year: periods,
         quantile,
         forward,

@@ -175,7 +175,8 @@ pub fn window(
     if let (Some(f), Some(t)) = (a.window_from, a.window_to) {
         return Ok((f, t));
     }
-    let last = *inputs.returns.months.last().ok_or(EngineError::NoPrices)?;
+    // The last price's own date (a daily file ending mid-month ends there).
+    let (_, last) = inputs.returns.levels.span().ok_or(EngineError::NoPrices)?;
     let ahead = as_of.checked_add_months(Months::new(12)).unwrap_or(as_of);
     let (from, to) = if ahead <= last {
         (as_of, ahead)

@@ -15,6 +15,43 @@ pub struct ReturnPanel {
     pub months: Vec<NaiveDate>,
     /// Per month, per security: the month's total return; NaN where missing.
     pub r: Vec<Vec<f64>>,
+    /// Each security's value at the dates of its prices, for windows between exact dates.
+    pub levels: Levels,
+}
+
+/// Each security's value path at the dates its prices have (daily, weekly or monthly):
+/// the adjusted close, or its returns compounded from 1 at the first one. A window
+/// between two dates is measured on the last value on or before each.
+#[derive(Clone, Debug, Default)]
+pub struct Levels {
+    /// Per security: (date, value), by date.
+    pub path: Vec<Vec<(NaiveDate, f64)>>,
+}
+
+impl Levels {
+    /// Security `s`'s last value on or before `d`, with its date.
+    pub fn at(&self, s: usize, d: NaiveDate) -> Option<(NaiveDate, f64)> {
+        let p = &self.path[s];
+        let k = p.partition_point(|x| x.0 <= d);
+        k.checked_sub(1).map(|k| p[k])
+    }
+
+    /// The first and last dates of any security's values.
+    pub fn span(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let first = self
+            .path
+            .iter()
+            .filter_map(|p| p.first())
+            .map(|x| x.0)
+            .min()?;
+        let last = self
+            .path
+            .iter()
+            .filter_map(|p| p.last())
+            .map(|x| x.0)
+            .max()?;
+        Some((first, last))
+    }
 }
 
 fn month_key(d: NaiveDate) -> i32 {
@@ -58,6 +95,11 @@ impl ReturnPanel {
         let mut cells: HashMap<(usize, i32), f64> = HashMap::new();
         let (mut lo, mut hi) = (i32::MAX, i32::MIN);
         let mut last_close: HashMap<(usize, i32), f64> = HashMap::new();
+        let mut levels = Levels {
+            path: vec![Vec::new(); tickers.len()],
+        };
+        // Securities whose values are compounded returns (they need a starting value).
+        let mut compounded = vec![false; tickers.len()];
         for i in 0..prices.height() {
             let (Some(t), Some(d)) = (tk.get(i), dt.get(i)) else {
                 continue;
@@ -76,9 +118,14 @@ impl ReturnPanel {
             {
                 let e = cells.entry((s, k)).or_insert(0.0);
                 *e = (1.0 + *e) * (1.0 + r) - 1.0;
+                let path = &mut levels.path[s];
+                let before = path.last().map_or(1.0, |x| x.1);
+                path.push((day, before * (1.0 + r)));
+                compounded[s] = true;
             } else if let Some(c) = close.as_ref().and_then(|c| c.get(i)).filter(|c| *c > 0.0) {
                 // Sorted by date: the last write of a month is its month-end close.
                 last_close.insert((s, k), c);
+                levels.path[s].push((day, c));
             }
         }
         // Close-based: month-end close over the previous month's.
@@ -90,12 +137,33 @@ impl ReturnPanel {
         if lo > hi {
             return Ok(ReturnPanel::default());
         }
+        // Rows come sorted by (ticker, date) from the loader; a table made otherwise is
+        // sorted here (a stable sort keeps a day's rows in their order).
+        for (p, &compounded) in levels.path.iter_mut().zip(&compounded) {
+            if !p.is_sorted_by_key(|x| x.0) {
+                p.sort_by_key(|x| x.0);
+            }
+            // A first return is earned over the period before its date: the value is 1 at
+            // that period's start (the month end before a monthly series, else one step
+            // back), so a window starting there includes it.
+            if let (true, Some(&(first, _))) = (compounded, p.first()) {
+                let step = p.get(1).map_or(31, |x| (x.0 - first).num_days());
+                let start = if step >= 28 {
+                    first.with_day(1).and_then(|d| d.pred_opt())
+                } else {
+                    first.checked_sub_days(chrono::Days::new(step as u64))
+                };
+                if let Some(start) = start {
+                    p.insert(0, (start, 1.0));
+                }
+            }
+        }
         let months: Vec<NaiveDate> = (lo..=hi).map(month_end).collect();
         let mut r = vec![vec![f64::NAN; tickers.len()]; months.len()];
         for ((s, k), v) in cells {
             r[(k - lo) as usize][s] = v;
         }
-        Ok(ReturnPanel { months, r })
+        Ok(ReturnPanel { months, r, levels })
     }
 
     /// Index of the last month ending on or before `d`.

@@ -2,13 +2,13 @@
 //! whole universe), the HALO and anti-HALO baskets, bought at the window's start and held:
 //! cap-weighted from the start weights, or equal-weighted.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::EngineError;
 use super::basket::Basket;
 use super::notes::{CapGroup, Note, SeriesId, Weighted};
-use super::returns::ReturnPanel;
+use super::returns::{Levels, ReturnPanel};
 use super::universe::CrossSection;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,36 +42,89 @@ pub struct GroupPerformance {
 
 #[derive(Clone, Debug, Serialize)]
 pub struct SectorPerformance {
+    /// The window asked for.
     pub from: NaiveDate,
     pub to: NaiveDate,
-    /// Month ends of the window.
+    /// The prices it was measured on: the latest date of a member's price on or before
+    /// `from`, and on or before `to` (a window ending on a weekend ends on the Friday).
+    pub priced_from: NaiveDate,
+    pub priced_to: NaiveDate,
+    /// The dates of the cumulative series: each month end inside the window, then `to`.
     pub months: Vec<NaiveDate>,
     pub groups: Vec<GroupPerformance>,
     /// What the weighting had to do without market caps.
     pub notes: Vec<Note>,
 }
 
-/// Buy-and-hold of `weights` (security, weight) over months `window`: each holding grows by
-/// its monthly return (a month with no return counts as 0); cumulative returns per month.
+impl SectorPerformance {
+    /// The dates of the cumulative lines: the window's start (where each is 0), then
+    /// [`SectorPerformance::months`].
+    pub fn curve_dates(&self) -> Vec<NaiveDate> {
+        std::iter::once(self.from)
+            .chain(self.months.iter().copied())
+            .collect()
+    }
+}
+
+impl GroupPerformance {
+    /// The cumulative return at [`SectorPerformance::curve_dates`].
+    pub fn curve(&self) -> Vec<f64> {
+        std::iter::once(0.0)
+            .chain(self.cumulative.iter().copied())
+            .collect()
+    }
+}
+
+/// The dates a window's cumulative series are read at: every month end after `from` and
+/// before `to`, then `to` itself.
+pub fn checkpoints(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+    let mut out = Vec::new();
+    let mut m = month_end(from);
+    if m == from {
+        m = month_end(m.succ_opt().unwrap_or(m));
+    }
+    while m < to {
+        out.push(m);
+        match m.succ_opt() {
+            Some(next) => m = month_end(next),
+            None => break,
+        }
+    }
+    out.push(to);
+    out
+}
+
+fn month_end(d: NaiveDate) -> NaiveDate {
+    d.with_day(1)
+        .and_then(|first| first.checked_add_months(Months::new(1)))
+        .and_then(|next| next.pred_opt())
+        .unwrap_or(NaiveDate::MAX)
+}
+
+/// Buy-and-hold of `weights` (security, weight) from `from` to each date of `at`: each
+/// holding is bought at its last value on or before `from` and valued at its last value
+/// on or before the date (a holding without a newer price keeps its value). Cumulative
+/// returns, one per date.
 pub fn buy_and_hold(
-    rp: &ReturnPanel,
-    window: std::ops::Range<usize>,
+    lv: &Levels,
+    from: NaiveDate,
+    at: &[NaiveDate],
     weights: &[(usize, f64)],
 ) -> Vec<f64> {
     let total: f64 = weights.iter().map(|w| w.1).sum();
-    let mut value: Vec<f64> = weights.iter().map(|w| w.1 / total).collect();
-    let mut out = Vec::with_capacity(window.len());
-    for m in window {
-        let row = &rp.r[m];
-        for (v, &(s, _)) in value.iter_mut().zip(weights) {
-            let r = row[s];
-            if r.is_finite() {
-                *v *= 1.0 + r;
-            }
-        }
-        out.push(value.iter().sum::<f64>() - 1.0);
-    }
-    out
+    let bought: Vec<(usize, f64)> = weights
+        .iter()
+        .filter_map(|&(s, w)| lv.at(s, from).map(|(_, v0)| (s, w / total / v0)))
+        .collect();
+    at.iter()
+        .map(|&d| {
+            bought
+                .iter()
+                .map(|&(s, units)| units * lv.at(s, d).map_or(0.0, |x| x.1))
+                .sum::<f64>()
+                - 1.0
+        })
+        .collect()
 }
 
 /// Sector, benchmark and basket performance over (from, to]. Start weights are market caps
@@ -87,25 +140,40 @@ pub fn sector_performance(
     if to <= from {
         return Err(EngineError::WindowReversed { from, to });
     }
-    let window = rp.window(from, to);
-    if window.is_empty() {
+    let lv = &rp.levels;
+    // A security is priced over the window with a price on or before `from` to buy at and
+    // one after it, on or before `to`: the dates of the two.
+    let spans: Vec<Option<(NaiveDate, NaiveDate)>> = (0..cs.len())
+        .map(|s| {
+            let (a, b) = (lv.at(s, from)?, lv.at(s, to)?);
+            (b.0 > from).then_some((a.0, b.0))
+        })
+        .collect();
+    if spans.iter().all(Option::is_none) {
+        let span = lv.span();
         return Err(EngineError::NoReturnsBetween {
             from,
             to,
-            first: rp.months.first().copied(),
-            last: rp.months.last().copied(),
+            first: span.map(|s| s.0),
+            last: span.map(|s| s.1),
         });
     }
-    let months = rp.months[window.clone()].to_vec();
-    let has_returns = |s: usize| window.clone().any(|m| rp.r[m][s].is_finite());
-    // Members: a usable report at `from` and a return in the window; caps when
+    let months = checkpoints(from, to);
+    // Members: a usable report at `from` and prices over the window; caps when
     // cap-weighting. Without any cap the groups are equal-weighted, and the notes say so.
     let candidates: Vec<usize> = (0..cs.len())
-        .filter(|&s| cs.rows[s].is_some() && has_returns(s))
+        .filter(|&s| cs.rows[s].is_some() && spans[s].is_some())
         .collect();
     if candidates.is_empty() {
         return Err(EngineError::NoMembers { from, to });
     }
+    let used = |pick: fn(&(NaiveDate, NaiveDate)) -> NaiveDate| {
+        candidates
+            .iter()
+            .filter_map(|&s| spans[s].as_ref().map(pick))
+            .max()
+    };
+    let (priced_from, priced_to) = (used(|x| x.0).unwrap_or(from), used(|x| x.1).unwrap_or(to));
     let has_cap = |s: usize| cs.market_cap[s].is_finite() && cs.market_cap[s] > 0.0;
     let capped = candidates.iter().filter(|&&s| has_cap(s)).count();
     let mut notes = Vec::new();
@@ -148,7 +216,7 @@ pub fn sector_performance(
         if w.is_empty() {
             return;
         }
-        let cumulative = buy_and_hold(rp, window.clone(), &w);
+        let cumulative = buy_and_hold(lv, from, &months, &w);
         groups.push(GroupPerformance {
             id,
             weighting,
@@ -174,7 +242,7 @@ pub fn sector_performance(
         let w: Vec<(usize, f64)> = b
             .members
             .iter()
-            .filter(|&&s| has_returns(s))
+            .filter(|&&s| spans[s].is_some())
             .map(|&s| (s, b.weights[s]))
             .collect();
         push(id.clone(), Weighted::Basket, w);
@@ -182,6 +250,8 @@ pub fn sector_performance(
     Ok(SectorPerformance {
         from,
         to,
+        priced_from,
+        priced_to,
         months,
         groups,
         notes,

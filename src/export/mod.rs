@@ -193,6 +193,12 @@ pub fn sectors_table(p: &SectorPerformance) -> Result<DataFrame, ExportError> {
                 "members".into(),
                 g.iter().map(|x| x.members as u64).collect::<Vec<_>>(),
             ),
+            // The prices the returns were measured on: the dates actually used.
+            Column::new(
+                "priced_from".into(),
+                vec![p.priced_from.to_string(); g.len()],
+            ),
+            Column::new("priced_to".into(), vec![p.priced_to.to_string(); g.len()]),
         ],
     )
     .map_err(encode)

@@ -73,14 +73,16 @@ impl PaneView for BacktestPane {
                 pct(b.spread_mean)
             ),
         );
-        let x: Vec<f64> = b.dates.iter().map(|d| year_fraction(*d)).collect();
+        let x: Vec<f64> = b.curve_dates().iter().map(|d| year_fraction(*d)).collect();
+        let curves: Vec<Vec<f64>> = b.series.iter().map(|s| s.curve()).collect();
         let lines: Vec<CumLine> = b
             .series
             .iter()
-            .map(|s| CumLine {
+            .zip(&curves)
+            .map(|(s, curve)| CumLine {
                 name: series_name(&s.id),
                 color: series_color(ui, &s.id),
-                cumulative: &s.cumulative,
+                cumulative: curve,
                 width: if s.id == SeriesId::HaloBasket {
                     3.0
                 } else {
@@ -105,9 +107,10 @@ impl PaneView for BacktestPane {
             .ok_or(ExportError::BacktestNotReady)?
             .as_ref()
             .map_err(|e| ExportError::Chart(e.clone()))?;
+        let curves: Vec<Vec<f64>> = b.series.iter().map(|s| s.curve()).collect();
         crate::export::cumulative_table(
-            &b.dates,
-            b.series.iter().map(|s| (&s.id, &s.cumulative[..])),
+            &b.curve_dates(),
+            b.series.iter().zip(&curves).map(|(s, c)| (&s.id, &c[..])),
         )
     }
 }

@@ -70,14 +70,20 @@ impl PaneView for SectorsPane {
         let mut hovered = None;
         match ctx.view.sectors {
             SectorChart::Lines => {
-                let x: Vec<f64> = perf.months.iter().map(|m| year_fraction(*m)).collect();
+                let x: Vec<f64> = perf
+                    .curve_dates()
+                    .iter()
+                    .map(|m| year_fraction(*m))
+                    .collect();
+                let curves: Vec<Vec<f64>> = perf.groups.iter().map(|g| g.curve()).collect();
                 let lines: Vec<CumLine> = perf
                     .groups
                     .iter()
-                    .map(|g| CumLine {
+                    .zip(&curves)
+                    .map(|(g, curve)| CumLine {
                         name: series_name(&g.id),
                         color: series_color(ui, &g.id),
-                        cumulative: &g.cumulative,
+                        cumulative: curve,
                         width: if sector_of(&g.id).as_deref() == ctx.lit && ctx.lit.is_some() {
                             4.0
                         } else {
@@ -118,7 +124,13 @@ impl PaneView for SectorsPane {
             .find(|g| g.id == SeriesId::Benchmark)
             .map(|g| crate::i18n::Localize::text(&g.weighting))
             .unwrap_or_default();
-        source(ui, ctx.dataset, r.as_of(), &weighting);
+        let (pf, pt) = (perf.priced_from, perf.priced_to);
+        let priced = crate::bi!(
+            crate::i18n::lang(),
+            "prices of {pf} and {pt}",
+            "{pf} 与 {pt} 的价格"
+        );
+        source(ui, ctx.dataset, r.as_of(), &format!("{weighting}; {priced}"));
         ChartResponse::sector(ui, hovered)
     }
 
@@ -127,10 +139,13 @@ impl PaneView for SectorsPane {
         let p = r.sectors.as_ref().map_err(|e| ExportError::Chart(e.clone()))?;
         match view.sectors {
             SectorChart::Bars => crate::export::sectors_table(p),
-            SectorChart::Lines => crate::export::cumulative_table(
-                &p.months,
-                p.groups.iter().map(|g| (&g.id, &g.cumulative[..])),
-            ),
+            SectorChart::Lines => {
+                let curves: Vec<Vec<f64>> = p.groups.iter().map(|g| g.curve()).collect();
+                crate::export::cumulative_table(
+                    &p.curve_dates(),
+                    p.groups.iter().zip(&curves).map(|(g, c)| (&g.id, &c[..])),
+                )
+            }
         }
     }
 }
