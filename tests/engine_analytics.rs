@@ -14,7 +14,7 @@ use halo_workbench::engine::ols::ols;
 use halo_workbench::engine::performance::stats;
 use halo_workbench::engine::pipeline::{Inputs, Pipeline, Scored};
 use halo_workbench::engine::scenarios::{self, Scenario, ScenarioKind};
-use halo_workbench::engine::sectors::{GroupWeighting, buy_and_hold};
+use halo_workbench::engine::sectors::{GroupWeighting, Growth, buy_and_hold};
 use halo_workbench::engine::settings::Settings;
 use halo_workbench::engine::{EngineError, synth};
 use serde_json::Value;
@@ -503,7 +503,11 @@ fn buy_and_hold_on_values_equals_compounding_monthly_returns() {
         .collect();
     // Bought at the end of month 4, valued at the ends of months 5 to 19.
     let rp = &inputs.returns;
-    let fast = buy_and_hold(&rp.levels, rp.months[4], &rp.months[5..20], &weights);
+    let at = &rp.months[5..20];
+    let growth: Vec<Option<Growth>> = (0..200)
+        .map(|s| Growth::of(&rp.levels, s, rp.months[4], at))
+        .collect();
+    let fast = buy_and_hold(&growth, at.len(), &weights);
     // Naive: each holding's value month by month, summed.
     let total: f64 = weights.iter().map(|w| w.1).sum();
     for (k, m_end) in (5..20).enumerate() {

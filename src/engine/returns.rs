@@ -24,33 +24,25 @@ pub struct ReturnPanel {
 /// between two dates is measured on the last value on or before each.
 #[derive(Clone, Debug, Default)]
 pub struct Levels {
-    /// Per security: (date, value), by date.
-    pub path: Vec<Vec<(NaiveDate, f64)>>,
+    /// Per security: the dates of its values, ascending (apart from the values, so a
+    /// search reads few cache lines).
+    pub dates: Vec<Vec<NaiveDate>>,
+    /// Per security: its value at each of those dates.
+    pub values: Vec<Vec<f64>>,
 }
 
 impl Levels {
-    /// Security `s`'s last value on or before `d`, with its date.
-    pub fn at(&self, s: usize, d: NaiveDate) -> Option<(NaiveDate, f64)> {
-        let p = &self.path[s];
-        let k = p.partition_point(|x| x.0 <= d);
-        k.checked_sub(1).map(|k| p[k])
+    fn from_paths(paths: Vec<Vec<(NaiveDate, f64)>>) -> Levels {
+        let (dates, values) = paths.into_iter().map(|p| p.into_iter().unzip()).unzip();
+        Levels { dates, values }
     }
 
     /// The first and last dates of any security's values.
     pub fn span(&self) -> Option<(NaiveDate, NaiveDate)> {
-        let first = self
-            .path
+        self.dates
             .iter()
-            .filter_map(|p| p.first())
-            .map(|x| x.0)
-            .min()?;
-        let last = self
-            .path
-            .iter()
-            .filter_map(|p| p.last())
-            .map(|x| x.0)
-            .max()?;
-        Some((first, last))
+            .filter_map(|d| Some((*d.first()?, *d.last()?)))
+            .reduce(|a, b| (a.0.min(b.0), a.1.max(b.1)))
     }
 }
 
@@ -95,9 +87,7 @@ impl ReturnPanel {
         let mut cells: HashMap<(usize, i32), f64> = HashMap::new();
         let (mut lo, mut hi) = (i32::MAX, i32::MIN);
         let mut last_close: HashMap<(usize, i32), f64> = HashMap::new();
-        let mut levels = Levels {
-            path: vec![Vec::new(); tickers.len()],
-        };
+        let mut paths: Vec<Vec<(NaiveDate, f64)>> = vec![Vec::new(); tickers.len()];
         // Securities whose values are compounded returns (they need a starting value).
         let mut compounded = vec![false; tickers.len()];
         for i in 0..prices.height() {
@@ -118,14 +108,14 @@ impl ReturnPanel {
             {
                 let e = cells.entry((s, k)).or_insert(0.0);
                 *e = (1.0 + *e) * (1.0 + r) - 1.0;
-                let path = &mut levels.path[s];
+                let path = &mut paths[s];
                 let before = path.last().map_or(1.0, |x| x.1);
                 path.push((day, before * (1.0 + r)));
                 compounded[s] = true;
             } else if let Some(c) = close.as_ref().and_then(|c| c.get(i)).filter(|c| *c > 0.0) {
                 // Sorted by date: the last write of a month is its month-end close.
                 last_close.insert((s, k), c);
-                levels.path[s].push((day, c));
+                paths[s].push((day, c));
             }
         }
         // Close-based: month-end close over the previous month's.
@@ -139,7 +129,7 @@ impl ReturnPanel {
         }
         // Rows come sorted by (ticker, date) from the loader; a table made otherwise is
         // sorted here (a stable sort keeps a day's rows in their order).
-        for (p, &compounded) in levels.path.iter_mut().zip(&compounded) {
+        for (p, &compounded) in paths.iter_mut().zip(&compounded) {
             if !p.is_sorted_by_key(|x| x.0) {
                 p.sort_by_key(|x| x.0);
             }
@@ -163,7 +153,11 @@ impl ReturnPanel {
         for ((s, k), v) in cells {
             r[(k - lo) as usize][s] = v;
         }
-        Ok(ReturnPanel { months, r, levels })
+        Ok(ReturnPanel {
+            months,
+            r,
+            levels: Levels::from_paths(paths),
+        })
     }
 
     /// Index of the last month ending on or before `d`.

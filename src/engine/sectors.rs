@@ -101,30 +101,61 @@ fn month_end(d: NaiveDate) -> NaiveDate {
         .unwrap_or(NaiveDate::MAX)
 }
 
-/// Buy-and-hold of `weights` (security, weight) from `from` to each date of `at`: each
-/// holding is bought at its last value on or before `from` and valued at its last value
-/// on or before the date (a holding without a newer price keeps its value). Cumulative
-/// returns, one per date.
-pub fn buy_and_hold(
-    lv: &Levels,
-    from: NaiveDate,
-    at: &[NaiveDate],
-    weights: &[(usize, f64)],
-) -> Vec<f64> {
-    let total: f64 = weights.iter().map(|w| w.1).sum();
-    let bought: Vec<(usize, f64)> = weights
-        .iter()
-        .filter_map(|&(s, w)| lv.at(s, from).map(|(_, v0)| (s, w / total / v0)))
-        .collect();
-    at.iter()
-        .map(|&d| {
-            bought
-                .iter()
-                .map(|&(s, units)| units * lv.at(s, d).map_or(0.0, |x| x.1))
-                .sum::<f64>()
-                - 1.0
+/// A security's value at each date of `at` over its value at `from` (its last values on
+/// or before each; without a newer price it keeps its value), with the dates of its prices
+/// used at `from` and at the last date. None without a price on or before `from`.
+pub struct Growth {
+    pub bought: NaiveDate,
+    pub valued: NaiveDate,
+    pub ratio: Vec<f64>,
+}
+
+impl Growth {
+    pub fn of(lv: &Levels, s: usize, from: NaiveDate, at: &[NaiveDate]) -> Option<Growth> {
+        let (dates, values) = (&lv.dates[s], &lv.values[s]);
+        let mut k = dates.partition_point(|x| *x <= from).checked_sub(1)?;
+        let (bought, v0) = (dates[k], values[k]);
+        let ratio = at
+            .iter()
+            .map(|&d| {
+                // dates[k] is on or before d. The next date is usually a step or two on (a
+                // month of monthly prices), else a search further (a month of daily ones).
+                let mut step = 0;
+                while step < 4 && dates.get(k + 1).is_some_and(|x| *x <= d) {
+                    k += 1;
+                    step += 1;
+                }
+                if step == 4 {
+                    k += dates[k..].partition_point(|x| *x <= d).saturating_sub(1);
+                }
+                values[k] / v0
+            })
+            .collect();
+        Some(Growth {
+            bought,
+            valued: dates[k],
+            ratio,
         })
-        .collect()
+    }
+}
+
+/// Buy-and-hold of `weights` (security, weight), each holding growing as `growth` says:
+/// the cumulative return at each of its dates (`n` of them). Holdings without a growth are
+/// left out and the rest re-weighted.
+pub fn buy_and_hold(growth: &[Option<Growth>], n: usize, weights: &[(usize, f64)]) -> Vec<f64> {
+    let held: Vec<(&Growth, f64)> = weights
+        .iter()
+        .filter_map(|&(s, w)| growth[s].as_ref().map(|g| (g, w)))
+        .collect();
+    let total: f64 = held.iter().map(|h| h.1).sum();
+    let mut out = vec![0.0; n];
+    for (g, w) in held {
+        let w = w / total;
+        for (o, r) in out.iter_mut().zip(&g.ratio) {
+            *o += w * r;
+        }
+    }
+    out.iter().map(|v| v - 1.0).collect()
 }
 
 /// Sector, benchmark and basket performance over (from, to]. Start weights are market caps
@@ -141,15 +172,13 @@ pub fn sector_performance(
         return Err(EngineError::WindowReversed { from, to });
     }
     let lv = &rp.levels;
+    let months = checkpoints(from, to);
     // A security is priced over the window with a price on or before `from` to buy at and
-    // one after it, on or before `to`: the dates of the two.
-    let spans: Vec<Option<(NaiveDate, NaiveDate)>> = (0..cs.len())
-        .map(|s| {
-            let (a, b) = (lv.at(s, from)?, lv.at(s, to)?);
-            (b.0 > from).then_some((a.0, b.0))
-        })
+    // one after it, on or before `to`.
+    let growth: Vec<Option<Growth>> = (0..cs.len())
+        .map(|s| Growth::of(lv, s, from, &months).filter(|g| g.valued > from))
         .collect();
-    if spans.iter().all(Option::is_none) {
+    if growth.iter().all(Option::is_none) {
         let span = lv.span();
         return Err(EngineError::NoReturnsBetween {
             from,
@@ -158,22 +187,24 @@ pub fn sector_performance(
             last: span.map(|s| s.1),
         });
     }
-    let months = checkpoints(from, to);
     // Members: a usable report at `from` and prices over the window; caps when
     // cap-weighting. Without any cap the groups are equal-weighted, and the notes say so.
     let candidates: Vec<usize> = (0..cs.len())
-        .filter(|&s| cs.rows[s].is_some() && spans[s].is_some())
+        .filter(|&s| cs.rows[s].is_some() && growth[s].is_some())
         .collect();
     if candidates.is_empty() {
         return Err(EngineError::NoMembers { from, to });
     }
-    let used = |pick: fn(&(NaiveDate, NaiveDate)) -> NaiveDate| {
+    let used = |pick: fn(&Growth) -> NaiveDate| {
         candidates
             .iter()
-            .filter_map(|&s| spans[s].as_ref().map(pick))
+            .filter_map(|&s| growth[s].as_ref().map(pick))
             .max()
     };
-    let (priced_from, priced_to) = (used(|x| x.0).unwrap_or(from), used(|x| x.1).unwrap_or(to));
+    let (priced_from, priced_to) = (
+        used(|g| g.bought).unwrap_or(from),
+        used(|g| g.valued).unwrap_or(to),
+    );
     let has_cap = |s: usize| cs.market_cap[s].is_finite() && cs.market_cap[s] > 0.0;
     let capped = candidates.iter().filter(|&&s| has_cap(s)).count();
     let mut notes = Vec::new();
@@ -216,7 +247,7 @@ pub fn sector_performance(
         if w.is_empty() {
             return;
         }
-        let cumulative = buy_and_hold(lv, from, &months, &w);
+        let cumulative = buy_and_hold(&growth, months.len(), &w);
         groups.push(GroupPerformance {
             id,
             weighting,
@@ -242,7 +273,7 @@ pub fn sector_performance(
         let w: Vec<(usize, f64)> = b
             .members
             .iter()
-            .filter(|&&s| spans[s].is_some())
+            .filter(|&&s| growth[s].is_some())
             .map(|&s| (s, b.weights[s]))
             .collect();
         push(id.clone(), Weighted::Basket, w);
