@@ -254,7 +254,21 @@ fn inspect(a: InspectArgs) -> ExitCode {
     };
     let mut failed = false;
     let mut json = Vec::new();
-    for f in &a.files {
+    // A folder: each data file in it.
+    let files: Vec<PathBuf> = a
+        .files
+        .iter()
+        .flat_map(|f| {
+            let src = SourceFile {
+                path: f.clone(),
+                options: LoadOptions::default(),
+            };
+            data::expand_folders(&[src])
+                .map(|v| v.into_iter().map(|s| s.path).collect())
+                .unwrap_or_else(|_| vec![f.clone()])
+        })
+        .collect();
+    for f in &files {
         match data::load_file(f, &opts) {
             Ok(t) => {
                 if a.json {
@@ -524,7 +538,19 @@ pub fn prepare_run(a: &RunArgs) -> Result<(Settings, Dataset), CliError> {
                 options: LoadOptions::default(),
             })
             .collect();
-        Dataset::load(&data::name_of(&a.data), &files)?
+        let ds = Dataset::load(&data::name_of(&a.data), &files)?;
+        // What each table was read as, and whether its load report has findings.
+        for r in ds.reports() {
+            let file = data::file_name(std::path::Path::new(&r.file));
+            let kind = data::error::kind_name(r.kind, lang());
+            let (kept, read, w) = (r.rows_kept, r.rows_read, r.warning_count());
+            note(bi!(
+                lang(),
+                "{file}: {kind}, {kept} rows kept of {read}, {w} finding(s) in its load report (halo-workbench inspect)",
+                "{file}：{kind}，保留 {kept} 行，共读取 {read} 行，载入报告中有 {w} 项发现（halo-workbench inspect）"
+            ));
+        }
+        ds
     };
     Ok((settings, ds))
 }

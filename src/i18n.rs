@@ -202,6 +202,17 @@ pub static TABLE: &[(&str, &str)] = &[
     ("Edit", "编辑"),
     ("Open data…", "打开数据…"),
     ("Add to dataset…", "添加到数据集…"),
+    ("Open folder…", "打开文件夹…"),
+    (
+        "Type or paste a path, or browse the folders.",
+        "输入或粘贴路径，或浏览文件夹。",
+    ),
+    ("Open a folder of data files", "打开数据文件所在的文件夹"),
+    ("Open this folder", "打开此文件夹"),
+    (
+        "Every data file in a folder (a file per ticker, say): the files of one kind become one table.",
+        "文件夹中的所有数据文件（例如每个代码一个文件）：同类文件合成一张表。",
+    ),
     (
         "Drop to open as a new dataset (hold Shift to add)",
         "松开即作为新数据集打开（按住 Shift 则添加）",

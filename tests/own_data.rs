@@ -36,6 +36,21 @@ fn sectors(f: &Path, p: &Path, from: &str, to: &str, more: &[&str]) -> Output {
     run(&args)
 }
 
+/// The cells of the row of `group` in a sectors CSV.
+fn group_row<'a>(text: &'a str, group: &str) -> Vec<&'a str> {
+    text.lines()
+        .find(|l| l.starts_with(&format!("{group},")))
+        .unwrap_or_else(|| panic!("{group}: {text}"))
+        .split(',')
+        .collect()
+}
+
+/// An ETF's return from the close of 2025-12-31 to that of 2026-03-20.
+fn etf_return(t: &str) -> f64 {
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    etf_close(t, day("2026-03-20")) / etf_close(t, day("2025-12-31")) - 1.0
+}
+
 /// `part` is in `text`, or the test fails showing the text.
 fn has(text: &str, part: &str) {
     assert!(text.contains(part), "{part:?} not in:\n{text}");
@@ -241,11 +256,7 @@ fn sectors_without_caps_are_equal_weighted_with_a_note() {
     );
     let text = std::fs::read_to_string(&out).unwrap();
     let value = |group: &str| -> (f64, String) {
-        let row = text
-            .lines()
-            .find(|l| l.starts_with(&format!("{group},")))
-            .unwrap_or_else(|| panic!("{group}: {text}"));
-        let cells: Vec<&str> = row.split(',').collect();
+        let cells = group_row(&text, group);
         (cells[1].parse().unwrap(), cells[2].to_string())
     };
     for (group, members) in [
@@ -391,10 +402,8 @@ fn etf_close(t: &str, d: chrono::NaiveDate) -> f64 {
 
 #[test]
 fn a_daily_window_ends_on_its_exact_date() {
-    use chrono::NaiveDate;
     let dir = tempfile::tempdir().unwrap();
     let (f, p) = etf_files(dir.path());
-    let day = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
     // To a Friday, and to the Sunday after it: both on the Friday's closes.
     for to in ["2026-03-20", "2026-03-22"] {
         let out = dir.path().join(format!("sectors_{to}.csv"));
@@ -414,15 +423,144 @@ fn a_daily_window_ends_on_its_exact_date() {
         );
         let text = std::fs::read_to_string(&out).unwrap();
         for (t, sector) in ETFS {
-            let want = etf_close(t, day("2026-03-20")) / etf_close(t, day("2025-12-31")) - 1.0;
-            let row = text
-                .lines()
-                .find(|l| l.starts_with(&format!("{sector},")))
-                .unwrap();
-            let cells: Vec<&str> = row.split(',').collect();
+            let want = etf_return(t);
+            let cells = group_row(&text, sector);
             let got: f64 = cells[1].parse().unwrap();
             assert!((got - want).abs() < 1e-12, "{sector}: {got} vs {want}");
             assert_eq!(&cells[4..], ["2025-12-31", "2026-03-20"]);
         }
     }
+}
+
+#[test]
+fn a_folder_of_yahoo_downloads_is_one_prices_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, daily) = etf_files(dir.path());
+    // One file per ETF as Yahoo writes it, the adjusted close beside the raw one.
+    let folder = dir.path().join("yahoo");
+    std::fs::create_dir(&folder).unwrap();
+    let text = std::fs::read_to_string(&daily).unwrap();
+    for (t, _) in ETFS {
+        let mut out = String::from("Date,Open,High,Low,Close,Adj Close,Volume\n");
+        for line in text
+            .lines()
+            .skip(1)
+            .filter(|l| l.contains(&format!(",{t},")))
+        {
+            let c: Vec<&str> = line.split(',').collect();
+            let adj: f64 = c[2].parse().unwrap();
+            // Not proportional: a ratio of raw closes differs from the adjusted one.
+            let raw = adj + 5.0;
+            out.push_str(&format!("{},{raw},{raw},{raw},{raw},{adj},1000\n", c[0]));
+        }
+        std::fs::write(folder.join(format!("{t}.csv")), out).unwrap();
+    }
+    std::fs::write(folder.join("notes.md"), "not data").unwrap();
+    let o = run(&["inspect", s(&folder.join("XLE.csv"))]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = String::from_utf8_lossy(&o.stdout).into_owned();
+    has(&report, "XLE.csv — prices");
+    has(
+        &report,
+        "no ticker column: every row is \"XLE\", the file's name",
+    );
+    has(&report, "Adj Close");
+    let out = dir.path().join("sectors.csv");
+    let o = run(&[
+        "sectors",
+        "--data",
+        s(&f),
+        s(&folder),
+        "--from",
+        "2025-12-31",
+        "--to",
+        "2026-03-20",
+        "--weighting",
+        "equal",
+        "--out",
+        s(&out),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    has(
+        &stderr(&o),
+        "note: XLB.csv + XLE.csv + XLU.csv: prices, 300 rows kept of 300",
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    for (t, sector) in ETFS {
+        // On the adjusted closes, not the raw ones.
+        let want = etf_return(t);
+        let got: f64 = group_row(&text, sector)[1].parse().unwrap();
+        assert!((got - want).abs() < 1e-9, "{sector}: {got} vs {want}");
+    }
+    // A folder without data files says so.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let o = run(&["score", "--data", s(&empty)]);
+    assert_eq!(o.status.code(), Some(1));
+    has(
+        &stderr(&o),
+        "the folder holds no CSV, Parquet or .xlsx file",
+    );
+}
+
+#[test]
+fn files_of_one_kind_opened_together_are_one_table() {
+    use halo_workbench::data::report::LoadWarning;
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    // The prices split in two files by ticker, the second repeating one row of the first.
+    let text = std::fs::read_to_string(&p).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let (head, body) = (lines[0], &lines[1..]);
+    let first: Vec<&str> = body
+        .iter()
+        .copied()
+        .filter(|l| USER_TICKERS[..4].iter().any(|t| l.starts_with(t)))
+        .collect();
+    let mut second: Vec<&str> = body
+        .iter()
+        .copied()
+        .filter(|l| USER_TICKERS[4..].iter().any(|t| l.starts_with(t)))
+        .collect();
+    second.push(first[10]);
+    let (p1, p2) = (dir.path().join("p1.csv"), dir.path().join("p2.csv"));
+    std::fs::write(&p1, format!("{head}\n{}\n", first.join("\n"))).unwrap();
+    std::fs::write(&p2, format!("{head}\n{}\n", second.join("\n"))).unwrap();
+    let mut h = common::open([1400.0, 900.0], PersistedState::default());
+    h.state_mut()
+        .push(Command::OpenData(vec![f.clone(), p1.clone(), p2.clone()]));
+    settle(&mut h);
+    let app = h.state();
+    assert!(app.errors.is_empty(), "{:?}", app.errors);
+    let prices = app.dataset.prices.as_ref().unwrap();
+    assert_eq!(prices.report.tickers, Some(8));
+    assert_eq!(prices.report.rows_read, body.len() + 1);
+    assert_eq!(prices.report.rows_kept, body.len());
+    assert_eq!(prices.report.file, "p1.csv + p2.csv");
+    let w = &prices.report.warnings;
+    assert!(
+        w.iter()
+            .any(|w| matches!(w, LoadWarning::Combined { files } if files.len() == 2))
+    );
+    assert!(w.iter().any(
+        |w| matches!(w, LoadWarning::OverlapAcrossFiles { count: 1, ticker, .. } if ticker == USER_TICKERS[0])
+    ));
+    assert_eq!(app.dataset.sources.len(), 3);
+    let before = first_group_total(app);
+    // A new mapping reloads both files: still one table of eight tickers.
+    let mapping = prices.mapping.clone();
+    h.state_mut().push(Command::Remap(
+        halo_workbench::data::TableKind::Prices,
+        mapping,
+    ));
+    settle(&mut h);
+    let app = h.state();
+    assert_eq!(app.dataset.prices.as_ref().unwrap().report.tickers, Some(8));
+    let after = first_group_total(app);
+    assert_eq!(before, after);
+}
+
+fn first_group_total(app: &WorkbenchApp) -> f64 {
+    let r = app.results.as_ref().unwrap();
+    r.sectors.as_ref().unwrap().groups[0].total
 }

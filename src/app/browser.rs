@@ -12,6 +12,8 @@ use crate::i18n::{Localize, tr};
 pub enum Purpose {
     OpenData,
     AddData,
+    /// A folder of data files (one per ticker, say), as a new dataset.
+    OpenFolder,
     OpenProject,
     SaveProject,
 }
@@ -21,6 +23,7 @@ impl Purpose {
         match self {
             Purpose::OpenData => tr("Open data file"),
             Purpose::AddData => tr("Add data to the dataset"),
+            Purpose::OpenFolder => tr("Open a folder of data files"),
             Purpose::OpenProject => tr("Open project"),
             Purpose::SaveProject => tr("Save project as"),
         }
@@ -38,6 +41,7 @@ impl Purpose {
                 "csv" | "txt" | "tsv" | "parquet" | "pq" | "xlsx" | "xlsm"
             ),
             Purpose::OpenProject | Purpose::SaveProject => ext == "toml",
+            Purpose::OpenFolder => false,
         }
     }
 }
@@ -176,6 +180,11 @@ impl FileBrowser {
                         } else {
                             result = Some(Ok(t));
                         }
+                    }
+                    if self.purpose == Purpose::OpenFolder
+                        && ui.button(tr("Open this folder")).clicked()
+                    {
+                        result = Some(Ok(self.dir.clone()));
                     }
                     if ui.button(tr("Cancel")).clicked() {
                         result = Some(Err(()));

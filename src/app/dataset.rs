@@ -13,24 +13,8 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
     ui.heading(tr("Dataset"));
     ui.label(RichText::new(&app.dataset.name).strong());
     ui.horizontal_wrapped(|ui| {
-        if ui
-            .button(tr("Open data…"))
-            .on_hover_text(tr("The files you pick become a new dataset."))
-            .clicked()
-        {
-            app.push(Command::Pick(Purpose::OpenData));
-        }
-        if ui
-            .button(tr("Add to dataset…"))
-            .on_hover_text(tr(
-                "The files you pick join the tables loaded (a table of the same kind is replaced).",
-            ))
-            .clicked()
-        {
-            app.push(Command::Pick(Purpose::AddData));
-        }
-        if ui.button(tr("Open path…")).clicked() {
-            app.push(Command::Browse(Purpose::OpenData));
+        if let Some(cmd) = open_buttons(ui) {
+            app.push(cmd);
         }
         if ui.button(tr("Load sample")).clicked() {
             app.push(Command::LoadSample);
@@ -132,4 +116,39 @@ fn missing(kind: TableKind) -> &'static str {
             tr("Without it the regression and the scenarios use the market factor alone.")
         }
     }
+}
+
+/// The ways to open data, each saying what it does: in the File menu and the dataset panel.
+pub fn open_buttons(ui: &mut egui::Ui) -> Option<Command> {
+    let items = [
+        (
+            tr("Open data…"),
+            tr("The files you pick become a new dataset."),
+            Command::Pick(Purpose::OpenData),
+        ),
+        (
+            tr("Add to dataset…"),
+            tr("The files you pick join the tables loaded (a table of the same kind is replaced)."),
+            Command::Pick(Purpose::AddData),
+        ),
+        (
+            tr("Open folder…"),
+            tr(
+                "Every data file in a folder (a file per ticker, say): the files of one kind become one table.",
+            ),
+            Command::Pick(Purpose::OpenFolder),
+        ),
+        (
+            tr("Open path…"),
+            tr("Type or paste a path, or browse the folders."),
+            Command::Browse(Purpose::OpenData),
+        ),
+    ];
+    let mut picked = None;
+    for (label, tip, cmd) in items {
+        if ui.button(label).on_hover_text(tip).clicked() {
+            picked = Some(cmd);
+        }
+    }
+    picked
 }

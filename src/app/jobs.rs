@@ -57,18 +57,30 @@ impl LoadJob {
             .name("halo-load".into())
             .spawn(move || {
                 let r = guarded(Worker::Loader, &faults, || {
-                    let mut ds = base;
                     let mut errors = Vec::new();
-                    let mut loaded = Vec::new();
-                    for f in files {
-                        match data::load_file_with_progress(&f.path, &f.options, &p) {
-                            Ok(t) => {
-                                ds = ds.with_table(&f.path, &f.options, t);
-                                loaded.push(f.path);
-                            }
+                    let mut tables = Vec::new();
+                    // A folder is the data files in it.
+                    let mut expanded = Vec::new();
+                    for f in &files {
+                        match data::expand_folders(std::slice::from_ref(f)) {
+                            Ok(v) => expanded.extend(v),
                             Err(e) => errors.push(AppError::Load(e)),
                         }
                     }
+                    for f in expanded {
+                        match data::load_file_with_progress(&f.path, &f.options, &p) {
+                            Ok(t) => tables.push((f, t)),
+                            Err(e) => errors.push(AppError::Load(e)),
+                        }
+                    }
+                    let loaded: Vec<PathBuf> = tables.iter().map(|(f, _)| f.path.clone()).collect();
+                    let mut ds = match base.with_tables(tables) {
+                        Ok(ds) => ds,
+                        Err(e) => {
+                            errors.push(AppError::Load(e));
+                            base
+                        }
+                    };
                     match keep {
                         Keep::IfNothingLoaded(old) if ds.is_empty() => ds = old,
                         Keep::IfAnyFailed(old) if !errors.is_empty() => ds = old,

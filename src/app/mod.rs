@@ -332,29 +332,26 @@ impl WorkbenchApp {
                 self.start_load(job, base, files, LoadMode::Add);
             }
             Command::Remap(kind, mapping) => {
-                let Some(src) = self
+                // Every file of the table (one table may be several files), remapped.
+                let files: Vec<SourceFile> = self
                     .dataset
                     .sources
                     .iter()
-                    .find(|s| s.options.kind == Some(kind))
-                    .cloned()
-                else {
+                    .filter(|s| s.options.kind == Some(kind))
+                    .map(|s| {
+                        let mut f = s.clone();
+                        f.options.mapping = mapping.clone();
+                        f
+                    })
+                    .collect();
+                if files.is_empty() {
                     return;
-                };
-                let mut options = src.options.clone();
-                options.mapping = mapping;
+                }
+                let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
                 let job = Job::Reloading {
-                    file: file_name(&src.path),
+                    file: data::name_of(&paths),
                 };
-                self.start_load(
-                    job,
-                    (*self.dataset).clone(),
-                    vec![SourceFile {
-                        path: src.path,
-                        options,
-                    }],
-                    LoadMode::Add,
-                );
+                self.start_load(job, (*self.dataset).clone(), files, LoadMode::Add);
             }
             Command::LoadSample => {
                 let base = Dataset {
@@ -547,7 +544,7 @@ impl WorkbenchApp {
             self.state.browse_dir = Some(dir.to_path_buf());
         }
         match purpose {
-            Purpose::OpenData => self.handle(Command::OpenData(paths)),
+            Purpose::OpenData | Purpose::OpenFolder => self.handle(Command::OpenData(paths)),
             Purpose::AddData => self.handle(Command::AddData(paths)),
             Purpose::OpenProject => {
                 if let Some(p) = paths.into_iter().next() {
@@ -580,6 +577,7 @@ impl WorkbenchApp {
                 Purpose::OpenData | Purpose::AddData => d
                     .add_filter(data_filter, &["csv", "txt", "tsv", "parquet", "xlsx"])
                     .pick_files(),
+                Purpose::OpenFolder => d.pick_folder().map(|p| vec![p]),
                 Purpose::OpenProject => d
                     .add_filter(project_filter, &["toml"])
                     .pick_file()
@@ -603,14 +601,8 @@ impl WorkbenchApp {
     fn menu_bar(&mut self, ui: &mut egui::Ui) {
         egui::MenuBar::new().ui(ui, |ui| {
             ui.menu_button(tr("File"), |ui| {
-                if ui.button(tr("Open data…")).clicked() {
-                    self.push(Command::Pick(Purpose::OpenData));
-                }
-                if ui.button(tr("Add to dataset…")).clicked() {
-                    self.push(Command::Pick(Purpose::AddData));
-                }
-                if ui.button(tr("Open path…")).clicked() {
-                    self.push(Command::Browse(Purpose::OpenData));
+                if let Some(cmd) = dataset::open_buttons(ui) {
+                    self.push(cmd);
                 }
                 if ui.button(tr("Load the bundled sample")).clicked() {
                     self.push(Command::LoadSample);

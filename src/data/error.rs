@@ -316,6 +316,10 @@ pub enum LoadError {
     IsFolder {
         file: String,
     },
+    /// A folder opened for its files holds no CSV, Parquet or .xlsx file.
+    NoDataFiles {
+        folder: String,
+    },
     /// A named pipe, a socket or a device: nothing a table can be read from.
     NotAFile {
         file: String,
@@ -376,6 +380,7 @@ impl LoadError {
             | Vanished { file, .. }
             | Io { file, .. }
             | IsFolder { file }
+            | NoDataFiles { folder: file }
             | NotAFile { file }
             | Empty { file }
             | NoRows { file }
@@ -416,6 +421,11 @@ impl Localize for LoadError {
                 lang,
                 "{file}: cannot be read: this is a folder, not a file",
                 "{file}：无法读取：这是文件夹，不是文件"
+            ),
+            NoDataFiles { folder } => bi!(
+                lang,
+                "{folder}: the folder holds no CSV, Parquet or .xlsx file",
+                "{folder}：该文件夹中没有 CSV、Parquet 或 .xlsx 文件"
             ),
             NotAFile { file } => bi!(
                 lang,

@@ -143,6 +143,44 @@ fn load_from<R: std::io::Read + Send>(
     normalize::normalize(path, raw, kind, opts)
 }
 
+/// The extensions of the files a folder is read for.
+const DATA_EXTENSIONS: [&str; 5] = ["csv", "txt", "tsv", "parquet", "xlsx"];
+
+/// `files` with each folder replaced by the data files directly in it, by name, each with
+/// the folder's options. A folder without any is an error naming it.
+pub fn expand_folders(files: &[SourceFile]) -> Result<Vec<SourceFile>, LoadError> {
+    let mut out = Vec::new();
+    for f in files {
+        if !f.path.is_dir() {
+            out.push(f.clone());
+            continue;
+        }
+        let folder = f.path.display().to_string();
+        let entries = std::fs::read_dir(&f.path).map_err(|e| LoadError::Io {
+            file: folder.clone(),
+            error: e.into(),
+        })?;
+        let mut inside: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                p.is_file()
+                    && p.extension().is_some_and(|x| {
+                        DATA_EXTENSIONS.contains(&x.to_string_lossy().to_lowercase().as_str())
+                    })
+            })
+            .collect();
+        if inside.is_empty() {
+            return Err(LoadError::NoDataFiles { folder });
+        }
+        inside.sort();
+        out.extend(inside.into_iter().map(|path| SourceFile {
+            path,
+            options: f.options.clone(),
+        }));
+    }
+    Ok(out)
+}
+
 /// A file's name without its folder (the whole path when it has none).
 pub fn file_name(p: &Path) -> String {
     p.file_name()
@@ -188,37 +226,52 @@ impl Dataset {
         }
     }
 
-    /// This dataset with `table` in its slot (replacing a table of the same kind).
-    pub fn with_table(&self, path: &Path, opts: &LoadOptions, table: Table) -> Dataset {
+    /// This dataset with the tables of one load in their slots: several files of one kind
+    /// become one table ([`Table::combine`]), replacing the table of that kind before.
+    pub fn with_tables(&self, loaded: Vec<(SourceFile, Table)>) -> Result<Dataset, LoadError> {
         let mut next = self.clone();
-        let kind = table.kind;
-        let mut options = opts.clone();
-        options.kind = Some(kind);
-        options.mapping = table.mapping.clone();
-        next.sources.retain(|s| s.options.kind != Some(kind));
-        next.sources.push(SourceFile {
-            path: path.to_path_buf(),
-            options,
-        });
-        match kind {
-            TableKind::Fundamentals => next.fundamentals = Some(table),
-            TableKind::Prices => next.prices = Some(table),
-            TableKind::Factors => next.factors = Some(table),
+        for kind in TableKind::ALL {
+            let (files, tables): (Vec<SourceFile>, Vec<Table>) = loaded
+                .iter()
+                .filter(|(_, t)| t.kind == kind)
+                .cloned()
+                .unzip();
+            if tables.is_empty() {
+                continue;
+            }
+            let paths: Vec<PathBuf> = files.iter().map(|f| f.path.clone()).collect();
+            next.sources.retain(|s| s.options.kind != Some(kind));
+            for (f, t) in files.into_iter().zip(&tables) {
+                let mut options = f.options;
+                options.kind = Some(kind);
+                options.mapping = t.mapping.clone();
+                next.sources.push(SourceFile {
+                    path: f.path,
+                    options,
+                });
+            }
+            let table = Table::combine(tables, &name_of(&paths))?;
+            match kind {
+                TableKind::Fundamentals => next.fundamentals = Some(table),
+                TableKind::Prices => next.prices = Some(table),
+                TableKind::Factors => next.factors = Some(table),
+            }
         }
-        next
+        Ok(next)
     }
 
-    /// Load several files into a new dataset; the first failure stops and is returned.
+    /// Load several files (a folder: the data files in it) into a new dataset; the first
+    /// failure stops and is returned.
     pub fn load(name: &str, files: &[SourceFile]) -> Result<Dataset, LoadError> {
-        let mut ds = Dataset {
+        let base = Dataset {
             name: name.into(),
             ..Default::default()
         };
-        for f in files {
-            let table = load_file(&f.path, &f.options)?;
-            ds = ds.with_table(&f.path, &f.options, table);
-        }
-        Ok(ds)
+        let loaded = expand_folders(files)?
+            .into_iter()
+            .map(|f| load_file(&f.path, &f.options).map(|t| (f, t)))
+            .collect::<Result<Vec<_>, _>>()?;
+        base.with_tables(loaded)
     }
 
     pub fn reports(&self) -> impl Iterator<Item = &LoadReport> {

@@ -479,6 +479,163 @@ impl Table {
         }
     }
 
+    /// One table from several files of one kind (a file per ticker, a folder of them):
+    /// their rows together in (ticker, date) order (date order for factors), `name` naming
+    /// them. A key in two files keeps the later file's row, and a warning counts them. The
+    /// report sums the files' counts and keeps each one's findings after a line naming the
+    /// files and their rows.
+    pub fn combine(parts: Vec<Table>, name: &str) -> Result<Table, LoadError> {
+        let err = map_err(name);
+        let mut parts = parts.into_iter();
+        let Some(first) = parts.next() else {
+            return Err(LoadError::NothingKept { file: name.into() });
+        };
+        let rest: Vec<Table> = parts.collect();
+        if rest.is_empty() {
+            return Ok(first);
+        }
+        let all: Vec<Table> = std::iter::once(first).chain(rest).collect();
+        let kind = all[0].kind;
+        // Every column of any file, typed as where it first appears; absent: missing.
+        let mut cols: Vec<(PlSmallStr, DataType)> = Vec::new();
+        for t in &all {
+            for c in t.df.columns() {
+                if !cols.iter().any(|x| x.0 == *c.name()) {
+                    cols.push((c.name().clone(), c.dtype().clone()));
+                }
+            }
+        }
+        let mut df: Option<DataFrame> = None;
+        for t in &all {
+            let h = t.df.height();
+            let columns = cols
+                .iter()
+                .map(|(n, dt)| match t.df.column(n) {
+                    Ok(c) => c.cast(dt),
+                    Err(_) => Ok(Column::full_null(n.clone(), h, dt)),
+                })
+                .collect::<PolarsResult<Vec<Column>>>()
+                .map_err(&err)?;
+            let part = DataFrame::new(h, columns).map_err(&err)?;
+            match &mut df {
+                None => df = Some(part),
+                Some(d) => {
+                    d.vstack_mut(&part).map_err(&err)?;
+                }
+            }
+        }
+        let mut df = df.ok_or_else(|| LoadError::NothingKept { file: name.into() })?;
+        df.rechunk_mut();
+        let keys: Vec<&str> = if df.column("ticker").is_ok() {
+            vec!["ticker", "date"]
+        } else {
+            vec!["date"]
+        };
+        // A stable sort keeps a key's rows in file order: the last of a run is the later
+        // file's.
+        let df = df
+            .sort(
+                keys.clone(),
+                SortMultipleOptions::default().with_maintain_order(true),
+            )
+            .map_err(&err)?;
+        let tk = df.column("ticker").ok().and_then(|c| c.str().ok().cloned());
+        let dt = df
+            .column("date")
+            .ok()
+            .and_then(|c| c.date().ok().map(|d| d.physical().clone()));
+        let key_of = |i: usize| {
+            (
+                tk.as_ref().and_then(|t| t.get(i)),
+                dt.as_ref().and_then(|d| d.get(i)),
+            )
+        };
+        let n = df.height();
+        let mut keep = Vec::with_capacity(n);
+        let mut overlap: Option<(usize, String, String)> = None;
+        for i in 0..n {
+            if i + 1 < n && key_of(i) == key_of(i + 1) {
+                let (t, d) = key_of(i);
+                let day = d
+                    .and_then(dates::from_epoch_days)
+                    .map(|d| d.to_string())
+                    .unwrap_or_default();
+                let o = overlap.get_or_insert((0, t.unwrap_or_default().to_string(), day));
+                o.0 += 1;
+            } else {
+                keep.push(i as IdxSize);
+            }
+        }
+        let df = df
+            .take(&IdxCa::from_vec("idx".into(), keep))
+            .map_err(&err)?;
+        let mut report = LoadReport::new(name.into(), kind, &all[0].report.format);
+        report.encoding = all[0].report.encoding.clone();
+        report.delimiter = all[0].report.delimiter;
+        report.warnings.push(LoadWarning::Combined {
+            files: all
+                .iter()
+                .map(|t| {
+                    (
+                        super::file_name(Path::new(&t.report.file)),
+                        t.report.rows_kept,
+                    )
+                })
+                .collect(),
+        });
+        if let Some((count, ticker, date)) = overlap {
+            report.warnings.push(LoadWarning::OverlapAcrossFiles {
+                count,
+                ticker,
+                date,
+            });
+        }
+        for t in &all {
+            let r = &t.report;
+            report.rows_read += r.rows_read;
+            report.excluded_total += r.excluded_total;
+            report.problems.extend(r.problems.iter().cloned());
+            report.duplicates.extend(r.duplicates.iter().cloned());
+            report.excluded.extend(r.excluded.iter().cloned());
+            report.warnings.extend(r.warnings.iter().cloned());
+            for c in &r.columns {
+                if !report.columns.contains(c) {
+                    report.columns.push(c.clone());
+                }
+            }
+        }
+        report.rows_kept = df.height();
+        report.stats = df
+            .columns()
+            .iter()
+            .map(|c| ColumnStats {
+                column: c.name().to_string(),
+                header: all
+                    .iter()
+                    .find_map(|t| {
+                        t.report
+                            .stats
+                            .iter()
+                            .find(|s| s.column == c.name().as_str())
+                            .map(|s| s.header.clone())
+                    })
+                    .unwrap_or_default(),
+                dtype: c.dtype().to_string(),
+                missing: c.null_count(),
+            })
+            .collect();
+        let dates_of = |t: &Table| (t.report.first_date.clone(), t.report.last_date.clone());
+        report.first_date = all.iter().filter_map(|t| dates_of(t).0).min();
+        report.last_date = all.iter().filter_map(|t| dates_of(t).1).max();
+        report.tickers = df.column("ticker").ok().and_then(|c| c.n_unique().ok());
+        Ok(Table {
+            kind,
+            df,
+            report,
+            mapping: all[0].mapping.clone(),
+        })
+    }
+
     /// Numeric columns that are not canonical fields: custom metrics, or factors.
     pub fn custom_columns(&self) -> Vec<String> {
         self.report
@@ -499,6 +656,29 @@ fn map_err(file: &str) -> impl Fn(PolarsError) -> LoadError + '_ {
     }
 }
 
+/// The ticker of a prices file of one security without a ticker column (a Yahoo or broker
+/// download, `XLE.csv`): the file's name without its extension.
+fn ticker_from_name(
+    path: &Path,
+    kind: TableKind,
+    raw: &RawTable,
+    mapping: &ColumnMapping,
+) -> Option<String> {
+    if kind != TableKind::Prices {
+        return None;
+    }
+    let all = vec![true; raw.headers.len()];
+    let resolved = resolve_columns(kind, &raw.headers, &all, mapping);
+    if resolved
+        .iter()
+        .any(|r| r.target == Target::Field("ticker".into()))
+    {
+        return None;
+    }
+    let stem = path.file_stem()?.to_string_lossy().trim().to_string();
+    (!stem.is_empty()).then_some(stem)
+}
+
 pub fn normalize(
     path: &Path,
     raw: RawTable,
@@ -515,6 +695,17 @@ pub fn normalize(
     let n = raw.df.height();
     report.rows_read = n;
     report.warnings.extend(raw.warnings.iter().cloned());
+    let mut raw = raw;
+    if let Some(ticker) = ticker_from_name(path, kind, &raw, mapping) {
+        let i = raw.headers.len();
+        raw.df
+            .with_column(Column::new(col_name(i).into(), vec![ticker.clone(); n]))
+            .map_err(&err)?;
+        raw.headers.push("ticker".into());
+        report
+            .warnings
+            .push(LoadWarning::TickerFromFileName { ticker });
+    }
 
     // Columns the reader skipped are absent; they resolve to "not used" again below.
     let series: Vec<Option<Series>> = (0..raw.headers.len())

@@ -164,6 +164,22 @@ pub enum LoadWarning {
         lines: Vec<usize>,
         count: usize,
     },
+    /// A table combined from several files of one kind: each file and its rows kept.
+    Combined {
+        files: Vec<(String, usize)>,
+    },
+    /// Keys (ticker and date) found in two of the files combined: the later file's row
+    /// is kept (the first such key shown).
+    OverlapAcrossFiles {
+        count: usize,
+        ticker: String,
+        date: String,
+    },
+    /// A prices file without a ticker column: every row is this security, named by the
+    /// file.
+    TickerFromFileName {
+        ticker: String,
+    },
     /// Rows with fewer fields than the header, kept with their last cells missing (as
     /// (row, fields found); the first [`MAX_EXCLUDED_LISTED`] held, the first few shown).
     /// A short row that is excluded anyway (a footer line) is left to its exclusion.
@@ -181,6 +197,43 @@ impl Localize for LoadWarning {
                 lang,
                 "column '{header}' is mapped to unknown field '{field}'; ignored",
                 "列 '{header}' 被映射到未知字段 '{field}'；已忽略"
+            ),
+            LoadWarning::Combined { files } => {
+                let n = files.len();
+                let list: Vec<String> = files
+                    .iter()
+                    .take(MAX_EXAMPLES)
+                    .map(|(f, rows)| match lang {
+                        Lang::En => format!("{f} ({rows} rows)"),
+                        Lang::Zh => format!("{f}（{rows} 行）"),
+                    })
+                    .collect();
+                let mut list = join(lang, &list);
+                if n > MAX_EXAMPLES {
+                    list.push_str(match lang {
+                        Lang::En => " …",
+                        Lang::Zh => "……",
+                    });
+                }
+                bi!(
+                    lang,
+                    "one table from {n} files: {list}",
+                    "由 {n} 个文件合成一张表：{list}"
+                )
+            }
+            LoadWarning::OverlapAcrossFiles {
+                count,
+                ticker,
+                date,
+            } => bi!(
+                lang,
+                "{count} row(s) had the ticker and date of a row in a later file, which was kept (first: {ticker} {date})",
+                "{count} 行与后面文件中的行代码和日期相同，保留了后者（首例：{ticker} {date}）"
+            ),
+            LoadWarning::TickerFromFileName { ticker } => bi!(
+                lang,
+                "no ticker column: every row is {ticker:?}, the file's name",
+                "没有代码列：所有行均为 {ticker:?}（取自文件名）"
             ),
             LoadWarning::MixedEncoding { lines, count } => {
                 let list: Vec<String> = lines.iter().map(|l| l.to_string()).collect();

@@ -949,7 +949,18 @@ pub fn guess_kind(headers: &[String]) -> TableKind {
         })
         .collect();
     let has = |id: &str| matched.contains(&id);
-    if !has("ticker") && has("date") {
+    // One security's daily bars (a Yahoo or broker download: Date, Open, High, Low, Close,
+    // Adj Close, Volume) are prices without a ticker: the file's name gives it.
+    let bars = headers.iter().any(|h| {
+        let k = normalize_header(h);
+        matches!(
+            k.as_str(),
+            "open" | "high" | "low" | "开盘价" | "最高价" | "最低价"
+        )
+    });
+    if !has("ticker") && has("date") && has("close") && (bars || has("volume")) {
+        TableKind::Prices
+    } else if !has("ticker") && has("date") {
         TableKind::Factors
     } else if has("sector")
         || matched.iter().any(|m| fundamental_only(m)) && !has("close") && !has("return")

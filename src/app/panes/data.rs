@@ -50,10 +50,7 @@ pub fn kind_label(k: TableKind) -> &'static str {
 }
 
 pub fn file_name(s: &str) -> String {
-    std::path::Path::new(s)
-        .file_name()
-        .map(|f| f.to_string_lossy().into_owned())
-        .unwrap_or_else(|| s.to_string())
+    crate::data::file_name(std::path::Path::new(s))
 }
 
 impl PaneView for DataPane {
