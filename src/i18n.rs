@@ -342,6 +342,23 @@ pub static TABLE: &[(&str, &str)] = &[
     ("Sector", "行业"),
     ("HALO score", "HALO 得分"),
     ("Weight", "权重"),
+    ("Custom metrics", "自定义指标"),
+    (
+        "No security is scored: the notes above and the Excluded tab say why.",
+        "没有证券被计分：原因见上方说明与“剔除”页。",
+    ),
+    ("Pillar", "支柱"),
+    (
+        "Any numeric column of your fundamentals, as a metric of a pillar.",
+        "基本面数据中的任一数值列，均可作为某一支柱的指标。",
+    ),
+    ("higher is HALO", "越高越 HALO"),
+    ("lower is HALO", "越低越 HALO"),
+    ("Add a custom metric", "添加自定义指标"),
+    (
+        "The fundamentals have no numeric column of their own.",
+        "基本面数据中没有其他数值列。",
+    ),
     ("In basket", "入篮"),
     ("Reason", "原因"),
     ("Return (%)", "收益率 (%)"),

@@ -14,6 +14,7 @@ use egui_kittest::Harness;
 use halo_workbench::app::{Command, PersistedState, Start, WorkbenchApp};
 use halo_workbench::engine::notes::{CapGroup, Note, SeriesId, Weighted};
 use halo_workbench::engine::scenarios::ScenarioKind;
+use halo_workbench::i18n::Localize;
 
 fn bin() -> Process {
     let mut c = Process::new(env!("CARGO_BIN_EXE_halo-workbench"));
@@ -133,6 +134,35 @@ fn opening_files_starts_a_new_dataset_without_the_sample() {
         }
     }
     assert_eq!(unavailable, 6);
+    // Every missing factor of a scenario is named.
+    let e = r.outcomes[0].as_ref().map(|_| ()).unwrap_err().to_string();
+    has(&e, "no factor \"gold\", \"wti\" (it has market)");
+    let zh = r.outcomes[0]
+        .as_ref()
+        .map(|_| ())
+        .unwrap_err()
+        .localize(halo_workbench::i18n::Lang::Zh);
+    assert_eq!(
+        zh,
+        "中东局势升级（开盘）：无法计算：数据中没有因子 \"gold\"、\"wti\"（已有：市场）"
+    );
+    // Eight securities cannot fill five quantiles of five: the backtest says so.
+    let bt = r
+        .backtest
+        .as_deref()
+        .unwrap()
+        .as_ref()
+        .map(|_| ())
+        .unwrap_err();
+    let bt = bt.to_string();
+    has(
+        &bt,
+        "a rebalance date needs 25 scored securities (5 per quantile), and the most any of the",
+    );
+    has(
+        &bt,
+        "dates has is 8; use fewer quantiles or more securities",
+    );
     // The pandemic replay lies in the user's prices: it runs.
     let replay = r
         .scenarios
@@ -563,4 +593,92 @@ fn files_of_one_kind_opened_together_are_one_table() {
 fn first_group_total(app: &WorkbenchApp) -> f64 {
     let r = app.results.as_ref().unwrap();
     r.sectors.as_ref().unwrap().groups[0].total
+}
+
+#[test]
+fn a_custom_metric_is_named_by_its_header_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = wind_ratio_file(dir.path());
+    let cfg = dir.path().join("custom.toml");
+    std::fs::write(
+        &cfg,
+        "[[scoring.custom_metrics]]\ncolumn = \"非流动资产/总资产\"\npillar = \"heavy_assets\"\ndirection = 1\n\n\
+         [[scoring.custom_metrics]]\ncolumn = \"非流动资产/总资本\"\npillar = \"heavy_assets\"\ndirection = 1\n",
+    )
+    .unwrap();
+    let out = dir.path().join("scores.csv");
+    let o = run(&[
+        "score",
+        "--data",
+        s(&f),
+        "--config",
+        s(&cfg),
+        "--out",
+        s(&out),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    // The one written right is a metric: the highest ratio ranks first.
+    let scores = std::fs::read_to_string(&out).unwrap();
+    let first = scores.lines().nth(1).unwrap();
+    assert!(first.starts_with("600005.SH,"), "{scores}");
+    // The typo is said, with the columns there are.
+    has(
+        &err,
+        "note: custom metric \"非流动资产/总资本\": the fundamentals have no such column (they have 非流动资产/总资产); left out",
+    );
+    // It is the only metric with values here, and the notes name it as written.
+    has(
+        &err,
+        "the score rests on 1 metric(s) only (非流动资产/总资产)",
+    );
+}
+
+#[test]
+fn a_custom_metric_is_added_in_the_window() {
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().unwrap();
+    let f = wind_ratio_file(dir.path());
+    let mut h = common::open([1400.0, 1400.0], PersistedState::default());
+    h.state_mut().push(Command::OpenData(vec![f]));
+    settle(&mut h);
+    h.get_by_label("Custom metrics").click();
+    settle(&mut h);
+    h.get_by_label("Add a custom metric").scroll_to_me();
+    h.run();
+    h.get_by_label("Add a custom metric").click();
+    settle(&mut h);
+    let app = h.state();
+    let custom = &app.state.settings.scoring.custom_metrics;
+    assert_eq!(custom.len(), 1);
+    assert_eq!(custom[0].column, "非流动资产/总资产");
+    let r = app.results.as_ref().unwrap();
+    assert!(
+        r.prep()
+            .cs
+            .metrics
+            .iter()
+            .any(|m| m.id == "非流动资产/总资产")
+    );
+    // The highest ratio ranks first.
+    let sc = r.scores();
+    let best = (0..sc.rank.len()).find(|&s| sc.rank[s] == 1).unwrap();
+    assert_eq!(r.prep().cs.tickers[best], "600005.SH");
+}
+
+/// A Wind-style export whose only metric is a ratio column with a '/' in its header:
+/// 600000.SH to 600005.SH, the ratio rising with the code.
+fn wind_ratio_file(dir: &Path) -> std::path::PathBuf {
+    let f = dir.join("wind.csv");
+    let mut text = String::from("证券代码,报告期,所属行业,总资产,非流动资产/总资产\n");
+    for i in 0..6 {
+        let ratio = 0.1 * i as f64;
+        text.push_str(&format!(
+            "60000{i}.SH,2023-12-31,行业{},{},{ratio}\n",
+            i % 2,
+            100 + i
+        ));
+    }
+    std::fs::write(&f, text).unwrap();
+    f
 }

@@ -12,7 +12,7 @@ fn slider<'a>(value: &'a mut f64, range: std::ops::RangeInclusive<f64>) -> Slide
 }
 
 use super::{Command, WorkbenchApp};
-use crate::engine::metrics::{METRICS, Pillar, metric};
+use crate::engine::metrics::{CustomMetric, METRICS, Pillar, metric};
 use crate::engine::presets::presets;
 use crate::engine::scenarios::{Scenario, ScenarioKind};
 use crate::engine::settings::{Selection, Standardize, Weighting, Winsorize};
@@ -73,6 +73,93 @@ pub fn weights(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                         s.weights.metrics.insert(m.id.to_string(), w);
                     }
                 }
+            }
+        });
+    custom_metrics(app, ui);
+}
+
+/// Add, edit and remove custom metrics: a numeric column of the user's fundamentals (by
+/// its header as the file writes it), its pillar, its direction and its weight.
+fn custom_metrics(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
+    let candidates: Vec<String> = app
+        .inputs
+        .as_ref()
+        .map(|i| i.panel.custom_candidates())
+        .unwrap_or_default();
+    let s = &mut app.state.settings;
+    let (scoring, weights) = (&mut s.scoring, &mut s.weights);
+    egui::CollapsingHeader::new(tr("Custom metrics"))
+        .id_salt("custom_metrics")
+        .show(ui, |ui| {
+            ui.label(
+                RichText::new(tr(
+                    "Any numeric column of your fundamentals, as a metric of a pillar.",
+                ))
+                .small()
+                .weak(),
+            );
+            let mut remove = None;
+            for (k, m) in scoring.custom_metrics.iter_mut().enumerate() {
+                ui.push_id(k, |ui| {
+                    ui.horizontal_wrapped(|ui| {
+                        egui::ComboBox::new("column", tr("Column"))
+                            .selected_text(&m.column)
+                            .show_ui(ui, |ui| {
+                                for c in &candidates {
+                                    ui.selectable_value(&mut m.column, c.clone(), c);
+                                }
+                            });
+                        egui::ComboBox::new("pillar", tr("Pillar"))
+                            .selected_text(pillar_label(m.pillar))
+                            .show_ui(ui, |ui| {
+                                for p in Pillar::ALL {
+                                    ui.selectable_value(&mut m.pillar, p, pillar_label(p));
+                                }
+                            });
+                        let up = m.direction > 0.0;
+                        if ui.selectable_label(up, tr("higher is HALO")).clicked() {
+                            m.direction = 1.0;
+                        }
+                        if ui.selectable_label(!up, tr("lower is HALO")).clicked() {
+                            m.direction = -1.0;
+                        }
+                        if ui.button(tr("Delete")).clicked() {
+                            remove = Some(k);
+                        }
+                    });
+                    let mut w = weights.metric(&m.column);
+                    if ui
+                        .add(slider(&mut w, 0.0..=3.0).step_by(0.05).text(tr("Weight")))
+                        .changed()
+                    {
+                        weights.metrics.insert(m.column.clone(), w);
+                    }
+                });
+            }
+            if let Some(k) = remove {
+                scoring.custom_metrics.remove(k);
+            }
+            let add = ui
+                .add_enabled(
+                    !candidates.is_empty(),
+                    egui::Button::new(tr("Add a custom metric")),
+                )
+                .on_disabled_hover_text(tr(
+                    "The fundamentals have no numeric column of their own.",
+                ));
+            if add.clicked() {
+                let used = |c: &String| scoring.custom_metrics.iter().any(|m| &m.column == c);
+                let column = candidates
+                    .iter()
+                    .find(|c| !used(c))
+                    .or(candidates.first())
+                    .cloned()
+                    .unwrap_or_default();
+                scoring.custom_metrics.push(CustomMetric {
+                    column,
+                    pillar: Pillar::HeavyAssets,
+                    direction: 1.0,
+                });
             }
         });
 }

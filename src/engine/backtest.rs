@@ -237,27 +237,30 @@ impl PreparedHistory {
         let min_names = 5 * a.quantiles.max(1) as usize;
         let sectors = self.sector_names.len();
         let score = |i: usize| score_halo_and_basket(&self.prepared[i], &self.pillars[i], settings);
-        let per_date: Vec<Option<(HaloAndBasket, DateResult)>> = (0..self.prepared.len())
+        let per_date: Vec<(usize, Option<(HaloAndBasket, DateResult)>)> = (0..self.prepared.len())
             .into_par_iter()
             .map_init(Scratch::default, |scratch, i| {
                 let mut sc = score(i);
-                if sc.included < min_names {
-                    return None;
+                let included = sc.included;
+                if included < min_names {
+                    return (included, None);
                 }
                 let date = DateInput::of(&sc, &self.sector[i], self.forward[i].clone());
                 let r = date_result(date, sectors, a, scratch);
                 if !keep {
                     (sc.halo, sc.ranked) = Default::default();
                 }
-                Some((sc, r))
+                (included, Some((sc, r)))
             })
             .collect();
+        let most = per_date.iter().map(|d| d.0).max().unwrap_or(0);
+        let tried = per_date.len();
         let mut h = History {
             sector_names: self.sector_names.clone(),
             ..Default::default()
         };
         let (mut index, mut results) = (Vec::new(), Vec::new());
-        for (i, d) in per_date.into_iter().enumerate() {
+        for (i, (_, d)) in per_date.into_iter().enumerate() {
             let Some((sc, r)) = d else { continue };
             h.forward.push(Some(self.forward[i].clone()));
             h.dates.push(rp.months[self.months[i]]);
@@ -270,7 +273,11 @@ impl PreparedHistory {
             results.push(r);
         }
         if h.dates.is_empty() {
-            return Err(EngineError::NoRebalanceDate);
+            return Err(EngineError::NoRebalanceDate {
+                dates: tried,
+                needed: min_names,
+                most,
+            });
         }
         // A date before one left out holds for longer than the calendar's period: redo it.
         for (d, r) in results.iter_mut().enumerate() {

@@ -59,7 +59,7 @@ pub enum EngineError {
     },
     /// A factor scenario shocks a factor the data does not have.
     ShockedFactorMissing {
-        factor: String,
+        missing: Vec<String>,
         factors: Vec<String>,
     },
     SingularShockCovariance,
@@ -83,10 +83,18 @@ pub enum EngineError {
     Collinear {
         regressor: String,
     },
-    NoRebalanceDate,
+    /// No rebalance date of the `dates` with a forward period has `needed` scored
+    /// securities (5 per quantile); `most` is the most any has.
+    NoRebalanceDate {
+        dates: usize,
+        needed: usize,
+        most: usize,
+    },
     /// A scenario that could not run, with the reason.
     Scenario {
         name: String,
+        /// Its Chinese name; empty when it has none.
+        name_zh: String,
         error: Box<EngineError>,
     },
 }
@@ -105,6 +113,15 @@ fn date_or_none(d: &Option<NaiveDate>, lang: Lang) -> String {
         Lang::En => "none".into(),
         Lang::Zh => "无".into(),
     })
+}
+
+/// A factor's name in a sentence: the market in the interface's language, the data's own
+/// factors as the data names them.
+pub fn factor_name(name: &str, lang: Lang) -> String {
+    match (name, lang) {
+        ("market", Lang::Zh) => "市场".into(),
+        _ => name.into(),
+    }
 }
 
 impl Localize for EngineError {
@@ -136,7 +153,11 @@ impl Localize for EngineError {
                 "the loaded data cannot be used: column '{column}': {detail}",
                 "载入的数据无法使用：列 '{column}'：{detail}"
             ),
-            EmptyBasket => bi!(lang, "the basket is empty", "篮子为空"),
+            EmptyBasket => bi!(
+                lang,
+                "the HALO basket is empty: no security is scored (the ranking's notes say why)",
+                "HALO 篮子为空：没有证券被计分（原因见排名上方的说明）"
+            ),
             NoReturnsBy { date } => bi!(
                 lang,
                 "invalid window: no returns on or before {date}",
@@ -196,12 +217,15 @@ impl Localize for EngineError {
                     "回归无法求解：因子 {list} 在回看期内共线"
                 )
             }
-            ShockedFactorMissing { factor, factors } => {
-                let list = join(lang, factors);
+            ShockedFactorMissing { missing, factors } => {
+                let named: Vec<String> = factors.iter().map(|f| factor_name(f, lang)).collect();
+                let list = join(lang, &named);
+                let quoted: Vec<String> = missing.iter().map(|m| format!("{m:?}")).collect();
+                let factor = join(lang, &quoted);
                 bi!(
                     lang,
-                    "not available: the data has no factor {factor:?} (it has {list})",
-                    "无法计算：数据中没有因子 {factor:?}（已有：{list}）"
+                    "not available: the data has no factor {factor} (it has {list})",
+                    "无法计算：数据中没有因子 {factor}（已有：{list}）"
                 )
             }
             SingularShockCovariance => bi!(
@@ -247,14 +271,28 @@ impl Localize for EngineError {
                 "the regression cannot be solved: '{regressor}' is constant or a combination of the other regressors (collinear)",
                 "回归无法求解：'{regressor}' 为常数或是其他回归变量的组合（共线）"
             ),
-            NoRebalanceDate => bi!(
+            NoRebalanceDate { dates: 0, .. } => bi!(
                 lang,
-                "no data: no rebalance date has enough scored securities and a forward return",
-                "无数据：没有任何调仓日有足够的已计分证券和远期收益"
+                "no backtest: the prices leave no rebalance date with a forward period",
+                "无法回测：价格数据中没有带远期区间的调仓日"
             ),
-            Scenario { name, error } => {
+            NoRebalanceDate {
+                dates,
+                needed,
+                most,
+            } => bi!(
+                lang,
+                "no backtest: a rebalance date needs {needed} scored securities (5 per quantile), and the most any of the {dates} dates has is {most}; use fewer quantiles or more securities",
+                "无法回测：每个调仓日需要 {needed} 只已计分证券（每个分位组 5 只），{dates} 个调仓日中最多只有 {most} 只；请减少分位组数或增加证券"
+            ),
+            Scenario {
+                name,
+                name_zh,
+                error,
+            } => {
                 let e = error.localize(lang);
-                bi!(lang, "{name}: {e}", "{name}：{e}")
+                let zh = if name_zh.is_empty() { name } else { name_zh };
+                bi!(lang, "{name}: {e}", "{zh}：{e}")
             }
         }
     }

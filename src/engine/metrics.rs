@@ -257,7 +257,8 @@ pub fn metric_name(id: &str, lang: crate::i18n::Lang) -> String {
 /// A numeric column of the user's data used as a metric.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct CustomMetric {
-    /// The column's name in the loaded fundamentals.
+    /// The column: its header as the file writes it ("非流动资产/总资产"), or the name the
+    /// load report gives it.
     pub column: String,
     pub pillar: Pillar,
     /// +1 or -1.
@@ -270,7 +271,7 @@ pub struct ActiveMetric {
     pub id: String,
     pub pillar: Pillar,
     pub direction: f64,
-    /// None for a custom metric: the column of the same name, as it is.
+    /// None for a custom metric: the column `inputs[0]`, as it is.
     pub formula: Option<Formula>,
     /// The fields whose absence makes this metric missing, for exclusion reasons.
     pub inputs: Vec<String>,

@@ -110,6 +110,12 @@ pub enum Note {
         missing: Vec<String>,
         used: Vec<String>,
     },
+    /// A custom metric names a column the fundamentals do not have: it is left out.
+    NoSuchColumn {
+        column: String,
+        /// The numeric columns a custom metric could use, by header.
+        columns: Vec<String>,
+    },
     /// The composite rests on fewer than three metrics with values.
     FewMetrics {
         metrics: Vec<String>,
@@ -206,11 +212,28 @@ impl Localize for Note {
                 ),
             },
             Note::FactorsMissing { missing, used } => {
-                let (missing, used) = (join(lang, missing), join(lang, used));
+                let used: Vec<String> = used
+                    .iter()
+                    .map(|f| super::error::factor_name(f, lang))
+                    .collect();
+                let (missing, used) = (join(lang, missing), join(lang, &used));
                 bi!(
                     lang,
                     "not in the data: {missing}; the regression uses {used}",
                     "数据中没有：{missing}；回归使用 {used}"
+                )
+            }
+            Note::NoSuchColumn { column, columns } if columns.is_empty() => bi!(
+                lang,
+                "custom metric {column:?}: the fundamentals have no such column, and no numeric column of their own; left out",
+                "自定义指标 {column:?}：基本面数据中没有此列，也没有其他可用的数值列；已略去"
+            ),
+            Note::NoSuchColumn { column, columns } => {
+                let list = join(lang, columns);
+                bi!(
+                    lang,
+                    "custom metric {column:?}: the fundamentals have no such column (they have {list}); left out",
+                    "自定义指标 {column:?}：基本面数据中没有此列（可用的有：{list}）；已略去"
                 )
             }
             Note::FewMetrics { metrics } => {

@@ -47,7 +47,15 @@ impl Inputs {
             .fundamentals
             .as_ref()
             .ok_or(EngineError::NoFundamentals)?;
-        let panel = Panel::from_frame(&f.df)?;
+        let mut panel = Panel::from_frame(&f.df)?;
+        // Headers as the file writes them, for custom metrics named by them.
+        for c in &f.report.columns {
+            let key = match &c.target {
+                crate::data::schema::Target::Custom(k) | crate::data::schema::Target::Field(k) => k,
+                crate::data::schema::Target::Ignore => continue,
+            };
+            panel.headers.insert(c.header.clone(), key.clone());
+        }
         let returns = match &ds.prices {
             Some(p) => ReturnPanel::from_prices(&p.df, &panel.tickers)?,
             None => ReturnPanel::default(),
@@ -278,7 +286,12 @@ impl Pipeline {
     /// Every pane's results, the backtest included.
     pub fn results(&mut self, settings: &Settings) -> Result<Results, EngineError> {
         self.run(settings, &|| false, &|_| true)
-            .unwrap_or(Err(EngineError::NoRebalanceDate))
+            // Never stale, never stopped: `run` always answers here.
+            .unwrap_or(Err(EngineError::NoRebalanceDate {
+                dates: 0,
+                needed: 0,
+                most: 0,
+            }))
     }
 
     /// Every pane's results. `on_fast` gets them first without the backtest (the slow
@@ -580,6 +593,7 @@ impl Fast {
                 }
                 .map_err(|e| EngineError::Scenario {
                     name: s.name.clone(),
+                    name_zh: s.name_zh.clone(),
                     error: Box::new(e),
                 })?;
                 Ok(scenarios::outcome(s, &r, sc, &scored.benchmark, &sectors))

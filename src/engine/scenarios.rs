@@ -222,13 +222,16 @@ pub fn propagate(
     shocks: &BTreeMap<String, f64>,
     correlated: bool,
 ) -> Result<Vec<f64>, EngineError> {
-    for f in shocks.keys() {
-        if !b.factors.contains(f) {
-            return Err(EngineError::ShockedFactorMissing {
-                factor: f.clone(),
-                factors: b.factors.clone(),
-            });
-        }
+    let missing: Vec<String> = shocks
+        .keys()
+        .filter(|f| !b.factors.contains(f))
+        .cloned()
+        .collect();
+    if !missing.is_empty() {
+        return Err(EngineError::ShockedFactorMissing {
+            missing,
+            factors: b.factors.clone(),
+        });
     }
     let k = b.factors.len();
     let shocked: Vec<usize> = (0..k)

@@ -165,6 +165,14 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
         notes.push(Note::AllWeightsZero);
     }
     notes.extend(narrow_base(prep, settings, &weighted));
+    notes.extend(
+        cs.unmatched
+            .iter()
+            .map(|(column, columns)| Note::NoSuchColumn {
+                column: column.clone(),
+                columns: columns.clone(),
+            }),
+    );
     let cover = coverage(prep, settings, &weighted, true);
     let pillars = Pillar::ALL.map(|p| pillar_score(prep, settings, &weighted, &cover.included, p));
     let halo = combine(cs, settings, &pillars, &cover.included);

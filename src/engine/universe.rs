@@ -30,6 +30,9 @@ pub struct Panel {
     pub markets: Vec<String>,
     /// Per numeric column (canonical or custom), per row; NaN where missing.
     pub fields: BTreeMap<String, Vec<f64>>,
+    /// The file's own headers of the numeric columns, as written ("非流动资产/总资产"),
+    /// to the column of `fields` each became: a custom metric may name either.
+    pub headers: BTreeMap<String, String>,
 }
 
 fn text_col(
@@ -105,7 +108,31 @@ impl Panel {
             industries: text_col(df, "industry", n, "")?,
             markets: text_col(df, "market", n, "")?,
             fields,
+            headers: BTreeMap::new(),
         })
+    }
+
+    /// The column of `fields` a custom metric's `column` names: the column itself, or the
+    /// header it was read from as the file writes it.
+    pub fn resolve(&self, column: &str) -> Option<&str> {
+        if let Some((k, _)) = self.fields.get_key_value(column) {
+            return Some(k);
+        }
+        self.headers
+            .get(column)
+            .map(String::as_str)
+            .filter(|k| self.fields.contains_key(*k))
+    }
+
+    /// The numeric columns a custom metric could use (not canonical fields), by header.
+    pub fn custom_candidates(&self) -> Vec<String> {
+        self.headers
+            .iter()
+            .filter(|(_, k)| {
+                crate::data::schema::field(k).is_none() && self.fields.contains_key(*k)
+            })
+            .map(|(h, _)| h.clone())
+            .collect()
     }
 
     pub fn field(&self, name: &str, row: usize) -> f64 {
@@ -151,6 +178,9 @@ pub struct CrossSection {
     pub raw: Vec<Vec<f64>>,
     /// Per metric, per security: the inputs that were missing (for exclusion reasons).
     pub missing_inputs: Vec<Vec<Vec<String>>>,
+    /// Custom metrics of the settings that name no column, each with the columns that
+    /// could be used.
+    pub unmatched: Vec<(String, Vec<String>)>,
 }
 
 impl CrossSection {
@@ -185,17 +215,30 @@ pub fn active_metrics(settings: &ScoringSettings, panel: &Panel) -> Vec<ActiveMe
         })
         .collect();
     for c in &settings.custom_metrics {
-        if panel.fields.contains_key(&c.column) && !out.iter().any(|m| m.id == c.column) {
+        // Named as the user wrote it; its values from the column the header became.
+        if let Some(key) = panel.resolve(&c.column)
+            && !out.iter().any(|m| m.id == c.column)
+        {
             out.push(ActiveMetric {
                 id: c.column.clone(),
                 pillar: c.pillar,
                 direction: if c.direction < 0.0 { -1.0 } else { 1.0 },
                 formula: None,
-                inputs: vec![c.column.clone()],
+                inputs: vec![key.to_string()],
             });
         }
     }
     out
+}
+
+/// The custom metrics of the settings that name no column of the data.
+pub fn unmatched_custom(settings: &ScoringSettings, panel: &Panel) -> Vec<String> {
+    settings
+        .custom_metrics
+        .iter()
+        .filter(|c| panel.resolve(&c.column).is_none())
+        .map(|c| c.column.clone())
+        .collect()
 }
 
 /// The point-in-time cross-section at `settings.as_of` (default: [`Panel::latest_known`]).
@@ -287,7 +330,7 @@ pub fn cross_section(
         for s in 0..n {
             let v = match m.formula {
                 _ if rows[s].is_none() => f64::NAN,
-                None => get(&m.id, s),
+                None => get(&m.inputs[0], s),
                 Some(Formula::Ratio(a, b)) => ratio(get(a, s), get(b, s)),
                 Some(Formula::AbsRatio(a, b)) => ratio(get(a, s).abs(), get(b, s)),
                 Some(Formula::SumRatio(a, b, c)) => ratio(get(a, s) + get(b, s), get(c, s)),
@@ -332,6 +375,10 @@ pub fn cross_section(
         metrics,
         raw,
         missing_inputs,
+        unmatched: unmatched_custom(settings, panel)
+            .into_iter()
+            .map(|c| (c, panel.custom_candidates()))
+            .collect(),
     })
 }
 

@@ -91,10 +91,22 @@ impl PaneView for ExposuresPane {
     fn draw(ui: &mut egui::Ui, ctx: &ChartCtx) -> ChartResponse {
         let r = ctx.results;
         let c = &r.exposures.characteristic;
+        if r.scores().basket.members.is_empty() {
+            // Nothing scored: no exposure to draw (an empty basket has no names to count).
+            title(ui, tr("Factor exposures"));
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                crate::engine::EngineError::EmptyBasket.text(),
+            );
+            source(ui, ctx.dataset, r.as_of(), "");
+            return ChartResponse::default();
+        }
         title(
             ui,
             &format!("{} (EN {:.0})", tr("Factor exposures"), c.effective_names),
         );
+        // What the benchmark and the regression were computed from, before the numbers.
+        notes(ui, "exposure_notes", &r.exposures.notes, ctx.figure);
         let rows: Vec<Row> = c
             .exposures
             .iter()
@@ -132,7 +144,6 @@ impl PaneView for ExposuresPane {
             ui.allocate_ui(egui::vec2(ui.available_width(), h), |ui| bars(ui, false));
             regression(ui, r);
         }
-        notes(ui, "exposure_notes", &r.exposures.notes, ctx.figure);
         source(ui, ctx.dataset, r.as_of(), "");
         ChartResponse::default()
     }

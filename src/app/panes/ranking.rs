@@ -84,6 +84,12 @@ impl PaneView for RankingPane {
         });
         // What scoring had to adjust or leave out (a loosened cap, an empty metric).
         crate::app::chart::notes(ui, "ranking_notes", &sc.notes, false);
+        if !sc.included.iter().any(|x| *x) {
+            ui.colored_label(
+                ui.visuals().error_fg_color,
+                tr("No security is scored: the notes above and the Excluded tab say why."),
+            );
+        }
         let rows = match &self.rows {
             Some((res, v, rows)) if Arc::ptr_eq(res, &r) && v == view => rows.clone(),
             _ => {
@@ -116,7 +122,7 @@ impl PaneView for RankingPane {
             .striped(true)
             .max_scroll_height(table_h)
             .column(Column::auto().at_least(40.0))
-            .column(Column::auto().at_least(60.0))
+            .column(Column::auto().at_least(90.0))
             .column(Column::auto().at_least(120.0).clip(true))
             .column(Column::auto().at_least(120.0))
             .columns(Column::auto().at_least(70.0), 5)
