@@ -106,6 +106,69 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
+/// FNV-1a, 64 bits: a file's fingerprint in a manifest (a check that the file is the one
+/// the manifest was written with, not a defence against tampering).
+pub fn fnv1a64(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// The manifest of a set written with [`write_with_manifest`].
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Manifest {
+    pub files: Vec<ManifestEntry>,
+}
+
+#[derive(Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ManifestEntry {
+    /// The file's name, in the manifest's folder or the one given.
+    pub file: String,
+    pub bytes: u64,
+    /// [`fnv1a64`] of its contents, in hex.
+    pub fnv1a64: String,
+}
+
+/// Files that belong together but sit among other files (a figure and its CSVs in the
+/// user's export folder), written as a set with a manifest written last. Every file is
+/// first written to a temporary beside it (an error there leaves every old file as it
+/// was); then the old manifest is removed, the files are renamed into place, and the new
+/// manifest (each file's name, size and fingerprint) is written. A reader that trusts the
+/// manifest sees the old set or the new one, whole; while the renames run, there is none.
+pub fn write_with_manifest(files: &[(PathBuf, Vec<u8>)], manifest: &Path) -> std::io::Result<()> {
+    let mut staged = Vec::with_capacity(files.len());
+    for (path, bytes) in files {
+        sweep(path);
+        let mut tmp = builder_for(&temp_prefix(path), path, false).tempfile_in(folder(path))?;
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        staged.push((tmp, path));
+    }
+    match std::fs::remove_file(manifest) {
+        Ok(()) => sync_folder(folder(manifest)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(e),
+    }
+    for (tmp, path) in staged {
+        tmp.persist(path).map_err(|e| e.error)?;
+    }
+    for (path, _) in files {
+        sync_folder(folder(path));
+    }
+    let m = Manifest {
+        files: files
+            .iter()
+            .map(|(path, bytes)| ManifestEntry {
+                file: file_name(path),
+                bytes: bytes.len() as u64,
+                fnv1a64: format!("{:016x}", fnv1a64(bytes)),
+            })
+            .collect(),
+    };
+    let text = serde_json::to_vec_pretty(&m).map_err(std::io::Error::other)?;
+    write_atomic(manifest, &text)
+}
+
 /// A folder of files written as one: everything goes into a temporary folder beside the
 /// target, which then takes the target's place.
 pub struct FolderSet {
@@ -198,6 +261,45 @@ impl FolderSet {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_set_with_a_manifest_is_whole_or_left_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let (a, b, m) = (
+            d.join("fig.png"),
+            d.join("fig_data.csv"),
+            d.join("fig.manifest.json"),
+        );
+        let set = |x: &[u8], y: &[u8]| vec![(a.clone(), x.to_vec()), (b.clone(), y.to_vec())];
+        super::write_with_manifest(&set(b"one", b"1"), &m).unwrap();
+        super::write_with_manifest(&set(b"two!", b"22"), &m).unwrap();
+        let read: super::Manifest = serde_json::from_slice(&std::fs::read(&m).unwrap()).unwrap();
+        assert_eq!(read.files.len(), 2);
+        assert_eq!(read.files[0].file, "fig.png");
+        assert_eq!(read.files[0].bytes, 4);
+        assert_eq!(
+            read.files[0].fnv1a64,
+            format!("{:016x}", super::fnv1a64(b"two!"))
+        );
+        // FNV-1a's published value for "a".
+        assert_eq!(super::fnv1a64(b"a"), 0xaf63_dc4c_8601_ec8c);
+        // A member that cannot be written: nothing changes, the manifest included.
+        let bad = vec![
+            (a.clone(), b"three".to_vec()),
+            (d.join("no/such/folder/x.csv"), b"3".to_vec()),
+        ];
+        assert!(super::write_with_manifest(&bad, &m).is_err());
+        assert_eq!(std::fs::read(&a).unwrap(), b"two!");
+        assert_eq!(std::fs::read(&b).unwrap(), b"22");
+        assert!(m.exists());
+        let left: Vec<_> = std::fs::read_dir(d)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().contains("halo-tmp"))
+            .collect();
+        assert!(left.is_empty(), "{left:?}");
+    }
+
     use super::*;
 
     #[test]

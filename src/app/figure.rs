@@ -14,7 +14,7 @@ use egui_kittest::Harness;
 use super::chart::ChartCtx;
 use super::messages::{AppError, ExportError};
 use super::panes::Pane;
-use crate::atomic::write_atomic;
+use crate::atomic::write_with_manifest;
 use crate::data::{self, Dataset, SourceFile};
 use crate::engine::metrics::Pillar;
 use crate::engine::pipeline::{Pipeline, Results};
@@ -263,7 +263,8 @@ fn csv_path(out: &Path, figure: Figure, pane: Pane) -> PathBuf {
     }
 }
 
-/// Write a rendered figure (PNG, atomically) and its charts' numbers (CSV) beside it.
+/// Write a rendered figure (PNG) and its charts' numbers (CSV) beside it, as one set with
+/// a manifest written last (`<figure>.manifest.json`).
 pub fn write(
     img: &image::RgbaImage,
     scene: &Scene,
@@ -273,17 +274,21 @@ pub fn write(
     let mut png = Vec::new();
     img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
         .map_err(|e| ExportError::Encode(e.to_string()))?;
-    write_atomic(out, &png).map_err(|e| ExportError::Write {
-        path: out.display().to_string(),
-        error: e.into(),
-    })?;
+    // The image and its tables are one set: a reader of the manifest never sees the
+    // image of one export beside the tables of another.
+    let mut files = vec![(out.to_path_buf(), png)];
     let mut csv = Vec::new();
     for p in figure.panes() {
         let path = csv_path(out, figure, p);
         let table = p.table(&scene.results, &scene.view)?;
-        crate::export::write_table(&table, &path)?;
+        files.push((path.clone(), crate::export::table_bytes(&table, &path)?));
         csv.push(path);
     }
+    let manifest = out.with_extension("manifest.json");
+    write_with_manifest(&files, &manifest).map_err(|e| ExportError::Write {
+        path: out.display().to_string(),
+        error: e.into(),
+    })?;
     Ok(Written {
         png: out.to_path_buf(),
         csv,

@@ -138,6 +138,15 @@ fn sanitized(df: &DataFrame) -> polars::prelude::PolarsResult<DataFrame> {
 
 /// Write `df` to `path` as CSV or Parquet (by extension), atomically.
 pub fn write_table(df: &DataFrame, path: &Path) -> Result<(), ExportError> {
+    let buf = table_bytes(df, path)?;
+    write_atomic(path, &buf).map_err(|e| ExportError::Write {
+        path: path.display().to_string(),
+        error: e.into(),
+    })
+}
+
+/// A table encoded as `path`'s extension says (CSV safe for spreadsheets, or Parquet).
+pub fn table_bytes(df: &DataFrame, path: &Path) -> Result<Vec<u8>, ExportError> {
     let ext = path
         .extension()
         .and_then(|e| e.to_str())
@@ -161,10 +170,7 @@ pub fn write_table(df: &DataFrame, path: &Path) -> Result<(), ExportError> {
             });
         }
     }
-    write_atomic(path, &buf).map_err(|e| ExportError::Write {
-        path: path.display().to_string(),
-        error: e.into(),
-    })
+    Ok(buf)
 }
 
 fn encode(e: polars::prelude::PolarsError) -> ExportError {
