@@ -144,13 +144,21 @@ pub fn write_with_manifest(files: &[(PathBuf, Vec<u8>)], manifest: &Path) -> std
         tmp.as_file().sync_all()?;
         staged.push((tmp, path));
     }
+    let old = std::fs::read(manifest).ok();
     match std::fs::remove_file(manifest) {
         Ok(()) => sync_folder(folder(manifest)),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(e),
     }
-    for (tmp, path) in staged {
-        tmp.persist(path).map_err(|e| e.error)?;
+    for (k, (tmp, path)) in staged.into_iter().enumerate() {
+        if let Err(e) = tmp.persist(path) {
+            // Nothing renamed yet (a file held open elsewhere, on Windows): the old set is
+            // whole, and its manifest goes back. Later, no manifest: the set is mixed.
+            if let (0, Some(bytes)) = (k, &old) {
+                let _ = write_atomic(manifest, bytes);
+            }
+            return Err(e.error);
+        }
     }
     for (path, _) in files {
         sync_folder(folder(path));

@@ -595,7 +595,7 @@ fn a_killed_backtest_leaves_a_whole_set() {
         assert!(q == 4 || q == 5);
     }
     assert!(
-        killed_mid_write > 50,
+        killed_mid_write > 40,
         "only {killed_mid_write} runs were cut short"
     );
     let o = bin().args(args(&q5)).output().unwrap();
@@ -664,7 +664,7 @@ fn a_killed_export_leaves_a_set_its_manifest_vouches_for() {
     }
     // That window is the renames': rarely hit.
     assert!(without < 5, "{without} of 25 kills left no manifest");
-    assert!(cut_short > 12, "only {cut_short} runs were cut short");
+    assert!(cut_short > 10, "only {cut_short} runs were cut short");
     let o = bin().args(args("light")).output().unwrap();
     assert!(o.status.success());
     assert_eq!(vouched(), Some(5));
@@ -673,8 +673,9 @@ fn a_killed_export_leaves_a_set_its_manifest_vouches_for() {
     assert!(left.is_empty(), "left behind: {left:?}");
 }
 
-/// Run the command with `args` and kill it after a pseudo-random time within `span` ms
-/// (and 50 more); true when it was still running, so cut short.
+/// Run the command with `args` and kill it after a pseudo-random time within four fifths
+/// of `span` ms (a run's time as measured once: the runs vary with the machine's load);
+/// true when it was still running, so cut short.
 fn kill_at_random(args: &[String], seed: &mut u64, span: u64) -> bool {
     *seed ^= *seed << 13;
     *seed ^= *seed >> 7;
@@ -685,7 +686,7 @@ fn kill_at_random(args: &[String], seed: &mut u64, span: u64) -> bool {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(*seed % (span + 50)));
+    std::thread::sleep(Duration::from_millis(*seed % (span * 4 / 5 + 1)));
     let cut = child.try_wait().unwrap().is_none();
     let _ = child.kill();
     let _ = child.wait();

@@ -12,11 +12,12 @@ use super::worker::{Faults, guarded};
 use crate::data::{self, Dataset, Progress, SourceFile};
 use crate::engine::pipeline::Inputs;
 
-/// A finished load: the dataset, the engine's inputs built from it (on the loading thread
-/// too), the files that failed, and those that loaded.
+/// A finished load: the new dataset with the engine's inputs built from it (on the
+/// loading thread too), the files that failed, and those that loaded.
 pub struct Loaded {
-    pub dataset: Dataset,
-    pub inputs: Result<Inputs, AppError>,
+    /// None when the load changes nothing: a file failed and the dataset before stays, or
+    /// nothing loaded.
+    pub changed: Option<(Dataset, Result<Inputs, AppError>)>,
     pub errors: Vec<AppError>,
     pub loaded: Vec<PathBuf>,
 }
@@ -30,13 +31,11 @@ pub struct LoadJob {
 
 /// When a load keeps the dataset that was there instead of what it built.
 pub enum Keep {
-    /// Never: files added to the dataset (a file that fails is left out, with its error).
-    Never,
     /// When no file loaded (the sample, a project or session whose files are all gone).
-    IfNothingLoaded(Dataset),
-    /// When any file failed: a new dataset is the user's files, all of them, or nothing
-    /// changes.
-    IfAnyFailed(Dataset),
+    IfNothingLoaded,
+    /// When a file the user named failed: the user's files, all of them, or nothing
+    /// changes (a file found in a folder that fails is reported, the others load).
+    IfAnyFailed,
 }
 
 impl LoadJob {
@@ -59,37 +58,53 @@ impl LoadJob {
                 let r = guarded(Worker::Loader, &faults, || {
                     let mut errors = Vec::new();
                     let mut tables = Vec::new();
-                    // A folder is the data files in it.
-                    let mut expanded = Vec::new();
+                    // A file named by the user that fails undoes the load (as `keep` says);
+                    // one found in a folder is reported and the others load.
+                    let mut required_failed = false;
                     for f in &files {
-                        match data::expand_folders(std::slice::from_ref(f)) {
-                            Ok(v) => expanded.extend(v),
-                            Err(e) => errors.push(AppError::Load(e)),
-                        }
-                    }
-                    for f in expanded {
-                        match data::load_file_with_progress(&f.path, &f.options, &p) {
-                            Ok(t) => tables.push((f, t)),
-                            Err(e) => errors.push(AppError::Load(e)),
+                        let in_folder = f.path.is_dir();
+                        let expanded = match data::expand_folders(std::slice::from_ref(f)) {
+                            Ok(v) => v,
+                            Err(e) => {
+                                errors.push(AppError::Load(e));
+                                required_failed = true;
+                                continue;
+                            }
+                        };
+                        for f in expanded {
+                            match data::load_file_with_progress(&f.path, &f.options, &p) {
+                                Ok(t) => tables.push((f, t)),
+                                Err(e) => {
+                                    errors.push(AppError::Load(e));
+                                    required_failed |= !in_folder;
+                                }
+                            }
                         }
                     }
                     let loaded: Vec<PathBuf> = tables.iter().map(|(f, _)| f.path.clone()).collect();
-                    let mut ds = match base.with_tables(tables) {
+                    let ds = match base.with_tables(tables) {
                         Ok(ds) => ds,
                         Err(e) => {
                             errors.push(AppError::Load(e));
+                            required_failed = true;
                             base
                         }
                     };
-                    match keep {
-                        Keep::IfNothingLoaded(old) if ds.is_empty() => ds = old,
-                        Keep::IfAnyFailed(old) if !errors.is_empty() => ds = old,
-                        _ => {}
+                    let unchanged = match keep {
+                        Keep::IfNothingLoaded => ds.is_empty(),
+                        Keep::IfAnyFailed => required_failed,
+                    };
+                    if unchanged {
+                        // Nothing changes: not even the recent files.
+                        return Loaded {
+                            changed: None,
+                            errors,
+                            loaded: Vec::new(),
+                        };
                     }
                     let inputs = Inputs::new(&ds).map_err(AppError::Engine);
                     Loaded {
-                        dataset: ds,
-                        inputs,
+                        changed: Some((ds, inputs)),
                         errors,
                         loaded,
                     }

@@ -161,6 +161,8 @@ pub struct WorkbenchApp {
     pub presentation: bool,
     /// The last export's outcome, shown in the status bar.
     pub export_message: Option<Status>,
+    /// The sample was asked for: an empty dataset falls back to it only once.
+    sample_tried: bool,
 }
 
 impl WorkbenchApp {
@@ -217,6 +219,7 @@ impl WorkbenchApp {
             exporter: Exporter::new(ctx.clone(), faults),
             presentation: false,
             export_message: None,
+            sample_tried: false,
         };
         app.apply_style();
         match start {
@@ -354,6 +357,7 @@ impl WorkbenchApp {
                 self.start_load(job, (*self.dataset).clone(), files, LoadMode::Add);
             }
             Command::LoadSample => {
+                self.sample_tried = true;
                 let base = Dataset {
                     name: "S&P 500 sample (fiscal 2012-2016)".into(),
                     ..Default::default()
@@ -450,9 +454,8 @@ impl WorkbenchApp {
             return;
         }
         let keep = match mode {
-            LoadMode::Add => Keep::Never,
-            LoadMode::New => Keep::IfAnyFailed((*self.dataset).clone()),
-            LoadMode::Restore => Keep::IfNothingLoaded((*self.dataset).clone()),
+            LoadMode::Add | LoadMode::New => Keep::IfAnyFailed,
+            LoadMode::Restore => Keep::IfNothingLoaded,
         };
         self.job = Some(LoadJob::start(
             job,
@@ -474,33 +477,38 @@ impl WorkbenchApp {
             }
         };
         self.errors.extend(done.errors);
+        let Some((dataset, inputs)) = done.changed else {
+            // Nothing changed (a file failed, or nothing loaded): what is on screen stays;
+            // with nothing on screen at all, the sample, once.
+            self.fall_back_to_sample();
+            return;
+        };
         for p in done.loaded {
             self.state.recent_files.retain(|r| *r != p);
             self.state.recent_files.insert(0, p);
             self.state.recent_files.truncate(MAX_RECENT);
         }
-        let is_sample = done
-            .dataset
+        let is_sample = dataset
             .sources
             .iter()
             .all(|s| s.path.starts_with(data::sample_dir()));
         self.state.session_files = if is_sample {
             Vec::new()
         } else {
-            done.dataset.sources.clone()
+            dataset.sources.clone()
         };
-        self.state.session_name = done.dataset.name.clone();
+        self.state.session_name = dataset.name.clone();
         let shown = self.panes.data.selected;
-        if done.dataset.table(shown).is_none()
+        if dataset.table(shown).is_none()
             && let Some(k) = TableKind::ALL
                 .into_iter()
-                .find(|k| done.dataset.table(*k).is_some())
+                .find(|k| dataset.table(*k).is_some())
         {
             self.panes.data.selected = k;
         }
-        self.dataset = Arc::new(done.dataset);
+        self.dataset = Arc::new(dataset);
         self.panes.data.pending = None;
-        match done.inputs {
+        match inputs {
             Ok(i) => {
                 self.inputs = Some(Arc::new(i));
                 self.compute_error = None;
@@ -512,8 +520,13 @@ impl WorkbenchApp {
         }
         self.results = None;
         self.requested = None;
-        // Last session's files gone (moved, deleted): start from the sample instead.
-        if self.dataset.is_empty() {
+        self.fall_back_to_sample();
+    }
+
+    /// Last session's files gone (moved, deleted), or the files asked for at start failed:
+    /// the sample instead; tried once, so a missing sample does not load forever.
+    fn fall_back_to_sample(&mut self) {
+        if self.dataset.is_empty() && !self.sample_tried {
             self.handle(Command::LoadSample);
         }
     }
@@ -864,8 +877,7 @@ impl WorkbenchApp {
     pub fn set_dataset(&mut self, ds: Dataset) {
         let inputs = Inputs::new(&ds).map_err(AppError::Engine);
         self.finish_load(Ok(Loaded {
-            dataset: ds,
-            inputs,
+            changed: Some((ds, inputs)),
             errors: Vec::new(),
             loaded: Vec::new(),
         }));
@@ -1074,9 +1086,10 @@ use data::file_name;
 /// How a load relates to the dataset on screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum LoadMode {
-    /// Tables added to it (or one reloaded with a new mapping).
+    /// Tables added to it (or one reloaded with a new mapping): it stays as it was if one
+    /// of the files fails.
     Add,
-    /// A new dataset of the user's files: it stays as it was if one of them fails.
+    /// A new dataset of the user's files: the one before stays if one of them fails.
     New,
     /// The sample, a project, the last session: it stays only if nothing loads.
     Restore,

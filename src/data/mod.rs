@@ -143,8 +143,22 @@ fn load_from<R: std::io::Read + Send>(
     normalize::normalize(path, raw, kind, opts)
 }
 
-/// The extensions of the files a folder is read for.
-const DATA_EXTENSIONS: [&str; 5] = ["csv", "txt", "tsv", "parquet", "xlsx"];
+/// The extensions of the files a folder is read for (not `.txt`: a folder's notes).
+const DATA_EXTENSIONS: [&str; 4] = ["csv", "tsv", "parquet", "xlsx"];
+
+/// A data file of a folder: by its extension, and not hidden (`.DS_Store`, macOS's `._`
+/// copies) nor an Excel lock file (`~$prices.xlsx`).
+fn is_folder_data_file(p: &Path) -> bool {
+    let name = p
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    p.is_file()
+        && !name.starts_with('.')
+        && !name.starts_with("~$")
+        && p.extension()
+            .is_some_and(|x| DATA_EXTENSIONS.contains(&x.to_string_lossy().to_lowercase().as_str()))
+}
 
 /// `files` with each folder replaced by the data files directly in it, by name, each with
 /// the folder's options. A folder without any is an error naming it.
@@ -162,12 +176,7 @@ pub fn expand_folders(files: &[SourceFile]) -> Result<Vec<SourceFile>, LoadError
         })?;
         let mut inside: Vec<PathBuf> = entries
             .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| {
-                p.is_file()
-                    && p.extension().is_some_and(|x| {
-                        DATA_EXTENSIONS.contains(&x.to_string_lossy().to_lowercase().as_str())
-                    })
-            })
+            .filter(|p| is_folder_data_file(p))
             .collect();
         if inside.is_empty() {
             return Err(LoadError::NoDataFiles { folder });

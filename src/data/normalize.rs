@@ -481,9 +481,10 @@ impl Table {
 
     /// One table from several files of one kind (a file per ticker, a folder of them):
     /// their rows together in (ticker, date) order (date order for factors), `name` naming
-    /// them. A key in two files keeps the later file's row, and a warning counts them. The
-    /// report sums the files' counts and keeps each one's findings after a line naming the
-    /// files and their rows.
+    /// them. Rows of one key merge, each column taking the later file's value where it has
+    /// one (so files split by column join), and a warning counts them. The report sums the
+    /// files' counts and keeps each one's findings after a line naming the files and their
+    /// rows.
     pub fn combine(parts: Vec<Table>, name: &str) -> Result<Table, LoadError> {
         let err = map_err(name);
         let mut parts = parts.into_iter();
@@ -550,25 +551,45 @@ impl Table {
                 dt.as_ref().and_then(|d| d.get(i)),
             )
         };
+        // Runs of rows with one key: one row each, every column taking the value of the
+        // last row (the latest file) that has one, so files split by column (oil in one,
+        // rates in another) merge, and files repeating a row keep the later file's.
         let n = df.height();
-        let mut keep = Vec::with_capacity(n);
+        let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
         let mut overlap: Option<(usize, String, String)> = None;
-        for i in 0..n {
-            if i + 1 < n && key_of(i) == key_of(i + 1) {
-                let (t, d) = key_of(i);
-                let day = d
-                    .and_then(dates::from_epoch_days)
-                    .map(|d| d.to_string())
-                    .unwrap_or_default();
-                let o = overlap.get_or_insert((0, t.unwrap_or_default().to_string(), day));
-                o.0 += 1;
-            } else {
-                keep.push(i as IdxSize);
+        let mut start = 0;
+        for i in 1..=n {
+            if i == n || key_of(i) != key_of(start) {
+                if i - start > 1 {
+                    let (t, d) = key_of(start);
+                    let day = d
+                        .and_then(dates::from_epoch_days)
+                        .map(|d| d.to_string())
+                        .unwrap_or_default();
+                    let o = overlap.get_or_insert((0, t.unwrap_or_default().to_string(), day));
+                    o.0 += i - start - 1;
+                }
+                runs.push(start..i);
+                start = i;
             }
         }
-        let df = df
-            .take(&IdxCa::from_vec("idx".into(), keep))
+        let columns = df
+            .columns()
+            .iter()
+            .map(|c| {
+                let null = c.is_null();
+                let pick: Vec<IdxSize> = runs
+                    .iter()
+                    .map(|r| {
+                        let row = r.clone().rev().find(|&i| !null.get(i).unwrap_or(true));
+                        row.unwrap_or(r.end - 1) as IdxSize
+                    })
+                    .collect();
+                c.take(&IdxCa::from_vec("idx".into(), pick))
+            })
+            .collect::<PolarsResult<Vec<Column>>>()
             .map_err(&err)?;
+        let df = DataFrame::new(runs.len(), columns).map_err(&err)?;
         let mut report = LoadReport::new(name.into(), kind, &all[0].report.format);
         report.encoding = all[0].report.encoding.clone();
         report.delimiter = all[0].report.delimiter;

@@ -168,8 +168,8 @@ pub enum LoadWarning {
     Combined {
         files: Vec<(String, usize)>,
     },
-    /// Keys (ticker and date) found in two of the files combined: the later file's row
-    /// is kept (the first such key shown).
+    /// Rows whose key (ticker and date, or the date) another file has too: merged, each
+    /// column taking the later file's value where it has one (the first such key shown).
     OverlapAcrossFiles {
         count: usize,
         ticker: String,
@@ -227,8 +227,8 @@ impl Localize for LoadWarning {
                 date,
             } => bi!(
                 lang,
-                "{count} row(s) had the ticker and date of a row in a later file, which was kept (first: {ticker} {date})",
-                "{count} 行与后面文件中的行代码和日期相同，保留了后者（首例：{ticker} {date}）"
+                "{count} row(s) shared their ticker and date with a row of another file: merged into one, each column taking the later file's value where it has one (first: {ticker} {date})",
+                "{count} 行与其他文件中的行代码和日期相同：已合并为一行，各列取后面文件中的值（若有）（首例：{ticker} {date}）"
             ),
             LoadWarning::TickerFromFileName { ticker } => bi!(
                 lang,

@@ -46,6 +46,60 @@ impl Levels {
     }
 }
 
+/// One security's value path as its rows (sorted by date) are read: a return compounds
+/// the value; a close sets it to the value at the previous close times the close's change
+/// since then (so a file mixing the two stays on one scale), or, first, to the close.
+#[derive(Clone, Default)]
+struct PathBuilder {
+    points: Vec<(NaiveDate, f64)>,
+    /// The last close, and the value it was given.
+    last_close: Option<(f64, f64)>,
+    starts_with_return: bool,
+}
+
+impl PathBuilder {
+    fn value(&self) -> f64 {
+        self.points.last().map_or(1.0, |x| x.1)
+    }
+
+    fn by_return(&mut self, day: NaiveDate, r: f64) {
+        if self.points.is_empty() {
+            self.starts_with_return = true;
+        }
+        let v = self.value() * (1.0 + r);
+        self.points.push((day, v));
+    }
+
+    fn by_close(&mut self, day: NaiveDate, c: f64) {
+        let v = match self.last_close {
+            Some((prev, at)) => at * c / prev,
+            None if self.points.is_empty() => c,
+            // Returns until now: the first close continues from where they left the value.
+            None => self.value(),
+        };
+        self.last_close = Some((c, v));
+        self.points.push((day, v));
+    }
+
+    /// The path. A first return is earned over the period before its date: the value is 1
+    /// at that period's start (the month end before a monthly series, else one step back),
+    /// so a window starting there includes it.
+    fn finish(mut self) -> Vec<(NaiveDate, f64)> {
+        if let (true, Some(&(first, _))) = (self.starts_with_return, self.points.first()) {
+            let step = self.points.get(1).map_or(31, |x| (x.0 - first).num_days());
+            let start = if step >= 28 {
+                first.with_day(1).and_then(|d| d.pred_opt())
+            } else {
+                first.checked_sub_days(chrono::Days::new(step.max(1) as u64))
+            };
+            if let Some(start) = start {
+                self.points.insert(0, (start, 1.0));
+            }
+        }
+        self.points
+    }
+}
+
 fn month_key(d: NaiveDate) -> i32 {
     d.year() * 12 + d.month0() as i32
 }
@@ -87,9 +141,7 @@ impl ReturnPanel {
         let mut cells: HashMap<(usize, i32), f64> = HashMap::new();
         let (mut lo, mut hi) = (i32::MAX, i32::MIN);
         let mut last_close: HashMap<(usize, i32), f64> = HashMap::new();
-        let mut paths: Vec<Vec<(NaiveDate, f64)>> = vec![Vec::new(); tickers.len()];
-        // Securities whose values are compounded returns (they need a starting value).
-        let mut compounded = vec![false; tickers.len()];
+        let mut paths: Vec<PathBuilder> = vec![PathBuilder::default(); tickers.len()];
         for i in 0..prices.height() {
             let (Some(t), Some(d)) = (tk.get(i), dt.get(i)) else {
                 continue;
@@ -108,14 +160,11 @@ impl ReturnPanel {
             {
                 let e = cells.entry((s, k)).or_insert(0.0);
                 *e = (1.0 + *e) * (1.0 + r) - 1.0;
-                let path = &mut paths[s];
-                let before = path.last().map_or(1.0, |x| x.1);
-                path.push((day, before * (1.0 + r)));
-                compounded[s] = true;
+                paths[s].by_return(day, r);
             } else if let Some(c) = close.as_ref().and_then(|c| c.get(i)).filter(|c| *c > 0.0) {
                 // Sorted by date: the last write of a month is its month-end close.
                 last_close.insert((s, k), c);
-                paths[s].push((day, c));
+                paths[s].by_close(day, c);
             }
         }
         // Close-based: month-end close over the previous month's.
@@ -127,27 +176,6 @@ impl ReturnPanel {
         if lo > hi {
             return Ok(ReturnPanel::default());
         }
-        // Rows come sorted by (ticker, date) from the loader; a table made otherwise is
-        // sorted here (a stable sort keeps a day's rows in their order).
-        for (p, &compounded) in paths.iter_mut().zip(&compounded) {
-            if !p.is_sorted_by_key(|x| x.0) {
-                p.sort_by_key(|x| x.0);
-            }
-            // A first return is earned over the period before its date: the value is 1 at
-            // that period's start (the month end before a monthly series, else one step
-            // back), so a window starting there includes it.
-            if let (true, Some(&(first, _))) = (compounded, p.first()) {
-                let step = p.get(1).map_or(31, |x| (x.0 - first).num_days());
-                let start = if step >= 28 {
-                    first.with_day(1).and_then(|d| d.pred_opt())
-                } else {
-                    first.checked_sub_days(chrono::Days::new(step as u64))
-                };
-                if let Some(start) = start {
-                    p.insert(0, (start, 1.0));
-                }
-            }
-        }
         let months: Vec<NaiveDate> = (lo..=hi).map(month_end).collect();
         let mut r = vec![vec![f64::NAN; tickers.len()]; months.len()];
         for ((s, k), v) in cells {
@@ -156,7 +184,7 @@ impl ReturnPanel {
         Ok(ReturnPanel {
             months,
             r,
-            levels: Levels::from_paths(paths),
+            levels: Levels::from_paths(paths.into_iter().map(PathBuilder::finish).collect()),
         })
     }
 

@@ -152,16 +152,20 @@ pub struct Scores {
 pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
     let cs = &prep.cs;
     let n = cs.len();
-    let mut notes: Vec<Note> = prep
-        .empty_metrics
-        .iter()
-        .map(|m| Note::EmptyMetric {
-            metric: m.clone(),
-            as_of: cs.as_of,
-        })
-        .collect();
     let weighted = weighted_metrics(prep, settings);
-    if weighted.is_empty() {
+    // Prices alone: one note says it all (not one per metric without values).
+    let mut notes: Vec<Note> = if cs.prices_only {
+        vec![Note::PricesOnly]
+    } else {
+        prep.empty_metrics
+            .iter()
+            .map(|m| Note::EmptyMetric {
+                metric: m.clone(),
+                as_of: cs.as_of,
+            })
+            .collect()
+    };
+    if weighted.is_empty() && !cs.prices_only {
         notes.push(Note::AllWeightsZero);
     }
     notes.extend(narrow_base(prep, settings, &weighted));
@@ -209,8 +213,17 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
 /// one pillar that has some).
 fn narrow_base(prep: &Prepared, settings: &Settings, weighted: &[usize]) -> Vec<Note> {
     let cs = &prep.cs;
+    let w = &settings.weights;
     let mut notes = Vec::new();
-    if weighted.is_empty() || prep.empty_metrics.is_empty() {
+    // A metric the weights ask for that has no value in this data (in pillar `p`, or any).
+    let wanted_but_empty = |p: Option<Pillar>| {
+        cs.metrics.iter().any(|m| {
+            prep.empty_metrics.contains(&m.id)
+                && w.metric(&m.id) * w.pillar(m.pillar) != 0.0
+                && p.is_none_or(|p| m.pillar == p)
+        })
+    };
+    if weighted.is_empty() || !wanted_but_empty(None) {
         return notes;
     }
     if weighted.len() < 3 {
@@ -220,10 +233,10 @@ fn narrow_base(prep: &Prepared, settings: &Settings, weighted: &[usize]) -> Vec<
     }
     let pillar = cs.metrics[weighted[0]].pillar;
     let alone = weighted.iter().all(|&k| cs.metrics[k].pillar == pillar);
-    let others_weighted = Pillar::ALL
+    let others_wanted = Pillar::ALL
         .into_iter()
-        .any(|p| p != pillar && settings.weights.pillar(p) != 0.0);
-    if alone && others_weighted {
+        .any(|p| p != pillar && wanted_but_empty(Some(p)));
+    if alone && others_wanted {
         notes.push(Note::OnePillar { pillar });
     }
     notes
@@ -340,6 +353,15 @@ fn coverage(prep: &Prepared, settings: &Settings, weighted: &[usize], reasons: b
     let mut included = vec![false; n];
     let mut reason = if reasons { vec![None; n] } else { Vec::new() };
     let mut share = vec![0.0; n];
+    // Prices alone: nothing could be scored, and the one note says why (a coverage
+    // reason per security would repeat it).
+    if cs.prices_only {
+        return Coverage {
+            included,
+            share,
+            reason,
+        };
+    }
     // Metric by metric, so each column of z-scores is read in order.
     let mut have = vec![0u32; n];
     for &k in weighted {

@@ -112,9 +112,13 @@ pub struct Growth {
 
 impl Growth {
     pub fn of(lv: &Levels, s: usize, from: NaiveDate, at: &[NaiveDate]) -> Option<Growth> {
-        let (dates, values) = (&lv.dates[s], &lv.values[s]);
+        let (dates, values) = (lv.dates.get(s)?, lv.values.get(s)?);
         let mut k = dates.partition_point(|x| *x <= from).checked_sub(1)?;
         let (bought, v0) = (dates[k], values[k]);
+        // A holding worth nothing at the start (a total loss before it) cannot be bought.
+        if !(v0.is_finite() && v0 > 0.0) {
+            return None;
+        }
         let ratio = at
             .iter()
             .map(|&d| {
