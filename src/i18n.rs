@@ -243,8 +243,8 @@ pub static TABLE: &[(&str, &str)] = &[
         "可用于：板块表现、回测、市场因子、回归和情景。",
     ),
     (
-        "Enables performance once fundamentals give the sectors.",
-        "载入提供板块的基本面数据后可用于业绩分析。",
+        "Enables: performance of each group (the prices' sector column, else each ticker); the score needs fundamentals.",
+        "可用于：各分组的业绩（价格表的行业列，否则每个代码一组）；计分需要基本面数据。",
     ),
     (
         "Enables: these factors in the regression and the factor scenarios.",

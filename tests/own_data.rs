@@ -52,6 +52,24 @@ fn etf_return(t: &str) -> f64 {
     etf_close(t, day("2026-03-20")) / etf_close(t, day("2025-12-31")) - 1.0
 }
 
+/// `sectors` of `data` from the close of 2025-12-31 to that of 2026-03-20, equal-weighted,
+/// written to `out`.
+fn etf_window(data: &[&str], out: &Path) -> Output {
+    let mut args = vec!["sectors", "--data"];
+    args.extend_from_slice(data);
+    let rest = [
+        "--from",
+        "2025-12-31",
+        "--to",
+        "2026-03-20",
+        "--weighting",
+        "equal",
+    ];
+    args.extend_from_slice(&rest);
+    args.extend_from_slice(&["--out", s(out)]);
+    run(&args)
+}
+
 /// `part` is in `text`, or the test fails showing the text.
 fn has(text: &str, part: &str) {
     assert!(text.contains(part), "{part:?} not in:\n{text}");
@@ -222,6 +240,32 @@ fn add_to_dataset_keeps_the_tables_loaded() {
 }
 
 #[test]
+fn adding_a_file_that_fails_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    let mut h = common::open([1400.0, 900.0], PersistedState::default());
+    h.state_mut().push(Command::OpenData(vec![f, p]));
+    settle(&mut h);
+    let (name, recent) = (
+        h.state().dataset.name.clone(),
+        h.state().state.recent_files.clone(),
+    );
+    let gone = dir.path().join("gone.csv");
+    h.state_mut().push(Command::AddData(vec![gone]));
+    settle(&mut h);
+    let app = h.state();
+    assert_eq!(app.dataset.name, name);
+    assert_eq!(app.dataset.sources.len(), 2);
+    assert_eq!(app.state.recent_files, recent);
+    assert!(app.results.is_some());
+    assert!(
+        app.errors
+            .iter()
+            .any(|e| e.to_string().contains("gone.csv"))
+    );
+}
+
+#[test]
 fn a_new_dataset_with_a_file_that_fails_keeps_the_one_before() {
     let dir = tempfile::tempdir().unwrap();
     let (f, _) = user_files(dir.path());
@@ -376,6 +420,19 @@ fn a_score_on_one_metric_says_so() {
         &err,
         "note: every metric with values is in the Heavy assets pillar: the score is that pillar alone",
     );
+    // Weighted on purpose: the other metrics at 0, nothing to say.
+    let cfg = dir.path().join("one.toml");
+    let mut zero = String::from("[weights.metrics]\n");
+    for m in halo_workbench::engine::metrics::METRICS {
+        if m.id != "ppe_intensity" {
+            zero.push_str(&format!("{} = 0.0\n", m.id));
+        }
+    }
+    std::fs::write(&cfg, zero).unwrap();
+    let o = run(&["score", "--data", s(&f), "--config", s(&cfg)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("rests on"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("pillar alone"), "{}", stderr(&o));
 }
 
 #[test]
@@ -485,7 +542,11 @@ fn a_folder_of_yahoo_downloads_is_one_prices_table() {
         }
         std::fs::write(folder.join(format!("{t}.csv")), out).unwrap();
     }
+    // What folders hold besides data: notes, macOS's shadow files, Excel's lock files.
     std::fs::write(folder.join("notes.md"), "not data").unwrap();
+    std::fs::write(folder.join("README.txt"), "downloaded from Yahoo").unwrap();
+    std::fs::write(folder.join("._XLE.csv"), [0u8, 5, 22, 7]).unwrap();
+    std::fs::write(folder.join("~$prices.xlsx"), "lock").unwrap();
     let o = run(&["inspect", s(&folder.join("XLE.csv"))]);
     assert!(o.status.success(), "{}", stderr(&o));
     let report = String::from_utf8_lossy(&o.stdout).into_owned();
@@ -496,20 +557,7 @@ fn a_folder_of_yahoo_downloads_is_one_prices_table() {
     );
     has(&report, "Adj Close");
     let out = dir.path().join("sectors.csv");
-    let o = run(&[
-        "sectors",
-        "--data",
-        s(&f),
-        s(&folder),
-        "--from",
-        "2025-12-31",
-        "--to",
-        "2026-03-20",
-        "--weighting",
-        "equal",
-        "--out",
-        s(&out),
-    ]);
+    let o = etf_window(&[s(&f), s(&folder)], &out);
     assert!(o.status.success(), "{}", stderr(&o));
     has(
         &stderr(&o),
@@ -522,6 +570,26 @@ fn a_folder_of_yahoo_downloads_is_one_prices_table() {
         let got: f64 = group_row(&text, sector)[1].parse().unwrap();
         assert!((got - want).abs() < 1e-9, "{sector}: {got} vs {want}");
     }
+    // The folder alone, without the sectors file: one group per ETF, the strategist's
+    // "sector returns year to date" chart; nothing to score, and the score says so.
+    let out = dir.path().join("etfs.csv");
+    let o = etf_window(&[s(&folder)], &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    for (t, _) in ETFS {
+        let got: f64 = group_row(&text, t)[1].parse().unwrap();
+        assert!((got - etf_return(t)).abs() < 1e-9, "{t}: {got}");
+    }
+    let bench: f64 = group_row(&text, "Benchmark")[1].parse().unwrap();
+    let mean = ETFS.iter().map(|(t, _)| etf_return(t)).sum::<f64>() / 3.0;
+    assert!((bench - mean).abs() < 1e-9, "{bench} vs {mean}");
+    let o = run(&["score", "--data", s(&folder)]);
+    assert_eq!(o.status.code(), Some(1));
+    has(
+        &stderr(&o),
+        "prices only, no fundamentals: nothing is scored",
+    );
+    has(&stderr(&o), "none of the 3 securities could be scored");
     // A folder without data files says so.
     let empty = dir.path().join("empty");
     std::fs::create_dir(&empty).unwrap();
@@ -681,4 +749,67 @@ fn wind_ratio_file(dir: &Path) -> std::path::PathBuf {
     }
     std::fs::write(&f, text).unwrap();
     f
+}
+
+#[test]
+fn factor_files_split_by_column_join() {
+    let dir = tempfile::tempdir().unwrap();
+    let (oil, rates) = (dir.path().join("oil.csv"), dir.path().join("rates.csv"));
+    std::fs::write(
+        &oil,
+        "date,wti\n2024-01-31,75\n2024-02-29,78\n2024-03-31,81\n",
+    )
+    .unwrap();
+    std::fs::write(
+        &rates,
+        "date,us10y\n2024-01-31,4.0\n2024-02-29,4.2\n2024-03-31,4.3\n",
+    )
+    .unwrap();
+    let files: Vec<_> = [oil, rates]
+        .into_iter()
+        .map(|path| halo_workbench::data::SourceFile {
+            path,
+            options: Default::default(),
+        })
+        .collect();
+    let ds = halo_workbench::data::Dataset::load("f", &files).unwrap();
+    let t = ds.factors.as_ref().unwrap();
+    assert_eq!(t.df.height(), 3);
+    for c in ["wti", "us10y"] {
+        assert_eq!(t.df.column(c).unwrap().null_count(), 0, "{c}");
+    }
+    let wti: Vec<f64> =
+        t.df.column("wti")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .into_no_null_iter()
+            .collect();
+    assert_eq!(wti, [75.0, 78.0, 81.0]);
+}
+
+#[test]
+fn returns_and_closes_in_one_file_stay_on_one_scale() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("f.csv");
+    std::fs::write(&f, "ticker,date,sector,total_assets\nA,2019-06-30,S,1\n").unwrap();
+    // A close, then a month given as a return, then a close again.
+    let p = dir.path().join("p.csv");
+    std::fs::write(
+        &p,
+        "ticker,date,return,close\nA,2020-01-31,,100\nA,2020-02-29,0.1,\nA,2020-03-31,,121\n",
+    )
+    .unwrap();
+    let out = dir.path().join("s.csv");
+    let o = sectors(&f, &p, "2020-01-31", "2020-03-31", &["--out", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let got: f64 = group_row(&text, "S")[1].parse().unwrap();
+    assert!((got - 0.21).abs() < 1e-12, "{got}");
+    // Half-way, on the return: +10%.
+    let o = sectors(&f, &p, "2020-01-31", "2020-02-29", &["--out", s(&out)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let got: f64 = group_row(&text, "S")[1].parse().unwrap();
+    assert!((got - 0.1).abs() < 1e-12, "{got}");
 }

@@ -96,7 +96,9 @@ fn enables(kind: TableKind, ds: &Dataset) -> String {
         TableKind::Prices if has(TableKind::Fundamentals) => tr(
             "Enables: sector performance, the backtest, the market factor, the regression and scenarios.",
         ),
-        TableKind::Prices => tr("Enables performance once fundamentals give the sectors."),
+        TableKind::Prices => tr(
+            "Enables: performance of each group (the prices' sector column, else each ticker); the score needs fundamentals.",
+        ),
         TableKind::Factors if has(TableKind::Prices) => {
             tr("Enables: these factors in the regression and the factor scenarios.")
         }

@@ -83,6 +83,8 @@ pub enum Note {
     },
     /// Every pillar or metric weight is zero.
     AllWeightsZero,
+    /// The dataset has prices and no fundamentals: nothing to score.
+    PricesOnly,
     /// The name cap cannot be met with so few names; the tightest feasible one is used.
     NameCapLoosened {
         cap: f64,
@@ -150,6 +152,11 @@ impl Localize for Note {
                     "{metric}：{as_of} 时没有任何证券有数值；已略去"
                 )
             }
+            Note::PricesOnly => bi!(
+                lang,
+                "prices only, no fundamentals: nothing is scored; performance is by the prices' groups (their sector column, else each ticker)",
+                "只有价格、没有基本面数据：不计分；业绩按价格表的分组计算（其行业列，否则每个代码一组）"
+            ),
             Note::AllWeightsZero => bi!(
                 lang,
                 "every weight is zero: nothing to score",

@@ -43,19 +43,24 @@ static NEXT_ID: AtomicU64 = AtomicU64::new(1);
 
 impl Inputs {
     pub fn new(ds: &Dataset) -> Result<Inputs, EngineError> {
-        let f = ds
-            .fundamentals
-            .as_ref()
-            .ok_or(EngineError::NoFundamentals)?;
-        let mut panel = Panel::from_frame(&f.df)?;
-        // Headers as the file writes them, for custom metrics named by them.
-        for c in &f.report.columns {
-            let key = match &c.target {
-                crate::data::schema::Target::Custom(k) | crate::data::schema::Target::Field(k) => k,
-                crate::data::schema::Target::Ignore => continue,
-            };
-            panel.headers.insert(c.header.clone(), key.clone());
-        }
+        use crate::data::schema::Target;
+        let panel = match (&ds.fundamentals, &ds.prices) {
+            (Some(f), _) => {
+                let mut panel = Panel::from_frame(&f.df)?;
+                // Headers as the file writes them, for custom metrics named by them.
+                for c in &f.report.columns {
+                    let key = match &c.target {
+                        Target::Custom(k) | Target::Field(k) => k,
+                        Target::Ignore => continue,
+                    };
+                    panel.headers.insert(c.header.clone(), key.clone());
+                }
+                panel
+            }
+            // Prices alone (sector ETFs, indices): performance by group, nothing scored.
+            (None, Some(p)) => Panel::from_prices(&p.df)?,
+            (None, None) => return Err(EngineError::NoFundamentals),
+        };
         let returns = match &ds.prices {
             Some(p) => ReturnPanel::from_prices(&p.df, &panel.tickers)?,
             None => ReturnPanel::default(),
@@ -346,6 +351,10 @@ fn backtest(
     if !inputs.has_returns() {
         return Err(EngineError::NoPrices);
     }
+    // A backtest ranks by the score, which prices alone cannot give.
+    if inputs.panel.undated {
+        return Err(EngineError::NoFundamentals);
+    }
     let key = PreparedHistory::key_of(settings);
     let h = match history {
         Some(h) if h.key == key => h,
@@ -559,6 +568,19 @@ impl Fast {
         list: &[Scenario],
     ) -> Vec<Result<Outcome, EngineError>> {
         let (prep, sc) = (&scored.prep, &scored.scores);
+        // Nothing scored: every portfolio is empty, and an outcome would be a silent 0.
+        if sc.basket.members.is_empty() {
+            return list
+                .iter()
+                .map(|s| {
+                    Err(EngineError::Scenario {
+                        name: s.name.clone(),
+                        name_zh: s.name_zh.clone(),
+                        error: Box::new(EngineError::EmptyBasket),
+                    })
+                })
+                .collect();
+        }
         // Betas on the factors the data has: a scenario shocking one it lacks says so
         // (and the others still run).
         let betas = if inputs.has_returns() {

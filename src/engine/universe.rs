@@ -33,6 +33,9 @@ pub struct Panel {
     /// The file's own headers of the numeric columns, as written ("非流动资产/总资产"),
     /// to the column of `fields` each became: a custom metric may name either.
     pub headers: BTreeMap<String, String>,
+    /// Made from a prices table alone ([`Panel::from_prices`]): a security is known at any
+    /// date, and nothing is scored.
+    pub undated: bool,
 }
 
 fn text_col(
@@ -52,23 +55,27 @@ fn text_col(
     }
 }
 
+/// The `date` column as days since 1970-01-01; a date no calendar holds is as good as none
+/// (i32::MIN; tables made in code).
+fn date_days(df: &DataFrame) -> Result<Vec<i32>, EngineError> {
+    df.column("date")
+        .and_then(|c| {
+            c.date().map(|d| {
+                d.physical()
+                    .iter()
+                    .map(|v| v.and_then(dates::plausible_days).unwrap_or(i32::MIN))
+                    .collect()
+            })
+        })
+        .map_err(|e| EngineError::column("date", e))
+}
+
 impl Panel {
     /// Build from a canonical fundamentals table (sorted by ticker and date on load).
     pub fn from_frame(df: &DataFrame) -> Result<Panel, EngineError> {
         let n = df.height();
         let tickers_all = text_col(df, "ticker", n, "")?;
-        let dates: Vec<i32> = df
-            .column("date")
-            .and_then(|c| {
-                // A date no calendar holds is as good as none (tables made in code).
-                c.date().map(|d| {
-                    d.physical()
-                        .iter()
-                        .map(|v| v.and_then(dates::plausible_days).unwrap_or(i32::MIN))
-                        .collect()
-                })
-            })
-            .map_err(|e| EngineError::column("date", e))?;
+        let dates = date_days(df)?;
         let mut tickers = Vec::new();
         let mut spans = Vec::new();
         let mut start = 0;
@@ -109,7 +116,50 @@ impl Panel {
             markets: text_col(df, "market", n, "")?,
             fields,
             headers: BTreeMap::new(),
+            undated: false,
         })
+    }
+
+    /// A panel from a prices table alone (sector ETFs, indices, a fund list): one row per
+    /// security with its name and group (the prices' `sector` column, else the ticker
+    /// itself), dated at its last price, known at any date, with no metric: performance by
+    /// group works, the score has nothing to rest on and says so.
+    pub fn from_prices(df: &DataFrame) -> Result<Panel, EngineError> {
+        let n = df.height();
+        let tickers_all = text_col(df, "ticker", n, "")?;
+        let names_all = text_col(df, "name", n, "")?;
+        let groups_all = text_col(df, "sector", n, "")?;
+        let days = date_days(df)?;
+        let mut p = Panel {
+            undated: true,
+            ..Panel::default()
+        };
+        let last_text = |v: &[String], rows: std::ops::Range<usize>| {
+            rows.rev()
+                .map(|r| v[r].as_str())
+                .find(|t| !t.is_empty())
+                .map(str::to_string)
+        };
+        // Rows come sorted by (ticker, date) from the loader.
+        let mut start = 0;
+        for i in 1..=n {
+            if i == n || tickers_all[i] != tickers_all[start] {
+                let k = p.tickers.len();
+                let ticker = tickers_all[start].clone();
+                p.names
+                    .push(last_text(&names_all, start..i).unwrap_or_default());
+                p.sectors
+                    .push(last_text(&groups_all, start..i).unwrap_or_else(|| ticker.clone()));
+                p.industries.push(String::new());
+                p.markets.push(String::new());
+                p.dates
+                    .push(days[start..i].iter().copied().max().unwrap_or(i32::MIN));
+                p.spans.push(k..k + 1);
+                p.tickers.push(ticker);
+                start = i;
+            }
+        }
+        Ok(p)
     }
 
     /// The column of `fields` a custom metric's `column` names: the column itself, or the
@@ -147,7 +197,9 @@ impl Panel {
             .copied()
             .filter(|d| *d != i32::MIN)
             .max()?;
-        dates::from_epoch_days(last.checked_add(i32::try_from(report_lag_days).ok()?)?)
+        // A prices-only panel has no reports to wait for: its last price.
+        let lag = if self.undated { 0 } else { report_lag_days };
+        dates::from_epoch_days(last.checked_add(i32::try_from(lag).ok()?)?)
     }
 
     /// The row of security `s` known at `as_of` (epoch days), if any; never a later report.
@@ -181,6 +233,8 @@ pub struct CrossSection {
     /// Custom metrics of the settings that name no column, each with the columns that
     /// could be used.
     pub unmatched: Vec<(String, Vec<String>)>,
+    /// From prices alone: no fundamentals, nothing to score.
+    pub prices_only: bool,
 }
 
 impl CrossSection {
@@ -258,6 +312,11 @@ pub fn cross_section(
     let mut rows = Vec::with_capacity(n);
     let mut unavailable = Vec::with_capacity(n);
     for s in 0..n {
+        if panel.undated {
+            rows.push(Some(panel.spans[s].start));
+            unavailable.push(None);
+            continue;
+        }
         let known = panel
             .known_row(s, t, lag)
             .and_then(|r| Some((r, dates::from_epoch_days(panel.dates[r])?)));
@@ -379,6 +438,7 @@ pub fn cross_section(
             .into_iter()
             .map(|c| (c, panel.custom_candidates()))
             .collect(),
+        prices_only: panel.undated,
     })
 }
 
