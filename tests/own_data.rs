@@ -583,6 +583,13 @@ fn a_folder_of_yahoo_downloads_is_one_prices_table() {
     let bench: f64 = group_row(&text, "Benchmark")[1].parse().unwrap();
     let mean = ETFS.iter().map(|(t, _)| etf_return(t)).sum::<f64>() / 3.0;
     assert!((bench - mean).abs() < 1e-9, "{bench} vs {mean}");
+    // No window given: the 12 months to the last price, here as many as there are.
+    let o = run(&["sectors", "--data", s(&folder)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    has(
+        &stderr(&o),
+        "yahoo: 2025-11-03 to 2026-03-20, on the prices of 2025-11-03 and 2026-03-20",
+    );
     let o = run(&["score", "--data", s(&folder)]);
     assert_eq!(o.status.code(), Some(1));
     has(

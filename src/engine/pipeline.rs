@@ -178,7 +178,8 @@ pub fn scenario_factors(settings: &Settings, scenarios: &[Scenario]) -> Vec<Stri
 }
 
 /// The sector-performance window: each end the settings give, else the 12 months after
-/// the as-of date, or (when the prices end sooner) the 12 months before it.
+/// the as-of date, or (when the prices end sooner) the 12 months before it, from the first
+/// price at the earliest.
 pub fn window(
     inputs: &Inputs,
     as_of: NaiveDate,
@@ -188,16 +189,15 @@ pub fn window(
     if let (Some(f), Some(t)) = (a.window_from, a.window_to) {
         return Ok((f, t));
     }
-    // The last price's own date (a daily file ending mid-month ends there).
-    let (_, last) = inputs.returns.levels.span().ok_or(EngineError::NoPrices)?;
+    // The prices' own first and last dates (a daily file ending mid-month ends there).
+    let (first, last) = inputs.returns.levels.span().ok_or(EngineError::NoPrices)?;
     let ahead = as_of.checked_add_months(Months::new(12)).unwrap_or(as_of);
     let (from, to) = if ahead <= last {
         (as_of, ahead)
     } else {
-        (
-            as_of.checked_sub_months(Months::new(12)).unwrap_or(as_of),
-            as_of.min(last),
-        )
+        // The 12 months before, or as many as the prices have.
+        let back = as_of.checked_sub_months(Months::new(12)).unwrap_or(as_of);
+        (back.max(first), as_of.min(last))
     };
     Ok((a.window_from.unwrap_or(from), a.window_to.unwrap_or(to)))
 }
