@@ -81,16 +81,17 @@ pub fn weights(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
 /// Add, edit and remove custom metrics: a numeric column of the user's fundamentals (by
 /// its header as the file writes it), its pillar, its direction and its weight.
 fn custom_metrics(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
-    let candidates: Vec<String> = app
-        .inputs
-        .as_ref()
-        .map(|i| i.panel.custom_candidates())
-        .unwrap_or_default();
+    let inputs = app.inputs.clone();
     let s = &mut app.state.settings;
     let (scoring, weights) = (&mut s.scoring, &mut s.weights);
     egui::CollapsingHeader::new(tr("Custom metrics"))
         .id_salt("custom_metrics")
         .show(ui, |ui| {
+            // Listed only while the section is open.
+            let candidates: Vec<String> = inputs
+                .as_ref()
+                .map(|i| i.panel.custom_candidates())
+                .unwrap_or_default();
             ui.label(
                 RichText::new(tr(
                     "Any numeric column of your fundamentals, as a metric of a pillar.",

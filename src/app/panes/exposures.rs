@@ -30,11 +30,10 @@ pub fn exposure_label(name: &str) -> String {
 
 /// A regressor's name: the intercept and the market in the interface's language, the
 /// data's own factors as the data names them.
-fn regressor_label(name: &str) -> &str {
+fn regressor_label(name: &str) -> String {
     match name {
-        "const" => tr("const"),
-        "market" => tr("market"),
-        other => other,
+        "const" => tr("const").to_string(),
+        other => crate::engine::error::factor_name(other, crate::i18n::lang()),
     }
 }
 
