@@ -179,7 +179,6 @@ pub static TABLE: &[(&str, &str)] = &[
     ("custom metric / factor", "自定义指标 / 因子"),
     ("your mapping", "您的映射"),
     ("const", "常数"),
-    ("market", "市场"),
     ("Clear the highlight", "取消高亮"),
     ("No scenario is defined.", "尚未定义情景。"),
     ("XOM, Energy …", "600028.SH, 能源 …"),
