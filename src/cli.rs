@@ -559,6 +559,13 @@ pub fn prepare_run(a: &RunArgs) -> Result<(Settings, Dataset), CliError> {
 fn pipeline(run: &RunArgs) -> Result<(Settings, Dataset, Pipeline), CliError> {
     let (settings, ds) = prepare_run(run)?;
     let p = Pipeline::from_dataset(&ds)?;
+    // What a user's attributes table matched (the sample's always matches).
+    if !run.data.is_empty()
+        && let Some(j) = &p.inputs().attributes
+    {
+        let file = data::file_name(std::path::Path::new(&j.file));
+        note(format!("{file}: {}", j.text()));
+    }
     Ok((settings, ds, p))
 }
 

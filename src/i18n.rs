@@ -283,6 +283,28 @@ pub static TABLE: &[(&str, &str)] = &[
     ("Fundamentals", "基本面"),
     ("Prices", "价格"),
     ("Factors", "因子"),
+    ("Attributes", "属性"),
+    ("relative", "相对"),
+    (
+        "One series' growth against another's: (1 + return of the first) / (1 + return of the second) - 1.",
+        "一个序列相对另一个序列的增长：(1 + 前者收益) / (1 + 后者收益) - 1。",
+    ),
+    ("all series", "全部序列"),
+    ("All series", "全部序列"),
+    ("of", "序列"),
+    ("against", "相对于"),
+    (
+        "A relative chart needs two series in the window.",
+        "相对图需要窗口内至少两个序列。",
+    ),
+    (
+        "Enables: its columns on every security whose ticker, industry or sector it lists (metrics, groups, names).",
+        "可用于：为其列出的代码、细分行业或行业的每只证券补充这些列（指标、分组、名称）。",
+    ),
+    (
+        "A lookup table (a value per ticker, industry or sector, such as an AI-exposure score per industry) adds its columns to the securities.",
+        "查找表（每个代码、细分行业或行业一个值，例如各细分行业的 AI 暴露度）为证券补充其列。",
+    ),
     ("not loaded", "未载入"),
     ("rows kept of", "行保留，共读取"),
     ("read", "行"),

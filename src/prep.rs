@@ -486,7 +486,6 @@ pub fn run(opts: &PrepOptions) -> Result<PrepSummary> {
                 (None, None, None)
             }
         };
-        let s = sector.clone().zip(sub.clone()).and_then(|k| subs.get(&k));
         let sh = match (shares[*i], med.get(t.as_str())) {
             (Some(x), Some(&m)) if x > 0.0 && x / m <= 2.0 && m / x <= 2.0 => Some(x),
             (_, Some(&m)) => {
@@ -526,8 +525,6 @@ pub fn run(opts: &PrepOptions) -> Result<PrepSummary> {
         );
         put("cash", cash[*i]);
         put("shares_outstanding", sh);
-        put("ai_exposure", s.map(|x| x.exposure));
-        put("regulated", s.map(|x| x.regulated));
         c_t.push(t.clone());
         c_d.push(*d);
         c_name.push(name);

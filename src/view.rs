@@ -5,6 +5,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::engine::notes::SeriesId;
+
 /// The sector chart's form.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -14,6 +16,8 @@ pub enum SectorChart {
     Bars,
     /// Cumulative return month by month, one line per group.
     Lines,
+    /// One series' growth relative to another's: a style comparison.
+    Relative,
 }
 
 /// The ranking table's sort column.
@@ -47,8 +51,15 @@ pub struct ViewState {
     /// The scenario the scenario pane shows, by name; none: the first.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scenario: Option<String>,
-    /// The sector-performance chart: `bars` or `lines`.
+    /// The sector-performance chart: `bars`, `lines` or `relative`.
     pub sectors: SectorChart,
+    /// The lines drawn (`lines`); empty: every group.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<SeriesId>,
+    /// The series compared (`relative`), the first against the second; none, or a pair
+    /// not in the window: the first sector against the benchmark.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relative: Option<(SeriesId, SeriesId)>,
     pub ranking: RankingView,
 }
 
@@ -68,6 +79,19 @@ mod tests {
         assert!(v.ranking.descending);
         let back: ViewState = toml::from_str(&toml::to_string(&v).unwrap()).unwrap();
         assert_eq!(back, v);
+        // The chosen lines and the relative pair survive the project file.
+        let chosen = ViewState {
+            sectors: SectorChart::Relative,
+            lines: vec![SeriesId::Sector("电力".into()), SeriesId::Benchmark],
+            relative: Some((SeriesId::Sector("Energy".into()), SeriesId::Benchmark)),
+            ..v.clone()
+        };
+        let text = toml::to_string(&chosen).unwrap();
+        assert_eq!(
+            toml::from_str::<ViewState>(&text).unwrap(),
+            chosen,
+            "{text}"
+        );
         // A misspelt key is an error, not silently the default.
         assert!(toml::from_str::<ViewState>("sector = \"lines\"\n").is_err());
     }

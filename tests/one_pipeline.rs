@@ -291,6 +291,10 @@ fn an_exported_figure_is_what_the_window_shows_and_the_project_exports_it_headle
 
     // Select the third scenario in the list, then export the scenario pane.
     let third = default_library()[2].name.clone();
+    // The list scrolls inside the scrolling controls: bring the list into view, then the
+    // item within it.
+    h.get_by_label("Scenarios").scroll_to_me();
+    h.run();
     h.get_by_label(&third).scroll_to_me();
     h.run();
     h.get_by_label(&third).click();

@@ -820,3 +820,213 @@ fn returns_and_closes_in_one_file_stay_on_one_scale() {
     let got: f64 = group_row(&text, "S")[1].parse().unwrap();
     assert!((got - 0.1).abs() < 1e-12, "{got}");
 }
+
+/// An attributes table for the user's files: AI exposure and a regulated flag per sector
+/// (石油石化 only: 计算机 has no row), a row for a sector no security is in, and one
+/// security's own value, which its sector's row must not override.
+fn sector_attributes(dir: &Path) -> std::path::PathBuf {
+    let a = dir.join("ai_by_sector.csv");
+    std::fs::write(
+        &a,
+        "代码,行业,AI暴露度,受监管\n,石油石化,0.2,1\n,半导体,0.7,0\n600938.SH,,0.9,\n",
+    )
+    .unwrap();
+    a
+}
+
+#[test]
+fn an_attribute_table_joins_by_its_key_and_reports_what_it_did_not_match() {
+    use halo_workbench::data::{Dataset, LoadOptions, SourceFile, TableKind};
+    use halo_workbench::engine::pipeline::Inputs;
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    let a = sector_attributes(dir.path());
+    let files: Vec<SourceFile> = [&f, &p, &a]
+        .iter()
+        .map(|path| SourceFile {
+            path: path.to_path_buf(),
+            options: LoadOptions::default(),
+        })
+        .collect();
+    let ds = Dataset::load("user", &files).unwrap();
+    // Recognised from its columns: keys and numbers, no date.
+    assert_eq!(ds.attributes.as_ref().unwrap().kind, TableKind::Attributes);
+    let inputs = Inputs::new(&ds).unwrap();
+    let panel = &inputs.panel;
+    let ai = &panel.fields["ai_exposure"];
+    let flag = &panel.fields["regulated"];
+    for (s, t) in panel.tickers.iter().enumerate() {
+        let i = USER_TICKERS.iter().position(|u| u == t).unwrap();
+        let r = panel.spans[s].start;
+        let (want_ai, want_flag) = match i {
+            // Its own row: 0.9; its flag, missing there, from its sector's row.
+            2 => (0.9, 1.0),
+            0..4 => (0.2, 1.0),
+            _ => (f64::NAN, f64::NAN),
+        };
+        for (got, want) in [(ai[r], want_ai), (flag[r], want_flag)] {
+            assert!(
+                got == want || got.is_nan() && want.is_nan(),
+                "{t}: {got} vs {want}"
+            );
+        }
+    }
+    let j = inputs.attributes.as_ref().unwrap();
+    assert_eq!((j.matched, j.securities), (4, 8));
+    assert_eq!(j.unmatched, ["计算机"]);
+    assert_eq!(j.unused, ["半导体"]);
+    assert_eq!(j.columns, ["ai_exposure", "regulated"]);
+    // On the command line: what it joined, and in the score's notes who has no row.
+    let o = run(&["score", "--data", s(&f), s(&p), s(&a)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let err = stderr(&o);
+    has(
+        &err,
+        "ai_by_sector.csv: joined by ticker, sector: 4 of 8 securities matched; columns ai_exposure, regulated; 1 of its keys match no security (半导体)",
+    );
+    has(
+        &err,
+        "ai_by_sector.csv: 4 of 8 securities have no row (by sector: 计算机); its columns are missing for them",
+    );
+    // The score uses it: the AI-exposure metric has values now.
+    assert!(
+        !err.contains("ai_exposure: no security has a value"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_sample_takes_its_ai_exposure_from_its_attributes_table() {
+    use halo_workbench::engine::pipeline::Inputs;
+    let ds = halo_workbench::data::load_sample().unwrap();
+    // Not baked into the fundamentals: joined by sub-industry, as a user's would be.
+    let fundamentals = &ds.fundamentals.as_ref().unwrap().df;
+    assert!(fundamentals.column("ai_exposure").is_err());
+    let inputs = Inputs::new(&ds).unwrap();
+    let j = inputs.attributes.as_ref().unwrap();
+    assert_eq!((j.matched, j.securities), (447, 447), "{j:?}");
+    assert!(j.unmatched.is_empty());
+    let text = std::fs::read_to_string(
+        halo_workbench::data::sample_dir().join("ai_exposure_by_subindustry.csv"),
+    )
+    .unwrap();
+    let row = text
+        .lines()
+        .find(|l| l.starts_with("Utilities,Electric Utilities,"))
+        .unwrap();
+    let cells: Vec<&str> = row.split(',').collect();
+    let (want, flag): (f64, f64) = (cells[4].parse().unwrap(), cells[5].parse().unwrap());
+    let panel = &inputs.panel;
+    let rows: Vec<usize> = (0..panel.industries.len())
+        .filter(|&r| panel.industries[r] == "Electric Utilities")
+        .collect();
+    assert!(rows.len() > 20);
+    for r in rows {
+        assert_eq!(panel.fields["ai_exposure"][r], want);
+        assert_eq!(panel.fields["regulated"][r], flag);
+    }
+}
+
+#[test]
+fn prices_alone_take_their_groups_from_a_mapping_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, daily) = etf_files(dir.path());
+    let groups = dir.path().join("groups.csv");
+    std::fs::write(
+        &groups,
+        "Ticker,Sector,Name\nXLE,Energy,Energy Select\nXLB,Materials,Materials Select\nXLU,Utilities,Utilities Select\nXLK,Technology,Tech Select\n",
+    )
+    .unwrap();
+    let out = dir.path().join("groups_out.csv");
+    let o = etf_window(&[s(&daily), s(&groups)], &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    has(
+        &stderr(&o),
+        "groups.csv: joined by ticker: 3 of 3 securities matched; 6 missing names or groups filled; 1 of its keys match no security (XLK)",
+    );
+    let text = std::fs::read_to_string(&out).unwrap();
+    for (t, sector) in ETFS {
+        let got: f64 = group_row(&text, sector)[1].parse().unwrap();
+        assert!((got - etf_return(t)).abs() < 1e-9, "{sector}: {got}");
+    }
+}
+
+#[test]
+fn the_dataset_panel_shows_what_an_attributes_table_joined() {
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    let a = sector_attributes(dir.path());
+    let start = Start::from_args(vec![f, p, a]);
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| {
+            WorkbenchApp::starting(&cc.egui_ctx, PersistedState::default(), start.clone())
+        });
+    settle(&mut h);
+    assert!(h.state().errors.is_empty(), "{:?}", h.state().errors);
+    h.get_by_label_contains("Attributes — ai_by_sector.csv");
+    h.get_by_label_contains("joined by ticker, sector: 4 of 8 securities matched");
+}
+
+#[test]
+fn chosen_lines_and_a_relative_line_are_what_the_figure_exports() {
+    use egui_kittest::kittest::Queryable;
+    use halo_workbench::app::Pane;
+    use halo_workbench::engine::sectors::GroupWeighting;
+    use halo_workbench::view::SectorChart;
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = etf_files(dir.path());
+    let day = |s: &str| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let mut state = PersistedState::default();
+    let a = &mut state.settings.analytics;
+    (a.window_from, a.window_to) = (Some(day("2025-12-31")), Some(day("2026-03-20")));
+    a.group_weighting = GroupWeighting::Equal;
+    let start = Start::from_args(vec![f, p]);
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| WorkbenchApp::starting(&cc.egui_ctx, state.clone(), start.clone()));
+    settle(&mut h);
+    assert!(h.state().errors.is_empty(), "{:?}", h.state().errors);
+    // The style comparison: the pane's switch, then its pickers choose the default pair.
+    h.get_by_label("relative").click();
+    h.run();
+    settle(&mut h);
+    let view = h.state().state.view.clone();
+    assert_eq!(view.sectors, SectorChart::Relative);
+    let (first, against) = view.relative.clone().expect("the pickers' pair");
+    assert_eq!(against, SeriesId::Benchmark);
+    assert!(matches!(first, SeriesId::Sector(_)), "{first:?}");
+    // Energy against materials: the ratio of their growths, from the closes by hand.
+    h.state_mut().state.view.relative = Some((
+        SeriesId::Sector("Energy".into()),
+        SeriesId::Sector("Materials".into()),
+    ));
+    let results = h.state().results.clone().unwrap();
+    let table = |h: &Harness<'static, WorkbenchApp>| {
+        Pane::Sectors
+            .table(&results, &h.state().state.view)
+            .unwrap()
+    };
+    let t = table(&h);
+    let names: Vec<String> = t.get_column_names().iter().map(|c| c.to_string()).collect();
+    assert_eq!(names, ["date", "Energy vs Materials cumulative"]);
+    let col = t
+        .column("Energy vs Materials cumulative")
+        .unwrap()
+        .f64()
+        .unwrap();
+    let last = col.get(col.len() - 1).unwrap();
+    let want = (1.0 + etf_return("XLE")) / (1.0 + etf_return("XLB")) - 1.0;
+    assert!((last - want).abs() < 1e-12, "{last} vs {want}");
+    assert_eq!(col.get(0), Some(0.0));
+    // Lines of the chosen series only.
+    h.state_mut().state.view.sectors = SectorChart::Lines;
+    h.state_mut().state.view.lines = vec![SeriesId::Sector("Utilities".into())];
+    let t = table(&h);
+    let names: Vec<String> = t.get_column_names().iter().map(|c| c.to_string()).collect();
+    assert_eq!(names, ["date", "Utilities cumulative"]);
+    let col = t.column("Utilities cumulative").unwrap().f64().unwrap();
+    let last = col.get(col.len() - 1).unwrap();
+    assert!((last - etf_return("XLU")).abs() < 1e-12, "{last}");
+}

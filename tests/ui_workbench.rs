@@ -120,9 +120,7 @@ fn moving_weight_sliders_changes_the_basket_and_every_chart() {
 #[test]
 fn choosing_a_preset_sets_its_weights() {
     let mut h = open_app();
-    h.get_by_label("JPMorgan: industrial giants' physical assets")
-        .click();
-    settle(&mut h);
+    click(&mut h, "JPMorgan: industrial giants' physical assets");
     let s = &h.state().state.settings;
     assert_eq!(s.weights.heavy_assets, 2.0);
     assert_eq!(s.basket.sector_tilts.get("Industrials"), Some(&0.5));

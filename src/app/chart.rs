@@ -176,6 +176,8 @@ pub fn series_color(ui: &egui::Ui, id: &SeriesId) -> Color32 {
         SeriesId::Quantile(k) => PALETTE[(*k as usize).saturating_sub(1) % PALETTE.len()],
         SeriesId::Spread { .. } => ui.visuals().strong_text_color(),
         SeriesId::Sector(name) => sector_color(name),
+        // A relative line in its first series' colour.
+        SeriesId::Relative { of, .. } => series_color(ui, of),
     }
 }
 

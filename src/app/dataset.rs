@@ -6,7 +6,7 @@ use egui::RichText;
 use super::panes::data::{file_name, kind_label};
 use super::{Command, Purpose, WorkbenchApp};
 use crate::data::{Dataset, TableKind};
-use crate::i18n::{lang, tr};
+use crate::i18n::{Localize, lang, tr};
 
 pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
     let l = lang();
@@ -55,6 +55,11 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                     }
                     ui.label(r.format_summary(l));
                     ui.label(RichText::new(enables(kind, &app.dataset)).small().weak());
+                    if kind == TableKind::Attributes
+                        && let Some(j) = app.inputs.as_ref().and_then(|i| i.attributes.as_ref())
+                    {
+                        ui.label(RichText::new(j.localize(l)).small());
+                    }
                     let w = r.warning_count();
                     if w > 0 {
                         ui.colored_label(
@@ -103,6 +108,9 @@ fn enables(kind: TableKind, ds: &Dataset) -> String {
             tr("Enables: these factors in the regression and the factor scenarios.")
         }
         TableKind::Factors => tr("Factors are used with prices: load a prices table."),
+        TableKind::Attributes => tr(
+            "Enables: its columns on every security whose ticker, industry or sector it lists (metrics, groups, names).",
+        ),
     };
     text.to_string()
 }
@@ -117,6 +125,9 @@ fn missing(kind: TableKind) -> &'static str {
         TableKind::Factors => {
             tr("Without it the regression and the scenarios use the market factor alone.")
         }
+        TableKind::Attributes => tr(
+            "A lookup table (a value per ticker, industry or sector, such as an AI-exposure score per industry) adds its columns to the securities.",
+        ),
     }
 }
 

@@ -294,9 +294,11 @@ pub fn kind_name(kind: TableKind, lang: Lang) -> String {
         (TableKind::Fundamentals, Lang::En) => "fundamentals".into(),
         (TableKind::Prices, Lang::En) => "prices".into(),
         (TableKind::Factors, Lang::En) => "factors".into(),
+        (TableKind::Attributes, Lang::En) => "attributes".into(),
         (TableKind::Fundamentals, Lang::Zh) => "基本面".into(),
         (TableKind::Prices, Lang::Zh) => "价格".into(),
         (TableKind::Factors, Lang::Zh) => "因子".into(),
+        (TableKind::Attributes, Lang::Zh) => "属性".into(),
     }
 }
 

@@ -215,6 +215,8 @@ pub struct Dataset {
     pub fundamentals: Option<Table>,
     pub prices: Option<Table>,
     pub factors: Option<Table>,
+    /// Lookup columns per ticker, industry or sector, joined onto the securities.
+    pub attributes: Option<Table>,
     /// Where each table came from, for the project file.
     pub sources: Vec<SourceFile>,
 }
@@ -232,6 +234,7 @@ impl Dataset {
             TableKind::Fundamentals => self.fundamentals.as_ref(),
             TableKind::Prices => self.prices.as_ref(),
             TableKind::Factors => self.factors.as_ref(),
+            TableKind::Attributes => self.attributes.as_ref(),
         }
     }
 
@@ -264,6 +267,7 @@ impl Dataset {
                 TableKind::Fundamentals => next.fundamentals = Some(table),
                 TableKind::Prices => next.prices = Some(table),
                 TableKind::Factors => next.factors = Some(table),
+                TableKind::Attributes => next.attributes = Some(table),
             }
         }
         Ok(next)
@@ -291,7 +295,7 @@ impl Dataset {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.fundamentals.is_none() && self.prices.is_none() && self.factors.is_none()
+        TableKind::ALL.into_iter().all(|k| self.table(k).is_none())
     }
 }
 
@@ -324,6 +328,7 @@ pub fn sample_files() -> Vec<SourceFile> {
         ("fundamentals.csv", TableKind::Fundamentals),
         ("prices.parquet", TableKind::Prices),
         ("factors.csv", TableKind::Factors),
+        ("ai_exposure_by_subindustry.csv", TableKind::Attributes),
     ]
     .into_iter()
     .map(|(f, kind)| SourceFile {

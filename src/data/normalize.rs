@@ -15,7 +15,8 @@ use super::report::{
     LoadWarning, RowReason,
 };
 use super::schema::{
-    ColumnMapping, FieldType, TableKind, Target, ValueRule, field, required, resolve_columns,
+    AttributeLevel, ColumnMapping, FieldType, TableKind, Target, ValueRule, field,
+    normalize_header, required, resolve_columns,
 };
 
 /// Spreadsheet row number of data row `i` (header is row 1).
@@ -334,6 +335,67 @@ fn sorted_unique(
     Some(tickers)
 }
 
+/// The key of an attributes row: its most specific of ticker, industry and sector, as
+/// the join matches it ([`attribute_key`]); None without any.
+pub fn attribute_row_key(df: &DataFrame, i: usize) -> Option<(AttributeLevel, String)> {
+    AttributeLevel::ALL.into_iter().find_map(|level| {
+        let v = df.column(level.column()).ok()?.str().ok()?.get(i)?;
+        let k = attribute_key(v);
+        (!k.is_empty()).then_some((level, k))
+    })
+}
+
+/// How attribute keys are compared: case, width, spaces and punctuation folded, so
+/// "Oil & Gas Drilling" matches "oil & gas  drilling".
+pub fn attribute_key(text: &str) -> String {
+    normalize_header(text)
+}
+
+/// The rows of an attributes table to keep, in file order: one per key, the last of a
+/// repeated key (the earlier ones excluded and listed), none without a key.
+fn attribute_rows(
+    df: &DataFrame,
+    n: usize,
+    excluded: &mut BTreeMap<usize, Vec<RowReason>>,
+    report: &mut LoadReport,
+) -> PolarsResult<Vec<u32>> {
+    let mut last: HashMap<(AttributeLevel, String), usize> = HashMap::new();
+    let mut rows_of: BTreeMap<(AttributeLevel, String), Vec<usize>> = BTreeMap::new();
+    for i in 0..n {
+        if excluded.contains_key(&row_no(i)) {
+            continue;
+        }
+        match attribute_row_key(df, i) {
+            None => excluded
+                .entry(row_no(i))
+                .or_default()
+                .push(RowReason::NoKey),
+            Some(k) => {
+                last.insert(k.clone(), i);
+                rows_of.entry(k).or_default().push(i);
+            }
+        }
+    }
+    for (k, rows) in rows_of.iter().filter(|(_, r)| r.len() > 1) {
+        let kept = *rows.last().unwrap_or(&0);
+        for &r in &rows[..rows.len() - 1] {
+            excluded
+                .entry(row_no(r))
+                .or_default()
+                .push(RowReason::Duplicate { kept: row_no(kept) });
+        }
+        report.duplicates.push(DuplicateKey {
+            ticker: k.1.clone(),
+            date: String::new(),
+            rows: rows.iter().map(|&r| row_no(r)).collect(),
+        });
+    }
+    Ok((0..n)
+        .filter(|&i| !excluded.contains_key(&row_no(i)))
+        .map(|i| i as u32)
+        .collect())
+}
+
 /// Order rows by (ticker, date), excluding all but the last row of each duplicated key
 /// (and rows already excluded); returns the rows to keep, in order.
 fn order_and_deduplicate(
@@ -532,14 +594,20 @@ impl Table {
         } else {
             vec!["date"]
         };
+        // Attributes keep their files' order: a key repeated across files is resolved by
+        // the join (the later file's row wins), which says so.
+        let attributes = kind == TableKind::Attributes;
         // A stable sort keeps a key's rows in file order: the last of a run is the later
         // file's.
-        let df = df
-            .sort(
+        let df = if attributes {
+            df
+        } else {
+            df.sort(
                 keys.clone(),
                 SortMultipleOptions::default().with_maintain_order(true),
             )
-            .map_err(&err)?;
+            .map_err(&err)?
+        };
         let tk = df.column("ticker").ok().and_then(|c| c.str().ok().cloned());
         let dt = df
             .column("date")
@@ -549,6 +617,7 @@ impl Table {
             (
                 tk.as_ref().and_then(|t| t.get(i)),
                 dt.as_ref().and_then(|d| d.get(i)),
+                attributes.then_some(i),
             )
         };
         // Runs of rows with one key: one row each, every column taking the value of the
@@ -561,7 +630,7 @@ impl Table {
         for i in 1..=n {
             if i == n || key_of(i) != key_of(start) {
                 if i - start > 1 {
-                    let (t, d) = key_of(start);
+                    let (t, d, _) = key_of(start);
                     let day = d
                         .and_then(dates::from_epoch_days)
                         .map(|d| d.to_string())
@@ -898,7 +967,11 @@ pub fn normalize(
             }
         }
     }
-    if let Some(t) = ticker.as_ref().filter(|t| t.null_count() > 0) {
+    // An attributes row may be keyed by its industry or sector instead.
+    if let Some(t) = ticker
+        .as_ref()
+        .filter(|t| t.null_count() > 0 && kind != TableKind::Attributes)
+    {
         for (i, v) in t.str().map_err(&err)?.iter().enumerate() {
             if v.is_none() {
                 excluded
@@ -920,23 +993,33 @@ pub fn normalize(
         .map(|d| d.date().map(|c| c.physical().clone()))
         .transpose()
         .map_err(&err)?;
-    match sorted_unique(tick_ca.as_ref(), date_ca.as_ref(), &excluded) {
-        // The usual export: already in (ticker, date) order with unique keys.
-        Some(tickers) => report.tickers = ticker.is_some().then_some(tickers),
-        None => {
-            let keep = order_and_deduplicate(
-                tick_ca.as_ref(),
-                date_ca.as_ref(),
-                n,
-                &mut excluded,
-                &mut report,
-            );
-            if keep.is_empty() {
-                return Err(LoadError::NothingKept { file: file.clone() });
+    if kind == TableKind::Attributes {
+        let keep = attribute_rows(&df, n, &mut excluded, &mut report).map_err(&err)?;
+        if keep.is_empty() {
+            return Err(LoadError::NothingKept { file: file.clone() });
+        }
+        df = df
+            .take(&IdxCa::from_vec("idx".into(), keep))
+            .map_err(&err)?;
+    } else {
+        match sorted_unique(tick_ca.as_ref(), date_ca.as_ref(), &excluded) {
+            // The usual export: already in (ticker, date) order with unique keys.
+            Some(tickers) => report.tickers = ticker.is_some().then_some(tickers),
+            None => {
+                let keep = order_and_deduplicate(
+                    tick_ca.as_ref(),
+                    date_ca.as_ref(),
+                    n,
+                    &mut excluded,
+                    &mut report,
+                );
+                if keep.is_empty() {
+                    return Err(LoadError::NothingKept { file: file.clone() });
+                }
+                df = df
+                    .take(&IdxCa::from_vec("idx".into(), keep))
+                    .map_err(&err)?;
             }
-            df = df
-                .take(&IdxCa::from_vec("idx".into(), keep))
-                .map_err(&err)?;
         }
     }
     report.rows_kept = df.height();

@@ -114,6 +114,8 @@ pub enum RowReason {
     },
     NoDate,
     NoTicker,
+    /// An attributes row with no ticker, industry or sector to join it by.
+    NoKey,
     /// Another row has the same ticker and date; that one is kept.
     Duplicate {
         kept: usize,
@@ -140,6 +142,11 @@ impl Localize for RowReason {
             ),
             RowReason::NoDate => bi!(lang, "no date", "没有日期"),
             RowReason::NoTicker => bi!(lang, "no ticker", "没有代码"),
+            RowReason::NoKey => bi!(
+                lang,
+                "no ticker, industry or sector to join it by",
+                "没有可用于连接的代码、细分行业或行业"
+            ),
             RowReason::Duplicate { kept } => bi!(
                 lang,
                 "duplicate key; row {kept} has the same ticker and date and is kept",
@@ -481,6 +488,14 @@ impl Localize for DuplicateKey {
         let (ticker, date) = (&self.ticker, &self.date);
         let rows: Vec<String> = self.rows.iter().map(|r| r.to_string()).collect();
         let rows = join(lang, &rows);
+        if date.is_empty() {
+            // An attributes table's key has no date.
+            return bi!(
+                lang,
+                "duplicate key {ticker:?} in rows {rows}; the last is kept",
+                "重复键 {ticker:?} 出现在第 {rows} 行；保留最后一行"
+            );
+        }
         bi!(
             lang,
             "duplicate key ({ticker}, {date}) in rows {rows}; the last is kept",

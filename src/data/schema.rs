@@ -12,7 +12,7 @@ use crate::bi;
 use crate::i18n::{Lang, Localize};
 use std::fmt;
 
-/// The three tidy tables of `docs/methodology.md` §1.
+/// The tidy tables of `docs/methodology.md` §1.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord,
 )]
@@ -22,16 +22,25 @@ pub enum TableKind {
     Fundamentals,
     Prices,
     Factors,
+    /// One row per ticker, industry or sector (no date): columns joined onto the
+    /// fundamentals (or the prices' securities) by that key.
+    Attributes,
 }
 
 impl TableKind {
-    pub const ALL: [TableKind; 3] = [Self::Fundamentals, Self::Prices, Self::Factors];
+    pub const ALL: [TableKind; 4] = [
+        Self::Fundamentals,
+        Self::Prices,
+        Self::Factors,
+        Self::Attributes,
+    ];
 
     pub fn id(self) -> &'static str {
         match self {
             Self::Fundamentals => "fundamentals",
             Self::Prices => "prices",
             Self::Factors => "factors",
+            Self::Attributes => "attributes",
         }
     }
 
@@ -43,6 +52,38 @@ impl TableKind {
 impl fmt::Display for TableKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.id())
+    }
+}
+
+/// What an attributes row is keyed by, most specific first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AttributeLevel {
+    Ticker,
+    Industry,
+    Sector,
+}
+
+impl AttributeLevel {
+    pub const ALL: [AttributeLevel; 3] = [Self::Ticker, Self::Industry, Self::Sector];
+
+    /// The canonical column holding the key.
+    pub fn column(self) -> &'static str {
+        match self {
+            Self::Ticker => "ticker",
+            Self::Industry => "industry",
+            Self::Sector => "sector",
+        }
+    }
+}
+
+impl Localize for AttributeLevel {
+    fn localize(&self, lang: Lang) -> String {
+        match self {
+            Self::Ticker => bi!(lang, "ticker", "代码"),
+            Self::Industry => bi!(lang, "industry", "细分行业"),
+            Self::Sector => bi!(lang, "sector", "行业"),
+        }
     }
 }
 
@@ -573,7 +614,15 @@ pub static FIELDS: &[FieldDef] = &[
         "受监管",
         Number,
         Flag,
-        ["regulated", "is regulated", "受监管", "是否受监管",]
+        [
+            "regulated",
+            "is regulated",
+            "regulated flag",
+            "受监管",
+            "是否受监管",
+            "受管制",
+            "管制",
+        ]
     ),
     field!(
         "close",
@@ -655,6 +704,7 @@ pub fn required(kind: TableKind) -> (&'static [&'static str], &'static [&'static
         TableKind::Fundamentals => (&["ticker", "date", "sector"], &[]),
         TableKind::Prices => (&["ticker", "date"], &[&["close", "return"]]),
         TableKind::Factors => (&["date"], &[]),
+        TableKind::Attributes => (&[], &[&["ticker", "industry", "sector"]]),
     }
 }
 
@@ -668,6 +718,8 @@ pub fn allowed(kind: TableKind, id: &str) -> bool {
             "ticker" | "date" | "close" | "return" | "volume" | "name" | "sector" | "market_cap"
         ),
         TableKind::Factors => id == "date",
+        // Keys, names and numbers: no dates, nothing of a price series.
+        TableKind::Attributes => !matches!(id, "date" | "close" | "return" | "volume"),
     }
 }
 
@@ -962,6 +1014,9 @@ pub fn guess_kind(headers: &[String]) -> TableKind {
         TableKind::Prices
     } else if !has("ticker") && has("date") {
         TableKind::Factors
+    } else if !has("date") && (has("ticker") || has("industry") || has("sector")) {
+        // A lookup table: a value per ticker, industry or sector, without dates.
+        TableKind::Attributes
     } else if has("sector")
         || matched.iter().any(|m| fundamental_only(m)) && !has("close") && !has("return")
     {

@@ -1,6 +1,7 @@
 //! The HALO engine: pure functions of (data, settings). It never imports egui; the GUI and
 //! the CLI call the same functions with the same settings, so their numbers agree.
 
+pub mod attributes;
 pub mod backtest;
 pub mod basket;
 pub mod error;

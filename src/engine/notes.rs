@@ -3,7 +3,7 @@
 //! Each is an enum with its fields, written in both languages by an exhaustive match.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::bi;
 use crate::i18n::{Lang, Localize, join};
@@ -117,6 +117,16 @@ pub enum Note {
         column: String,
         /// The numeric columns a custom metric could use, by header.
         columns: Vec<String>,
+    },
+    /// Securities that no row of an attributes table matches: its columns are missing
+    /// for them.
+    AttributesUnmatched {
+        file: String,
+        level: crate::data::schema::AttributeLevel,
+        /// Their keys at that level, distinct.
+        keys: Vec<String>,
+        securities: usize,
+        of: usize,
     },
     /// The composite rests on fewer than three metrics with values.
     FewMetrics {
@@ -243,6 +253,26 @@ impl Localize for Note {
                     "自定义指标 {column:?}：基本面数据中没有此列（可用的有：{list}）；已略去"
                 )
             }
+            Note::AttributesUnmatched {
+                file,
+                level,
+                keys,
+                securities,
+                of,
+            } => {
+                let level = level.localize(lang);
+                let shown: Vec<String> = keys.iter().take(5).cloned().collect();
+                let more = keys.len().saturating_sub(shown.len());
+                let mut list = join(lang, &shown);
+                if more > 0 {
+                    list += &bi!(lang, " and {more} more", " 等另外 {more} 个");
+                }
+                bi!(
+                    lang,
+                    "{file}: {securities} of {of} securities have no row (by {level}: {list}); its columns are missing for them",
+                    "{file}：{of} 只证券中有 {securities} 只没有对应行（按{level}：{list}）；它们缺少该表的列"
+                )
+            }
             Note::FewMetrics { metrics } => {
                 let n = metrics.len();
                 let list: Vec<String> = metrics
@@ -303,7 +333,7 @@ impl Localize for SkipReason {
 
 /// The identity of a series or portfolio the engine computes. Charts colour and label by
 /// it, never by its English name or its position.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(tag = "series", content = "value", rename_all = "snake_case")]
 pub enum SeriesId {
     HaloBasket,
@@ -321,6 +351,11 @@ pub enum SeriesId {
     },
     /// A sector, or any group the data names.
     Sector(String),
+    /// The growth of one series relative to another's (a style comparison).
+    Relative {
+        of: Box<SeriesId>,
+        to: Box<SeriesId>,
+    },
 }
 
 impl Localize for SeriesId {
@@ -334,6 +369,10 @@ impl Localize for SeriesId {
             SeriesId::Quantile(k) => format!("Q{k}"),
             SeriesId::Spread { top } => format!("Q{top}-Q1"),
             SeriesId::Sector(name) => name.clone(),
+            SeriesId::Relative { of, to } => {
+                let (of, to) = (of.localize(lang), to.localize(lang));
+                bi!(lang, "{of} vs {to}", "{of} 相对 {to}")
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use chrono::{Months, NaiveDate};
 
 use super::EngineError;
+use super::attributes::AttributeJoin;
 use super::backtest::{BacktestResult, History, PreparedHistory};
 use super::basket::Basket;
 use super::exposures::{self, Characteristic, Regression};
@@ -37,6 +38,8 @@ pub struct Inputs {
     pub returns: ReturnPanel,
     /// Macro factors of the factors table, and "market".
     pub factors: FactorPanel,
+    /// What the attributes table gave the securities.
+    pub attributes: Option<AttributeJoin>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -61,6 +64,16 @@ impl Inputs {
             (None, Some(p)) => Panel::from_prices(&p.df)?,
             (None, None) => return Err(EngineError::NoFundamentals),
         };
+        let mut panel = panel;
+        let attributes = match &ds.attributes {
+            Some(t) => {
+                let j = super::attributes::join_onto(&mut panel, t)?;
+                panel.notes.extend(j.note());
+                Some(j)
+            }
+            None => None,
+        };
+        panel.group_by_ticker();
         let returns = match &ds.prices {
             Some(p) => ReturnPanel::from_prices(&p.df, &panel.tickers)?,
             None => ReturnPanel::default(),
@@ -79,6 +92,7 @@ impl Inputs {
             panel,
             returns,
             factors,
+            attributes,
         })
     }
 

@@ -168,6 +168,7 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
     if weighted.is_empty() && !cs.prices_only {
         notes.push(Note::AllWeightsZero);
     }
+    notes.extend(cs.data_notes.iter().cloned());
     notes.extend(narrow_base(prep, settings, &weighted));
     notes.extend(
         cs.unmatched

@@ -64,6 +64,40 @@ impl SectorPerformance {
             .chain(self.months.iter().copied())
             .collect()
     }
+
+    pub fn group(&self, id: &SeriesId) -> Option<&GroupPerformance> {
+        self.groups.iter().find(|g| g.id == *id)
+    }
+
+    /// The style comparison of two series (value against growth, a sector against the
+    /// benchmark): the growth of `a` relative to `b` at each curve date,
+    /// (1 + cum_a) / (1 + cum_b) - 1, 0 at the start. None when either is not a group of
+    /// this window.
+    pub fn relative(&self, a: &SeriesId, b: &SeriesId) -> Option<Vec<f64>> {
+        let (a, b) = (self.group(a)?.curve(), self.group(b)?.curve());
+        Some(
+            a.iter()
+                .zip(&b)
+                .map(|(x, y)| (1.0 + x) / (1.0 + y) - 1.0)
+                .collect(),
+        )
+    }
+
+    /// The pair a relative chart compares when none is chosen or the chosen one is not in
+    /// this window: the first sector (the first group) against the benchmark.
+    pub fn default_pair(&self) -> Option<(SeriesId, SeriesId)> {
+        let first = self
+            .groups
+            .iter()
+            .find(|g| matches!(g.id, SeriesId::Sector(_)))
+            .or(self.groups.first())?;
+        let against = self
+            .groups
+            .iter()
+            .find(|g| g.id == SeriesId::Benchmark && g.id != first.id)
+            .or_else(|| self.groups.iter().find(|g| g.id != first.id))?;
+        Some((first.id.clone(), against.id.clone()))
+    }
 }
 
 impl GroupPerformance {

@@ -68,6 +68,7 @@ impl Universe {
             )),
             prices: Some(Table::from_frame(TableKind::Prices, self.prices)),
             factors: Some(Table::from_frame(TableKind::Factors, self.factors)),
+            attributes: None,
             sources: Vec::new(),
         }
     }

@@ -6,14 +6,17 @@ use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
 use chrono::NaiveDate;
-use polars::prelude::{DataFrame, DataType};
+use polars::prelude::{Column, DataFrame, DataType};
 
 use crate::data::dates;
 use crate::data::schema::{FIELDS, FieldType};
 use crate::engine::EngineError;
 use crate::engine::metrics::{ActiveMetric, Formula, METRICS};
-use crate::engine::notes::Exclusion;
+use crate::engine::notes::{Exclusion, Note};
 use crate::engine::settings::ScoringSettings;
+
+/// The group of a security whose fundamentals give no sector.
+pub const NO_SECTOR: &str = "(none)";
 
 /// The fundamentals table in the form the engine reads fast: one entry per row, rows
 /// grouped by security and sorted by date within it.
@@ -36,6 +39,8 @@ pub struct Panel {
     /// Made from a prices table alone ([`Panel::from_prices`]): a security is known at any
     /// date, and nothing is scored.
     pub undated: bool,
+    /// What building it had to say (attributes some securities found no row in).
+    pub notes: Vec<Note>,
 }
 
 fn text_col(
@@ -70,6 +75,24 @@ fn date_days(df: &DataFrame) -> Result<Vec<i32>, EngineError> {
         .map_err(|e| EngineError::column("date", e))
 }
 
+/// A numeric column's values as f64, NaN where missing; None for a column of another type.
+pub fn numbers(c: &Column) -> Result<Option<Vec<f64>>, EngineError> {
+    let name = c.name().as_str();
+    if !c.dtype().is_primitive_numeric() || matches!(c.dtype(), DataType::Date) {
+        return Ok(None);
+    }
+    let v = c
+        .cast(&DataType::Float64)
+        .map_err(|e| EngineError::column(name, e))?;
+    let v = v
+        .f64()
+        .map_err(|e| EngineError::column(name, e))?
+        .iter()
+        .map(|x| x.unwrap_or(f64::NAN))
+        .collect();
+    Ok(Some(v))
+}
+
 impl Panel {
     /// Build from a canonical fundamentals table (sorted by ticker and date on load).
     pub fn from_frame(df: &DataFrame) -> Result<Panel, EngineError> {
@@ -89,20 +112,10 @@ impl Panel {
         let mut fields = BTreeMap::new();
         for c in df.columns() {
             let name = c.name().as_str();
-            let numeric = c.dtype().is_primitive_numeric() && !matches!(c.dtype(), DataType::Date);
             let known_text = FIELDS
                 .iter()
                 .any(|f| f.id == name && f.ty != FieldType::Number);
-            if numeric && !known_text {
-                let v = c
-                    .cast(&DataType::Float64)
-                    .map_err(|e| EngineError::column(name, e))?;
-                let v: Vec<f64> = v
-                    .f64()
-                    .map_err(|e| EngineError::column(name, e))?
-                    .iter()
-                    .map(|x| x.unwrap_or(f64::NAN))
-                    .collect();
+            if !known_text && let Some(v) = numbers(c)? {
                 fields.insert(name.to_string(), v);
             }
         }
@@ -111,18 +124,19 @@ impl Panel {
             spans,
             dates,
             names: text_col(df, "name", n, "")?,
-            sectors: text_col(df, "sector", n, "(none)")?,
+            sectors: text_col(df, "sector", n, NO_SECTOR)?,
             industries: text_col(df, "industry", n, "")?,
             markets: text_col(df, "market", n, "")?,
             fields,
             headers: BTreeMap::new(),
             undated: false,
+            notes: Vec::new(),
         })
     }
 
     /// A panel from a prices table alone (sector ETFs, indices, a fund list): one row per
-    /// security with its name and group (the prices' `sector` column, else the ticker
-    /// itself), dated at its last price, known at any date, with no metric: performance by
+    /// security with its name and group (the prices' `sector` column; none yet without
+    /// one: see [`Panel::group_by_ticker`]), dated at its last price, known at any date, with no metric: performance by
     /// group works, the score has nothing to rest on and says so.
     pub fn from_prices(df: &DataFrame) -> Result<Panel, EngineError> {
         let n = df.height();
@@ -149,7 +163,7 @@ impl Panel {
                 p.names
                     .push(last_text(&names_all, start..i).unwrap_or_default());
                 p.sectors
-                    .push(last_text(&groups_all, start..i).unwrap_or_else(|| ticker.clone()));
+                    .push(last_text(&groups_all, start..i).unwrap_or_default());
                 p.industries.push(String::new());
                 p.markets.push(String::new());
                 p.dates
@@ -160,6 +174,18 @@ impl Panel {
             }
         }
         Ok(p)
+    }
+
+    /// Each security without a group (prices alone, no sector column, no attributes
+    /// row giving one) is its own group.
+    pub fn group_by_ticker(&mut self) {
+        for (s, span) in self.spans.iter().enumerate() {
+            for r in span.clone() {
+                if self.sectors[r].is_empty() {
+                    self.sectors[r] = self.tickers[s].clone();
+                }
+            }
+        }
     }
 
     /// The column of `fields` a custom metric's `column` names: the column itself, or the
@@ -235,6 +261,8 @@ pub struct CrossSection {
     pub unmatched: Vec<(String, Vec<String>)>,
     /// From prices alone: no fundamentals, nothing to score.
     pub prices_only: bool,
+    /// The panel's notes on the data it was built from.
+    pub data_notes: Vec<Note>,
 }
 
 impl CrossSection {
@@ -439,6 +467,7 @@ pub fn cross_section(
             .map(|c| (c, panel.custom_candidates()))
             .collect(),
         prices_only: panel.undated,
+        data_notes: panel.notes.clone(),
     })
 }
 

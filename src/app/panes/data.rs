@@ -46,6 +46,7 @@ pub fn kind_label(k: TableKind) -> &'static str {
         TableKind::Fundamentals => tr("Fundamentals"),
         TableKind::Prices => tr("Prices"),
         TableKind::Factors => tr("Factors"),
+        TableKind::Attributes => tr("Attributes"),
     }
 }
 

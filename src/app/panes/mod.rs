@@ -41,8 +41,14 @@ pub trait PaneView: Default {
     /// The options row: what the pane shows (view) and the analysis settings it uses.
     fn options(&mut self, _ui: &mut egui::Ui, _view: &mut ViewState, _settings: &mut Settings) {}
 
+    /// What the pane keeps of the results it draws (for its options row).
+    fn observe(&mut self, _results: &Results, _view: &ViewState) {}
+
     /// The pane's content. A chart draws its chart and passes on the pointer's sector.
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PaneCtx) {
+        if let Some(r) = ctx.results {
+            self.observe(r, ctx.view);
+        }
         match ctx.chart() {
             Some(c) => {
                 let r = Self::draw(ui, &c);

@@ -11,13 +11,56 @@ use crate::app::chart::{
 use crate::app::messages::ExportError;
 use crate::engine::notes::SeriesId;
 use crate::engine::pipeline::Results;
-use crate::engine::sectors::GroupWeighting;
+use crate::engine::sectors::{GroupPerformance, GroupWeighting, SectorPerformance};
 use crate::engine::settings::Settings;
 use crate::i18n::tr;
 use crate::view::{SectorChart, ViewState};
 
 #[derive(Default)]
-pub struct SectorsPane;
+pub struct SectorsPane {
+    /// The window's series, from the last results drawn: what the pickers offer.
+    series: Vec<SeriesId>,
+    /// The relative chart's pair drawn last ([`shown_pair`]).
+    pair: Option<(SeriesId, SeriesId)>,
+}
+
+/// The pair a relative chart shows: the one chosen when this window has both, else the
+/// default ([`SectorPerformance::default_pair`]).
+fn shown_pair(perf: &SectorPerformance, view: &ViewState) -> Option<(SeriesId, SeriesId)> {
+    view.relative
+        .clone()
+        .filter(|(a, b)| a != b && perf.group(a).is_some() && perf.group(b).is_some())
+        .or_else(|| perf.default_pair())
+}
+
+/// The lines drawn: the ones chosen that this window has; none chosen (or none of them
+/// here): every group.
+fn shown_lines<'a>(perf: &'a SectorPerformance, view: &ViewState) -> Vec<&'a GroupPerformance> {
+    let chosen: Vec<&GroupPerformance> = perf
+        .groups
+        .iter()
+        .filter(|g| view.lines.contains(&g.id))
+        .collect();
+    if chosen.is_empty() {
+        perf.groups.iter().collect()
+    } else {
+        chosen
+    }
+}
+
+/// A combo box choosing one of `series`.
+fn pick_series(ui: &mut egui::Ui, id: &str, label: &str, value: &mut SeriesId, series: &[SeriesId]) {
+    let l = ui.label(label);
+    egui::ComboBox::from_id_salt(id)
+        .selected_text(series_name(value))
+        .show_ui(ui, |ui| {
+            for s in series {
+                ui.selectable_value(value, s.clone(), series_name(s));
+            }
+        })
+        .response
+        .labelled_by(l.id);
+}
 
 fn legend_group(id: &SeriesId) -> String {
     match id {
@@ -48,6 +91,57 @@ impl PaneView for SectorsPane {
         ui.separator();
         ui.selectable_value(&mut view.sectors, SectorChart::Bars, tr("bars"));
         ui.selectable_value(&mut view.sectors, SectorChart::Lines, tr("lines"));
+        ui.selectable_value(&mut view.sectors, SectorChart::Relative, tr("relative"))
+            .on_hover_text(tr(
+                "One series' growth against another's: (1 + return of the first) / (1 + return of the second) - 1.",
+            ));
+        match view.sectors {
+            SectorChart::Lines if !self.series.is_empty() => {
+                let n = view.lines.len();
+                let label = if n == 0 {
+                    tr("all series").to_string()
+                } else {
+                    crate::bi!(crate::i18n::lang(), "{n} series", "{n} 个序列")
+                };
+                ui.menu_button(label, |ui| {
+                    if ui.button(tr("All series")).clicked() {
+                        view.lines.clear();
+                    }
+                    for s in &self.series {
+                        let mut on = view.lines.is_empty() || view.lines.contains(s);
+                        if ui.checkbox(&mut on, series_name(s)).changed() {
+                            if view.lines.is_empty() {
+                                view.lines = self.series.clone();
+                            }
+                            view.lines.retain(|x| x != s);
+                            if on {
+                                view.lines.push(s.clone());
+                            }
+                            if view.lines.len() == self.series.len() {
+                                view.lines.clear();
+                            }
+                        }
+                    }
+                });
+            }
+            SectorChart::Relative => {
+                if let Some((mut a, mut b)) = self.pair.clone() {
+                    pick_series(ui, "relative_of", tr("of"), &mut a, &self.series);
+                    pick_series(ui, "relative_to", tr("against"), &mut b, &self.series);
+                    if view.relative.as_ref() != Some(&(a.clone(), b.clone())) {
+                        view.relative = Some((a, b));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn observe(&mut self, results: &Results, view: &ViewState) {
+        if let Ok(p) = &results.sectors {
+            self.series = p.groups.iter().map(|g| g.id.clone()).collect();
+            self.pair = shown_pair(p, view);
+        }
     }
 
     fn draw(ui: &mut egui::Ui, ctx: &ChartCtx) -> ChartResponse {
@@ -75,9 +169,9 @@ impl PaneView for SectorsPane {
                     .iter()
                     .map(|m| year_fraction(*m))
                     .collect();
-                let curves: Vec<Vec<f64>> = perf.groups.iter().map(|g| g.curve()).collect();
-                let lines: Vec<CumLine> = perf
-                    .groups
+                let groups = shown_lines(perf, ctx.view);
+                let curves: Vec<Vec<f64>> = groups.iter().map(|g| g.curve()).collect();
+                let lines: Vec<CumLine> = groups
                     .iter()
                     .zip(&curves)
                     .map(|(g, curve)| CumLine {
@@ -93,6 +187,25 @@ impl PaneView for SectorsPane {
                     .collect();
                 cumulative_chart(ui, ctx, "sector_lines", &x, &lines);
             }
+            SectorChart::Relative => match relative_line(perf, ctx.view) {
+                Some((id, curve)) => {
+                    let x: Vec<f64> = perf
+                        .curve_dates()
+                        .iter()
+                        .map(|m| year_fraction(*m))
+                        .collect();
+                    let line = CumLine {
+                        name: series_name(&id),
+                        color: series_color(ui, &id),
+                        cumulative: &curve,
+                        width: 2.5,
+                    };
+                    cumulative_chart(ui, ctx, "sector_relative", &x, &[line]);
+                }
+                None => {
+                    ui.label(tr("A relative chart needs two series in the window."));
+                }
+            },
             SectorChart::Bars => {
                 let mut groups: Vec<_> = perf.groups.iter().collect();
                 groups.sort_by(|a, b| b.total.total_cmp(&a.total));
@@ -140,12 +253,33 @@ impl PaneView for SectorsPane {
         match view.sectors {
             SectorChart::Bars => crate::export::sectors_table(p),
             SectorChart::Lines => {
-                let curves: Vec<Vec<f64>> = p.groups.iter().map(|g| g.curve()).collect();
+                let groups = shown_lines(p, view);
+                let curves: Vec<Vec<f64>> = groups.iter().map(|g| g.curve()).collect();
                 crate::export::cumulative_table(
                     &p.curve_dates(),
-                    p.groups.iter().zip(&curves).map(|(g, c)| (&g.id, &c[..])),
+                    groups.iter().zip(&curves).map(|(g, c)| (&g.id, &c[..])),
+                )
+            }
+            SectorChart::Relative => {
+                let (id, curve) = relative_line(p, view).ok_or(ExportError::NoResults)?;
+                crate::export::cumulative_table(
+                    &p.curve_dates(),
+                    std::iter::once((&id, &curve[..])),
                 )
             }
         }
     }
+}
+
+/// The relative chart's one line: its identity and its values at the curve dates.
+fn relative_line(perf: &SectorPerformance, view: &ViewState) -> Option<(SeriesId, Vec<f64>)> {
+    let (a, b) = shown_pair(perf, view)?;
+    let curve = perf.relative(&a, &b)?;
+    Some((
+        SeriesId::Relative {
+            of: Box::new(a),
+            to: Box::new(b),
+        },
+        curve,
+    ))
 }
