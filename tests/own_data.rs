@@ -1030,3 +1030,44 @@ fn chosen_lines_and_a_relative_line_are_what_the_figure_exports() {
     let last = col.get(col.len() - 1).unwrap();
     assert!((last - etf_return("XLU")).abs() < 1e-12, "{last}");
 }
+
+#[test]
+fn market_caps_are_derived_from_shares_and_the_close_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    // The export has 总股本 and no 总市值.
+    let shares = |i: usize| 1.0e9 * (1.0 + i as f64);
+    let text = std::fs::read_to_string(&f).unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{},总股本\n", lines.next().unwrap());
+    for (i, l) in lines.enumerate() {
+        out.push_str(&format!("{l},{}\n", shares(i)));
+    }
+    std::fs::write(&f, out).unwrap();
+    let csv = dir.path().join("caps.csv");
+    let o = sectors(&f, &p, "2024-04-30", "2024-06-30", &["--out", s(&csv)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    has(
+        &stderr(&o),
+        "market caps of 8 of the 8 reports without one derived as shares outstanding x the close on the report date",
+    );
+    // Weighted by the reports' caps, shares x the close of 2023-12-31 (the report's
+    // date), held from the close of 2024-04-30 to that of 2024-06-30.
+    let months = user_months();
+    let at = |d: &str| months.iter().position(|m| m.to_string() == d).unwrap();
+    let close =
+        |i: usize, m: usize| 10.0 * (1..=m).map(|k| 1.0 + user_return(i, k)).product::<f64>();
+    let (report, from, to) = (at("2023-12-31"), at("2024-04-30"), at("2024-06-30"));
+    let (mut num, mut den) = (0.0, 0.0);
+    for i in 0..4 {
+        let cap = shares(i) * close(i, report);
+        num += cap * (close(i, to) / close(i, from) - 1.0);
+        den += cap;
+    }
+    let want = num / den;
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let cells = group_row(&text, "石油石化");
+    let got: f64 = cells[1].parse().unwrap();
+    assert!((got - want).abs() < 1e-12, "{got} vs {want}: {cells:?}");
+    assert_eq!(cells[2], "cap");
+}

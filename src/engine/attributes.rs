@@ -158,12 +158,7 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
     // Per panel row, the matching table row at each level the table has, most specific
     // first.
     let n = panel.dates.len();
-    let owner: Vec<usize> = panel
-        .spans
-        .iter()
-        .enumerate()
-        .flat_map(|(s, r)| std::iter::repeat_n(s, r.len()))
-        .collect();
+    let owner = panel.owners();
     let matches: Vec<Vec<usize>> = (0..n)
         .map(|r| {
             maps.iter()

@@ -128,6 +128,12 @@ pub enum Note {
         securities: usize,
         of: usize,
     },
+    /// Market caps the reports lack, derived as shares outstanding x the close on the
+    /// report's date, in `rows` of the `of` reports with shares and no cap.
+    CapsFromShares {
+        rows: usize,
+        of: usize,
+    },
     /// The composite rests on fewer than three metrics with values.
     FewMetrics {
         metrics: Vec<String>,
@@ -273,6 +279,11 @@ impl Localize for Note {
                     "{file}：{of} 只证券中有 {securities} 只没有对应行（按{level}：{list}）；它们缺少该表的列"
                 )
             }
+            Note::CapsFromShares { rows, of } => bi!(
+                lang,
+                "market caps of {rows} of the {of} reports without one derived as shares outstanding x the close on the report date (an adjusted close understates earlier caps)",
+                "{of} 份缺少市值的报告中有 {rows} 份的市值由总股本 x 报告日收盘价推算（复权价会低估较早的市值）"
+            ),
             Note::FewMetrics { metrics } => {
                 let n = metrics.len();
                 let list: Vec<String> = metrics

@@ -74,6 +74,10 @@ impl Inputs {
             None => None,
         };
         panel.group_by_ticker();
+        if let Some(p) = &ds.prices {
+            let derived = panel.derive_caps(&p.df)?;
+            panel.notes.extend(derived);
+        }
         let returns = match &ds.prices {
             Some(p) => ReturnPanel::from_prices(&p.df, &panel.tickers)?,
             None => ReturnPanel::default(),

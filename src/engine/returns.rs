@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use polars::prelude::DataFrame;
+use polars::prelude::{DataFrame, Int32Chunked, StringChunked};
 
 use super::EngineError;
 use crate::data::dates;
@@ -124,14 +124,7 @@ impl ReturnPanel {
             .enumerate()
             .map(|(i, t)| (t.as_str(), i))
             .collect();
-        let tk = prices
-            .column("ticker")
-            .and_then(|c| c.str().cloned())
-            .map_err(|e| EngineError::column("ticker", e))?;
-        let dt = prices
-            .column("date")
-            .and_then(|c| c.date().map(|d| d.physical().clone()))
-            .map_err(|e| EngineError::column("date", e))?;
+        let (tk, dt) = tickers_and_days(prices)?;
         let get = |name: &str| prices.column(name).ok().and_then(|c| c.f64().ok().cloned());
         let (ret, close) = (get("return"), get("close"));
         if ret.is_none() && close.is_none() {
@@ -200,4 +193,17 @@ impl ReturnPanel {
         let b = self.months.partition_point(|m| *m <= to);
         a..b.max(a)
     }
+}
+
+/// A prices table's ticker column and its dates as days since 1970-01-01.
+pub fn tickers_and_days(prices: &DataFrame) -> Result<(StringChunked, Int32Chunked), EngineError> {
+    let tk = prices
+        .column("ticker")
+        .and_then(|c| c.str().cloned())
+        .map_err(|e| EngineError::column("ticker", e))?;
+    let dt = prices
+        .column("date")
+        .and_then(|c| c.date().map(|d| d.physical().clone()))
+        .map_err(|e| EngineError::column("date", e))?;
+    Ok((tk, dt))
 }

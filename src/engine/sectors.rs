@@ -262,6 +262,15 @@ pub fn sector_performance(
         }
         w => w,
     };
+    if weighting == GroupWeighting::Cap {
+        // Caps the data had to derive: what the weights rest on.
+        notes.extend(
+            cs.data_notes
+                .iter()
+                .filter(|n| matches!(n, Note::CapsFromShares { .. }))
+                .cloned(),
+        );
+    }
     let members: Vec<usize> = candidates
         .into_iter()
         .filter(|&s| weighting == GroupWeighting::Equal || has_cap(s))

@@ -188,6 +188,74 @@ impl Panel {
         }
     }
 
+    /// Per row, the security it belongs to.
+    pub fn owners(&self) -> Vec<usize> {
+        self.spans
+            .iter()
+            .enumerate()
+            .flat_map(|(s, r)| std::iter::repeat_n(s, r.len()))
+            .collect()
+    }
+
+    /// Market caps the reports lack, derived where they give shares outstanding: shares x
+    /// the security's close on the period date (its last close on or before it, at most
+    /// 31 days before). The note says how many were derived; None when none was.
+    pub fn derive_caps(&mut self, prices: &DataFrame) -> Result<Option<Note>, EngineError> {
+        if self.undated {
+            return Ok(None);
+        }
+        let Some(shares) = self.fields.get("shares_outstanding") else {
+            return Ok(None);
+        };
+        let n = self.dates.len();
+        let caps = self
+            .fields
+            .get("market_cap")
+            .cloned()
+            .unwrap_or_else(|| vec![f64::NAN; n]);
+        let wanted: Vec<usize> = (0..n)
+            .filter(|&r| caps[r].is_nan() && shares[r].is_finite() && shares[r] > 0.0)
+            .collect();
+        let Ok(close) = prices.column("close").and_then(|c| c.f64().cloned()) else {
+            return Ok(None);
+        };
+        if wanted.is_empty() {
+            return Ok(None);
+        }
+        let (tk, dt) = super::returns::tickers_and_days(prices)?;
+        // Each security's closes by date (prices come sorted by ticker and date).
+        let mut closes: HashMap<&str, Vec<(i32, f64)>> = HashMap::new();
+        for i in 0..prices.height() {
+            if let (Some(t), Some(d), Some(c)) = (tk.get(i), dt.get(i), close.get(i)) {
+                closes.entry(t).or_default().push((d, c));
+            }
+        }
+        let owner = self.owners();
+        let mut caps = caps;
+        let mut derived = 0;
+        for &r in &wanted {
+            let Some(series) = closes.get(self.tickers[owner[r]].as_str()) else {
+                continue;
+            };
+            let day = self.dates[r];
+            let k = series.partition_point(|(d, _)| *d <= day);
+            if let Some(&(d, c)) = k.checked_sub(1).map(|k| &series[k])
+                && day - d <= 31
+            {
+                caps[r] = shares[r] * c;
+                derived += 1;
+            }
+        }
+        if derived == 0 {
+            return Ok(None);
+        }
+        self.fields.insert("market_cap".into(), caps);
+        Ok(Some(Note::CapsFromShares {
+            rows: derived,
+            of: wanted.len(),
+        }))
+    }
+
     /// The column of `fields` a custom metric's `column` names: the column itself, or the
     /// header it was read from as the file writes it.
     pub fn resolve(&self, column: &str) -> Option<&str> {
