@@ -1071,3 +1071,101 @@ fn market_caps_are_derived_from_shares_and_the_close_with_a_note() {
     assert!((got - want).abs() < 1e-12, "{got} vs {want}: {cells:?}");
     assert_eq!(cells[2], "cap");
 }
+
+/// A Choice-style export of one security: a title line naming it above the header, in
+/// GBK, and a Wind-style one with key-value lines padded to the header's width.
+fn titled_exports(dir: &Path) -> std::path::PathBuf {
+    let folder = dir.join("exports");
+    std::fs::create_dir(&folder).unwrap();
+    let body = |t: &str| {
+        let mut out = String::from("日期,开盘价,最高价,最低价,收盘价,成交量\n");
+        for d in ["2025-12-31", "2026-01-30", "2026-02-27", "2026-03-20"] {
+            let day = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+            let c = etf_close(t, day);
+            out.push_str(&format!("{d},{c},{c},{c},{c},1000\n"));
+        }
+        out
+    };
+    let choice = format!("中国石化(XLE)\n{}", body("XLE"));
+    std::fs::write(
+        folder.join("行情导出1.csv"),
+        encoding_rs::GBK.encode(&choice).0,
+    )
+    .unwrap();
+    let wind = format!("证券代码,XLB,,,,\n证券简称,材料ETF,,,,\n{}", body("XLB"));
+    std::fs::write(folder.join("行情导出2.csv"), wind).unwrap();
+    folder
+}
+
+#[test]
+fn a_title_line_above_the_header_names_the_security() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = titled_exports(dir.path());
+    let o = run(&["inspect", s(&folder.join("行情导出1.csv"))]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = String::from_utf8_lossy(&o.stdout).into_owned();
+    has(&report, "行情导出1.csv — prices");
+    has(
+        &report,
+        "no ticker column: every row is \"XLE\", from the line \"中国石化(XLE)\" above the header",
+    );
+    has(
+        &report,
+        "1 line(s) above the header are not the table and were skipped: \"中国石化(XLE)\"",
+    );
+    let o = run(&["inspect", s(&folder.join("行情导出2.csv"))]);
+    let report = String::from_utf8_lossy(&o.stdout).into_owned();
+    has(
+        &report,
+        "every row is \"XLB\", from the line \"证券代码 XLB\"",
+    );
+    // The folder is one prices table: each security's window return from its closes.
+    let out = dir.path().join("titled.csv");
+    let o = etf_window(&[s(&folder)], &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    for t in ["XLE", "XLB"] {
+        let got: f64 = group_row(&text, t)[1].parse().unwrap();
+        assert!((got - etf_return(t)).abs() < 1e-12, "{t}: {got}");
+    }
+    // A bad cell is reported on the file's own line: the 2 lines above the header count.
+    let bad = dir.path().join("bad.csv");
+    let text = std::fs::read_to_string(folder.join("行情导出2.csv")).unwrap();
+    std::fs::write(
+        &bad,
+        text.replacen(",1000\n2026-01-30,", ",1000\n2026-01-30x,", 1),
+    )
+    .unwrap();
+    let o = run(&["inspect", s(&bad)]);
+    let report = String::from_utf8_lossy(&o.stdout).into_owned();
+    has(
+        &report,
+        "excluded row 5: date \"2026-01-30x\" in column '日期' is not a date",
+    );
+    // The same in a workbook, as Choice exports to Excel: a title row, then the table.
+    let xlsx = dir.path().join("choice.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.write_string(0, 0, "中国石化(600028.SH)").unwrap();
+    for (c, h) in ["日期", "收盘价", "成交量"].iter().enumerate() {
+        ws.write_string(1, c as u16, *h).unwrap();
+    }
+    for (r, (d, c)) in [("2025-12-31", 5.0), ("2026-01-30", 5.5)]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(r as u32 + 2, 0, *d).unwrap();
+        ws.write_number(r as u32 + 2, 1, *c).unwrap();
+        ws.write_number(r as u32 + 2, 2, 1000.0).unwrap();
+    }
+    wb.save(&xlsx).unwrap();
+    let o = run(&["inspect", s(&xlsx)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let report = String::from_utf8_lossy(&o.stdout).into_owned();
+    has(&report, "choice.xlsx — prices");
+    has(
+        &report,
+        "every row is \"600028.SH\", from the line \"中国石化(600028.SH)\"",
+    );
+    has(&report, "rows read 2, kept 2");
+}

@@ -746,27 +746,46 @@ fn map_err(file: &str) -> impl Fn(PolarsError) -> LoadError + '_ {
     }
 }
 
-/// The ticker of a prices file of one security without a ticker column (a Yahoo or broker
-/// download, `XLE.csv`): the file's name without its extension.
-fn ticker_from_name(
+/// The ticker of a prices file of one security without a ticker column: the line above
+/// the header that names it (Wind, Choice), else the file's name without its extension (a
+/// Yahoo or broker download, `XLE.csv`); with the warning saying which.
+fn implied_ticker(
     path: &Path,
     kind: TableKind,
     raw: &RawTable,
     mapping: &ColumnMapping,
-) -> Option<String> {
-    if kind != TableKind::Prices {
+) -> Option<(String, LoadWarning)> {
+    if kind != TableKind::Prices || has_field(kind, raw, mapping, "ticker") {
         return None;
     }
-    let all = vec![true; raw.headers.len()];
-    let resolved = resolve_columns(kind, &raw.headers, &all, mapping);
-    if resolved
-        .iter()
-        .any(|r| r.target == Target::Field("ticker".into()))
+    if let Some(p) = &raw.preamble
+        && let Some(ticker) = &p.ticker
     {
-        return None;
+        let line = p
+            .lines
+            .iter()
+            .find(|l| l.contains(ticker.as_str()))
+            .cloned()
+            .unwrap_or_default();
+        let w = LoadWarning::TickerFromHeaderLine {
+            ticker: ticker.clone(),
+            line,
+        };
+        return Some((ticker.clone(), w));
     }
     let stem = path.file_stem()?.to_string_lossy().trim().to_string();
-    (!stem.is_empty()).then_some(stem)
+    let w = LoadWarning::TickerFromFileName {
+        ticker: stem.clone(),
+    };
+    (!stem.is_empty()).then_some((stem, w))
+}
+
+/// Whether a header of `raw` resolves to field `id`.
+fn has_field(kind: TableKind, raw: &RawTable, mapping: &ColumnMapping, id: &str) -> bool {
+    let all = vec![true; raw.headers.len()];
+    resolve_columns(kind, &raw.headers, &all, mapping)
+        .iter()
+        .any(|r| r.target == Target::Field(id.into()))
 }
 
 pub fn normalize(
@@ -786,15 +805,28 @@ pub fn normalize(
     report.rows_read = n;
     report.warnings.extend(raw.warnings.iter().cloned());
     let mut raw = raw;
-    if let Some(ticker) = ticker_from_name(path, kind, &raw, mapping) {
+    if let Some(p) = &raw.preamble {
+        report.warnings.push(LoadWarning::Preamble {
+            lines: p.lines.clone(),
+        });
+    }
+    if let Some((ticker, warning)) = implied_ticker(path, kind, &raw, mapping) {
         let i = raw.headers.len();
         raw.df
-            .with_column(Column::new(col_name(i).into(), vec![ticker.clone(); n]))
+            .with_column(Column::new(col_name(i).into(), vec![ticker; n]))
             .map_err(&err)?;
         raw.headers.push("ticker".into());
-        report
-            .warnings
-            .push(LoadWarning::TickerFromFileName { ticker });
+        report.warnings.push(warning);
+        // The security's name from the same lines, where no column gives one.
+        if let Some(name) = raw.preamble.as_ref().and_then(|p| p.name.clone())
+            && !has_field(kind, &raw, mapping, "name")
+        {
+            let i = raw.headers.len();
+            raw.df
+                .with_column(Column::new(col_name(i).into(), vec![name; n]))
+                .map_err(&err)?;
+            raw.headers.push("name".into());
+        }
     }
 
     // Columns the reader skipped are absent; they resolve to "not used" again below.
@@ -1064,6 +1096,9 @@ pub fn normalize(
             .max()
             .and_then(dates::from_epoch_days)
             .map(|d| d.to_string());
+    }
+    if let Some(p) = &raw.preamble {
+        report.shift_rows(p.line_count);
     }
     if kind == TableKind::Fundamentals
         && let Some(st) = report.stats.iter().find(|s| s.column == "sector")

@@ -9,6 +9,7 @@ use polars::prelude::*;
 
 use super::error::{BinaryKind, LoadError, NotText, Unreadable, Vanish};
 use super::report::{LoadWarning, MAX_EXAMPLES, MAX_EXCLUDED_LISTED};
+use super::schema;
 
 /// A file as read, before any mapping: `df` has one column per header, named `c0`, `c1`, ...
 pub struct RawTable {
@@ -21,6 +22,138 @@ pub struct RawTable {
     pub decimal_comma: bool,
     /// What reading found that the load report must say (lines in another encoding).
     pub warnings: Vec<LoadWarning>,
+    /// Lines above the header that are not the table (a Wind or Choice title).
+    pub preamble: Option<Preamble>,
+}
+
+/// Lines above the header that are not the table, as Wind and Choice head a single
+/// security's export: a title ("中国石化(600028.SH)") or key-value lines
+/// ("证券代码,600028.SH"), each with at most two filled fields and fewer than the header.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Preamble {
+    /// Each line's filled fields, joined by a space.
+    pub lines: Vec<String>,
+    /// Physical lines they take (a quoted field may hold a line break).
+    pub line_count: usize,
+    /// The security they name, if they do.
+    pub ticker: Option<String>,
+    pub name: Option<String>,
+}
+
+/// At most this many lines above a header are taken for a preamble.
+const MAX_PREAMBLE: usize = 5;
+
+fn filled(rec: &[String]) -> Vec<&str> {
+    rec.iter()
+        .map(|f| f.trim())
+        .filter(|f| !f.is_empty())
+        .collect()
+}
+
+/// The preamble of `head` (CSV text) and the byte its header starts at ([`preamble_of`]).
+fn find_preamble(head: &[u8]) -> Option<(Preamble, usize)> {
+    [b',', b';', b'\t', b'|'].into_iter().find_map(|d| {
+        let mut recs: Vec<Vec<String>> = Vec::new();
+        let mut starts = Vec::new();
+        let mut pos = 0;
+        while recs.len() < MAX_PREAMBLE + 2 && pos < head.len() {
+            let (fields, next) = next_record(head, pos, d);
+            recs.push(fields);
+            starts.push(pos);
+            pos = next;
+        }
+        let (mut p, header) = preamble_of(&recs)?;
+        let at = starts[header];
+        p.line_count = bytecount::count(&head[..at], b'\n');
+        Some((p, at))
+    })
+}
+
+/// The records above the header, when the first records are not the table: the header is
+/// the widest record with at least two filled fields, none a number, whose next record has
+/// as many fields,
+/// it is not the first, and every record before it has at most two filled fields and fewer
+/// than it. Returns the preamble (its `line_count` left to the caller) and the header's
+/// index.
+fn preamble_of(recs: &[Vec<String>]) -> Option<(Preamble, usize)> {
+    // A header names its columns: no number among them (a data row has some). Of the
+    // records that could be one, the widest (key-value lines padded to the header's width
+    // could be read as a two-column header otherwise), the first of equals.
+    let header = recs
+        .iter()
+        .enumerate()
+        .filter(|(k, r)| {
+            filled(r).len() >= 2
+                && filled(r).iter().all(|f| f.parse::<f64>().is_err())
+                && recs
+                    .get(k + 1)
+                    .is_some_and(|next| next.len() == r.len() && filled(next).len() >= 2)
+        })
+        .max_by_key(|(k, r)| (filled(r).len(), std::cmp::Reverse(*k)))
+        .map(|(k, _)| k)?;
+    if header == 0 || header > MAX_PREAMBLE {
+        return None;
+    }
+    let width = filled(&recs[header]).len();
+    if recs[..header]
+        .iter()
+        .any(|r| filled(r).len() > 2 || filled(r).len() >= width)
+    {
+        return None;
+    }
+    let mut p = Preamble::default();
+    for r in &recs[..header] {
+        let f = filled(r);
+        if f.is_empty() {
+            continue;
+        }
+        p.lines.push(f.join(" "));
+        match f.as_slice() {
+            [key, value] if schema::is_alias("ticker", key) => {
+                p.ticker = Some(value.to_string());
+            }
+            [key, value] if schema::is_alias("name", key) => {
+                p.name = Some(value.to_string());
+            }
+            [title] => {
+                let (name, code) = title_code(title);
+                p.ticker = p.ticker.take().or(code);
+                p.name = p.name.take().or(name);
+            }
+            _ => {}
+        }
+    }
+    Some((p, header))
+}
+
+/// A title's security: "中国石化(600028.SH)" names 中国石化 and 600028.SH (a code in
+/// brackets: ASCII letters, digits, dots, dashes, at most 20); "600028.SH" alone is a code
+/// when it also has a digit or a dot.
+fn title_code(title: &str) -> (Option<String>, Option<String>) {
+    let code_like = |s: &str| {
+        !s.is_empty()
+            && s.chars().count() <= 20
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+    };
+    let bare_code = |s: &str| code_like(s) && s.chars().any(|c| c.is_ascii_digit() || c == '.');
+    if let Some(open) = title.find(['(', '（']) {
+        let inner = &title[open..];
+        let inner = inner
+            .trim_start_matches(['(', '（'])
+            .split([')', '）'])
+            .next()
+            .unwrap_or("")
+            .trim();
+        if code_like(inner) {
+            let name = title[..open].trim();
+            return (
+                (!name.is_empty()).then(|| name.to_string()),
+                Some(inner.to_string()),
+            );
+        }
+    }
+    (None, bare_code(title).then(|| title.to_string()))
 }
 
 /// How to read one column, decided from its header before the body is parsed.
@@ -834,13 +967,19 @@ fn read_csv_stream(
     if let Some(rest) = head.strip_prefix(b"\xEF\xBB\xBF") {
         head = rest.to_vec();
     }
-    // The header must be whole before it can be parsed.
-    while !head.contains(&b'\n') {
+    // The header must be whole before it can be parsed, and the lines a preamble may
+    // take above it.
+    while bytecount::count(&head, b'\n') < MAX_PREAMBLE + 2 {
         match read_more(file, &mut reader, &mut head, CSV_BLOCK)? {
             0 => break,
             n => consumed += n as u64,
         }
     }
+    let preamble = find_preamble(&head).map(|(p, at)| {
+        head.drain(..at);
+        p
+    });
+    let skipped = preamble.as_ref().map_or(0, |p| p.line_count);
     if head.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(LoadError::Empty { file: file.into() }.into());
     }
@@ -931,7 +1070,7 @@ fn read_csv_stream(
                     if let Some((row, found)) = find_ragged_row(&chunk, header.len(), delim, n) {
                         return Err(LoadError::Ragged {
                             file: file.into(),
-                            row: rows + row,
+                            row: rows + row + skipped,
                             found,
                             expected: n,
                         }
@@ -1007,6 +1146,7 @@ fn read_csv_stream(
         delimiter: Some(delim),
         decimal_comma,
         warnings,
+        preamble,
     })
 }
 
@@ -1137,6 +1277,7 @@ fn read_parquet_planned(
         delimiter: None,
         decimal_comma: false,
         warnings: Vec::new(),
+        preamble: None,
     })
 }
 
@@ -1172,7 +1313,19 @@ fn read_xlsx(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<RawTable
             error: e.to_string(),
         })
     })?;
-    let mut rows = range.rows();
+    // A title row or key-value rows above the header (Choice's and Wind's exports).
+    let top: Vec<Vec<String>> = range
+        .rows()
+        .take(MAX_PREAMBLE + 2)
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    let preamble = preamble_of(&top);
+    let skip = preamble.as_ref().map_or(0, |(_, h)| *h);
+    let preamble = preamble.map(|(mut p, h)| {
+        p.line_count = h;
+        p
+    });
+    let mut rows = range.rows().skip(skip);
     let header_row = rows.next().ok_or(LoadError::Empty { file: file.into() })?;
     let headers = clean_headers(file, header_row.iter().map(|c| c.to_string()).collect())?;
     let body: Vec<&[Data]> = rows.collect();
@@ -1221,6 +1374,7 @@ fn read_xlsx(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<RawTable
         delimiter: None,
         decimal_comma: false,
         warnings: Vec::new(),
+        preamble,
     })
 }
 

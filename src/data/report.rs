@@ -187,6 +187,15 @@ pub enum LoadWarning {
     TickerFromFileName {
         ticker: String,
     },
+    /// The same, named by a line above the header (Wind's and Choice's title line).
+    TickerFromHeaderLine {
+        ticker: String,
+        line: String,
+    },
+    /// Lines above the header that are not the table: skipped (row numbers count them).
+    Preamble {
+        lines: Vec<String>,
+    },
     /// Rows with fewer fields than the header, kept with their last cells missing (as
     /// (row, fields found); the first [`MAX_EXCLUDED_LISTED`] held, the first few shown).
     /// A short row that is excluded anyway (a footer line) is left to its exclusion.
@@ -242,6 +251,23 @@ impl Localize for LoadWarning {
                 "no ticker column: every row is {ticker:?}, the file's name",
                 "没有代码列：所有行均为 {ticker:?}（取自文件名）"
             ),
+            LoadWarning::TickerFromHeaderLine { ticker, line } => bi!(
+                lang,
+                "no ticker column: every row is {ticker:?}, from the line {line:?} above the header",
+                "没有代码列：所有行均为 {ticker:?}（取自表头上方的 {line:?}）"
+            ),
+            LoadWarning::Preamble { lines } => {
+                let n = lines.len();
+                let list = join(
+                    lang,
+                    &lines.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>(),
+                );
+                bi!(
+                    lang,
+                    "{n} line(s) above the header are not the table and were skipped: {list}",
+                    "表头上方的 {n} 行不属于表格，已跳过：{list}"
+                )
+            }
             LoadWarning::MixedEncoding { lines, count } => {
                 let list: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
                 let list = join(lang, &list);
@@ -399,6 +425,36 @@ pub struct LoadReport {
 }
 
 impl LoadReport {
+    /// Every row number in the report moved down by `lines` (lines above the header that
+    /// the reader skipped), so they stay the file's own line numbers.
+    pub fn shift_rows(&mut self, lines: usize) {
+        for p in &mut self.problems {
+            for (r, _) in &mut p.examples {
+                *r += lines;
+            }
+        }
+        for e in &mut self.excluded {
+            e.row += lines;
+            for reason in &mut e.reasons {
+                if let RowReason::Duplicate { kept } = reason {
+                    *kept += lines;
+                }
+            }
+        }
+        for d in &mut self.duplicates {
+            for r in &mut d.rows {
+                *r += lines;
+            }
+        }
+        for w in &mut self.warnings {
+            if let LoadWarning::ShortRows { rows, .. } = w {
+                for (r, _) in rows {
+                    *r += lines;
+                }
+            }
+        }
+    }
+
     pub fn new(file: String, kind: TableKind, format: &str) -> Self {
         Self {
             file,

@@ -685,6 +685,16 @@ fn fundamental_only(id: &str) -> bool {
     field(id).is_some_and(|f| f.ty == FieldType::Number) && allowed(TableKind::Fundamentals, id)
 }
 
+/// Whether `header` is one of field `id`'s aliases (as headers are matched).
+pub fn is_alias(id: &str, header: &str) -> bool {
+    let keys = header_keys(header);
+    field(id).is_some_and(|f| {
+        f.aliases
+            .iter()
+            .any(|a| keys.contains(&normalize_header(a)))
+    })
+}
+
 pub fn field(id: &str) -> Option<&'static FieldDef> {
     FIELDS.iter().find(|f| f.id == id)
 }
