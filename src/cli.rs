@@ -538,7 +538,16 @@ pub fn prepare_run(a: &RunArgs) -> Result<(Settings, Dataset), CliError> {
                 options: LoadOptions::default(),
             })
             .collect();
-        let ds = Dataset::load(&data::name_of(&a.data), &files)?;
+        let (ds, skipped) = Dataset::load(&data::name_of(&a.data), &files)?;
+        // A file of a folder that fails is left out, as in the window, and said.
+        for e in &skipped {
+            let e = e.text();
+            note(bi!(
+                lang(),
+                "left out of its folder: {e}",
+                "已从其文件夹中略去：{e}"
+            ));
+        }
         // What each table was read as, and whether its load report has findings.
         for r in ds.reports() {
             let file = data::file_name(std::path::Path::new(&r.file));

@@ -253,7 +253,7 @@ fn file_vanishes_mid_read() {
     // Gone before it could be read: the dataset loaded before is untouched.
     let dir = tempfile::tempdir().unwrap();
     let good = write(dir.path(), "good.csv", GOOD.as_bytes());
-    let before = Dataset::load(
+    let (before, _) = Dataset::load(
         "mine",
         &[data::SourceFile {
             path: good.clone(),

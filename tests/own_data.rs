@@ -779,7 +779,7 @@ fn factor_files_split_by_column_join() {
             options: Default::default(),
         })
         .collect();
-    let ds = halo_workbench::data::Dataset::load("f", &files).unwrap();
+    let (ds, _) = halo_workbench::data::Dataset::load("f", &files).unwrap();
     let t = ds.factors.as_ref().unwrap();
     assert_eq!(t.df.height(), 3);
     for c in ["wti", "us10y"] {
@@ -848,7 +848,8 @@ fn an_attribute_table_joins_by_its_key_and_reports_what_it_did_not_match() {
             options: LoadOptions::default(),
         })
         .collect();
-    let ds = Dataset::load("user", &files).unwrap();
+    let (ds, skipped) = Dataset::load("user", &files).unwrap();
+    assert!(skipped.is_empty());
     // Recognised from its columns: keys and numbers, no date.
     assert_eq!(ds.attributes.as_ref().unwrap().kind, TableKind::Attributes);
     let inputs = Inputs::new(&ds).unwrap();
@@ -1168,4 +1169,61 @@ fn a_title_line_above_the_header_names_the_security() {
         "every row is \"600028.SH\", from the line \"中国石化(600028.SH)\"",
     );
     has(&report, "rows read 2, kept 2");
+}
+
+#[test]
+fn a_file_of_a_folder_that_fails_is_left_out_and_said_on_every_face() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = titled_exports(dir.path());
+    std::fs::write(folder.join("broken.csv"), "日期,收盘价\n2026-01-30,1,2,3\n").unwrap();
+    // The command line: the others load, the failure is a note naming the file.
+    let out = dir.path().join("out.csv");
+    let o = etf_window(&[s(&folder)], &out);
+    assert!(o.status.success(), "{}", stderr(&o));
+    has(&stderr(&o), "note: left out of its folder: ");
+    has(&stderr(&o), "broken.csv");
+    let text = std::fs::read_to_string(&out).unwrap();
+    group_row(&text, "XLE");
+    // Named directly, the same file is the error.
+    let o = run(&["sectors", "--data", s(&folder.join("broken.csv"))]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    has(&stderr(&o), "broken.csv");
+    // The window: the others load, the failure is listed.
+    let start = Start::from_args(vec![folder.clone()]);
+    let mut h = Harness::builder()
+        .with_size([1400.0, 900.0])
+        .build_eframe(move |cc| {
+            WorkbenchApp::starting(&cc.egui_ctx, PersistedState::default(), start.clone())
+        });
+    settle(&mut h);
+    let app = h.state();
+    assert_eq!(app.errors.len(), 1, "{:?}", app.errors);
+    assert!(app.errors[0].text().contains("broken.csv"));
+    assert_eq!(app.dataset.prices.as_ref().unwrap().report.tickers, Some(2));
+}
+
+#[test]
+fn rows_excluded_from_a_combined_table_name_their_file() {
+    use halo_workbench::data::{Dataset, LoadOptions, SourceFile};
+    let dir = tempfile::tempdir().unwrap();
+    let folder = titled_exports(dir.path());
+    let wind = folder.join("行情导出2.csv");
+    let text = std::fs::read_to_string(&wind).unwrap();
+    std::fs::write(&wind, text.replacen("\n2026-01-30,", "\n2026-01-30x,", 1)).unwrap();
+    let files = [SourceFile {
+        path: folder,
+        options: LoadOptions::default(),
+    }];
+    let (ds, skipped) = Dataset::load("exports", &files).unwrap();
+    assert!(skipped.is_empty());
+    let report = ds.prices.as_ref().unwrap().report.text();
+    // Its own line 5 (two lines above the header), in the file it is in.
+    has(
+        &report,
+        "excluded row 5 of 行情导出2.csv: date \"2026-01-30x\" in column '日期' is not a date",
+    );
+    has(
+        &report,
+        "column '日期' of 行情导出2.csv: unreadable date in 1 cell(s)",
+    );
 }

@@ -345,6 +345,12 @@ pub fn project_scene(
     })
 }
 
+/// A project's files; a file of a folder it names that fails is an error here too (a
+/// figure has nowhere to say it was left out).
 fn load_files(name: &str, files: &[SourceFile]) -> Result<Dataset, AppError> {
-    Ok(Dataset::load(name, files)?)
+    let (ds, skipped) = Dataset::load(name, files)?;
+    match skipped.into_iter().next() {
+        Some(e) => Err(e.into()),
+        None => Ok(ds),
+    }
 }

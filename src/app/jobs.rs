@@ -56,31 +56,17 @@ impl LoadJob {
             .name("halo-load".into())
             .spawn(move || {
                 let r = guarded(Worker::Loader, &faults, || {
-                    let mut errors = Vec::new();
-                    let mut tables = Vec::new();
                     // A file named by the user that fails undoes the load (as `keep` says);
                     // one found in a folder is reported and the others load.
-                    let mut required_failed = false;
-                    for f in &files {
-                        let in_folder = f.path.is_dir();
-                        let expanded = match data::expand_folders(std::slice::from_ref(f)) {
-                            Ok(v) => v,
-                            Err(e) => {
-                                errors.push(AppError::Load(e));
-                                required_failed = true;
-                                continue;
-                            }
-                        };
-                        for f in expanded {
-                            match data::load_file_with_progress(&f.path, &f.options, &p) {
-                                Ok(t) => tables.push((f, t)),
-                                Err(e) => {
-                                    errors.push(AppError::Load(e));
-                                    required_failed |= !in_folder;
-                                }
-                            }
-                        }
-                    }
+                    let loads = data::load_files(&files, &p);
+                    let mut required_failed = !loads.failed.is_empty();
+                    let mut errors: Vec<AppError> = loads
+                        .failed
+                        .into_iter()
+                        .chain(loads.skipped)
+                        .map(AppError::Load)
+                        .collect();
+                    let tables = loads.tables;
                     let loaded: Vec<PathBuf> = tables.iter().map(|(f, _)| f.path.clone()).collect();
                     let ds = match base.with_tables(tables) {
                         Ok(ds) => ds,

@@ -190,6 +190,41 @@ pub fn expand_folders(files: &[SourceFile]) -> Result<Vec<SourceFile>, LoadError
     Ok(out)
 }
 
+/// What loading a user's files gave.
+#[derive(Default)]
+pub struct FileLoads {
+    pub tables: Vec<(SourceFile, Table)>,
+    /// Files named that failed, and folders without data files.
+    pub failed: Vec<LoadError>,
+    /// Files found in a folder that failed: a folder of a hundred downloads is not lost to
+    /// one bad file, and the failure is said.
+    pub skipped: Vec<LoadError>,
+}
+
+/// Load each file, and each data file of each folder: the one rule of the window, the
+/// command line and the headless export.
+pub fn load_files(files: &[SourceFile], progress: &Progress) -> FileLoads {
+    let mut out = FileLoads::default();
+    for f in files {
+        let in_folder = f.path.is_dir();
+        let expanded = match expand_folders(std::slice::from_ref(f)) {
+            Ok(v) => v,
+            Err(e) => {
+                out.failed.push(e);
+                continue;
+            }
+        };
+        for f in expanded {
+            match load_file_with_progress(&f.path, &f.options, progress) {
+                Ok(t) => out.tables.push((f, t)),
+                Err(e) if in_folder => out.skipped.push(e),
+                Err(e) => out.failed.push(e),
+            }
+        }
+    }
+    out
+}
+
 /// A file's name without its folder (the whole path when it has none).
 pub fn file_name(p: &Path) -> String {
     p.file_name()
@@ -273,18 +308,19 @@ impl Dataset {
         Ok(next)
     }
 
-    /// Load several files (a folder: the data files in it) into a new dataset; the first
-    /// failure stops and is returned.
-    pub fn load(name: &str, files: &[SourceFile]) -> Result<Dataset, LoadError> {
+    /// Load several files (a folder: the data files in it) into a new dataset, by
+    /// [`load_files`]' rule: a file named that fails is the error; the files of a folder
+    /// that fail are returned beside the dataset, the others loaded.
+    pub fn load(name: &str, files: &[SourceFile]) -> Result<(Dataset, Vec<LoadError>), LoadError> {
         let base = Dataset {
             name: name.into(),
             ..Default::default()
         };
-        let loaded = expand_folders(files)?
-            .into_iter()
-            .map(|f| load_file(&f.path, &f.options).map(|t| (f, t)))
-            .collect::<Result<Vec<_>, _>>()?;
-        base.with_tables(loaded)
+        let loads = load_files(files, &Progress::default());
+        if let Some(e) = loads.failed.into_iter().next() {
+            return Err(e);
+        }
+        Ok((base.with_tables(loads.tables)?, loads.skipped))
     }
 
     pub fn reports(&self) -> impl Iterator<Item = &LoadReport> {
@@ -342,5 +378,6 @@ pub fn sample_files() -> Vec<SourceFile> {
 }
 
 pub fn load_sample() -> Result<Dataset, LoadError> {
-    Dataset::load("S&P 500 sample (fiscal 2012-2016)", &sample_files())
+    // Its files are named: any failure is the error, none is skipped.
+    Dataset::load("S&P 500 sample (fiscal 2012-2016)", &sample_files()).map(|(ds, _)| ds)
 }

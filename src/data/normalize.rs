@@ -11,8 +11,8 @@ use super::dates;
 use super::error::{LoadError, Missing, Unreadable};
 use super::read::{RawTable, col_name};
 use super::report::{
-    CellAction, CellIssue, ColumnStats, Delimiter, DuplicateKey, ExcludedRow, LoadReport,
-    LoadWarning, RowReason,
+    CellAction, CellIssue, CellProblem, ColumnStats, Delimiter, DuplicateKey, ExcludedRow,
+    LoadReport, LoadWarning, RowReason,
 };
 use super::schema::{
     AttributeLevel, ColumnMapping, FieldType, TableKind, Target, ValueRule, field,
@@ -684,9 +684,21 @@ impl Table {
             let r = &t.report;
             report.rows_read += r.rows_read;
             report.excluded_total += r.excluded_total;
-            report.problems.extend(r.problems.iter().cloned());
+            // Each file's row numbers are its own: they say which file.
+            let name = Some(super::file_name(Path::new(&r.file)));
+            report
+                .problems
+                .extend(r.problems.iter().map(|p| CellProblem {
+                    file: p.file.clone().or(name.clone()),
+                    ..p.clone()
+                }));
             report.duplicates.extend(r.duplicates.iter().cloned());
-            report.excluded.extend(r.excluded.iter().cloned());
+            report
+                .excluded
+                .extend(r.excluded.iter().map(|e| ExcludedRow {
+                    file: e.file.clone().or(name.clone()),
+                    ..e.clone()
+                }));
             report.warnings.extend(r.warnings.iter().cloned());
             for c in &r.columns {
                 if !report.columns.contains(c) {
@@ -1071,7 +1083,11 @@ pub fn normalize(
     report.excluded = excluded
         .into_iter()
         .take(super::report::MAX_EXCLUDED_LISTED)
-        .map(|(row, reasons)| ExcludedRow { row, reasons })
+        .map(|(row, reasons)| ExcludedRow {
+            row,
+            reasons,
+            file: None,
+        })
         .collect();
     report.columns = resolved;
     report.stats = df

@@ -371,6 +371,9 @@ pub struct CellProblem {
     pub count: usize,
     /// (spreadsheet row number, cell text)
     pub examples: Vec<(usize, String)>,
+    /// The file the rows are in, in a table combined from several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize, PartialEq)]
@@ -379,6 +382,20 @@ pub struct ExcludedRow {
     pub row: usize,
     #[serde(rename = "reason", serialize_with = "english_list")]
     pub reasons: Vec<RowReason>,
+    /// The file the row is in, in a table combined from several.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
+}
+
+impl ExcludedRow {
+    /// "row 5", or "row 5 of XLE.csv" in a combined table.
+    pub fn place(&self, lang: Lang) -> String {
+        let row = self.row;
+        match &self.file {
+            Some(f) => bi!(lang, "row {row} of {f}", "{f} 第 {row} 行"),
+            None => bi!(lang, "row {row}", "第 {row} 行"),
+        }
+    }
 }
 
 impl Localize for ExcludedRow {
@@ -496,6 +513,7 @@ impl LoadReport {
             action,
             count,
             examples,
+            file: None,
         });
     }
 
@@ -519,7 +537,12 @@ impl LoadReport {
 
 impl Localize for CellProblem {
     fn localize(&self, lang: Lang) -> String {
-        let (header, count) = (&self.header, self.count);
+        let h = &self.header;
+        let column = match &self.file {
+            Some(f) => bi!(lang, "column '{h}' of {f}", "{f} 的列 '{h}'"),
+            None => bi!(lang, "column '{h}'", "列 '{h}'"),
+        };
+        let count = self.count;
         let problem = self.problem.localize(lang);
         let action = self.action.localize(lang);
         let examples: Vec<String> = self
@@ -533,8 +556,8 @@ impl Localize for CellProblem {
         });
         bi!(
             lang,
-            "column '{header}': {problem} in {count} cell(s), {action} (e.g. {examples})",
-            "列 '{header}'：{count} 个单元格{problem}，{action}（例如 {examples}）"
+            "{column}: {problem} in {count} cell(s), {action} (e.g. {examples})",
+            "{column}：{count} 个单元格{problem}，{action}（例如 {examples}）"
         )
     }
 }
@@ -631,11 +654,11 @@ impl Localize for LoadReport {
             line(warning(w.localize(lang)));
         }
         for e in &self.excluded {
-            let (row, why) = (e.row, e.localize(lang));
+            let (place, why) = (e.place(lang), e.localize(lang));
             line(bi!(
                 lang,
-                "  excluded row {row}: {why}",
-                "  排除第 {row} 行：{why}"
+                "  excluded {place}: {why}",
+                "  排除{place}：{why}"
             ));
         }
         let more = self.excluded_total - self.excluded.len();

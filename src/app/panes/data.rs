@@ -155,8 +155,7 @@ fn report(ui: &mut egui::Ui, r: &LoadReport) {
                     ui,
                     |ui| {
                         for e in r.excluded.iter().take(2000) {
-                            let (row, why) = (e.row, e.text());
-                            ui.label(crate::bi!(lang(), "row {row}: {why}", "第 {row} 行：{why}"));
+                            ui.label(format!("{}: {}", e.place(lang()), e.text()));
                         }
                         if n > 2000 {
                             let more = n - 2000;
