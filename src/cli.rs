@@ -176,7 +176,7 @@ pub struct InspectArgs {
     #[arg(long)]
     pub json: bool,
     /// Table kind; guessed from the headers when not given.
-    #[arg(long, value_parser = ["fundamentals", "prices", "factors"])]
+    #[arg(long, value_parser = ["fundamentals", "prices", "factors", "attributes"])]
     pub kind: Option<String>,
     /// Worksheet of an .xlsx file (default: the first).
     #[arg(long)]
@@ -204,7 +204,7 @@ pub struct BenchLoadArgs {
     pub file: PathBuf,
     #[arg(long, default_value_t = 5)]
     pub repeat: usize,
-    #[arg(long, value_parser = ["fundamentals", "prices", "factors"])]
+    #[arg(long, value_parser = ["fundamentals", "prices", "factors", "attributes"])]
     pub kind: Option<String>,
 }
 

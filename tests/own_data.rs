@@ -1227,3 +1227,101 @@ fn rows_excluded_from_a_combined_table_name_their_file() {
         "column '日期' of 行情导出2.csv: unreadable date in 1 cell(s)",
     );
 }
+
+#[test]
+fn ordinary_files_keep_their_header_and_titles_without_a_code_name_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let inspect = |p: &Path| {
+        let o = run(&["inspect", s(p)]);
+        (
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout).into_owned() + &stderr(&o),
+        )
+    };
+    // Semicolons with decimal commas; a comma inside a tab file's name; a ';' list in a
+    // comma file's text column; a header with a blank cell over text-only rows.
+    for (name, text, kind) in [
+        (
+            "semi.csv",
+            "ticker;date;close;volume\nAAA;2024-01-02;10,5;100\nAAA;2024-01-03;11,5;100\n",
+            "prices",
+        ),
+        (
+            "tab.tsv",
+            "ticker\tdate\tsector\tname\ttotal_assets\nA\t2023-12-31\tEnergy\tAlpha, Inc.\t5\nB\t2023-12-31\tEnergy\tBeta, Inc.\t6\n",
+            "fundamentals",
+        ),
+        (
+            "naics.csv",
+            "sector,industry,naics,ai_exposure\nEnergy,Oil,2111;2131,0.5\nEnergy,Gas,2212;4862,0.4\n",
+            "attributes",
+        ),
+        (
+            "blank.csv",
+            "ticker,sector,\nAAA,Energy,note a\nBBB,Utilities,note b\n",
+            "attributes",
+        ),
+    ] {
+        let (code, report) = inspect(&write(name, text));
+        assert_eq!(code, Some(0), "{report}");
+        has(&report, &format!("{name} — {kind}"));
+        assert!(!report.contains("above the header"), "{report}");
+    }
+    // A title holding a date, not a code: the ticker is the file's name.
+    let (_, report) = inspect(&write(
+        "XLK.csv",
+        "Daily prices (2024-05-01)\nDate,Open,High,Low,Close,Volume\n2024-01-02,1,1,1,1,5\n2024-01-03,1,1,1,1.1,5\n",
+    ));
+    has(&report, "every row is \"XLK\", the file's name");
+    // No date column recognised and tickers repeat: not a lookup table to deduplicate.
+    let (code, report) = inspect(&write(
+        "fy.csv",
+        "ticker,fiscal year,sector,total_assets\nAAA,2022,Energy,5\nAAA,2023,Energy,6\nBBB,2023,Energy,7\n",
+    ));
+    assert_eq!(code, Some(1), "{report}");
+    has(
+        &report,
+        "fy.csv: no date column was recognised, and 1 row(s) repeat another row's key (\"AAA\" in rows 2, 3)",
+    );
+    // A title over a date-and-close file: one security's prices, not a factor.
+    let (_, report) = inspect(&write(
+        "title2.csv",
+        "中国石化(600028.SH)\n日期,收盘价\n2024-01-02,5\n2024-01-03,5.1\n",
+    ));
+    has(&report, "title2.csv — prices");
+}
+
+#[test]
+fn caps_in_other_units_than_shares_times_close_are_not_derived() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    // 总市值 in 亿元 for the first security only, 总股本 in shares for all.
+    let text = std::fs::read_to_string(&f).unwrap();
+    let mut lines = text.lines();
+    let mut out = format!("{},总股本,总市值\n", lines.next().unwrap());
+    let dec = user_months()
+        .iter()
+        .position(|m| m.to_string() == "2023-12-31")
+        .unwrap();
+    let close = 10.0 * (1..=dec).map(|k| 1.0 + user_return(0, k)).product::<f64>();
+    for (i, l) in lines.enumerate() {
+        let cap = if i == 0 {
+            format!("{}", 1.0e9 * close / 1.0e8)
+        } else {
+            String::new()
+        };
+        out.push_str(&format!("{l},1000000000,{cap}\n"));
+    }
+    std::fs::write(&f, out).unwrap();
+    let o = sectors(&f, &p, "2024-04-30", "2024-06-30", &[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    has(
+        &stderr(&o),
+        "market caps of 7 reports not derived from shares x close: the reported caps are 1.000e-8 times shares x close",
+    );
+}

@@ -367,6 +367,16 @@ pub enum LoadError {
     NothingKept {
         file: String,
     },
+    /// Guessed a lookup table (no date column recognised), yet rows repeat a key: more
+    /// likely a table over time whose date column has a name no alias knows.
+    RepeatedKeys {
+        file: String,
+        /// The first repeated key, as written, and its rows.
+        key: String,
+        rows: Vec<usize>,
+        /// Rows repeating an earlier row's key.
+        count: usize,
+    },
     Unreadable {
         file: String,
         why: Unreadable,
@@ -393,6 +403,7 @@ impl LoadError {
             | Ragged { file, .. }
             | MissingColumns { file, .. }
             | NothingKept { file }
+            | RepeatedKeys { file, .. }
             | Unreadable { file, .. } => file,
         }
     }
@@ -505,6 +516,20 @@ impl Localize for LoadError {
                     lang,
                     "{file}: missing required column(s) for a {kind} table: {missing}. Columns found: {found}. Map a column to it in the mapping editor, or rename it",
                     "{file}：{kind}表缺少必需的列：{missing}。找到的列：{found}。请在列映射编辑器中为其指定一列，或重命名该列"
+                )
+            }
+            RepeatedKeys {
+                file,
+                key,
+                rows,
+                count,
+            } => {
+                let rows: Vec<String> = rows.iter().map(|r| r.to_string()).collect();
+                let rows = join(lang, &rows);
+                bi!(
+                    lang,
+                    "{file}: no date column was recognised, and {count} row(s) repeat another row's key ({key:?} in rows {rows}): a table over time needs its date column (map it in the column mapping); a lookup table has one row per ticker, industry or sector (load it as attributes to keep the last of each)",
+                    "{file}：未识别出日期列，且有 {count} 行与其他行的键重复（{key:?} 出现在第 {rows} 行）：随时间变化的表需要日期列（请在列映射中指定）；查找表每个代码、细分行业或行业一行（按属性表载入则保留每个键的最后一行）"
                 )
             }
             NothingKept { file } => bi!(

@@ -66,9 +66,7 @@ pub fn load_file_with_progress(
         // Parquet on disk: read only the footer and the planned columns.
         let planner = |headers: &[String]| plan_columns(headers, opts);
         let raw = read::read_parquet_file(path, len, &planner, opts.memory_budget, progress)?;
-        let kind = opts
-            .kind
-            .unwrap_or_else(|| schema::guess_kind(&raw.headers));
+        let kind = opts.kind.unwrap_or_else(|| guess_read_kind(&raw));
         return normalize::normalize(path, raw, kind, opts);
     }
     load_from(path, || read::open_file(path), Some(len), opts, progress)
@@ -137,10 +135,18 @@ fn load_from<R: std::io::Read + Send>(
             read::read_raw_decoded(&file, bytes, &planner)?
         }
     };
-    let kind = opts
-        .kind
-        .unwrap_or_else(|| schema::guess_kind(&raw.headers));
+    let kind = opts.kind.unwrap_or_else(|| guess_read_kind(&raw));
     normalize::normalize(path, raw, kind, opts)
+}
+
+/// A file's kind from its headers, and from the lines above them: a title naming one
+/// security makes a date-and-close file its prices, not a factor.
+fn guess_read_kind(raw: &read::RawTable) -> TableKind {
+    let named = raw.preamble.as_ref().is_some_and(|p| p.ticker.is_some());
+    match schema::guess_kind(&raw.headers) {
+        TableKind::Factors if named && schema::has_price(&raw.headers) => TableKind::Prices,
+        k => k,
+    }
 }
 
 /// The extensions of the files a folder is read for (not `.txt`: a folder's notes).

@@ -382,10 +382,16 @@ fn attribute_rows(
             excluded
                 .entry(row_no(r))
                 .or_default()
-                .push(RowReason::Duplicate { kept: row_no(kept) });
+                .push(RowReason::RepeatedKey { kept: row_no(kept) });
         }
+        // The key as the file writes it.
+        let written = df
+            .column(k.0.column())
+            .ok()
+            .and_then(|c| c.str().ok().and_then(|s| s.get(kept).map(str::to_string)))
+            .unwrap_or_else(|| k.1.clone());
         report.duplicates.push(DuplicateKey {
-            ticker: k.1.clone(),
+            ticker: written.trim().to_string(),
             date: String::new(),
             rows: rows.iter().map(|&r| row_no(r)).collect(),
         });
@@ -819,6 +825,7 @@ pub fn normalize(
     let mut raw = raw;
     if let Some(p) = &raw.preamble {
         report.warnings.push(LoadWarning::Preamble {
+            count: p.line_count,
             lines: p.lines.clone(),
         });
     }
@@ -1039,6 +1046,20 @@ pub fn normalize(
         .map_err(&err)?;
     if kind == TableKind::Attributes {
         let keep = attribute_rows(&df, n, &mut excluded, &mut report).map_err(&err)?;
+        // Guessed a lookup table, yet keys repeat: a table over time whose date column
+        // was not recognised, rather than one to deduplicate in silence.
+        if opts.kind.is_none()
+            && let Some(d) = report.duplicates.first()
+        {
+            let count = report.duplicates.iter().map(|d| d.rows.len() - 1).sum();
+            let shift = raw.preamble.as_ref().map_or(0, |p| p.line_count);
+            return Err(LoadError::RepeatedKeys {
+                file: file.clone(),
+                key: d.ticker.clone(),
+                rows: d.rows.iter().take(5).map(|r| r + shift).collect(),
+                count,
+            });
+        }
         if keep.is_empty() {
             return Err(LoadError::NothingKept { file: file.clone() });
         }

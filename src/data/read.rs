@@ -50,7 +50,9 @@ fn filled(rec: &[String]) -> Vec<&str> {
         .collect()
 }
 
-/// The preamble of `head` (CSV text) and the byte its header starts at ([`preamble_of`]).
+/// The preamble of `head` (CSV text) and the byte its header starts at ([`preamble_of`]),
+/// read with the delimiter the lines from the header on have (a semicolon file with
+/// decimal commas is never split on its commas).
 fn find_preamble(head: &[u8]) -> Option<(Preamble, usize)> {
     [b',', b';', b'\t', b'|'].into_iter().find_map(|d| {
         let mut recs: Vec<Vec<String>> = Vec::new();
@@ -64,41 +66,41 @@ fn find_preamble(head: &[u8]) -> Option<(Preamble, usize)> {
         }
         let (mut p, header) = preamble_of(&recs)?;
         let at = starts[header];
+        if sniff_delimiter(&head[at..]) != Some(d) {
+            return None;
+        }
         p.line_count = bytecount::count(&head[..at], b'\n');
         Some((p, at))
     })
 }
 
-/// The records above the header, when the first records are not the table: the header is
-/// the widest record with at least two filled fields, none a number, whose next record has
-/// as many fields,
-/// it is not the first, and every record before it has at most two filled fields and fewer
-/// than it. Returns the preamble (its `line_count` left to the caller) and the header's
-/// index.
-fn preamble_of(recs: &[Vec<String>]) -> Option<(Preamble, usize)> {
-    // A header names its columns: no number among them (a data row has some). Of the
-    // records that could be one, the widest (key-value lines padded to the header's width
-    // could be read as a two-column header otherwise), the first of equals.
-    let header = recs
-        .iter()
-        .enumerate()
-        .filter(|(k, r)| {
-            filled(r).len() >= 2
-                && filled(r).iter().all(|f| f.parse::<f64>().is_err())
-                && recs
-                    .get(k + 1)
-                    .is_some_and(|next| next.len() == r.len() && filled(next).len() >= 2)
-        })
-        .max_by_key(|(k, r)| (filled(r).len(), std::cmp::Reverse(*k)))
-        .map(|(k, _)| k)?;
-    if header == 0 || header > MAX_PREAMBLE {
-        return None;
+/// A line above a header: blank, a title (one filled field), or a key-value pair whose
+/// key names the ticker or the name and whose value names no column.
+fn preamble_line(rec: &[String]) -> bool {
+    match filled(rec).as_slice() {
+        [] | [_] => true,
+        [key, value] => {
+            (schema::is_alias("ticker", key) || schema::is_alias("name", key))
+                && !schema::FIELDS.iter().any(|f| schema::is_alias(f.id, value))
+        }
+        _ => false,
     }
-    let width = filled(&recs[header]).len();
-    if recs[..header]
-        .iter()
-        .any(|r| filled(r).len() > 2 || filled(r).len() >= width)
-    {
+}
+
+/// The records above the header, when the first records are not the table: at most
+/// [`MAX_PREAMBLE`] preamble lines ([`preamble_line`]), then the header: at
+/// least two filled fields, none a number, the record after it as wide. Returns the
+/// preamble (its `line_count` left to the caller) and the header's index.
+fn preamble_of(recs: &[Vec<String>]) -> Option<(Preamble, usize)> {
+    let header = recs.iter().position(|r| !preamble_line(r))?;
+    let r = &recs[header];
+    let is_header = (1..=MAX_PREAMBLE).contains(&header)
+        && filled(r).len() >= 2
+        && filled(r).iter().all(|f| f.parse::<f64>().is_err())
+        && recs
+            .get(header + 1)
+            .is_some_and(|next| next.len() == r.len() && filled(next).len() >= 2);
+    if !is_header {
         return None;
     }
     let mut p = Preamble::default();
@@ -112,9 +114,8 @@ fn preamble_of(recs: &[Vec<String>]) -> Option<(Preamble, usize)> {
             [key, value] if schema::is_alias("ticker", key) => {
                 p.ticker = Some(value.to_string());
             }
-            [key, value] if schema::is_alias("name", key) => {
-                p.name = Some(value.to_string());
-            }
+            // The other key-value line a preamble holds names the security.
+            [_, value] => p.name = Some(value.to_string()),
             [title] => {
                 let (name, code) = title_code(title);
                 p.ticker = p.ticker.take().or(code);
@@ -130,11 +131,14 @@ fn preamble_of(recs: &[Vec<String>]) -> Option<(Preamble, usize)> {
 /// brackets: ASCII letters, digits, dots, dashes, at most 20); "600028.SH" alone is a code
 /// when it also has a digit or a dot.
 fn title_code(title: &str) -> (Option<String>, Option<String>) {
+    // Not a date ("(2024-05-01)") nor a plain number ("(2024)").
     let code_like = |s: &str| {
         !s.is_empty()
             && s.chars().count() <= 20
             && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+            && s.parse::<f64>().is_err()
+            && super::dates::parse_any(s).is_none()
     };
     let bare_code = |s: &str| code_like(s) && s.chars().any(|c| c.is_ascii_digit() || c == '.');
     if let Some(open) = title.find(['(', '（']) {
@@ -1321,10 +1325,20 @@ fn read_xlsx(file: &str, bytes: Vec<u8>, sheet: Option<&str>) -> Result<RawTable
         .collect();
     let preamble = preamble_of(&top);
     let skip = preamble.as_ref().map_or(0, |(_, h)| *h);
-    let preamble = preamble.map(|(mut p, h)| {
-        p.line_count = h;
-        p
-    });
+    // The sheet's used range may start below its first row (blank rows above): row
+    // numbers count those too.
+    let blank_above = range.start().map_or(0, |(row, _)| row as usize);
+    let preamble = match preamble {
+        Some((mut p, h)) => {
+            p.line_count = h + blank_above;
+            Some(p)
+        }
+        None if blank_above > 0 => Some(Preamble {
+            line_count: blank_above,
+            ..Default::default()
+        }),
+        None => None,
+    };
     let mut rows = range.rows().skip(skip);
     let header_row = rows.next().ok_or(LoadError::Empty { file: file.into() })?;
     let headers = clean_headers(file, header_row.iter().map(|c| c.to_string()).collect())?;

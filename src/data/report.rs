@@ -116,6 +116,10 @@ pub enum RowReason {
     NoTicker,
     /// An attributes row with no ticker, industry or sector to join it by.
     NoKey,
+    /// Another attributes row has the same key; that one is kept.
+    RepeatedKey {
+        kept: usize,
+    },
     /// Another row has the same ticker and date; that one is kept.
     Duplicate {
         kept: usize,
@@ -146,6 +150,11 @@ impl Localize for RowReason {
                 lang,
                 "no ticker, industry or sector to join it by",
                 "没有可用于连接的代码、细分行业或行业"
+            ),
+            RowReason::RepeatedKey { kept } => bi!(
+                lang,
+                "repeated key; row {kept} has the same key and is kept",
+                "重复键；第 {kept} 行的键相同，保留该行"
             ),
             RowReason::Duplicate { kept } => bi!(
                 lang,
@@ -194,6 +203,9 @@ pub enum LoadWarning {
     },
     /// Lines above the header that are not the table: skipped (row numbers count them).
     Preamble {
+        /// Lines skipped, blank ones included.
+        count: usize,
+        /// The ones with text.
         lines: Vec<String>,
     },
     /// Rows with fewer fields than the header, kept with their last cells missing (as
@@ -256,8 +268,13 @@ impl Localize for LoadWarning {
                 "no ticker column: every row is {ticker:?}, from the line {line:?} above the header",
                 "没有代码列：所有行均为 {ticker:?}（取自表头上方的 {line:?}）"
             ),
-            LoadWarning::Preamble { lines } => {
-                let n = lines.len();
+            LoadWarning::Preamble { count, lines } if lines.is_empty() => bi!(
+                lang,
+                "{count} blank line(s) above the header were skipped",
+                "跳过了表头上方的 {count} 个空行"
+            ),
+            LoadWarning::Preamble { count, lines } => {
+                let n = count;
                 let list = join(
                     lang,
                     &lines.iter().map(|l| format!("{l:?}")).collect::<Vec<_>>(),
@@ -453,7 +470,7 @@ impl LoadReport {
         for e in &mut self.excluded {
             e.row += lines;
             for reason in &mut e.reasons {
-                if let RowReason::Duplicate { kept } = reason {
+                if let RowReason::Duplicate { kept } | RowReason::RepeatedKey { kept } = reason {
                     *kept += lines;
                 }
             }

@@ -590,7 +590,6 @@ pub static FIELDS: &[FieldDef] = &[
             "shares",
             "总股本",
             "股本",
-            "流通股本",
         ]
     ),
     field!(
@@ -995,6 +994,13 @@ pub fn resolve_columns(
 }
 
 /// Guess a file's kind from the fields its headers match.
+/// Whether a header is a close or a return.
+pub fn has_price(headers: &[String]) -> bool {
+    headers
+        .iter()
+        .any(|h| is_alias("close", h) || is_alias("return", h))
+}
+
 pub fn guess_kind(headers: &[String]) -> TableKind {
     let matched: Vec<&str> = headers
         .iter()

@@ -134,6 +134,12 @@ pub enum Note {
         rows: usize,
         of: usize,
     },
+    /// Caps not derived for `rows` reports: the caps the data reports are not in the
+    /// units of shares x close (their median ratio), or cannot be checked against them.
+    CapsNotDerived {
+        rows: usize,
+        ratio: Option<f64>,
+    },
     /// The composite rests on fewer than three metrics with values.
     FewMetrics {
         metrics: Vec<String>,
@@ -283,6 +289,19 @@ impl Localize for Note {
                 lang,
                 "market caps of {rows} of the {of} reports without one derived as shares outstanding x the close on the report date (an adjusted close understates earlier caps)",
                 "{of} 份缺少市值的报告中有 {rows} 份的市值由总股本 x 报告日收盘价推算（复权价会低估较早的市值）"
+            ),
+            Note::CapsNotDerived {
+                rows,
+                ratio: Some(r),
+            } => bi!(
+                lang,
+                "market caps of {rows} reports not derived from shares x close: the reported caps are {r:.3e} times shares x close (other units?); map a cap column in the units of the prices",
+                "{rows} 份报告的市值未由股本 x 收盘价推算：报告的市值是股本 x 收盘价的 {r:.3e} 倍（单位不同？）；请映射与价格单位一致的市值列"
+            ),
+            Note::CapsNotDerived { rows, ratio: None } => bi!(
+                lang,
+                "market caps of {rows} reports not derived from shares x close: no report has both a cap and shares to check their units against",
+                "{rows} 份报告的市值未由股本 x 收盘价推算：没有同时含市值与股本的报告可用来核对单位"
             ),
             Note::FewMetrics { metrics } => {
                 let n = metrics.len();

@@ -267,7 +267,7 @@ pub fn sector_performance(
         notes.extend(
             cs.data_notes
                 .iter()
-                .filter(|n| matches!(n, Note::CapsFromShares { .. }))
+                .filter(|n| matches!(n, Note::CapsFromShares { .. } | Note::CapsNotDerived { .. }))
                 .cloned(),
         );
     }

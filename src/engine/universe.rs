@@ -199,7 +199,9 @@ impl Panel {
 
     /// Market caps the reports lack, derived where they give shares outstanding: shares x
     /// the security's close on the period date (its last close on or before it, at most
-    /// 31 days before). The note says how many were derived; None when none was.
+    /// 31 days before), when the caps the data reports agree with shares x close (median
+    /// ratio within 0.5 to 2) or it reports none. The note says how many were derived, or
+    /// why none was; None when no report lacks a cap.
     pub fn derive_caps(&mut self, prices: &DataFrame) -> Result<Option<Note>, EngineError> {
         if self.undated {
             return Ok(None);
@@ -231,27 +233,47 @@ impl Panel {
             }
         }
         let owner = self.owners();
-        let mut caps = caps;
-        let mut derived = 0;
-        for &r in &wanted {
-            let Some(series) = closes.get(self.tickers[owner[r]].as_str()) else {
-                continue;
-            };
+        // The close on or before a row's date, at most 31 days before.
+        let close_at = |r: usize| {
+            let series = closes.get(self.tickers[owner[r]].as_str())?;
             let day = self.dates[r];
             let k = series.partition_point(|(d, _)| *d <= day);
-            if let Some(&(d, c)) = k.checked_sub(1).map(|k| &series[k])
-                && day - d <= 31
-            {
-                caps[r] = shares[r] * c;
-                derived += 1;
-            }
-        }
-        if derived == 0 {
+            let &(d, c) = &series[k.checked_sub(1)?];
+            (day - d <= 31).then_some(c)
+        };
+        // Reported caps must be in the units shares x close gives: checked on the rows
+        // that have both (caps in 亿元 beside shares in 股 would outweigh all others).
+        let derivable: Vec<(usize, f64)> = wanted
+            .iter()
+            .filter_map(|&r| close_at(r).map(|c| (r, c)))
+            .collect();
+        if derivable.is_empty() {
             return Ok(None);
         }
+        let reported = caps.iter().any(|c| c.is_finite() && *c > 0.0);
+        if reported {
+            let mut ratios: Vec<f64> = (0..n)
+                .filter(|&r| caps[r].is_finite() && caps[r] > 0.0 && shares[r] > 0.0)
+                .filter_map(|r| close_at(r).map(|c| caps[r] / (shares[r] * c)))
+                .filter(|x| x.is_finite())
+                .collect();
+            ratios.sort_by(f64::total_cmp);
+            let median = (!ratios.is_empty()).then(|| ratios[ratios.len() / 2]);
+            if !median.is_some_and(|m| (0.5..=2.0).contains(&m)) {
+                return Ok(Some(Note::CapsNotDerived {
+                    rows: derivable.len(),
+                    ratio: median,
+                }));
+            }
+        }
+        let mut caps = caps;
+        for &(r, c) in &derivable {
+            caps[r] = shares[r] * c;
+        }
+        let rows = derivable.len();
         self.fields.insert("market_cap".into(), caps);
         Ok(Some(Note::CapsFromShares {
-            rows: derived,
+            rows,
             of: wanted.len(),
         }))
     }
