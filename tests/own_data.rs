@@ -1325,3 +1325,33 @@ fn caps_in_other_units_than_shares_times_close_are_not_derived() {
         "market caps of 7 reports not derived from shares x close: the reported caps are 1.000e-8 times shares x close",
     );
 }
+
+#[test]
+fn an_equal_weighted_window_holds_only_names_priced_at_its_start() {
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    // 300033.SZ (计算机) lists mid-window: its prices start at 2024-06-30.
+    let text = std::fs::read_to_string(&p).unwrap();
+    let kept: String = text
+        .lines()
+        .filter(|l| !l.starts_with("300033.SZ,") || l["300033.SZ,".len()..] >= *"2024-06-30")
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&p, kept).unwrap();
+    let out = dir.path().join("listing.csv");
+    let o = sectors(
+        &f,
+        &p,
+        "2024-03-31",
+        "2024-12-31",
+        &["--weighting", "equal", "--out", s(&out)],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let cells = group_row(&text, "计算机");
+    let got: f64 = cells[1].parse().unwrap();
+    // Not held at 1/4 from the start earning nothing until it lists: not held at all.
+    let want = equal_weighted(&[4, 5, 6], "2024-03-31", "2024-12-31");
+    assert!((got - want).abs() < 1e-12, "{got} vs {want}");
+    assert_eq!(cells[3], "3");
+}

@@ -464,21 +464,42 @@ fn rank_correlation(
     sxy / (sxx * syy).sqrt()
 }
 
-/// pandas `qcut(x, q, labels=False)`: bins between the quantiles of x (linear
-/// interpolation), each (lo, hi] with the first closed; 0-based labels. None when two bin
-/// edges coincide (pandas raises; alphalens then drops the date).
+/// pandas `qcut(x, q, labels=False)`: bins between the quantiles of x, each (lo, hi] with
+/// the first closed; 0-based labels. None when two bin edges coincide (pandas raises;
+/// alphalens then drops the date). The edges are pandas' to the last bit
+/// ([`qcut_probabilities`], [`quantile_by`]), so a score on an edge falls in the
+/// bin pandas puts it in.
 pub fn qcut(x: &[f64], q: usize) -> Option<Vec<u8>> {
     let mut label = vec![0u8; x.len()];
     qcut_into(x, &argsort(x), q, &mut label)
         .then(|| label.into_iter().map(|l| l.saturating_sub(1)).collect())
 }
 
+/// The probabilities pandas' `qcut` takes its edges at: `numpy.linspace(0, 1, q + 1)`
+/// (j times the step 1/q, the last exactly 1), each one that is not exactly j/q (q times it
+/// is not j) moved up to the next float, as pandas 3.1 does, so that 7/10 is never below
+/// the 70% edge.
+pub fn qcut_probabilities(q: usize) -> Vec<f64> {
+    let step = 1.0 / q as f64;
+    (0..=q)
+        .map(|j| {
+            let p = if j == q { 1.0 } else { j as f64 * step };
+            if q as f64 * p != j as f64 {
+                p.next_up()
+            } else {
+                p
+            }
+        })
+        .collect()
+}
+
 /// [`qcut`] of the values of `x` at `order` (which lists them in ascending order), written
 /// into `label` at those positions as 1-based labels. False, writing nothing, when two
 /// bin edges coincide.
 fn qcut_into(x: &[f64], order: &[usize], q: usize, label: &mut [u8]) -> bool {
-    let edges: Vec<f64> = (0..=q)
-        .map(|j| quantile_by(order.len(), j as f64 / q as f64, |i| x[order[i]]))
+    let edges: Vec<f64> = qcut_probabilities(q)
+        .into_iter()
+        .map(|p| quantile_by(order.len(), p, |i| x[order[i]]))
         .collect();
     if edges.windows(2).any(|w| w[0] == w[1]) {
         return false;

@@ -56,14 +56,26 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     quantile_by(sorted.len(), q, |i| sorted[i])
 }
 
-/// [`quantile`] of `len` values given in ascending order by `at`.
+/// [`quantile`] of `len` values given in ascending order by `at`, as `numpy.quantile`'s
+/// linear method computes it to the last bit: the virtual index (n - 1) q, and its
+/// interpolation a + (b - a) t, or b - (b - a)(1 - t) when t >= 0.5.
 pub fn quantile_by(len: usize, q: f64, at: impl Fn(usize) -> f64) -> f64 {
     if len == 0 {
         return f64::NAN;
     }
     let h = (len - 1) as f64 * q.clamp(0.0, 1.0);
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    at(lo) + (h - lo as f64) * (at(hi) - at(lo))
+    if h >= (len - 1) as f64 {
+        return at(len - 1);
+    }
+    let lo = h.floor();
+    let t = h - lo;
+    let (a, b) = (at(lo as usize), at(lo as usize + 1));
+    let d = b - a;
+    if t >= 0.5 {
+        b - d * (1.0 - t)
+    } else {
+        a + d * t
+    }
 }
 
 /// Rescale finite values to mean 0 and (population) sd 1; a constant column becomes 0.

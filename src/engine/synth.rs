@@ -7,11 +7,11 @@ use polars::prelude::{Column, DataFrame, IntoColumn, PolarsResult};
 use crate::data::dates;
 
 /// splitmix64: tiny, fast, and its stream never changes with a crate upgrade, so a seed
-/// names the same universe forever.
-struct Rng(u64);
+/// names the same universe forever (and the Python fixture scripts can draw it too).
+pub struct Rng(pub u64);
 
 impl Rng {
-    fn next_u64(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -20,7 +20,7 @@ impl Rng {
     }
 
     /// Uniform in [0, 1).
-    fn uniform(&mut self) -> f64 {
+    pub fn uniform(&mut self) -> f64 {
         (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
     }
 
