@@ -3,6 +3,8 @@
 //! `.fit(cov_type="HAC", cov_kwds={"maxlags": L})` (Bartlett weights, no small-sample
 //! correction, statsmodels' default there).
 
+use nalgebra::DMatrix;
+
 use super::EngineError;
 
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -22,6 +24,36 @@ pub struct OlsResult {
 /// The Newey-West (1994) rule of thumb, floor(4 (n / 100) ^ (2/9)).
 pub fn default_lags(n: usize) -> usize {
     (4.0 * (n as f64 / 100.0).powf(2.0 / 9.0)).floor() as usize
+}
+
+/// The design's pseudo-inverse as statsmodels computes it (`pinv_extended`): by the SVD
+/// X = U S V', pinv = V S^-1 U', and (X'X)^-1 as pinv pinv'. It never forms X'X, whose
+/// condition number is the square of X's, so correlated regressors (WTI and Brent, the
+/// market and a long-short factor) keep their precision. A singular value at most 1e-12
+/// times the largest (a condition number past 1e12, where no digit of a coefficient is
+/// left to trust; statsmodels would return a minimum-norm answer down to 1e-15) means
+/// collinear columns: the last column taking part in that direction is returned as the
+/// error (the one that is a combination of those before it). `rows`: the design's rows,
+/// k values each.
+pub fn pinv(rows: &[Vec<f64>]) -> Result<(DMatrix<f64>, DMatrix<f64>), usize> {
+    let (n, k) = (rows.len(), rows.first().map_or(0, Vec::len));
+    let x = DMatrix::from_fn(n, k, |i, j| rows[i][j]);
+    let svd = x.svd(true, true);
+    let (Some(u), Some(vt)) = (svd.u, svd.v_t) else {
+        return Err(0);
+    };
+    let s = svd.singular_values;
+    let cutoff = 1e-12 * s.max();
+    if let Some(j) = s.iter().position(|&v| v.is_nan() || v <= cutoff) {
+        let row = vt.row(j);
+        let top = row.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let last = (0..k).rev().find(|&a| row[a].abs() > 1e-6 * top);
+        return Err(last.unwrap_or(0));
+    }
+    let inv_s = DMatrix::from_diagonal(&s.map(|v| 1.0 / v));
+    let p = vt.transpose() * inv_s * u.transpose();
+    let cov = &p * p.transpose();
+    Ok((p, cov))
 }
 
 /// Invert a symmetric positive definite matrix (Gauss-Jordan with partial pivoting). A
@@ -95,24 +127,14 @@ pub fn ols(
         .map(|&i| std::iter::once(1.0).chain(x.iter().map(|c| c[i])).collect())
         .collect();
     let yr: Vec<f64> = rows.iter().map(|&i| y[i]).collect();
-    let mut xtx = vec![vec![0.0; k]; k];
-    let mut xty = vec![0.0; k];
-    for (row, yv) in xr.iter().zip(&yr) {
-        for a in 0..k {
-            xty[a] += row[a] * yv;
-            for b in 0..k {
-                xtx[a][b] += row[a] * row[b];
-            }
-        }
-    }
     let all_names: Vec<String> = std::iter::once("const".to_string())
         .chain(names.iter().cloned())
         .collect();
-    let inv = invert(&xtx).map_err(|c| EngineError::Collinear {
+    let (p, inv) = pinv(&xr).map_err(|c| EngineError::Collinear {
         regressor: all_names.get(c).cloned().unwrap_or_else(|| "?".into()),
     })?;
     let params: Vec<f64> = (0..k)
-        .map(|a| (0..k).map(|b| inv[a][b] * xty[b]).sum())
+        .map(|a| (0..n).map(|i| p[(a, i)] * yr[i]).sum())
         .collect();
     let resid: Vec<f64> = xr
         .iter()
@@ -123,7 +145,7 @@ pub fn ols(
     let ybar = yr.iter().sum::<f64>() / n as f64;
     let tss: f64 = yr.iter().map(|v| (v - ybar).powi(2)).sum();
     let sigma2 = rss / (n - k) as f64;
-    let se: Vec<f64> = (0..k).map(|a| (sigma2 * inv[a][a]).sqrt()).collect();
+    let se: Vec<f64> = (0..k).map(|a| (sigma2 * inv[(a, a)]).sqrt()).collect();
 
     // HAC: S = sum over lags of Bartlett-weighted autocovariances of x_t u_t.
     let l = lags.unwrap_or_else(|| default_lags(n)).min(n - 1);
@@ -152,7 +174,7 @@ pub fn ols(
             let mut v = 0.0;
             for i in 0..k {
                 for j in 0..k {
-                    v += inv[a][i] * s[i][j] * inv[j][a];
+                    v += inv[(a, i)] * s[i][j] * inv[(j, a)];
                 }
             }
             v.sqrt()

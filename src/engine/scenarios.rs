@@ -114,23 +114,12 @@ pub fn betas(
         })
         .collect();
     let solve = |rows: &[usize]| -> Option<Vec<Vec<f64>>> {
-        // (X'X)^-1 X' over the given rows of x.
-        let mut xtx = vec![vec![0.0; k + 1]; k + 1];
-        for &r in rows {
-            for a in 0..=k {
-                for b in 0..=k {
-                    xtx[a][b] += x[r][a] * x[r][b];
-                }
-            }
-        }
-        let inv = invert(&xtx).ok()?;
+        // The pseudo-inverse (X'X)^-1 X' over the given rows of x, by the SVD.
+        let design: Vec<Vec<f64>> = rows.iter().map(|&r| x[r].clone()).collect();
+        let (p, _) = super::ols::pinv(&design).ok()?;
         Some(
             (0..=k)
-                .map(|a| {
-                    rows.iter()
-                        .map(|&r| (0..=k).map(|b| inv[a][b] * x[r][b]).sum())
-                        .collect()
-                })
+                .map(|a| (0..rows.len()).map(|i| p[(a, i)]).collect())
                 .collect(),
         )
     };
