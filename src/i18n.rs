@@ -291,7 +291,7 @@ pub static TABLE: &[(&str, &str)] = &[
     ),
     ("all series", "全部序列"),
     ("All series", "全部序列"),
-    ("of", "序列"),
+    ("of", "比较"),
     ("against", "相对于"),
     (
         "A relative chart needs two series in the window.",
