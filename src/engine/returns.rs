@@ -130,49 +130,75 @@ impl ReturnPanel {
         if ret.is_none() && close.is_none() {
             return Err(EngineError::NoReturnOrClose);
         }
-        // Rows are sorted by (ticker, date) on load: one pass, month by month per ticker.
-        let mut cells: HashMap<(usize, i32), f64> = HashMap::new();
+        // Rows are sorted by (ticker, date) on load: one pass, each security's months in
+        // order (a ticker is looked up when it changes, a month appended when it begins).
+        let n = tickers.len();
+        let mut by_return: Vec<Vec<(i32, f64)>> = vec![Vec::new(); n];
+        let mut by_close: Vec<Vec<(i32, f64)>> = vec![Vec::new(); n];
         let (mut lo, mut hi) = (i32::MAX, i32::MIN);
-        let mut last_close: HashMap<(usize, i32), f64> = HashMap::new();
-        let mut paths: Vec<PathBuilder> = vec![PathBuilder::default(); tickers.len()];
-        for i in 0..prices.height() {
-            let (Some(t), Some(d)) = (tk.get(i), dt.get(i)) else {
+        let mut paths: Vec<PathBuilder> = vec![PathBuilder::default(); n];
+        let nothing = || std::iter::repeat(None);
+        let rets: Box<dyn Iterator<Item = Option<f64>>> = match &ret {
+            Some(c) => Box::new(c.iter()),
+            None => Box::new(nothing()),
+        };
+        let closes: Box<dyn Iterator<Item = Option<f64>>> = match &close {
+            Some(c) => Box::new(c.iter()),
+            None => Box::new(nothing()),
+        };
+        let mut current: Option<(&str, Option<usize>)> = None;
+        for (((t, d), r), c) in tk.iter().zip(dt.iter()).zip(rets).zip(closes) {
+            let (Some(t), Some(d)) = (t, d) else {
                 continue;
             };
-            let Some(&s) = index.get(t) else { continue };
+            let s = match current {
+                Some((prev, s)) if prev == t => s,
+                _ => {
+                    let s = index.get(t).copied();
+                    current = Some((t, s));
+                    s
+                }
+            };
+            let Some(s) = s else { continue };
             let Some(day) = dates::from_epoch_days(d) else {
                 continue;
             };
             let k = month_key(day);
             lo = lo.min(k);
             hi = hi.max(k);
-            if let Some(r) = ret
-                .as_ref()
-                .and_then(|c| c.get(i))
-                .filter(|r| r.is_finite())
-            {
-                let e = cells.entry((s, k)).or_insert(0.0);
-                *e = (1.0 + *e) * (1.0 + r) - 1.0;
+            if let Some(r) = r.filter(|r| r.is_finite()) {
+                match by_return[s].last_mut() {
+                    Some((last, e)) if *last == k => *e = (1.0 + *e) * (1.0 + r) - 1.0,
+                    _ => by_return[s].push((k, r)),
+                }
                 paths[s].by_return(day, r);
-            } else if let Some(c) = close.as_ref().and_then(|c| c.get(i)).filter(|c| *c > 0.0) {
-                // Sorted by date: the last write of a month is its month-end close.
-                last_close.insert((s, k), c);
+            } else if let Some(c) = c.filter(|c| *c > 0.0) {
+                // By date: the last close of a month is its month-end close.
+                match by_close[s].last_mut() {
+                    Some((last, e)) if *last == k => *e = c,
+                    _ => by_close[s].push((k, c)),
+                }
                 paths[s].by_close(day, c);
-            }
-        }
-        // Close-based: month-end close over the previous month's.
-        for (&(s, k), &c) in &last_close {
-            if let Some(p) = last_close.get(&(s, k - 1)) {
-                cells.entry((s, k)).or_insert(c / p - 1.0);
             }
         }
         if lo > hi {
             return Ok(ReturnPanel::default());
         }
         let months: Vec<NaiveDate> = (lo..=hi).map(month_end).collect();
-        let mut r = vec![vec![f64::NAN; tickers.len()]; months.len()];
-        for ((s, k), v) in cells {
-            r[(k - lo) as usize][s] = v;
+        let mut r = vec![vec![f64::NAN; n]; months.len()];
+        for s in 0..n {
+            // Rows out of date order (tables made in code): each month's entries gathered.
+            merge_months(&mut by_close[s], |_, c| c);
+            merge_months(&mut by_return[s], |a, b| (1.0 + a) * (1.0 + b) - 1.0);
+            // Close-based: month-end close over the previous month's; returns win.
+            for w in by_close[s].windows(2) {
+                if w[1].0 == w[0].0 + 1 {
+                    r[(w[1].0 - lo) as usize][s] = w[1].1 / w[0].1 - 1.0;
+                }
+            }
+            for &(k, v) in &by_return[s] {
+                r[(k - lo) as usize][s] = v;
+            }
         }
         Ok(ReturnPanel {
             months,
@@ -193,6 +219,23 @@ impl ReturnPanel {
         let b = self.months.partition_point(|m| *m <= to);
         a..b.max(a)
     }
+}
+
+/// One security's (month, value) entries in month order with one entry per month, `join`
+/// combining a month's entries in their order. Rows sorted by date leave nothing to do.
+fn merge_months(v: &mut Vec<(i32, f64)>, join: impl Fn(f64, f64) -> f64) {
+    if v.windows(2).all(|w| w[0].0 < w[1].0) {
+        return;
+    }
+    v.sort_by_key(|e| e.0);
+    let mut out: Vec<(i32, f64)> = Vec::with_capacity(v.len());
+    for &(k, x) in v.iter() {
+        match out.last_mut() {
+            Some((last, e)) if *last == k => *e = join(*e, x),
+            _ => out.push((k, x)),
+        }
+    }
+    *v = out;
 }
 
 /// A prices table's ticker column and its dates as days since 1970-01-01.
