@@ -300,37 +300,12 @@ fn inspect(a: InspectArgs) -> ExitCode {
     }
 }
 
-/// Peak resident memory of this process so far, in bytes (Linux).
-fn peak_rss() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
-}
-
-fn current_rss() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
-    Some(line.split_whitespace().nth(1)?.parse::<u64>().ok()? * 1024)
-}
-
-/// Bytes a table holds in memory. polars' `estimated_size` counts a string column's bytes
-/// but not its 16-byte views (one per row), so those are added.
-fn table_bytes(df: &polars::prelude::DataFrame) -> usize {
-    let views: usize = df
-        .columns()
-        .iter()
-        .filter(|c| c.dtype() == &polars::prelude::DataType::String)
-        .map(|c| c.len() * 16)
-        .sum();
-    df.estimated_size() + views
-}
-
 fn bench_load(a: BenchLoadArgs) -> ExitCode {
     let opts = LoadOptions {
         kind: kind_arg(&a.kind),
         ..Default::default()
     };
-    let base = current_rss().unwrap_or(0);
+    let base = data::memory::current_rss().unwrap_or(0);
     let mut times = Vec::new();
     for _ in 0..a.repeat.max(1) {
         let t0 = std::time::Instant::now();
@@ -339,8 +314,8 @@ fn bench_load(a: BenchLoadArgs) -> ExitCode {
                 times.push(t0.elapsed().as_secs_f64());
                 if times.len() == 1 {
                     // The first run in a fresh process gives the peak memory of one load.
-                    let peak = peak_rss().unwrap_or(0).saturating_sub(base);
-                    let size = table_bytes(&t.df);
+                    let peak = data::memory::peak_rss().unwrap_or(0).saturating_sub(base);
+                    let size = data::memory::table_bytes(&t.df);
                     out!("peak_rss_delta_mb {:.1}", peak as f64 / 1e6);
                     out!("in_memory_mb {:.1}", size as f64 / 1e6);
                     out!("peak_ratio {:.2}", peak as f64 / size.max(1) as f64);

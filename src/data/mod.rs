@@ -4,6 +4,7 @@
 pub mod dates;
 pub mod error;
 pub mod footer;
+pub mod memory;
 pub mod normalize;
 pub mod read;
 pub mod report;
