@@ -91,8 +91,8 @@ fn tiny_universe_every_number_by_hand() {
         .unwrap();
     for (i, t) in ["A", "B", "C", "D", "E"].iter().enumerate() {
         let s_ = pos(&prep, t);
-        assert!((prep.z[k_ppe][s_] - z_ppe[i]).abs() < 1e-12, "{t} ppe");
-        assert!((prep.z[k_ai][s_] - z_ai[i]).abs() < 1e-12, "{t} ai");
+        assert!((prep.base.z[k_ppe][s_] - z_ppe[i]).abs() < 1e-12, "{t} ppe");
+        assert!((prep.base.z[k_ai][s_] - z_ai[i]).abs() < 1e-12, "{t} ai");
         // Each pillar has one metric, already standardised: the pillar is that z.
         assert!((sc.pillars[0][s_] - z_ppe[i]).abs() < 1e-12);
         assert!((sc.pillars[1][s_] - z_ai[i]).abs() < 1e-12);
@@ -137,12 +137,12 @@ fn percentile_winsorising_clips_at_numpy_quantiles() {
         .iter()
         .position(|m| m.id == "ppe_intensity")
         .unwrap();
-    assert!((prep.z[k][pos(&prep, "A")] - 0.22 / sd).abs() < 1e-12);
-    assert!((prep.z[k][pos(&prep, "D")] + 0.28 / sd).abs() < 1e-12);
+    assert!((prep.base.z[k][pos(&prep, "A")] - 0.22 / sd).abs() < 1e-12);
+    assert!((prep.base.z[k][pos(&prep, "D")] + 0.28 / sd).abs() < 1e-12);
     // +/- 3 sd with 5 names never binds (|z| <= 2 for n = 5).
     s.scoring.winsorize = Winsorize::ThreeSd;
     let prep3 = prepare(&panel, &s.scoring).unwrap();
-    assert!((prep3.z[k][pos(&prep3, "A")] - 0.32 / (0.0776f64).sqrt()).abs() < 1e-12);
+    assert!((prep3.base.z[k][pos(&prep3, "A")] - 0.32 / (0.0776f64).sqrt()).abs() < 1e-12);
 }
 
 #[test]
@@ -174,12 +174,15 @@ fn sector_neutral_and_cap_weighted_centres() {
         (0.7 - 0.4) / sd,
     ];
     for (i, t) in ["A", "B", "C", "D", "E"].iter().enumerate() {
-        assert!((prep.z[k][pos(&prep, t)] - expect[i]).abs() < 1e-12, "{t}");
+        assert!(
+            (prep.base.z[k][pos(&prep, t)] - expect[i]).abs() < 1e-12,
+            "{t}"
+        );
     }
     // Cap-weighted centre: (1*.1 + 1*.2 + 2*.6 + 4*.4 + 2*.7) / 10 = .45.
     s.scoring.standardize = Standardize::CapWeighted;
     let prep = prepare(&panel, &s.scoring).unwrap();
-    assert!((prep.z[k][pos(&prep, "E")] - (0.7 - 0.45) / sd).abs() < 1e-12);
+    assert!((prep.base.z[k][pos(&prep, "E")] - (0.7 - 0.45) / sd).abs() < 1e-12);
 }
 
 #[test]
@@ -306,7 +309,7 @@ fn z_scores_have_mean_zero_and_sd_one() {
     let mut s = Settings::default();
     s.scoring.winsor_p = 0.0;
     let prep = prepare(&panel, &s.scoring).unwrap();
-    for (m, z) in prep.cs.metrics.iter().zip(&prep.z) {
+    for (m, z) in prep.cs.metrics.iter().zip(&prep.base.z) {
         let (mu, sd) = mean_sd(z);
         if sd > 0.0 {
             assert!(
@@ -619,9 +622,9 @@ fn the_backtests_lean_scoring_equals_the_full_one() {
             .insert("ppe_intensity".into(), 2.0);
         others[2].weights.low_obsolescence = 0.0;
         for other in &others {
-            let mut pillars = PillarScores::new(&prep, other);
-            pillars.refresh(&prep, s);
-            let lean = score_halo_and_basket(&prep, &pillars, s);
+            let mut pillars = PillarScores::new(&prep.base, other);
+            pillars.refresh(&prep.base, s);
+            let lean = score_halo_and_basket(&prep.base, &pillars, s);
             assert_same(&lean.halo, &full.halo);
             // The ranking: best first by the full scoring's ranks.
             let mut want: Vec<usize> = (0..full.rank.len()).filter(|&i| full.rank[i] > 0).collect();

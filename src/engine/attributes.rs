@@ -244,6 +244,7 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
         }
     }
 
+    panel.texts_changed();
     // Securities with no match, by their key at the table's broadest level.
     let mut unmatched: BTreeSet<String> = BTreeSet::new();
     for (s, span) in panel.spans.iter().enumerate() {

@@ -13,7 +13,7 @@ use super::EngineError;
 use super::notes::{SeriesId, SkipReason};
 use super::performance::{Stats, cumulative, stats};
 use super::returns::ReturnPanel;
-use super::score::{HaloAndBasket, PillarScores, Prepared, prepare, score_halo_and_basket};
+use super::score::{HaloAndBasket, PillarScores, ScoreBase, prepare_base, score_halo_and_basket};
 use super::stats::{argsort, average_ranks_into, quantile_by};
 use super::universe::Panel;
 use crate::engine::settings::{AnalyticsSettings, Rebalance, ScoringSettings, Settings};
@@ -91,7 +91,8 @@ pub fn rebalance_months(rp: &ReturnPanel, a: &AnalyticsSettings) -> Vec<usize> {
 #[derive(Clone, Debug)]
 pub struct PreparedHistory {
     pub months: Vec<usize>,
-    pub prepared: Vec<Prepared>,
+    /// Per date: what scoring it reads (its standardised metrics, availability, groups).
+    pub prepared: Vec<ScoreBase>,
     /// Per date, per security: index into `sector_names`.
     pub sector: Vec<Arc<Vec<u32>>>,
     pub sector_names: Vec<String>,
@@ -140,43 +141,33 @@ impl PreparedHistory {
             .into_iter()
             .filter(|&m| span.contains(&i64::from(crate::data::dates::to_epoch_days(rp.months[m]))))
             .collect();
-        let prepared: Vec<Option<Prepared>> = months
+        let prepared: Vec<Option<ScoreBase>> = months
             .par_iter()
             .map(|&m| {
                 let mut s = settings.scoring.clone();
                 s.as_of = Some(rp.months[m]);
-                prepare(panel, &s).ok()
+                prepare_base(panel, &s).ok()
             })
             .collect();
-        let (months, prepared): (Vec<usize>, Vec<Prepared>) = months
+        let (months, mut prepared): (Vec<usize>, Vec<ScoreBase>) = months
             .into_iter()
             .zip(prepared)
             .filter_map(|(m, p)| p.map(|p| (m, p)))
             .unzip();
-        let mut sector_names: Vec<String> = Vec::new();
-        let mut ids: std::collections::HashMap<String, u32> = Default::default();
-        let sector = prepared
-            .iter()
-            .map(|p| {
-                Arc::new(
-                    p.cs.sectors
-                        .iter()
-                        .map(|s| {
-                            *ids.entry(s.clone()).or_insert_with(|| {
-                                sector_names.push(s.clone());
-                                (sector_names.len() - 1) as u32
-                            })
-                        })
-                        .collect(),
-                )
-            })
-            .collect();
+        // Dates whose securities sit in the same sectors share one list of them.
+        for d in 1..prepared.len() {
+            if prepared[d].sector == prepared[d - 1].sector {
+                prepared[d].sector = prepared[d - 1].sector.clone();
+            }
+        }
+        let sector = prepared.iter().map(|p| p.sector.clone()).collect();
+        let sector_names = panel.groups().sector_names.clone();
         let step = settings.analytics.rebalance.months();
         let forward = (0..months.len())
             .into_par_iter()
             .map(|d| {
                 let to = period_end(&months, d, step, rp);
-                Arc::new(Forward::new(rp, months[d], to, prepared[d].cs.len()))
+                Arc::new(Forward::new(rp, months[d], to, prepared[d].len()))
             })
             .collect();
         PreparedHistory {

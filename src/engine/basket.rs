@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::notes::{CapGroup, Note};
-use super::universe::CrossSection;
+use super::score::{Prepared, ScoreBase};
 use crate::engine::settings::{Selection, Settings, Weighting};
 
 /// A basket: a weight per security of the cross-section (0 when not a member).
@@ -177,15 +177,15 @@ pub fn apply_caps(
 }
 
 /// Whether the basket rules allow security `s` (sector, market, minimum size).
-fn allowed(cs: &CrossSection, s: usize, settings: &Settings) -> bool {
+fn allowed(cs: &ScoreBase, s: usize, settings: &Settings) -> bool {
     let b = &settings.basket;
-    !b.exclude_sectors.contains(&cs.sectors[s])
-        && !b.exclude_markets.contains(&cs.markets[s])
+    !b.exclude_sectors.iter().any(|x| x == cs.sector_name(s))
+        && !b.exclude_markets.iter().any(|x| x == cs.market_name(s))
         && b.min_market_cap.is_none_or(|m| cs.market_cap[s] >= m)
 }
 
 /// The names of the ranking `order` the basket rules allow.
-fn eligible(cs: &CrossSection, order: &[usize], settings: &Settings) -> Vec<usize> {
+fn eligible(cs: &ScoreBase, order: &[usize], settings: &Settings) -> Vec<usize> {
     order
         .iter()
         .copied()
@@ -196,7 +196,7 @@ fn eligible(cs: &CrossSection, order: &[usize], settings: &Settings) -> Vec<usiz
 /// The weights of `members` by the settings' rule and caps. `sign` turns the score into
 /// the basket's own direction (1 for HALO, -1 for anti-HALO).
 fn member_weights(
-    cs: &CrossSection,
+    cs: &ScoreBase,
     halo: &[f64],
     members: &[usize],
     sign: f64,
@@ -216,7 +216,7 @@ fn member_weights(
         },
         notes,
     );
-    let secs: Vec<&str> = members.iter().map(|&s| cs.sectors[s].as_str()).collect();
+    let secs: Vec<&str> = members.iter().map(|&s| cs.sector_name(s)).collect();
     apply_caps(&mut w, &secs, b.name_cap, b.sector_cap, notes);
     w
 }
@@ -224,7 +224,7 @@ fn member_weights(
 /// The HALO basket alone (what a backtest rebalances into), for the ranking `order`: its
 /// members, best first, with their weights.
 pub fn halo_basket(
-    cs: &CrossSection,
+    cs: &ScoreBase,
     halo: &[f64],
     order: &[usize],
     settings: &Settings,
@@ -247,14 +247,15 @@ pub fn halo_basket(
 /// The HALO, anti-HALO and growth baskets for the composite `halo` and its ranking `order`
 /// (best first).
 pub fn build(
-    cs: &CrossSection,
+    prep: &Prepared,
     halo: &[f64],
     order: &[usize],
     settings: &Settings,
     notes: &mut Vec<Note>,
 ) -> (Basket, Basket, Basket) {
+    let (cs, base) = (&prep.cs, &prep.base);
     let n = cs.len();
-    let eligible = eligible(cs, order, settings);
+    let eligible = eligible(base, order, settings);
     let k = selection_size(settings.basket.selection, eligible.len());
     let top: Vec<usize> = eligible[..k].to_vec();
     // The anti basket takes the bottom names, never one already in the HALO basket.
@@ -264,7 +265,7 @@ pub fn build(
         .copied()
         .collect();
     let weighted = |members: Vec<usize>, sign: f64, notes: &mut Vec<Note>| {
-        let w = member_weights(cs, halo, &members, sign, settings, notes);
+        let w = member_weights(base, halo, &members, sign, settings, notes);
         Basket::from_weights(n, members, w)
     };
     let basket = weighted(top, 1.0, notes);

@@ -102,8 +102,8 @@ pub fn characteristic(
     for p in Pillar::ALL {
         add(format!("pillar_{}", p.id()), &sc.pillars[p.index()]);
     }
-    for (m, z) in prep.cs.metrics.iter().zip(&prep.z) {
-        if !prep.empty_metrics.contains(&m.id) {
+    for (m, z) in prep.cs.metrics.iter().zip(&prep.base.z) {
+        if !prep.base.empty_metrics.contains(&m.id) {
             add(m.id.clone(), z);
         }
     }

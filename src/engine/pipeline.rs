@@ -668,8 +668,8 @@ fn long_short(
                 metric: metric.to_string(),
             })?;
         let mut xs: Vec<(f64, f64)> = (0..prep.cs.len())
-            .filter(|&i| prep.z[k][i].is_finite() && rp.r[m][i].is_finite())
-            .map(|i| (prep.z[k][i], rp.r[m][i]))
+            .filter(|&i| prep.base.z[k][i].is_finite() && rp.r[m][i].is_finite())
+            .map(|i| (prep.base.z[k][i], rp.r[m][i]))
             .collect();
         if xs.len() < 10 {
             continue;

@@ -292,7 +292,7 @@ pub fn security_returns(
                         .ok_or_else(|| EngineError::NoMetric {
                             name: metric.clone(),
                         })?;
-                    (&prep.z[k], cs.metrics[k].direction)
+                    (&prep.base.z[k], cs.metrics[k].direction)
                 }
             };
             Ok(z.iter()

@@ -10,10 +10,13 @@ use chrono::NaiveDate;
 
 use super::EngineError;
 use super::basket::{self, Basket};
-use super::metrics::Pillar;
+use super::metrics::{ActiveMetric, Pillar};
 use super::notes::{Exclusion, Note};
 use super::stats::{argsort, mean, percentile_rank, quantile, restandardize, sd_around};
-use super::universe::{CrossSection, Panel, cross_section};
+use super::universe::{
+    CrossSection, Groups, MetricValues, Panel, Selection, active_metrics, assemble, metric_values,
+    select,
+};
 use crate::engine::settings::{ScoringSettings, Settings, Standardize, Winsorize};
 use crate::i18n::{Lang, Localize};
 
@@ -21,12 +24,100 @@ use crate::i18n::{Lang, Localize};
 #[derive(Clone, Debug)]
 pub struct Prepared {
     pub cs: CrossSection,
+    /// What scoring reads of it.
+    pub base: ScoreBase,
+    /// The options these were computed with (a cache key).
+    pub options: ScoringSettings,
+}
+
+/// What scoring a date reads: each metric's standardised values, and per security whether
+/// it has a usable report, its cap, and its sector and market as numbers of the panel's
+/// [`Groups`]. The current cross-section keeps one beside its [`CrossSection`] (names,
+/// raw values, reasons); a backtest keeps one per rebalance date and nothing more.
+#[derive(Clone, Debug)]
+pub struct ScoreBase {
+    pub as_of: NaiveDate,
+    pub metrics: Vec<ActiveMetric>,
     /// Per metric, per security: the standardised value times the metric's direction.
     pub z: Vec<Vec<f64>>,
     /// Metrics with no value for any security at this date: left out of the score.
     pub empty_metrics: Vec<String>,
-    /// The options these were computed with (a cache key).
-    pub options: ScoringSettings,
+    /// Per security: a report known by the date and not stale.
+    pub available: Vec<bool>,
+    pub market_cap: Vec<f64>,
+    /// Per security: index into the groups' `sector_names`, and into `market_names`.
+    pub sector: Arc<Vec<u32>>,
+    pub market: Vec<u32>,
+    pub groups: Arc<Groups>,
+    /// From prices alone: no fundamentals, nothing to score.
+    pub prices_only: bool,
+}
+
+impl ScoreBase {
+    pub fn len(&self) -> usize {
+        self.available.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.available.is_empty()
+    }
+
+    pub fn ticker(&self, s: usize) -> &str {
+        &self.groups.tickers[s]
+    }
+
+    pub fn sector_name(&self, s: usize) -> &str {
+        &self.groups.sector_names[self.sector[s] as usize]
+    }
+
+    pub fn market_name(&self, s: usize) -> &str {
+        &self.groups.market_names[self.market[s] as usize]
+    }
+
+    /// Standardise the selection's metric values (winsorised, then z-scores by the
+    /// options' rule, times each metric's direction).
+    fn new(
+        panel: &Panel,
+        sel: &Selection,
+        metrics: &[ActiveMetric],
+        values: &MetricValues,
+        options: &ScoringSettings,
+    ) -> ScoreBase {
+        let groups = panel.groups();
+        let n = sel.rows.len();
+        let sector: Vec<u32> = (0..n)
+            .map(|s| groups.sector[sel.text_row(panel, s)])
+            .collect();
+        let market = (0..n)
+            .map(|s| groups.market[sel.text_row(panel, s)])
+            .collect();
+        let mut z = Vec::with_capacity(metrics.len());
+        let mut empty_metrics = Vec::new();
+        for (m, raw) in metrics.iter().zip(&values.raw) {
+            let mut x = raw.clone();
+            if !x.iter().any(|v| v.is_finite()) {
+                empty_metrics.push(m.id.clone());
+            }
+            winsorize(&mut x, options.winsorize, options.winsor_p);
+            let mut zm = standardize(&x, options.standardize, &sector, &values.market_cap);
+            for v in zm.iter_mut() {
+                *v *= m.direction;
+            }
+            z.push(zm);
+        }
+        ScoreBase {
+            as_of: sel.as_of,
+            metrics: metrics.to_vec(),
+            z,
+            empty_metrics,
+            available: sel.unavailable.iter().map(Option::is_none).collect(),
+            market_cap: values.market_cap.clone(),
+            sector: Arc::new(sector),
+            market,
+            groups,
+            prices_only: panel.undated,
+        }
+    }
 }
 
 /// Clip finite values at the cross-section's percentiles or at mean +/- 3 sd.
@@ -52,7 +143,12 @@ pub fn winsorize(x: &mut [f64], method: Winsorize, p: f64) {
 }
 
 /// z-scores by the chosen method; the sd is the population sd of the whole cross-section.
-pub fn standardize(x: &[f64], method: Standardize, sectors: &[String], caps: &[f64]) -> Vec<f64> {
+pub fn standardize<K: std::hash::Hash + Eq>(
+    x: &[f64],
+    method: Standardize,
+    sectors: &[K],
+    caps: &[f64],
+) -> Vec<f64> {
     let overall = mean(x);
     let sd = sd_around(x, overall);
     let centers: Vec<f64> = match method {
@@ -66,10 +162,10 @@ pub fn standardize(x: &[f64], method: Standardize, sectors: &[String], caps: &[f
             vec![if sw > 0.0 { swx / sw } else { overall }; x.len()]
         }
         Standardize::SectorNeutral => {
-            let mut acc: HashMap<&str, (f64, usize)> = HashMap::new();
+            let mut acc: HashMap<&K, (f64, usize)> = HashMap::new();
             for (v, s) in x.iter().zip(sectors) {
                 if v.is_finite() {
-                    let e = acc.entry(s.as_str()).or_default();
+                    let e = acc.entry(s).or_default();
                     e.0 += v;
                     e.1 += 1;
                 }
@@ -78,7 +174,7 @@ pub fn standardize(x: &[f64], method: Standardize, sectors: &[String], caps: &[f
             sectors
                 .iter()
                 .map(|s| {
-                    acc.get(s.as_str())
+                    acc.get(s)
                         .filter(|e| e.1 >= 3)
                         .map_or(overall, |e| e.0 / e.1 as f64)
                 })
@@ -101,27 +197,24 @@ pub fn standardize(x: &[f64], method: Standardize, sectors: &[String], caps: &[f
 
 /// Everything that does not depend on weights.
 pub fn prepare(panel: &Panel, options: &ScoringSettings) -> Result<Prepared, EngineError> {
-    let cs = cross_section(panel, options)?;
-    let mut z = Vec::with_capacity(cs.metrics.len());
-    let mut empty_metrics = Vec::new();
-    for (m, raw) in cs.metrics.iter().zip(&cs.raw) {
-        let mut x = raw.clone();
-        if !x.iter().any(|v| v.is_finite()) {
-            empty_metrics.push(m.id.clone());
-        }
-        winsorize(&mut x, options.winsorize, options.winsor_p);
-        let mut zm = standardize(&x, options.standardize, &cs.sectors, &cs.market_cap);
-        for v in zm.iter_mut() {
-            *v *= m.direction;
-        }
-        z.push(zm);
-    }
+    let sel = select(panel, options)?;
+    let metrics = active_metrics(options, panel);
+    let values = metric_values(panel, &sel, &metrics, options, true);
+    let base = ScoreBase::new(panel, &sel, &metrics, &values, options);
     Ok(Prepared {
-        cs,
-        z,
-        empty_metrics,
+        cs: assemble(panel, options, sel, metrics, values),
+        base,
         options: options.clone(),
     })
+}
+
+/// What a backtest's rebalance date needs of [`prepare`]: the scoring base alone, without
+/// the names, raw values and reasons of the cross-section.
+pub fn prepare_base(panel: &Panel, options: &ScoringSettings) -> Result<ScoreBase, EngineError> {
+    let sel = select(panel, options)?;
+    let metrics = active_metrics(options, panel);
+    let values = metric_values(panel, &sel, &metrics, options, false);
+    Ok(ScoreBase::new(panel, &sel, &metrics, &values, options))
 }
 
 /// One scoring run's results, one entry per security of the cross-section.
@@ -150,14 +243,14 @@ pub struct Scores {
 
 /// The weighted part: coverage, pillar scores, composite, ranks and baskets.
 pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
-    let cs = &prep.cs;
+    let (cs, base) = (&prep.cs, &prep.base);
     let n = cs.len();
-    let weighted = weighted_metrics(prep, settings);
+    let weighted = weighted_metrics(base, settings);
     // Prices alone: one note says it all (not one per metric without values).
     let mut notes: Vec<Note> = if cs.prices_only {
         vec![Note::PricesOnly]
     } else {
-        prep.empty_metrics
+        base.empty_metrics
             .iter()
             .map(|m| Note::EmptyMetric {
                 metric: m.clone(),
@@ -169,7 +262,7 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
         notes.push(Note::AllWeightsZero);
     }
     notes.extend(cs.data_notes.iter().cloned());
-    notes.extend(narrow_base(prep, settings, &weighted));
+    notes.extend(narrow_base(base, settings, &weighted));
     notes.extend(
         cs.unmatched
             .iter()
@@ -178,16 +271,17 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
                 columns: columns.clone(),
             }),
     );
-    let cover = coverage(prep, settings, &weighted, true);
-    let pillars = Pillar::ALL.map(|p| pillar_score(prep, settings, &weighted, &cover.included, p));
-    let halo = combine(cs, settings, &pillars, &cover.included);
+    let cover = coverage(base, settings, &weighted);
+    let exclusion = exclusion_reasons(prep, settings, &weighted, &cover);
+    let pillars = Pillar::ALL.map(|p| pillar_score(base, settings, &weighted, &cover.included, p));
+    let halo = combine(base, settings, &pillars, &cover.included);
     let percentile = percentile_rank(&halo);
-    let order = ranking(cs, &halo);
+    let order = ranking(base, &halo);
     let mut rank = vec![0u32; n];
     for (r, &s) in order.iter().enumerate() {
         rank[s] = r as u32 + 1;
     }
-    let (basket, anti, growth) = basket::build(cs, &halo, &order, settings, &mut notes);
+    let (basket, anti, growth) = basket::build(prep, &halo, &order, settings, &mut notes);
     let mix = settings.blend.mix.clamp(0.0, 1.0);
     let blend = (0..n)
         .map(|s| (1.0 - mix) * basket.weights[s] + mix * growth.weights[s])
@@ -195,7 +289,7 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
     Scores {
         as_of: cs.as_of,
         included: cover.included,
-        exclusion: cover.reason,
+        exclusion,
         coverage: cover.share,
         pillars,
         halo,
@@ -212,14 +306,14 @@ pub fn score(prep: &Prepared, settings: &Settings) -> Scores {
 /// What to say when the data leaves the composite narrower than its weights ask: fewer
 /// than three metrics with values, or weighted pillars without any (the score is then the
 /// one pillar that has some).
-fn narrow_base(prep: &Prepared, settings: &Settings, weighted: &[usize]) -> Vec<Note> {
-    let cs = &prep.cs;
+fn narrow_base(base: &ScoreBase, settings: &Settings, weighted: &[usize]) -> Vec<Note> {
+    let cs = base;
     let w = &settings.weights;
     let mut notes = Vec::new();
     // A metric the weights ask for that has no value in this data (in pillar `p`, or any).
     let wanted_but_empty = |p: Option<Pillar>| {
         cs.metrics.iter().any(|m| {
-            prep.empty_metrics.contains(&m.id)
+            base.empty_metrics.contains(&m.id)
                 && w.metric(&m.id) * w.pillar(m.pillar) != 0.0
                 && p.is_none_or(|p| m.pillar == p)
         })
@@ -267,9 +361,8 @@ pub struct PillarScores {
 }
 
 /// The weights of pillar `p`'s metrics, in the cross-section's metric order.
-fn metric_weights(prep: &Prepared, settings: &Settings, p: Pillar) -> Vec<f64> {
-    let cs = &prep.cs;
-    cs.metrics
+fn metric_weights(base: &ScoreBase, settings: &Settings, p: Pillar) -> Vec<f64> {
+    base.metrics
         .iter()
         .filter(|m| m.pillar == p)
         .map(|m| settings.weights.metric(&m.id))
@@ -277,12 +370,12 @@ fn metric_weights(prep: &Prepared, settings: &Settings, p: Pillar) -> Vec<f64> {
 }
 
 impl PillarScores {
-    pub fn new(prep: &Prepared, settings: &Settings) -> PillarScores {
-        let weighted = weighted_metrics(prep, settings);
-        let included = coverage(prep, settings, &weighted, false).included;
-        let pillars = Pillar::ALL.map(|p| pillar_score(prep, settings, &weighted, &included, p));
+    pub fn new(base: &ScoreBase, settings: &Settings) -> PillarScores {
+        let weighted = weighted_metrics(base, settings);
+        let included = coverage(base, settings, &weighted).included;
+        let pillars = Pillar::ALL.map(|p| pillar_score(base, settings, &weighted, &included, p));
         PillarScores {
-            metric_weights: Pillar::ALL.map(|p| metric_weights(prep, settings, p)),
+            metric_weights: Pillar::ALL.map(|p| metric_weights(base, settings, p)),
             weighted,
             included,
             pillars,
@@ -290,17 +383,17 @@ impl PillarScores {
     }
 
     /// Bring the scores up to `settings`' weights, recomputing only what they change.
-    pub fn refresh(&mut self, prep: &Prepared, settings: &Settings) {
-        if weighted_metrics(prep, settings) != self.weighted {
-            *self = PillarScores::new(prep, settings);
+    pub fn refresh(&mut self, base: &ScoreBase, settings: &Settings) {
+        if weighted_metrics(base, settings) != self.weighted {
+            *self = PillarScores::new(base, settings);
             return;
         }
         for p in Pillar::ALL {
-            let w = metric_weights(prep, settings, p);
+            let w = metric_weights(base, settings, p);
             if w != self.metric_weights[p.index()] {
                 // In place: the old column's memory is already the process's.
                 let col = &mut self.pillars[p.index()];
-                pillar_score_into(prep, settings, &self.weighted, &self.included, p, col);
+                pillar_score_into(base, settings, &self.weighted, &self.included, p, col);
                 self.metric_weights[p.index()] = w;
             }
         }
@@ -311,13 +404,13 @@ impl PillarScores {
 /// pillar scores (by the same steps, without the exclusion reasons, ranks and the other
 /// baskets).
 pub fn score_halo_and_basket(
-    prep: &Prepared,
+    base: &ScoreBase,
     pillars: &PillarScores,
     settings: &Settings,
 ) -> HaloAndBasket {
-    let halo = combine(&prep.cs, settings, &pillars.pillars, &pillars.included);
-    let order = ranking(&prep.cs, &halo);
-    let basket = basket::halo_basket(&prep.cs, &halo, &order, settings);
+    let halo = combine(base, settings, &pillars.pillars, &pillars.included);
+    let order = ranking(base, &halo);
+    let basket = basket::halo_basket(base, &halo, &order, settings);
     HaloAndBasket {
         included: pillars.included.iter().filter(|x| **x).count(),
         halo,
@@ -328,12 +421,12 @@ pub fn score_halo_and_basket(
 
 /// The metrics with an effective weight (their own times their pillar's); metrics no
 /// security has a value for are left out.
-fn weighted_metrics(prep: &Prepared, settings: &Settings) -> Vec<usize> {
+fn weighted_metrics(base: &ScoreBase, settings: &Settings) -> Vec<usize> {
     let w = &settings.weights;
-    (0..prep.cs.metrics.len())
+    (0..base.metrics.len())
         .filter(|&k| {
-            let m = &prep.cs.metrics[k];
-            !prep.empty_metrics.contains(&m.id) && w.metric(&m.id) * w.pillar(m.pillar) != 0.0
+            let m = &base.metrics[k];
+            !base.empty_metrics.contains(&m.id) && w.metric(&m.id) * w.pillar(m.pillar) != 0.0
         })
         .collect()
 }
@@ -342,93 +435,95 @@ struct Coverage {
     included: Vec<bool>,
     /// Share of the weighted metrics available.
     share: Vec<f64>,
-    /// Why each excluded security is (empty when reasons were not asked for).
-    reason: Vec<Option<Exclusion>>,
 }
 
 /// The coverage rule: a security available at the date is scored when it has at least
 /// `min_coverage` of the weighted metrics.
-fn coverage(prep: &Prepared, settings: &Settings, weighted: &[usize], reasons: bool) -> Coverage {
-    let cs = &prep.cs;
-    let n = cs.len();
+fn coverage(base: &ScoreBase, settings: &Settings, weighted: &[usize]) -> Coverage {
+    let n = base.len();
     let mut included = vec![false; n];
-    let mut reason = if reasons { vec![None; n] } else { Vec::new() };
     let mut share = vec![0.0; n];
     // Prices alone: nothing could be scored, and the one note says why (a coverage
     // reason per security would repeat it).
-    if cs.prices_only {
-        return Coverage {
-            included,
-            share,
-            reason,
-        };
+    if base.prices_only || weighted.is_empty() {
+        return Coverage { included, share };
     }
     // Metric by metric, so each column of z-scores is read in order.
     let mut have = vec![0u32; n];
     for &k in weighted {
-        for (h, z) in have.iter_mut().zip(&prep.z[k]) {
+        for (h, z) in have.iter_mut().zip(&base.z[k]) {
             *h += u32::from(z.is_finite());
         }
     }
     let min = settings.scoring.min_coverage;
-    for s in 0..n {
-        if let Some(r) = &cs.unavailable[s] {
-            if reasons {
-                reason[s] = Some(r.clone());
+    for s in (0..n).filter(|&s| base.available[s]) {
+        share[s] = f64::from(have[s]) / weighted.len() as f64;
+        included[s] = share[s] >= min;
+    }
+    Coverage { included, share }
+}
+
+/// Why each security left out of `cover` is: no usable report, or too few of the weighted
+/// metrics (naming the inputs it lacks). None for the included, and for all from prices
+/// alone (one note says it).
+fn exclusion_reasons(
+    prep: &Prepared,
+    settings: &Settings,
+    weighted: &[usize],
+    cover: &Coverage,
+) -> Vec<Option<Exclusion>> {
+    let cs = &prep.cs;
+    if cs.prices_only {
+        return vec![None; cs.len()];
+    }
+    (0..cs.len())
+        .map(|s| {
+            if let Some(r) = &cs.unavailable[s] {
+                return Some(r.clone());
             }
-            continue;
-        }
-        if !weighted.is_empty() {
-            share[s] = f64::from(have[s]) / weighted.len() as f64;
-        }
-        if !weighted.is_empty() && share[s] >= min {
-            included[s] = true;
-        } else if reasons {
+            if cover.included[s] {
+                return None;
+            }
             let mut missing: Vec<String> = weighted
                 .iter()
-                .filter(|&&k| !prep.z[k][s].is_finite())
+                .filter(|&&k| !prep.base.z[k][s].is_finite())
                 .flat_map(|&k| cs.missing_inputs[k][s].iter().cloned())
                 .collect();
             missing.sort_unstable();
             missing.dedup();
-            reason[s] = Some(Exclusion::Coverage {
-                share: share[s],
-                min,
+            Some(Exclusion::Coverage {
+                share: cover.share[s],
+                min: settings.scoring.min_coverage,
                 missing,
-            });
-        }
-    }
-    Coverage {
-        included,
-        share,
-        reason,
-    }
+            })
+        })
+        .collect()
 }
 
 /// A pillar's scores: the weighted mean of the available metric z-scores, re-standardised
 /// over the included names.
 fn pillar_score(
-    prep: &Prepared,
+    base: &ScoreBase,
     settings: &Settings,
     weighted: &[usize],
     included: &[bool],
     p: Pillar,
 ) -> Vec<f64> {
     let mut col = Vec::new();
-    pillar_score_into(prep, settings, weighted, included, p, &mut col);
+    pillar_score_into(base, settings, weighted, included, p, &mut col);
     col
 }
 
 /// [`pillar_score`] written into `col`.
 fn pillar_score_into(
-    prep: &Prepared,
+    base: &ScoreBase,
     settings: &Settings,
     weighted: &[usize],
     included: &[bool],
     p: Pillar,
     col: &mut Vec<f64>,
 ) {
-    let cs = &prep.cs;
+    let cs = base;
     let n = cs.len();
     let w = &settings.weights;
     let mut sw = vec![0.0; n];
@@ -438,7 +533,7 @@ fn pillar_score_into(
     // one pass over the names.
     for &k in weighted.iter().filter(|&&k| cs.metrics[k].pillar == p) {
         let own = w.metric(&cs.metrics[k].id);
-        for ((a, b), z) in sw.iter_mut().zip(col.iter_mut()).zip(&prep.z[k]) {
+        for ((a, b), z) in sw.iter_mut().zip(col.iter_mut()).zip(&base.z[k]) {
             let ok = z.is_finite();
             *a += if ok { own.abs() } else { 0.0 };
             *b += if ok { own * z } else { 0.0 };
@@ -495,7 +590,7 @@ impl Mean {
 /// The HALO composite: the pillars with weight, then the lens' sector tilts,
 /// re-standardised.
 fn combine(
-    cs: &CrossSection,
+    cs: &ScoreBase,
     settings: &Settings,
     pillars: &[Vec<f64>; 4],
     included: &[bool],
@@ -522,8 +617,15 @@ fn combine(
         .collect();
     restandardize(&mut halo);
     if !settings.basket.sector_tilts.is_empty() {
+        // A tilt per sector number, looked up by name once.
+        let tilts: Vec<Option<f64>> = cs
+            .groups
+            .sector_names
+            .iter()
+            .map(|name| settings.basket.sector_tilts.get(name).copied())
+            .collect();
         for s in 0..n {
-            if let Some(t) = settings.basket.sector_tilts.get(&cs.sectors[s]) {
+            if let Some(t) = tilts[cs.sector[s] as usize] {
                 halo[s] += t;
             }
         }
@@ -533,7 +635,7 @@ fn combine(
 }
 
 /// The scored securities best first; equal scores in ticker order.
-fn ranking(cs: &CrossSection, halo: &[f64]) -> Vec<usize> {
+fn ranking(cs: &ScoreBase, halo: &[f64]) -> Vec<usize> {
     let mut order = argsort(halo);
     order.reverse();
     let mut i = 0;
@@ -542,7 +644,7 @@ fn ranking(cs: &CrossSection, halo: &[f64]) -> Vec<usize> {
         while j < order.len() && halo[order[j]].total_cmp(&halo[order[i]]).is_eq() {
             j += 1;
         }
-        order[i..j].sort_by(|&a, &b| cs.tickers[a].cmp(&cs.tickers[b]));
+        order[i..j].sort_by(|&a, &b| cs.ticker(a).cmp(cs.ticker(b)));
         i = j;
     }
     order

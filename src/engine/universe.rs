@@ -4,6 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use polars::prelude::{Column, DataFrame, DataType};
@@ -41,6 +42,36 @@ pub struct Panel {
     pub undated: bool,
     /// What building it had to say (attributes some securities found no row in).
     pub notes: Vec<Note>,
+    /// The sectors and markets as numbers, made on first use (see [`Panel::groups`]).
+    groups: std::sync::OnceLock<Arc<Groups>>,
+}
+
+/// The panel's sectors and markets numbered once, so each date of a backtest stores a
+/// number per security rather than a copy of its names.
+#[derive(Clone, Debug, Default)]
+pub struct Groups {
+    pub tickers: Arc<Vec<String>>,
+    /// Per row: index into `sector_names`, and into `market_names`.
+    pub sector: Vec<u32>,
+    pub market: Vec<u32>,
+    pub sector_names: Vec<String>,
+    pub market_names: Vec<String>,
+}
+
+/// Number each distinct text of `v` in order of first appearance.
+fn number(v: &[String]) -> (Vec<u32>, Vec<String>) {
+    let mut ids: HashMap<&str, u32> = HashMap::new();
+    let mut names = Vec::new();
+    let idx = v
+        .iter()
+        .map(|t| {
+            *ids.entry(t.as_str()).or_insert_with(|| {
+                names.push(t.clone());
+                (names.len() - 1) as u32
+            })
+        })
+        .collect();
+    (idx, names)
 }
 
 fn text_col(
@@ -131,6 +162,7 @@ impl Panel {
             headers: BTreeMap::new(),
             undated: false,
             notes: Vec::new(),
+            groups: Default::default(),
         })
     }
 
@@ -186,6 +218,30 @@ impl Panel {
                 }
             }
         }
+        self.texts_changed();
+    }
+
+    /// The sectors and markets numbered (made once, until [`Panel::texts_changed`]).
+    pub fn groups(&self) -> Arc<Groups> {
+        self.groups
+            .get_or_init(|| {
+                let (sector, sector_names) = number(&self.sectors);
+                let (market, market_names) = number(&self.markets);
+                Arc::new(Groups {
+                    tickers: Arc::new(self.tickers.clone()),
+                    sector,
+                    market,
+                    sector_names,
+                    market_names,
+                })
+            })
+            .clone()
+    }
+
+    /// Say that tickers, sectors or markets were rewritten: [`Panel::groups`] numbers them
+    /// again.
+    pub fn texts_changed(&mut self) {
+        self.groups = Default::default();
     }
 
     /// Per row, the security it belongs to.
@@ -413,11 +469,23 @@ pub fn unmatched_custom(settings: &ScoringSettings, panel: &Panel) -> Vec<String
         .collect()
 }
 
-/// The point-in-time cross-section at `settings.as_of` (default: [`Panel::latest_known`]).
-pub fn cross_section(
-    panel: &Panel,
-    settings: &ScoringSettings,
-) -> Result<CrossSection, EngineError> {
+/// Which report each security uses at an as-of date, or why it has none.
+pub struct Selection {
+    pub as_of: NaiveDate,
+    /// The report used (row of the panel), None when excluded before scoring.
+    pub rows: Vec<Option<usize>>,
+    pub unavailable: Vec<Option<Exclusion>>,
+}
+
+impl Selection {
+    /// The row a security's names and groups come from: its report's, else its last.
+    pub fn text_row(&self, panel: &Panel, s: usize) -> usize {
+        self.rows[s].unwrap_or(panel.spans[s].end - 1)
+    }
+}
+
+/// The point-in-time selection at `settings.as_of` (default: [`Panel::latest_known`]).
+pub fn select(panel: &Panel, settings: &ScoringSettings) -> Result<Selection, EngineError> {
     let lag = settings.report_lag_days as i32;
     let as_of = match settings.as_of {
         Some(d) => d,
@@ -435,10 +503,17 @@ pub fn cross_section(
             unavailable.push(None);
             continue;
         }
-        let known = panel
-            .known_row(s, t, lag)
-            .and_then(|r| Some((r, dates::from_epoch_days(panel.dates[r])?)));
-        match known {
+        let Some(r) = panel.known_row(s, t, lag) else {
+            rows.push(None);
+            unavailable.push(Some(Exclusion::NoReport {
+                as_of,
+                lag_days: settings.report_lag_days,
+            }));
+            continue;
+        };
+        let age = i64::from(t) - (i64::from(panel.dates[r]) + i64::from(lag));
+        let period = dates::from_epoch_days(panel.dates[r]);
+        match period {
             None => {
                 rows.push(None);
                 unavailable.push(Some(Exclusion::NoReport {
@@ -446,53 +521,80 @@ pub fn cross_section(
                     lag_days: settings.report_lag_days,
                 }));
             }
-            Some((r, period)) => {
-                let age = i64::from(t) - (i64::from(panel.dates[r]) + i64::from(lag));
-                if age > i64::from(settings.max_staleness_days) {
-                    rows.push(None);
-                    unavailable.push(Some(Exclusion::Stale {
-                        period,
-                        age_days: age,
-                        limit_days: settings.max_staleness_days,
-                    }));
-                } else {
-                    rows.push(Some(r));
-                    unavailable.push(None);
-                }
+            Some(period) if age > i64::from(settings.max_staleness_days) => {
+                rows.push(None);
+                unavailable.push(Some(Exclusion::Stale {
+                    period,
+                    age_days: age,
+                    limit_days: settings.max_staleness_days,
+                }));
+            }
+            Some(_) => {
+                rows.push(Some(r));
+                unavailable.push(None);
             }
         }
     }
-    let pick = |v: &Vec<String>| -> Vec<String> {
-        (0..n)
-            .map(|s| rows[s].map_or_else(|| v[panel.spans[s].end - 1].clone(), |r| v[r].clone()))
-            .collect()
+    Ok(Selection {
+        as_of,
+        rows,
+        unavailable,
+    })
+}
+
+/// Each active metric's raw value per security of the selection (NaN where missing), and
+/// the inputs missing where it has none when `why` asks for them (else empty lists), with
+/// the securities' market caps.
+pub struct MetricValues {
+    pub raw: Vec<Vec<f64>>,
+    pub missing_inputs: Vec<Vec<Vec<String>>>,
+    pub market_cap: Vec<f64>,
+}
+
+/// The raw metric values at the selection. The industry concentration is computed within
+/// each security's industry (its sector where no industry is given).
+pub fn metric_values(
+    panel: &Panel,
+    sel: &Selection,
+    metrics: &[ActiveMetric],
+    settings: &ScoringSettings,
+    why: bool,
+) -> MetricValues {
+    let lag = settings.report_lag_days as i32;
+    let t = dates::to_epoch_days(sel.as_of);
+    let rows = &sel.rows;
+    let n = rows.len();
+    // Columns looked up once, read by row: a lookup per security and metric was most of
+    // the time of a backtest's preparation.
+    let col = |name: &str| panel.fields.get(name).map(Vec::as_slice);
+    let at = |c: Option<&[f64]>, s: usize| match (c, rows[s]) {
+        (Some(c), Some(r)) => c[r],
+        _ => f64::NAN,
     };
-    let sectors = pick(&panel.sectors);
-    let industries = pick(&panel.industries);
-    let metrics = active_metrics(settings, panel);
-    let get = |name: &str, s: usize| rows[s].map_or(f64::NAN, |r| panel.field(name, r));
-    let market_cap: Vec<f64> = (0..n).map(|s| get("market_cap", s)).collect();
+    let revenue = col("revenue");
+    let market_cap: Vec<f64> = (0..n).map(|s| at(col("market_cap"), s)).collect();
 
     // Herfindahl per industry (sector where no industry is given) over this cross-section.
     let group: Vec<&str> = (0..n)
         .map(|s| {
-            if industries[s].is_empty() {
-                sectors[s].as_str()
+            let r = sel.text_row(panel, s);
+            if panel.industries[r].is_empty() {
+                panel.sectors[r].as_str()
             } else {
-                industries[s].as_str()
+                panel.industries[r].as_str()
             }
         })
         .collect();
     let mut totals: HashMap<&str, f64> = HashMap::new();
     for s in 0..n {
-        let r = get("revenue", s);
+        let r = at(revenue, s);
         if r > 0.0 {
             *totals.entry(group[s]).or_default() += r;
         }
     }
     let mut hhi: HashMap<&str, f64> = HashMap::new();
     for s in 0..n {
-        let r = get("revenue", s);
+        let r = at(revenue, s);
         if r > 0.0 {
             let share = r / totals[group[s]];
             *hhi.entry(group[s]).or_default() += share * share;
@@ -501,36 +603,40 @@ pub fn cross_section(
 
     let mut raw = Vec::with_capacity(metrics.len());
     let mut missing_inputs = Vec::with_capacity(metrics.len());
-    for m in &metrics {
+    let cfo = [col("operating_cash_flow"), col("total_assets")];
+    for m in metrics {
+        // The inputs' columns, in the order of `Formula::inputs` (a custom metric: its one).
+        let ins: Vec<Option<&[f64]>> = m.inputs.iter().map(|f| col(f)).collect();
+        let x = |i: usize, s: usize| at(ins[i], s);
         let mut vals = Vec::with_capacity(n);
-        let mut miss = Vec::with_capacity(n);
+        let mut miss = Vec::with_capacity(if why { n } else { 0 });
         for s in 0..n {
             let v = match m.formula {
                 _ if rows[s].is_none() => f64::NAN,
-                None => get(&m.inputs[0], s),
-                Some(Formula::Ratio(a, b)) => ratio(get(a, s), get(b, s)),
-                Some(Formula::AbsRatio(a, b)) => ratio(get(a, s).abs(), get(b, s)),
-                Some(Formula::SumRatio(a, b, c)) => ratio(get(a, s) + get(b, s), get(c, s)),
-                Some(Formula::ReplacementValue) => ratio(
-                    get("ppe_gross", s),
-                    get("market_cap", s) + get("total_debt", s) - get("cash", s),
-                ),
-                Some(Formula::Field(f)) => get(f, s),
+                None | Some(Formula::Field(_)) => x(0, s),
+                Some(Formula::Ratio(..)) => ratio(x(0, s), x(1, s)),
+                Some(Formula::AbsRatio(..)) => ratio(x(0, s).abs(), x(1, s)),
+                Some(Formula::SumRatio(..)) => ratio(x(0, s) + x(1, s), x(2, s)),
+                Some(Formula::ReplacementValue) => ratio(x(0, s), x(1, s) + x(2, s) - x(3, s)),
                 Some(Formula::IndustryConcentration) => {
-                    if get("revenue", s) > 0.0 {
+                    if x(0, s) > 0.0 {
                         hhi[group[s]]
                     } else {
                         f64::NAN
                     }
                 }
-                Some(Formula::CfoStability) => cfo_stability(panel, s, t, lag),
+                Some(Formula::CfoStability) => cfo_stability(panel, cfo, s, t, lag),
             };
             vals.push(v);
+            if !why {
+                continue;
+            }
             miss.push(if v.is_nan() && rows[s].is_some() {
                 m.inputs
                     .iter()
-                    .filter(|f| get(f, s).is_nan())
-                    .cloned()
+                    .zip(&ins)
+                    .filter(|(_, c)| at(**c, s).is_nan())
+                    .map(|(f, _)| f.clone())
                     .collect()
             } else {
                 Vec::new()
@@ -539,42 +645,79 @@ pub fn cross_section(
         raw.push(vals);
         missing_inputs.push(miss);
     }
-    Ok(CrossSection {
-        as_of,
-        tickers: panel.tickers.clone(),
-        names: pick(&panel.names),
-        sectors,
-        industries,
-        markets: pick(&panel.markets),
-        market_cap,
-        rows,
-        unavailable,
-        metrics,
+    MetricValues {
         raw,
         missing_inputs,
+        market_cap,
+    }
+}
+
+/// The point-in-time cross-section at `settings.as_of` (default: [`Panel::latest_known`]).
+pub fn cross_section(
+    panel: &Panel,
+    settings: &ScoringSettings,
+) -> Result<CrossSection, EngineError> {
+    let sel = select(panel, settings)?;
+    let metrics = active_metrics(settings, panel);
+    let values = metric_values(panel, &sel, &metrics, settings, true);
+    Ok(assemble(panel, settings, sel, metrics, values))
+}
+
+/// The cross-section of a selection and its metric values: with each security's names and
+/// groups from its report (else its last row).
+pub fn assemble(
+    panel: &Panel,
+    settings: &ScoringSettings,
+    sel: Selection,
+    metrics: Vec<ActiveMetric>,
+    values: MetricValues,
+) -> CrossSection {
+    let pick = |v: &Vec<String>| -> Vec<String> {
+        (0..sel.rows.len())
+            .map(|s| v[sel.text_row(panel, s)].clone())
+            .collect()
+    };
+    CrossSection {
+        as_of: sel.as_of,
+        tickers: panel.tickers.clone(),
+        names: pick(&panel.names),
+        sectors: pick(&panel.sectors),
+        industries: pick(&panel.industries),
+        markets: pick(&panel.markets),
+        market_cap: values.market_cap,
+        rows: sel.rows,
+        unavailable: sel.unavailable,
+        metrics,
+        raw: values.raw,
+        missing_inputs: values.missing_inputs,
         unmatched: unmatched_custom(settings, panel)
             .into_iter()
             .map(|c| (c, panel.custom_candidates()))
             .collect(),
         prices_only: panel.undated,
         data_notes: panel.notes.clone(),
-    })
+    }
 }
 
 /// Minus the sample standard deviation of operating_cash_flow / total_assets over the last
-/// 3 to 5 reports known at `as_of`; missing with fewer than 3.
-fn cfo_stability(panel: &Panel, s: usize, as_of: i32, lag: i32) -> f64 {
+/// 3 to 5 reports known at `as_of` (`ocf`, `assets`: the two columns); missing with fewer
+/// than 3.
+fn cfo_stability(
+    panel: &Panel,
+    [ocf, assets]: [Option<&[f64]>; 2],
+    s: usize,
+    as_of: i32,
+    lag: i32,
+) -> f64 {
+    let (Some(ocf), Some(assets)) = (ocf, assets) else {
+        return f64::NAN;
+    };
     let Some(last) = panel.known_row(s, as_of, lag) else {
         return f64::NAN;
     };
     let first = panel.spans[s].start.max((last + 1).saturating_sub(5));
     let x: Vec<f64> = (first..=last)
-        .map(|r| {
-            ratio(
-                panel.field("operating_cash_flow", r),
-                panel.field("total_assets", r),
-            )
-        })
+        .map(|r| ratio(ocf[r], assets[r]))
         .filter(|v| v.is_finite())
         .collect();
     if x.len() < 3 {

@@ -248,7 +248,7 @@ impl PaneView for RankingPane {
                     ui.end_row();
                     ui.strong(tr("z-score"));
                     for k in 0..cs.metrics.len() {
-                        ui.label(fmt_num(r.prep().z[k][s], 2));
+                        ui.label(fmt_num(r.prep().base.z[k][s], 2));
                     }
                     ui.end_row();
                 });
