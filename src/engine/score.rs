@@ -12,7 +12,7 @@ use super::EngineError;
 use super::basket::{self, Basket};
 use super::metrics::{ActiveMetric, Pillar};
 use super::notes::{Exclusion, Note};
-use super::stats::{argsort, mean, percentile_rank, quantile, restandardize, sd_around};
+use super::stats::{argsort, mean, percentile_rank, quantile_unsorted, restandardize, sd_around};
 use super::universe::{
     CrossSection, Groups, MetricValues, Panel, Selection, active_metrics, assemble, metric_values,
     select,
@@ -125,8 +125,10 @@ pub fn winsorize(x: &mut [f64], method: Winsorize, p: f64) {
     let (lo, hi) = match method {
         Winsorize::Percentile => {
             let mut s: Vec<f64> = x.iter().copied().filter(|v| v.is_finite()).collect();
-            s.sort_by(f64::total_cmp);
-            (quantile(&s, p), quantile(&s, 1.0 - p))
+            (
+                quantile_unsorted(&mut s, p),
+                quantile_unsorted(&mut s, 1.0 - p),
+            )
         }
         Winsorize::ThreeSd => {
             let m = mean(x);
@@ -199,7 +201,7 @@ pub fn standardize<K: std::hash::Hash + Eq>(
 pub fn prepare(panel: &Panel, options: &ScoringSettings) -> Result<Prepared, EngineError> {
     let sel = select(panel, options)?;
     let metrics = active_metrics(options, panel);
-    let values = metric_values(panel, &sel, &metrics, options, true);
+    let values = metric_values(panel, &sel, &metrics, true);
     let base = ScoreBase::new(panel, &sel, &metrics, &values, options);
     Ok(Prepared {
         cs: assemble(panel, options, sel, metrics, values),
@@ -213,7 +215,7 @@ pub fn prepare(panel: &Panel, options: &ScoringSettings) -> Result<Prepared, Eng
 pub fn prepare_base(panel: &Panel, options: &ScoringSettings) -> Result<ScoreBase, EngineError> {
     let sel = select(panel, options)?;
     let metrics = active_metrics(options, panel);
-    let values = metric_values(panel, &sel, &metrics, options, false);
+    let values = metric_values(panel, &sel, &metrics, false);
     Ok(ScoreBase::new(panel, &sel, &metrics, &values, options))
 }
 

@@ -56,6 +56,19 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     quantile_by(sorted.len(), q, |i| sorted[i])
 }
 
+/// [`quantile`] of values in any order (reordered in place): the two order statistics it
+/// reads found by selection, without sorting.
+pub fn quantile_unsorted(v: &mut [f64], q: f64) -> f64 {
+    let n = v.len();
+    if n == 0 {
+        return f64::NAN;
+    }
+    let lo = (((n - 1) as f64 * q.clamp(0.0, 1.0)).floor() as usize).min(n - 1);
+    let (_, &mut a, above) = v.select_nth_unstable_by(lo, f64::total_cmp);
+    let b = above.iter().copied().min_by(f64::total_cmp).unwrap_or(a);
+    quantile_by(n, q, |i| if i == lo { a } else { b })
+}
+
 /// [`quantile`] of `len` values given in ascending order by `at`, as `numpy.quantile`'s
 /// linear method computes it to the last bit: the virtual index (n - 1) q, and its
 /// interpolation a + (b - a) t, or b - (b - a)(1 - t) when t >= 0.5.
@@ -275,6 +288,32 @@ mod tests {
         // numpy.quantile([1, 2, 3, 4], 0.1) == 1.3
         assert!((quantile(&[1.0, 2.0, 3.0, 4.0], 0.1) - 1.3).abs() < 1e-12);
         assert_eq!(quantile(&[5.0], 0.99), 5.0);
+    }
+
+    #[test]
+    fn quantile_by_selection_is_the_sorted_quantile_to_the_bit() {
+        let mut rng = crate::engine::synth::Rng(7);
+        for (n, grid) in [1usize, 2, 3, 10, 101, 1000]
+            .into_iter()
+            .flat_map(|n| [(n, true), (n, false)])
+        {
+            // With ties (values on a coarse grid) and without.
+            let v: Vec<f64> = (0..n)
+                .map(|_| rng.uniform() * 20.0 - 5.0)
+                .map(|x| if grid { x.floor() } else { x })
+                .collect();
+            let mut sorted = v.clone();
+            sorted.sort_by(f64::total_cmp);
+            for q in [0.0, 0.01, 0.05, 0.3, 0.5, 0.95, 0.99, 1.0] {
+                let mut w = v.clone();
+                assert_eq!(
+                    quantile_unsorted(&mut w, q).to_bits(),
+                    quantile(&sorted, q).to_bits(),
+                    "n {n} q {q} grid {grid}"
+                );
+            }
+        }
+        assert!(quantile_unsorted(&mut [], 0.5).is_nan());
     }
 
     #[test]

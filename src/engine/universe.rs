@@ -56,6 +56,10 @@ pub struct Groups {
     pub market: Vec<u32>,
     pub sector_names: Vec<String>,
     pub market_names: Vec<String>,
+    /// Per row: its industry (its sector where it gives none) as a number, of
+    /// `industries` (the industry concentration's groups).
+    pub industry: Vec<u32>,
+    pub industries: usize,
 }
 
 /// Number each distinct text of `v` in order of first appearance.
@@ -227,7 +231,16 @@ impl Panel {
             .get_or_init(|| {
                 let (sector, sector_names) = number(&self.sectors);
                 let (market, market_names) = number(&self.markets);
+                let own: Vec<String> = (0..self.sectors.len())
+                    .map(|r| match self.industries[r].as_str() {
+                        "" => self.sectors[r].clone(),
+                        i => i.to_string(),
+                    })
+                    .collect();
+                let (industry, names) = number(&own);
                 Arc::new(Groups {
+                    industry,
+                    industries: names.len(),
                     tickers: Arc::new(self.tickers.clone()),
                     sector,
                     market,
@@ -512,16 +525,17 @@ pub fn select(panel: &Panel, settings: &ScoringSettings) -> Result<Selection, En
             continue;
         };
         let age = i64::from(t) - (i64::from(panel.dates[r]) + i64::from(lag));
-        let period = dates::from_epoch_days(panel.dates[r]);
+        // A date no calendar holds (i32::MIN) is no report; the period's date is made only
+        // for a stale report's reason (a conversion per security and date cost much).
+        let stale = age > i64::from(settings.max_staleness_days);
+        let day = panel.dates[r];
+        let period = (stale && day != i32::MIN).then(|| dates::from_epoch_days(day));
         match period {
-            None => {
-                rows.push(None);
-                unavailable.push(Some(Exclusion::NoReport {
-                    as_of,
-                    lag_days: settings.report_lag_days,
-                }));
+            None if day != i32::MIN => {
+                rows.push(Some(r));
+                unavailable.push(None);
             }
-            Some(period) if age > i64::from(settings.max_staleness_days) => {
+            Some(Some(period)) => {
                 rows.push(None);
                 unavailable.push(Some(Exclusion::Stale {
                     period,
@@ -529,9 +543,12 @@ pub fn select(panel: &Panel, settings: &ScoringSettings) -> Result<Selection, En
                     limit_days: settings.max_staleness_days,
                 }));
             }
-            Some(_) => {
-                rows.push(Some(r));
-                unavailable.push(None);
+            _ => {
+                rows.push(None);
+                unavailable.push(Some(Exclusion::NoReport {
+                    as_of,
+                    lag_days: settings.report_lag_days,
+                }));
             }
         }
     }
@@ -557,11 +574,8 @@ pub fn metric_values(
     panel: &Panel,
     sel: &Selection,
     metrics: &[ActiveMetric],
-    settings: &ScoringSettings,
     why: bool,
 ) -> MetricValues {
-    let lag = settings.report_lag_days as i32;
-    let t = dates::to_epoch_days(sel.as_of);
     let rows = &sel.rows;
     let n = rows.len();
     // Columns looked up once, read by row: a lookup per security and metric was most of
@@ -575,29 +589,23 @@ pub fn metric_values(
     let market_cap: Vec<f64> = (0..n).map(|s| at(col("market_cap"), s)).collect();
 
     // Herfindahl per industry (sector where no industry is given) over this cross-section.
-    let group: Vec<&str> = (0..n)
-        .map(|s| {
-            let r = sel.text_row(panel, s);
-            if panel.industries[r].is_empty() {
-                panel.sectors[r].as_str()
-            } else {
-                panel.industries[r].as_str()
-            }
-        })
+    let groups = panel.groups();
+    let group: Vec<usize> = (0..n)
+        .map(|s| groups.industry[sel.text_row(panel, s)] as usize)
         .collect();
-    let mut totals: HashMap<&str, f64> = HashMap::new();
+    let mut totals = vec![0.0; groups.industries];
     for s in 0..n {
         let r = at(revenue, s);
         if r > 0.0 {
-            *totals.entry(group[s]).or_default() += r;
+            totals[group[s]] += r;
         }
     }
-    let mut hhi: HashMap<&str, f64> = HashMap::new();
+    let mut hhi = vec![0.0; groups.industries];
     for s in 0..n {
         let r = at(revenue, s);
         if r > 0.0 {
             let share = r / totals[group[s]];
-            *hhi.entry(group[s]).or_default() += share * share;
+            hhi[group[s]] += share * share;
         }
     }
 
@@ -625,7 +633,10 @@ pub fn metric_values(
                         f64::NAN
                     }
                 }
-                Some(Formula::CfoStability) => cfo_stability(panel, cfo, s, t, lag),
+                Some(Formula::CfoStability) => match rows[s] {
+                    Some(last) => cfo_stability(panel, cfo, s, last),
+                    None => f64::NAN,
+                },
             };
             vals.push(v);
             if !why {
@@ -659,7 +670,7 @@ pub fn cross_section(
 ) -> Result<CrossSection, EngineError> {
     let sel = select(panel, settings)?;
     let metrics = active_metrics(settings, panel);
-    let values = metric_values(panel, &sel, &metrics, settings, true);
+    let values = metric_values(panel, &sel, &metrics, true);
     Ok(assemble(panel, settings, sel, metrics, values))
 }
 
@@ -700,26 +711,24 @@ pub fn assemble(
 }
 
 /// Minus the sample standard deviation of operating_cash_flow / total_assets over the last
-/// 3 to 5 reports known at `as_of` (`ocf`, `assets`: the two columns); missing with fewer
-/// than 3.
-fn cfo_stability(
-    panel: &Panel,
-    [ocf, assets]: [Option<&[f64]>; 2],
-    s: usize,
-    as_of: i32,
-    lag: i32,
-) -> f64 {
+/// 3 to 5 reports up to row `last`, the one known at the date (`ocf`, `assets`: the two
+/// columns); missing with fewer than 3.
+fn cfo_stability(panel: &Panel, [ocf, assets]: [Option<&[f64]>; 2], s: usize, last: usize) -> f64 {
     let (Some(ocf), Some(assets)) = (ocf, assets) else {
         return f64::NAN;
     };
-    let Some(last) = panel.known_row(s, as_of, lag) else {
-        return f64::NAN;
-    };
     let first = panel.spans[s].start.max((last + 1).saturating_sub(5));
-    let x: Vec<f64> = (first..=last)
-        .map(|r| ratio(ocf[r], assets[r]))
-        .filter(|v| v.is_finite())
-        .collect();
+    // At most five values: on the stack (this runs per security at every rebalance).
+    let mut x = [0.0; 5];
+    let mut k = 0;
+    for r in first..=last {
+        let v = ratio(ocf[r], assets[r]);
+        if v.is_finite() {
+            x[k] = v;
+            k += 1;
+        }
+    }
+    let x = &x[..k];
     if x.len() < 3 {
         return f64::NAN;
     }
