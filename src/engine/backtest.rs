@@ -226,7 +226,6 @@ impl PreparedHistory {
         }
         let a = &settings.analytics;
         let min_names = 5 * a.quantiles.max(1) as usize;
-        let sectors = self.sector_names.len();
         let score = |i: usize| score_halo_and_basket(&self.prepared[i], &self.pillars[i], settings);
         let per_date: Vec<(usize, Option<(HaloAndBasket, DateResult)>)> = (0..self.prepared.len())
             .into_par_iter()
@@ -237,7 +236,7 @@ impl PreparedHistory {
                     return (included, None);
                 }
                 let date = DateInput::of(&sc, &self.sector[i], self.forward[i].clone());
-                let r = date_result(date, sectors, a, scratch);
+                let r = date_result(date, a, scratch);
                 if !keep {
                     (sc.halo, sc.ranked) = Default::default();
                 }
@@ -277,7 +276,7 @@ impl PreparedHistory {
                 let sc = score(index[d]);
                 let f = Forward::new(rp, h.month[d], to, sc.halo.len());
                 let date = DateInput::of(&sc, &h.sector[d], Arc::new(f));
-                *r = date_result(date, sectors, a, &mut Scratch::default());
+                *r = date_result(date, a, &mut Scratch::default());
             }
         }
         let r = summarize(&h, results, rp, a);
@@ -434,8 +433,7 @@ fn rank_correlation(
 ) -> f64 {
     let m = x_order.len();
     let centre = (m as f64 + 1.0) / 2.0;
-    average_ranks_into(x, x_order, rank_x);
-    let sxx: f64 = x_order.iter().map(|&k| (rank_x[k] - centre).powi(2)).sum();
+    let sxx = average_ranks_into(x, x_order, rank_x);
     // Walking up y, a run of equal values (ranks i+1 ..= i+len) at a time.
     let (mut sxy, mut syy) = (0.0, 0.0);
     let mut y_order = y_order.peekable();
@@ -461,9 +459,15 @@ fn rank_correlation(
 /// ([`qcut_probabilities`], [`quantile_by`]), so a score on an edge falls in the
 /// bin pandas puts it in.
 pub fn qcut(x: &[f64], q: usize) -> Option<Vec<u8>> {
+    let order = argsort(x);
+    let bins = qcut_bins(x, &order, q)?;
     let mut label = vec![0u8; x.len()];
-    qcut_into(x, &argsort(x), q, &mut label)
-        .then(|| label.into_iter().map(|l| l.saturating_sub(1)).collect())
+    for (k, w) in bins.windows(2).enumerate() {
+        for &i in &order[w[0]..w[1]] {
+            label[i] = k as u8;
+        }
+    }
+    Some(label)
 }
 
 /// The probabilities pandas' `qcut` takes its edges at: `numpy.linspace(0, 1, q + 1)`
@@ -484,26 +488,28 @@ pub fn qcut_probabilities(q: usize) -> Vec<f64> {
         .collect()
 }
 
-/// [`qcut`] of the values of `x` at `order` (which lists them in ascending order), written
-/// into `label` at those positions as 1-based labels. False, writing nothing, when two
-/// bin edges coincide.
-fn qcut_into(x: &[f64], order: &[usize], q: usize, label: &mut [u8]) -> bool {
+/// [`qcut`] of the values of `x` at `order` (which lists them in ascending order): as
+/// positions in `order`, where each bin starts, and the end (q + 1 of them; bin k is
+/// (edge k, edge k + 1], the first closed). None when two bin edges coincide.
+fn qcut_bins(x: &[f64], order: &[usize], q: usize) -> Option<Vec<usize>> {
     let edges: Vec<f64> = qcut_probabilities(q)
         .into_iter()
         .map(|p| quantile_by(order.len(), p, |i| x[order[i]]))
         .collect();
     if edges.windows(2).any(|w| w[0] == w[1]) {
-        return false;
+        return None;
     }
-    // Walking up the sorted values, the label is the number of inner edges below the value.
-    let mut k = 0usize;
-    for &i in order {
-        while k + 1 < q && edges[k + 1] < x[i] {
-            k += 1;
-        }
-        label[i] = k as u8 + 1;
-    }
-    true
+    // A value's bin is the number of inner edges below it: bin k ends where the values
+    // pass edge k + 1.
+    let mut bins = Vec::with_capacity(q + 1);
+    bins.push(0);
+    bins.extend(
+        edges[1..q]
+            .iter()
+            .map(|&e| order.partition_point(|&i| x[i] <= e)),
+    );
+    bins.push(order.len());
+    Some(bins)
 }
 
 /// Compounded return over months (from, to]; NaN if any month is missing.
@@ -564,13 +570,8 @@ impl<'a> DateInput<'a> {
 }
 
 /// One rebalance date of the backtest: quantiles, their mean forward returns, the IC and
-/// the basket's return. `sectors`: how many sector ids there are.
-fn date_result(
-    date: DateInput,
-    sectors: usize,
-    a: &AnalyticsSettings,
-    sc: &mut Scratch,
-) -> DateResult {
+/// the basket's return.
+fn date_result(date: DateInput, a: &AnalyticsSettings, sc: &mut Scratch) -> DateResult {
     let q = a.quantiles.clamp(2, 20) as usize;
     let halo = date.halo;
     let n = halo.len();
@@ -596,37 +597,49 @@ fn date_result(
         sc.known.clear();
         sc.known.extend(fwd.iter().map(|r| r.is_finite()));
         order.extend(date.ranked.iter().rev().filter(|&&s| sc.known[s]));
+        // Equal scores in index order, as the sort gives them (the ranking breaks ties by
+        // ticker): each bin's sum then adds its names in one order, either way.
+        for run in order.chunk_by_mut(|a, b| halo[*a] == halo[*b]) {
+            if run.len() > 1 {
+                run.sort_unstable();
+            }
+        }
     }
-    // Quantiles over the date, or within each sector (a sector keeps the order).
+    // Quantiles over the date, or within each sector (a sector keeps the order), and
+    // each quantile's sum of forward returns, walking up the scores.
     let mut label = vec![0u8; n];
+    let (mut qs, mut qn) = (vec![0.0; q], vec![0usize; q]);
     let mut skipped = None;
     let mut cut = |names: &[usize]| {
-        if !qcut_into(halo, names, q, &mut label) {
+        let Some(bins) = qcut_bins(halo, names, q) else {
             skipped = Some(SkipReason::TiedScores {
                 names: names.len(),
                 quantiles: q,
             });
+            return;
+        };
+        for (k, w) in bins.windows(2).enumerate() {
+            // Summed in a register, the bin's names in order of score.
+            let mut sum = 0.0;
+            for &i in &names[w[0]..w[1]] {
+                label[i] = k as u8 + 1;
+                sum += fwd[i];
+            }
+            qs[k] += sum;
+            qn[k] += w[1] - w[0];
         }
     };
     if a.within_sector {
         let ids = date.sector;
-        for g in 0..sectors as u32 {
-            sc.subset.clear();
-            sc.subset.extend(order.iter().filter(|&&s| ids[s] == g));
-            if !sc.subset.is_empty() {
-                cut(&sc.subset);
-            }
+        // Sector by sector (a stable sort keeps each one's names in order of score).
+        sc.subset.clear();
+        sc.subset.extend_from_slice(order);
+        sc.subset.sort_by_key(|&s| ids[s]);
+        for names in sc.subset.chunk_by(|x, y| ids[*x] == ids[*y]) {
+            cut(names);
         }
     } else {
         cut(order);
-    }
-    // Sums in security order.
-    let (mut qs, mut qn) = (vec![0.0; q], vec![0usize; q]);
-    for (&l, &r) in label.iter().zip(fwd) {
-        if l > 0 {
-            qs[l as usize - 1] += r;
-            qn[l as usize - 1] += 1;
-        }
     }
     let count: usize = qn.iter().sum();
     let total: f64 = qs.iter().sum();
@@ -680,11 +693,10 @@ fn date_result(
 
 /// Run the backtest over a score history.
 pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> BacktestResult {
-    let sectors = h.sector_names.len();
     let per_date: Vec<DateResult> = (0..h.dates.len())
         .into_par_iter()
         .map_init(Scratch::default, |sc, d| {
-            date_result(h.date(d, rp, a), sectors, a, sc)
+            date_result(h.date(d, rp, a), a, sc)
         })
         .collect();
     summarize(h, per_date, rp, a)
@@ -754,15 +766,16 @@ fn summarize(
                     return (vec![1.0; q], 1.0);
                 };
                 let (now, before) = (&per_date[d].label, &per_date[p].label);
-                let (mut members, mut stayed) = (vec![0usize; q + 1], vec![0usize; q + 1]);
-                for (s, &l) in now.iter().enumerate().filter(|(_, l)| **l > 0) {
-                    members[l as usize] += 1;
-                    stayed[l as usize] += usize::from(before.get(s) == Some(&l));
-                }
-                let quantiles = (1..=q)
-                    .map(|k| match members[k] {
+                // Each name's label where it kept it (0 elsewhere), then counts of bytes.
+                let kept: Vec<u8> = now
+                    .iter()
+                    .zip(before)
+                    .map(|(&a, &b)| if a == b { a } else { 0 })
+                    .collect();
+                let quantiles = (1..=q as u8)
+                    .map(|k| match bytecount::count(now, k) {
                         0 => f64::NAN,
-                        m => 1.0 - stayed[k] as f64 / m as f64,
+                        m => 1.0 - bytecount::count(&kept, k) as f64 / m as f64,
                     })
                     .collect();
                 for &(s, w) in &h.basket[p] {

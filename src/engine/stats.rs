@@ -202,21 +202,40 @@ pub fn average_ranks(x: &[f64], order: &[usize]) -> Vec<f64> {
 }
 
 /// [`average_ranks`] written into `r` at the positions in `order` (the others are left
-/// as they are).
-pub fn average_ranks_into(x: &[f64], order: &[usize], r: &mut [f64]) {
-    let mut i = 0;
-    while i < order.len() {
-        let mut j = i + 1;
-        while j < order.len() && x[order[j]] == x[order[i]] {
-            j += 1;
-        }
-        // Ranks i+1 ..= j share their average.
+/// as they are). Returns the sum of the ranks' squared deviations from their mean
+/// (m + 1) / 2: m (m² - 1) / 12 for distinct ranks, less what each run of ties takes
+/// away. Ranks are multiples of 1/2, so it is exact (below some 10^5 names).
+pub fn average_ranks_into(x: &[f64], order: &[usize], r: &mut [f64]) -> f64 {
+    let m = order.len() as f64;
+    let centre = (m + 1.0) / 2.0;
+    let mut sxx = m * (m * m - 1.0) / 12.0;
+    // Ranks i+1 ..= j (positions i..j) share their average: each name first gets its own
+    // position's rank, and a run of ties is given its average when it ends.
+    let mut tie = |i: usize, j: usize, r: &mut [f64]| {
         let avg = (i + 1 + j) as f64 / 2.0;
         for &k in &order[i..j] {
             r[k] = avg;
         }
-        i = j;
+        let distinct: f64 = (i + 1..=j).map(|p| (p as f64 - centre).powi(2)).sum();
+        sxx -= distinct - (j - i) as f64 * (avg - centre).powi(2);
+    };
+    let mut start = 0;
+    let mut prev = f64::NAN;
+    for (p, &k) in order.iter().enumerate() {
+        let v = x[k];
+        if v != prev {
+            if p - start > 1 {
+                tie(start, p, r);
+            }
+            start = p;
+            prev = v;
+        }
+        r[k] = (p + 1) as f64;
     }
+    if order.len() - start > 1 {
+        tie(start, order.len(), r);
+    }
+    sxx
 }
 
 #[cfg(test)]
