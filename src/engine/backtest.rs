@@ -14,7 +14,7 @@ use super::notes::{SeriesId, SkipReason};
 use super::performance::{Stats, cumulative, stats};
 use super::returns::ReturnPanel;
 use super::score::{HaloAndBasket, PillarScores, ScoreBase, prepare_base, score_halo_and_basket};
-use super::stats::{argsort, average_ranks_into, quantile_by};
+use super::stats::{argsort, average_ranks_into, distinct_ranks_sxx, quantile_by};
 use super::universe::Panel;
 use crate::engine::settings::{AnalyticsSettings, Rebalance, ScoringSettings, Settings};
 
@@ -416,24 +416,23 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
         return f64::NAN;
     }
     let mut rank_a = vec![0.0; a.len()];
-    rank_correlation(a, &argsort(a), b, argsort(b).into_iter(), &mut rank_a)
+    let sxx = average_ranks_into(a, &argsort(a), &mut rank_a);
+    rank_correlation(&rank_a, sxx, a.len(), b, argsort(b).into_iter())
 }
 
-/// Spearman correlation of x and y over m names: `x_order` lists them in ascending order
-/// of x, `y_order` the same names in ascending order of y. It is the Pearson correlation of
-/// their average ranks (ties averaged), whose mean is (m + 1) / 2. Ranks are multiples of
-/// 1/2, so every sum below is exact, whatever the order of adding. `rank_x` has room for a
-/// value per position of x.
+/// Spearman correlation of x and y over m names, given the average ranks of x (ties
+/// averaged; [`average_ranks_into`]) and their sum of squared deviations `sxx`, and
+/// `y_order`, the names in ascending order of y. It is the Pearson correlation of their
+/// average ranks, whose mean is (m + 1) / 2. Ranks are multiples of 1/2, so every sum below
+/// is exact, whatever the order of adding.
 fn rank_correlation(
-    x: &[f64],
-    x_order: &[usize],
+    rank_x: &[f64],
+    sxx: f64,
+    m: usize,
     y: &[f64],
     y_order: impl Iterator<Item = usize>,
-    rank_x: &mut [f64],
 ) -> f64 {
-    let m = x_order.len();
     let centre = (m as f64 + 1.0) / 2.0;
-    let sxx = average_ranks_into(x, x_order, rank_x);
     // Walking up y, a run of equal values (ranks i+1 ..= i+len) at a time.
     let (mut sxy, mut syy) = (0.0, 0.0);
     let mut y_order = y_order.peekable();
@@ -597,12 +596,15 @@ fn date_result(date: DateInput, a: &AnalyticsSettings, sc: &mut Scratch) -> Date
         sc.known.clear();
         sc.known.extend(fwd.iter().map(|r| r.is_finite()));
         order.extend(date.ranked.iter().rev().filter(|&&s| sc.known[s]));
+    }
+    // The scores' ranks over the order (the IC's, when every name gets a quantile).
+    sc.rank_x.resize(n, 0.0);
+    let sxx = average_ranks_into(halo, order, &mut sc.rank_x);
+    if !date.ranked.is_empty() && sxx != distinct_ranks_sxx(order.len()) {
         // Equal scores in index order, as the sort gives them (the ranking breaks ties by
         // ticker): each bin's sum then adds its names in one order, either way.
         for run in order.chunk_by_mut(|a, b| halo[*a] == halo[*b]) {
-            if run.len() > 1 {
-                run.sort_unstable();
-            }
+            run.sort_unstable();
         }
     }
     // Quantiles over the date, or within each sector (a sector keeps the order), and
@@ -653,21 +655,20 @@ fn date_result(date: DateInput, a: &AnalyticsSettings, sc: &mut Scratch) -> Date
     let ic = if count < 2 {
         f64::NAN
     } else {
-        // Usually every name has a quantile and the order serves as it is.
-        let scored = if count == order.len() {
-            &order[..]
+        // Usually every name has a quantile and the order's ranks serve as they are.
+        let sxx = if count == order.len() {
+            sxx
         } else {
             sc.subset.clear();
             sc.subset.extend(order.iter().filter(|&&s| label[s] > 0));
-            &sc.subset[..]
+            average_ranks_into(halo, &sc.subset, &mut sc.rank_x)
         };
-        sc.rank_x.resize(n, 0.0);
         let by_return = f
             .order
             .iter()
             .map(|&s| s as usize)
             .filter(|&s| label[s] > 0);
-        rank_correlation(halo, scored, fwd, by_return, &mut sc.rank_x)
+        rank_correlation(&sc.rank_x, sxx, count, fwd, by_return)
     };
     let (mut sw, mut swr) = (0.0, 0.0);
     for &(s, w) in date.basket {

@@ -201,14 +201,19 @@ pub fn average_ranks(x: &[f64], order: &[usize]) -> Vec<f64> {
     r
 }
 
+/// The sum of squared deviations of the ranks 1..=m from their mean: m (m² - 1) / 12.
+pub fn distinct_ranks_sxx(m: usize) -> f64 {
+    let m = m as f64;
+    m * (m * m - 1.0) / 12.0
+}
+
 /// [`average_ranks`] written into `r` at the positions in `order` (the others are left
 /// as they are). Returns the sum of the ranks' squared deviations from their mean
 /// (m + 1) / 2: m (m² - 1) / 12 for distinct ranks, less what each run of ties takes
 /// away. Ranks are multiples of 1/2, so it is exact (below some 10^5 names).
 pub fn average_ranks_into(x: &[f64], order: &[usize], r: &mut [f64]) -> f64 {
-    let m = order.len() as f64;
-    let centre = (m + 1.0) / 2.0;
-    let mut sxx = m * (m * m - 1.0) / 12.0;
+    let centre = (order.len() as f64 + 1.0) / 2.0;
+    let mut sxx = distinct_ranks_sxx(order.len());
     // Ranks i+1 ..= j (positions i..j) share their average: each name first gets its own
     // position's rank, and a run of ties is given its average when it ends.
     let mut tie = |i: usize, j: usize, r: &mut [f64]| {
