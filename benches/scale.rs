@@ -3,20 +3,26 @@
 //! load the three files, build the inputs, score, sector performance over a 9-month
 //! window, the full backtest from nothing (every rebalance date prepared, scored and
 //! backtested), the re-score-then-backtest after a pillar-weight and after a
-//! metric-weight move. Each step prints its best time over a few runs and the peak
-//! resident memory it added, against the loaded tables' size (Linux; "n/a" elsewhere).
+//! metric-weight move, and the backtest alone given each date's scores. Each step prints
+//! its best time over runs repeated for about a second (at least 3) and the peak resident
+//! memory its first run added, against the loaded tables' size (Linux; "n/a" elsewhere).
 //!
 //!     cargo bench --bench scale                 (HALO_SCALE=3000x240 for a smaller panel)
+//!     HALO_WRITE_PANEL=FILE.csv cargo bench --bench scale
+//!         (also writes the backtest's date, asset, factor, forward-return panel, which
+//!          benches/peers.py times alphalens, alphainspect and ferric-alpha on)
 
 use std::time::Instant;
 
 use halo_workbench::data::memory::{current_rss, peak_rss, reset_peak, table_bytes};
 use halo_workbench::data::{Dataset, SourceFile, TableKind};
+use halo_workbench::engine::backtest::backtest;
 use halo_workbench::engine::pipeline::{Inputs, Pipeline};
 use halo_workbench::engine::settings::Settings;
 use halo_workbench::engine::synth;
 
-/// Seconds and peak memory added of one step, best of `runs` (the peak of the first).
+/// Time and peak memory added of one step: the best of runs repeated for about a second
+/// (at least 3, at most `runs`), and the peak of the first.
 fn measure<T>(name: &str, tables: usize, runs: usize, mut f: impl FnMut() -> T) -> T {
     let base = current_rss();
     let reset = reset_peak();
@@ -24,10 +30,12 @@ fn measure<T>(name: &str, tables: usize, runs: usize, mut f: impl FnMut() -> T) 
     let mut out = f();
     let mut best = t0.elapsed().as_secs_f64();
     let peak = peak_rss();
-    for _ in 1..runs {
+    let mut done = 1;
+    while done < runs && (done < 3 || t0.elapsed().as_secs_f64() < 1.0) {
         let t = Instant::now();
         out = f();
         best = best.min(t.elapsed().as_secs_f64());
+        done += 1;
     }
     let added = match (reset, base, peak) {
         (true, Some(b), Some(p)) => format!(
@@ -37,7 +45,7 @@ fn measure<T>(name: &str, tables: usize, runs: usize, mut f: impl FnMut() -> T) 
         ),
         _ => format!("{:>17}", "n/a"),
     };
-    println!("{name:<44} {best:>8.3} s {added}");
+    println!("{name:<44} {:>10.2} ms {added}", best * 1e3);
     out
 }
 
@@ -84,7 +92,7 @@ fn main() {
             .trim()
     );
     println!(
-        "{:<44} {:>10} {:>17}",
+        "{:<44} {:>13} {:>17}",
         "step", "best", "peak added, x tables"
     );
     measure("load 3 Parquet files", tables, 3, load_all);
@@ -95,24 +103,26 @@ fn main() {
         || Inputs::new(&ds).expect("inputs"),
     ));
     let settings = Settings::default();
-    let scored = measure("score (latest cross-section)", tables, 3, || {
+    let scored = measure("score (latest cross-section)", tables, 20, || {
         Pipeline::new(inputs.clone())
             .score(&settings)
             .expect("score")
     });
+    // The last 9 months of the prices.
     let mut s9 = settings.clone();
-    s9.analytics.window_from = chrono::NaiveDate::from_ymd_opt(2035, 3, 31);
+    let months = &inputs.returns.months;
+    s9.analytics.window_from = months.len().checked_sub(10).map(|m| months[m]);
     s9.analytics.window_to = None;
     let mut p = Pipeline::new(inputs.clone());
     let scored9 = p.score(&s9).expect("score");
-    measure("sectors (9-month window)", tables, 5, || {
+    measure("sectors (9-month window)", tables, 100, || {
         p.sectors(&s9, &scored9).expect("sectors")
     });
     drop(scored);
     let r = measure(
         "backtest from nothing (prepare all dates)",
         tables,
-        2,
+        3,
         || {
             let mut p = Pipeline::new(inputs.clone());
             p.backtest(&settings).expect("backtest")
@@ -120,22 +130,47 @@ fn main() {
     );
     println!("  ({} rebalance dates)", r.dates.len());
     let mut p = Pipeline::new(inputs.clone());
-    p.backtest(&settings).expect("backtest");
+    let (h, _) = p.backtest_with_history(&settings).expect("backtest");
+    measure("backtest given each date's scores", tables, 200, || {
+        backtest(&h, &inputs.returns, &settings.analytics)
+    });
+    if let Ok(path) = std::env::var("HALO_WRITE_PANEL") {
+        let r = backtest(&h, &inputs.returns, &settings.analytics);
+        let mut out = String::from("date,asset,factor,fwd_return\n");
+        for row in r.observations(&h) {
+            out.push_str(&format!(
+                "{},{},{},{}\n",
+                r.dates[row.date], inputs.panel.tickers[row.security], row.score, row.fwd_return
+            ));
+        }
+        std::fs::write(&path, out).expect("write panel");
+        println!("  (its panel written to {path}; mean IC {:.6})", r.ic_mean);
+    }
     let mut moved = settings.clone();
     let mut k = 0u32;
-    measure("re-score + backtest after a pillar move", tables, 5, || {
-        k += 1;
-        moved.weights.heavy_assets = 1.0 + f64::from(k % 2);
-        p.backtest(&moved).expect("backtest")
-    });
-    measure("re-score + backtest after a metric move", tables, 5, || {
-        k += 1;
-        moved
-            .weights
-            .metrics
-            .insert("ppe_intensity".into(), 1.0 + f64::from(k % 2));
-        p.backtest(&moved).expect("backtest")
-    });
+    measure(
+        "re-score + backtest after a pillar move",
+        tables,
+        200,
+        || {
+            k += 1;
+            moved.weights.heavy_assets = 1.0 + f64::from(k % 2);
+            p.backtest(&moved).expect("backtest")
+        },
+    );
+    measure(
+        "re-score + backtest after a metric move",
+        tables,
+        200,
+        || {
+            k += 1;
+            moved
+                .weights
+                .metrics
+                .insert("ppe_intensity".into(), 1.0 + f64::from(k % 2));
+            p.backtest(&moved).expect("backtest")
+        },
+    );
     println!(
         "process peak {:.0} MB",
         peak_rss().map_or(f64::NAN, |b| b as f64 / 1e6)
