@@ -3,7 +3,7 @@
 //! submission is not included: on this machine it would time Mesa's software rasterizer),
 //! and how many frames pass between a slider move (20 moves of a pillar slider, then 20 of
 //! a metric slider) and every pane showing the new numbers, with frames paced at 60 Hz.
-//! On the bundled sample and on a synthetic 3,000 x 240 panel.
+//! On the bundled sample and on synthetic 3,000 x 240 and 10,000 x 360 panels.
 //!
 //!     cargo bench --bench ui_frames
 
@@ -119,13 +119,15 @@ fn main() {
         .with_size([1600.0, 1000.0])
         .build_eframe(|cc| WorkbenchApp::with_state(&cc.egui_ctx, PersistedState::default()));
     measure("sample (447 securities, 135 months)", &mut h);
-    let mut h = Harness::builder()
-        .with_size([1600.0, 1000.0])
-        .build_eframe(|cc| WorkbenchApp::with_state(&cc.egui_ctx, PersistedState::default()));
-    settle(&mut h);
-    let ds = synth::generate(3_000, 240, 1)
-        .expect("synthetic")
-        .dataset("synthetic 3000 x 240");
-    h.state_mut().set_dataset(ds);
-    measure("synthetic 3,000 x 240", &mut h);
+    for (n, months) in [(3_000, 240), (10_000, 360)] {
+        let mut h = Harness::builder()
+            .with_size([1600.0, 1000.0])
+            .build_eframe(|cc| WorkbenchApp::with_state(&cc.egui_ctx, PersistedState::default()));
+        settle(&mut h);
+        let ds = synth::generate(n, months, 1)
+            .expect("synthetic")
+            .dataset(&format!("synthetic {n} x {months}"));
+        h.state_mut().set_dataset(ds);
+        measure(&format!("synthetic {n} x {months}"), &mut h);
+    }
 }
