@@ -203,7 +203,7 @@ fn opening_files_starts_a_new_dataset_without_the_sample() {
     assert_eq!(bench.members, 8);
     let sub = halo_workbench::app::figure::subtitle(r, &ds.name);
     assert!(
-        sub.starts_with("csi_fundamentals.csv + csi_prices.csv, as of 2024-03-30"),
+        sub.starts_with("csi_fundamentals.csv + csi_prices.csv, as of 2024-04-30"),
         "{sub}"
     );
 }
@@ -317,12 +317,12 @@ fn sectors_without_caps_are_equal_weighted_with_a_note() {
     let dir = tempfile::tempdir().unwrap();
     let (f, p) = user_files(dir.path());
     let out = dir.path().join("sectors.csv");
-    let o = sectors(&f, &p, "2024-03-31", "2024-12-31", &["--out", s(&out)]);
+    let o = sectors(&f, &p, "2024-04-30", "2024-12-31", &["--out", s(&out)]);
     assert!(o.status.success(), "{}", stderr(&o));
     let err = stderr(&o);
     has(
         &err,
-        "csi_fundamentals.csv + csi_prices.csv: 2024-03-31 to 2024-12-31",
+        "csi_fundamentals.csv + csi_prices.csv: 2024-04-30 to 2024-12-31",
     );
     has(
         &err,
@@ -339,7 +339,7 @@ fn sectors_without_caps_are_equal_weighted_with_a_note() {
         ("Benchmark", (0..8).collect()),
     ] {
         let (got, weighting) = value(group);
-        let want = equal_weighted(&members, "2024-03-31", "2024-12-31");
+        let want = equal_weighted(&members, "2024-04-30", "2024-12-31");
         assert!((got - want).abs() < 1e-12, "{group}: {got} vs {want}");
         assert_eq!(weighting, "equal");
     }
@@ -444,7 +444,9 @@ fn a_score_with_nothing_scored_exits_1_with_the_reason() {
     let err = stderr(&o);
     has(
         &err,
-        "note: no report known by 2020-01-01 (report lag 90 days)",
+        // A-shares without disclosure dates: known at the statutory deadline (FY2023 by
+        // 2024-04-30).
+        "note: no report known by 2020-01-01 (A-share reports without a disclosure date are dated by their statutory deadline); the first is known on 2024-04-30",
     );
     has(&err, "none of the 8 securities could be scored");
 }
@@ -1342,7 +1344,7 @@ fn an_equal_weighted_window_holds_only_names_priced_at_its_start() {
     let o = sectors(
         &f,
         &p,
-        "2024-03-31",
+        "2024-04-30",
         "2024-12-31",
         &["--weighting", "equal", "--out", s(&out)],
     );
@@ -1351,7 +1353,7 @@ fn an_equal_weighted_window_holds_only_names_priced_at_its_start() {
     let cells = group_row(&text, "计算机");
     let got: f64 = cells[1].parse().unwrap();
     // Not held at 1/4 from the start earning nothing until it lists: not held at all.
-    let want = equal_weighted(&[4, 5, 6], "2024-03-31", "2024-12-31");
+    let want = equal_weighted(&[4, 5, 6], "2024-04-30", "2024-12-31");
     assert!((got - want).abs() < 1e-12, "{got} vs {want}");
     assert_eq!(cells[3], "3");
 }

@@ -196,6 +196,30 @@ pub static FIELDS: &[FieldDef] = &[
         ]
     ),
     field!(
+        "disclosure_date",
+        "Disclosure date",
+        "公告日期",
+        Date,
+        Any,
+        [
+            "disclosure date",
+            "announcement date",
+            "ann date",
+            "f_ann_date",
+            "pubdate",
+            "publish date",
+            "publication date",
+            "filing date",
+            "release date",
+            "公告日期",
+            "首次公告日期",
+            "披露日期",
+            "实际披露日期",
+            "公告日",
+            "发布日期",
+        ]
+    ),
+    field!(
         "name",
         "Name",
         "证券简称",
@@ -728,7 +752,10 @@ pub fn allowed(kind: TableKind, id: &str) -> bool {
         ),
         TableKind::Factors => id == "date",
         // Keys, names and numbers: no dates, nothing of a price series.
-        TableKind::Attributes => !matches!(id, "date" | "close" | "return" | "volume"),
+        TableKind::Attributes => !matches!(
+            id,
+            "date" | "disclosure_date" | "close" | "return" | "volume"
+        ),
     }
 }
 

@@ -132,11 +132,10 @@ impl PreparedHistory {
     /// running centuries past the fundamentals costs nothing for the years without them.
     pub fn build(panel: &Panel, rp: &ReturnPanel, settings: &Settings) -> PreparedHistory {
         let sc = &settings.scoring;
-        let known = panel.dates.iter().copied().filter(|d| *d != i32::MIN);
-        let (first, last) = known.fold((i32::MAX, i32::MIN), |(a, b), d| (a.min(d), b.max(d)));
-        let lag = i64::from(sc.report_lag_days);
-        let span =
-            i64::from(first) + lag..=i64::from(last) + lag + i64::from(sc.max_staleness_days);
+        let (first, last) = panel
+            .known_span(sc.report_lag_days)
+            .unwrap_or((i64::MAX, i64::MIN));
+        let span = first..=last.saturating_add(i64::from(sc.max_staleness_days));
         let months: Vec<usize> = rebalance_months(rp, &settings.analytics)
             .into_iter()
             .filter(|&m| span.contains(&i64::from(crate::data::dates::to_epoch_days(rp.months[m]))))

@@ -8,12 +8,31 @@ use serde::{Deserialize, Serialize};
 use crate::bi;
 use crate::i18n::{Lang, Localize, join};
 
+/// How a report's known date is set: the rule of `Panel::known_day`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KnownBy {
+    /// Its disclosure date, from the file.
+    Disclosed,
+    /// The A-share statutory deadline of its report type: annual and Q1 reports by 30
+    /// April, half-year by 31 August, Q3 by 31 October.
+    Statutory,
+    /// Its period end plus the report lag of the settings.
+    Lag,
+}
+
 /// Why a security of the cross-section is not scored.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Exclusion {
-    /// No report of it is known by the as-of date.
-    NoReport { as_of: NaiveDate, lag_days: u32 },
+    /// No report of it is known by the as-of date: by the rule that dates its first
+    /// report, known on `first`.
+    NoReport {
+        as_of: NaiveDate,
+        rule: KnownBy,
+        lag_days: u32,
+        first: Option<NaiveDate>,
+    },
     /// Its latest known report is too old.
     Stale {
         period: NaiveDate,
@@ -31,11 +50,38 @@ pub enum Exclusion {
 impl Localize for Exclusion {
     fn localize(&self, lang: Lang) -> String {
         match self {
-            Exclusion::NoReport { as_of, lag_days } => bi!(
-                lang,
-                "no report known by {as_of} (report lag {lag_days} days)",
-                "截至 {as_of} 尚无已知报告（报告滞后 {lag_days} 天）"
-            ),
+            Exclusion::NoReport {
+                as_of,
+                rule,
+                lag_days,
+                first,
+            } => {
+                let base = match rule {
+                    KnownBy::Disclosed => bi!(
+                        lang,
+                        "no report disclosed by {as_of}",
+                        "截至 {as_of} 尚无已公告的报告"
+                    ),
+                    KnownBy::Statutory => bi!(
+                        lang,
+                        "no report known by {as_of} (A-share reports without a disclosure date are dated by their statutory deadline)",
+                        "截至 {as_of} 尚无已知报告（无公告日期的 A 股报告按法定披露截止日计）"
+                    ),
+                    KnownBy::Lag => bi!(
+                        lang,
+                        "no report known by {as_of} (report lag {lag_days} days)",
+                        "截至 {as_of} 尚无已知报告（报告滞后 {lag_days} 天）"
+                    ),
+                };
+                match first {
+                    Some(d) => bi!(
+                        lang,
+                        "{base}; the first is known on {d}",
+                        "{base}；最早的报告于 {d} 可知"
+                    ),
+                    None => base,
+                }
+            }
             Exclusion::Stale {
                 period,
                 age_days,
@@ -133,6 +179,13 @@ pub enum Note {
     CapsFromShares {
         rows: usize,
         of: usize,
+    },
+    /// When the reports become known: how many by their disclosure date, by the A-share
+    /// statutory deadline of their report type, and by the report lag.
+    KnownDates {
+        disclosed: usize,
+        statutory: usize,
+        lag: usize,
     },
     /// Caps not derived for `rows` reports: the caps the data reports are not in the
     /// units of shares x close (their median ratio), or cannot be checked against them.
@@ -284,6 +337,36 @@ impl Localize for Note {
                     "{file}: {securities} of {of} securities have no row (by {level}: {list}); its columns are missing for them",
                     "{file}：{of} 只证券中有 {securities} 只没有对应行（按{level}：{list}）；它们缺少该表的列"
                 )
+            }
+            Note::KnownDates {
+                disclosed,
+                statutory,
+                lag,
+            } => {
+                let mut parts = Vec::new();
+                if *disclosed > 0 {
+                    parts.push(bi!(
+                        lang,
+                        "{disclosed} from their disclosure date",
+                        "{disclosed} 份按公告日期"
+                    ));
+                }
+                if *statutory > 0 {
+                    parts.push(bi!(
+                        lang,
+                        "{statutory} from the A-share statutory deadline (annual and Q1 by 30 April, half-year by 31 August, Q3 by 31 October)",
+                        "{statutory} 份按 A 股法定披露截止日（年报和一季报 4 月 30 日、半年报 8 月 31 日、三季报 10 月 31 日）"
+                    ));
+                }
+                if *lag > 0 {
+                    parts.push(bi!(
+                        lang,
+                        "{lag} after the report lag",
+                        "{lag} 份按报告滞后"
+                    ));
+                }
+                let parts = parts.join(bi!(lang, "; ", "；").as_str());
+                bi!(lang, "reports known: {parts}", "报告可知日期：{parts}")
             }
             Note::CapsFromShares { rows, of } => bi!(
                 lang,

@@ -74,6 +74,7 @@ impl Inputs {
             None => None,
         };
         panel.group_by_ticker();
+        panel.notes.extend(panel.known_note());
         if let Some(p) = &ds.prices {
             let derived = panel.derive_caps(&p.df)?;
             panel.notes.extend(derived);

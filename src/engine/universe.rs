@@ -13,7 +13,7 @@ use crate::data::dates;
 use crate::data::schema::{FIELDS, FieldType};
 use crate::engine::EngineError;
 use crate::engine::metrics::{ActiveMetric, Formula, METRICS};
-use crate::engine::notes::{Exclusion, Note};
+use crate::engine::notes::{Exclusion, KnownBy, Note};
 use crate::engine::settings::ScoringSettings;
 
 /// The group of a security whose fundamentals give no sector.
@@ -28,6 +28,12 @@ pub struct Panel {
     pub spans: Vec<Range<usize>>,
     /// Per row: period date (days since 1970-01-01).
     pub dates: Vec<i32>,
+    /// Per row: the day the report was disclosed (公告日期), i32::MIN where the file gives
+    /// none; empty without such a column.
+    pub disclosed: Vec<i32>,
+    /// Per security: an A-share (by its code or market), whose reports without a
+    /// disclosure date are known at their statutory deadline rather than after the lag.
+    pub statutory: Vec<bool>,
     pub names: Vec<String>,
     pub sectors: Vec<String>,
     pub industries: Vec<String>,
@@ -98,7 +104,12 @@ fn text_col(
 /// The `date` column as days since 1970-01-01; a date no calendar holds is as good as none
 /// (i32::MIN; tables made in code).
 fn date_days(df: &DataFrame) -> Result<Vec<i32>, EngineError> {
-    df.column("date")
+    days_of(df, "date")
+}
+
+/// A date column as days since 1970-01-01, i32::MIN where missing or implausible.
+fn days_of(df: &DataFrame, name: &str) -> Result<Vec<i32>, EngineError> {
+    df.column(name)
         .and_then(|c| {
             c.date().map(|d| {
                 d.physical()
@@ -107,7 +118,62 @@ fn date_days(df: &DataFrame) -> Result<Vec<i32>, EngineError> {
                     .collect()
             })
         })
-        .map_err(|e| EngineError::column("date", e))
+        .map_err(|e| EngineError::column(name, e))
+}
+
+/// Whether a security is an A-share: a six-digit code, bare or with an exchange suffix or
+/// prefix (600028.SH, 000001.SZ, 430047.BJ, SH600028), or a mainland market name.
+pub fn is_a_share(ticker: &str, market: &str) -> bool {
+    let t = ticker.trim().to_ascii_uppercase();
+    let code = t
+        .strip_suffix(".SH")
+        .or_else(|| t.strip_suffix(".SZ"))
+        .or_else(|| t.strip_suffix(".BJ"))
+        .or_else(|| t.strip_suffix(".SS"))
+        .or_else(|| t.strip_prefix("SH"))
+        .or_else(|| t.strip_prefix("SZ"))
+        .or_else(|| t.strip_prefix("BJ"))
+        .unwrap_or(&t);
+    let six_digits = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
+    let m = market.trim().to_uppercase();
+    six_digits
+        || matches!(
+            m.as_str(),
+            "CN" | "CHINA"
+                | "A"
+                | "A股"
+                | "A-SHARE"
+                | "A-SHARES"
+                | "SSE"
+                | "SZSE"
+                | "BSE"
+                | "沪"
+                | "深"
+                | "京"
+                | "沪市"
+                | "深市"
+                | "上海"
+                | "深圳"
+                | "上交所"
+                | "深交所"
+                | "北交所"
+        )
+}
+
+/// The statutory deadline of an A-share report with this period end (days since
+/// 1970-01-01): Q1 (31 March) and annual (31 December) reports by 30 April, half-year
+/// (30 June) by 31 August, Q3 (30 September) by 31 October. None for other period ends.
+pub fn statutory_deadline(period: i32) -> Option<i32> {
+    use chrono::Datelike;
+    let d = dates::from_epoch_days(period)?;
+    let (y, m, day) = match (d.month(), d.day()) {
+        (3, 31) => (d.year(), 4, 30),
+        (6, 30) => (d.year(), 8, 31),
+        (9, 30) => (d.year(), 10, 31),
+        (12, 31) => (d.year() + 1, 4, 30),
+        _ => return None,
+    };
+    NaiveDate::from_ymd_opt(y, m, day).map(dates::to_epoch_days)
 }
 
 /// A numeric column's values as f64, NaN where missing; None for a column of another type.
@@ -154,14 +220,27 @@ impl Panel {
                 fields.insert(name.to_string(), v);
             }
         }
+        let markets = text_col(df, "market", n, "")?;
+        let statutory = tickers
+            .iter()
+            .zip(&spans)
+            .map(|(t, span)| is_a_share(t, &markets[span.end - 1]))
+            .collect();
+        let disclosed = if df.column("disclosure_date").is_ok() {
+            days_of(df, "disclosure_date")?
+        } else {
+            Vec::new()
+        };
         Ok(Panel {
             tickers,
             spans,
             dates,
+            disclosed,
+            statutory,
             names: text_col(df, "name", n, "")?,
             sectors: text_col(df, "sector", n, NO_SECTOR)?,
             industries: text_col(df, "industry", n, "")?,
-            markets: text_col(df, "market", n, "")?,
+            markets,
             fields,
             headers: BTreeMap::new(),
             undated: false,
@@ -374,24 +453,100 @@ impl Panel {
         self.fields.get(name).map_or(f64::NAN, |v| v[row])
     }
 
-    /// The latest date at which every report of the data is known: the default as-of.
-    pub fn latest_known(&self, report_lag_days: u32) -> Option<NaiveDate> {
-        let last = self
-            .dates
-            .iter()
-            .copied()
-            .filter(|d| *d != i32::MIN)
-            .max()?;
-        // A prices-only panel has no reports to wait for: its last price.
-        let lag = if self.undated { 0 } else { report_lag_days };
-        dates::from_epoch_days(last.checked_add(i32::try_from(lag).ok()?)?)
+    /// The rule that dates row `r` (of security `s`).
+    pub fn known_by(&self, s: usize, r: usize) -> KnownBy {
+        if self.disclosed.get(r).is_some_and(|d| *d != i32::MIN) {
+            KnownBy::Disclosed
+        } else if self.statutory.get(s) == Some(&true)
+            && statutory_deadline(self.dates[r]).is_some()
+        {
+            KnownBy::Statutory
+        } else {
+            KnownBy::Lag
+        }
     }
 
-    /// The row of security `s` known at `as_of` (epoch days), if any; never a later report.
-    fn known_row(&self, s: usize, as_of: i32, lag: i32) -> Option<usize> {
+    /// The day row `r` of security `s` becomes known (days since 1970-01-01): its
+    /// disclosure date (never before its period end), else the statutory deadline for an
+    /// A-share, else its period end plus `lag` days. Never for a row without a date.
+    pub fn known_day(&self, s: usize, r: usize, lag: u32) -> Option<i64> {
+        let period = self.dates[r];
+        if period == i32::MIN {
+            return None;
+        }
+        Some(match self.known_by(s, r) {
+            KnownBy::Disclosed => i64::from(self.disclosed[r].max(period)),
+            KnownBy::Statutory => i64::from(statutory_deadline(period).unwrap_or(period)),
+            KnownBy::Lag => i64::from(period) + i64::from(lag),
+        })
+    }
+
+    /// The first and last days any report becomes known.
+    pub fn known_span(&self, lag: u32) -> Option<(i64, i64)> {
+        let lag = if self.undated { 0 } else { lag };
+        self.spans
+            .iter()
+            .enumerate()
+            .flat_map(|(s, span)| span.clone().map(move |r| (s, r)))
+            .filter_map(|(s, r)| self.known_day(s, r, lag))
+            .fold(None, |acc, d| match acc {
+                None => Some((d, d)),
+                Some((a, b)) => Some((a.min(d), b.max(d))),
+            })
+    }
+
+    /// The latest date at which every report of the data is known: the default as-of.
+    pub fn latest_known(&self, report_lag_days: u32) -> Option<NaiveDate> {
+        let (_, last) = self.known_span(report_lag_days)?;
+        dates::from_epoch_days(i32::try_from(last).ok()?)
+    }
+
+    /// The row of security `s` known at `as_of` (epoch days), if any: the latest period
+    /// whose report is known by then, never a later report.
+    fn known_row(&self, s: usize, as_of: i32, lag: u32) -> Option<usize> {
         let span = &self.spans[s];
-        let k = self.dates[span.clone()].partition_point(|d| *d + lag <= as_of);
-        (k > 0).then(|| span.start + k - 1)
+        // A report is never known before its period ends: only those up to as_of count,
+        // and of these usually the last or the one before is known.
+        let k = self.dates[span.clone()].partition_point(|d| *d <= as_of);
+        (span.start..span.start + k).rev().find(|&r| {
+            self.known_day(s, r, lag)
+                .is_some_and(|d| d <= i64::from(as_of))
+        })
+    }
+
+    /// Why security `s` has no report known at `as_of`: the rule of its first report and
+    /// the day it becomes known.
+    fn nothing_known(&self, s: usize, as_of: NaiveDate, lag: u32) -> Exclusion {
+        let first = self.spans[s]
+            .clone()
+            .filter_map(|r| Some((r, self.known_day(s, r, lag)?)))
+            .min_by_key(|x| x.1);
+        Exclusion::NoReport {
+            as_of,
+            rule: first.map_or(KnownBy::Lag, |(r, _)| self.known_by(s, r)),
+            lag_days: lag,
+            first: first.and_then(|(_, d)| dates::from_epoch_days(i32::try_from(d).ok()?)),
+        }
+    }
+
+    /// How many reports each rule dates, when any is dated otherwise than by the lag:
+    /// what the load and the ranking's notes say.
+    pub fn known_note(&self) -> Option<Note> {
+        if self.undated {
+            return None;
+        }
+        let mut count = [0usize; 3];
+        for (s, span) in self.spans.iter().enumerate() {
+            for r in span.clone() {
+                count[self.known_by(s, r) as usize] += 1;
+            }
+        }
+        let [disclosed, statutory, lag] = count;
+        (disclosed + statutory > 0).then_some(Note::KnownDates {
+            disclosed,
+            statutory,
+            lag,
+        })
     }
 }
 
@@ -499,7 +654,7 @@ impl Selection {
 
 /// The point-in-time selection at `settings.as_of` (default: [`Panel::latest_known`]).
 pub fn select(panel: &Panel, settings: &ScoringSettings) -> Result<Selection, EngineError> {
-    let lag = settings.report_lag_days as i32;
+    let lag = settings.report_lag_days;
     let as_of = match settings.as_of {
         Some(d) => d,
         None => panel
@@ -518,13 +673,11 @@ pub fn select(panel: &Panel, settings: &ScoringSettings) -> Result<Selection, En
         }
         let Some(r) = panel.known_row(s, t, lag) else {
             rows.push(None);
-            unavailable.push(Some(Exclusion::NoReport {
-                as_of,
-                lag_days: settings.report_lag_days,
-            }));
+            unavailable.push(Some(panel.nothing_known(s, as_of, lag)));
             continue;
         };
-        let age = i64::from(t) - (i64::from(panel.dates[r]) + i64::from(lag));
+        let known = panel.known_day(s, r, lag).unwrap_or(i64::MAX);
+        let age = i64::from(t) - known;
         // A date no calendar holds (i32::MIN) is no report; the period's date is made only
         // for a stale report's reason (a conversion per security and date cost much).
         let stale = age > i64::from(settings.max_staleness_days);
@@ -545,10 +698,7 @@ pub fn select(panel: &Panel, settings: &ScoringSettings) -> Result<Selection, En
             }
             _ => {
                 rows.push(None);
-                unavailable.push(Some(Exclusion::NoReport {
-                    as_of,
-                    lag_days: settings.report_lag_days,
-                }));
+                unavailable.push(Some(panel.nothing_known(s, as_of, lag)));
             }
         }
     }
