@@ -193,6 +193,8 @@ fn the_csv_holds_the_engines_numbers() {
     let sc = p.score(&s).unwrap();
     let perf = p.sectors(&s, &sc).unwrap();
     let text = std::fs::read_to_string(dir.path().join("sectors.csv")).unwrap();
+    // For Excel on a Chinese Windows: UTF-8 with its byte order mark.
+    let text = text.strip_prefix('\u{feff}').expect("a byte order mark");
     let mut rows = text.lines();
     assert_eq!(
         rows.next(),

@@ -34,10 +34,13 @@ fn run(args: &[&str]) -> std::process::Output {
     out
 }
 
+/// A CSV the workbench wrote, without the byte order mark it starts with (for Excel).
 fn csv_rows(p: &Path) -> Vec<Vec<String>> {
-    std::fs::read_to_string(p)
-        .unwrap()
-        .lines()
+    let text = std::fs::read_to_string(p).unwrap();
+    let text = text
+        .strip_prefix('\u{feff}')
+        .expect("a UTF-8 byte order mark");
+    text.lines()
         .map(|l| l.split(',').map(str::to_string).collect())
         .collect()
 }

@@ -145,7 +145,13 @@ pub fn write_table(df: &DataFrame, path: &Path) -> Result<(), ExportError> {
     })
 }
 
-/// A table encoded as `path`'s extension says (CSV safe for spreadsheets, or Parquet).
+/// The UTF-8 byte order mark a CSV starts with: Excel takes a file without one for the
+/// system's code page (GBK on a Chinese Windows) and shows its Chinese text garbled.
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// A table encoded as `path`'s extension says: CSV safe for spreadsheets (UTF-8 with its
+/// byte order mark, which pandas, polars and this workbench's loader read as plain
+/// UTF-8), or Parquet.
 pub fn table_bytes(df: &DataFrame, path: &Path) -> Result<Vec<u8>, ExportError> {
     let ext = path
         .extension()
@@ -154,9 +160,12 @@ pub fn table_bytes(df: &DataFrame, path: &Path) -> Result<Vec<u8>, ExportError> 
         .to_ascii_lowercase();
     let mut buf = Vec::new();
     match ext.as_str() {
-        "csv" => CsvWriter::new(&mut buf)
-            .finish(&mut sanitized(df).map_err(encode)?)
-            .map_err(encode)?,
+        "csv" => CsvWriter::new({
+            buf.extend_from_slice(UTF8_BOM);
+            &mut buf
+        })
+        .finish(&mut sanitized(df).map_err(encode)?)
+        .map_err(encode)?,
         "parquet" => {
             ParquetWriter::new(&mut buf)
                 .with_compression(ParquetCompression::Zstd(None))
@@ -282,11 +291,11 @@ mod tests {
         write_table(&df, &p).unwrap();
         assert_eq!(
             std::fs::read_to_string(&p).unwrap(),
-            "name,x\n'+cmd,-1.5\nExxon,2.0\n"
+            "\u{feff}name,x\n'+cmd,-1.5\nExxon,2.0\n"
         );
         // A header that is a formula is defused like a cell.
         let df = DataFrame::new(1, vec![Column::new("=1+1".into(), [0.5])]).unwrap();
         write_table(&df, &p).unwrap();
-        assert_eq!(std::fs::read_to_string(&p).unwrap(), "'=1+1\n0.5\n");
+        assert_eq!(std::fs::read_to_string(&p).unwrap(), "\u{feff}'=1+1\n0.5\n");
     }
 }
