@@ -602,7 +602,7 @@ fn date_result(date: DateInput, a: &AnalyticsSettings, sc: &mut Scratch) -> Date
     if !date.ranked.is_empty() && sxx != distinct_ranks_sxx(order.len()) {
         // Equal scores in index order, as the sort gives them (the ranking breaks ties by
         // ticker): each bin's sum then adds its names in one order, either way.
-        for run in order.chunk_by_mut(|a, b| halo[*a] == halo[*b]) {
+        for run in order.chunk_by_mut(|a, b| halo[*a].to_bits() == halo[*b].to_bits()) {
             run.sort_unstable();
         }
     }

@@ -121,6 +121,15 @@ fn days_of(df: &DataFrame, name: &str) -> Result<Vec<i32>, EngineError> {
         .map_err(|e| EngineError::column(name, e))
 }
 
+/// Per security: an A-share, by its code or its last row's market.
+fn statutory_of(tickers: &[String], spans: &[Range<usize>], markets: &[String]) -> Vec<bool> {
+    tickers
+        .iter()
+        .zip(spans)
+        .map(|(t, span)| is_a_share(t, &markets[span.end - 1]))
+        .collect()
+}
+
 /// Whether a security is an A-share: a six-digit code, bare or with an exchange suffix or
 /// prefix (600028.SH, 000001.SZ, 430047.BJ, SH600028), or a mainland market name.
 pub fn is_a_share(ticker: &str, market: &str) -> bool {
@@ -221,11 +230,7 @@ impl Panel {
             }
         }
         let markets = text_col(df, "market", n, "")?;
-        let statutory = tickers
-            .iter()
-            .zip(&spans)
-            .map(|(t, span)| is_a_share(t, &markets[span.end - 1]))
-            .collect();
+        let statutory = statutory_of(&tickers, &spans, &markets);
         let disclosed = if df.column("disclosure_date").is_ok() {
             days_of(df, "disclosure_date")?
         } else {
@@ -334,6 +339,10 @@ impl Panel {
     /// again.
     pub fn texts_changed(&mut self) {
         self.groups = Default::default();
+        // A market filled in (by an attributes table) may make a security an A-share.
+        if !self.undated {
+            self.statutory = statutory_of(&self.tickers, &self.spans, &self.markets);
+        }
     }
 
     /// Per row, the security it belongs to.
