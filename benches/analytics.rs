@@ -6,9 +6,8 @@
 //! performance over a 12-month window.
 //!
 //!     cargo bench --bench analytics
-//!     HALO_WRITE_PANEL=target/bench-data/backtest_panel.csv cargo bench --bench analytics
-//!         (also writes the backtest's factor / forward-return panel for
-//!          benches/alphalens_backtest.py, which times alphalens on the same panel)
+//!
+//! (The peers on the same panel: `bash benches/peers.sh`, through the scale bench.)
 
 use std::hint::black_box;
 
@@ -31,18 +30,6 @@ fn analytics(c: &mut Criterion) {
     let mut prepared = PreparedHistory::build(&inputs.panel, &inputs.returns, &settings);
     let (h, _) = prepared.run(&inputs.returns, &settings).expect("history");
     assert!(h.dates.len() >= 200, "{} rebalances", h.dates.len());
-    if let Ok(path) = std::env::var("HALO_WRITE_PANEL") {
-        let r = backtest(&h, &inputs.returns, &settings.analytics);
-        let mut out = String::from("date,asset,factor,fwd_return\n");
-        for row in r.observations(&h) {
-            out.push_str(&format!(
-                "{},{},{},{}\n",
-                r.dates[row.date], inputs.panel.tickers[row.security], row.score, row.fwd_return
-            ));
-        }
-        std::fs::write(&path, out).expect("write panel");
-        eprintln!("wrote {} rows to {path}", r.observations(&h).count());
-    }
     let mut g = c.benchmark_group("analytics_3000x240");
     g.bench_function("backtest_240_monthly_rebalances", |b| {
         b.iter(|| black_box(backtest(&h, &inputs.returns, &settings.analytics)))
