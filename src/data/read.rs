@@ -516,7 +516,9 @@ fn decode_text(file: &str, bytes: Vec<u8>) -> Result<Decoded, LoadError> {
         Some(rest) => rest.to_vec(),
         None => bytes,
     };
-    if std::str::from_utf8(&bytes).is_ok() {
+    if let Ok(t) = std::str::from_utf8(&bytes)
+        && !gbk_lookalike(t, &bytes)
+    {
         return Ok((bytes, "UTF-8", Vec::new()));
     }
     let text = decode_lines(&bytes).ok_or_else(|| LoadError::Binary {
@@ -526,15 +528,31 @@ fn decode_text(file: &str, bytes: Vec<u8>) -> Result<Decoded, LoadError> {
     Ok((text.0, "GB18030/GBK", text.1))
 }
 
-/// GB18030 text, line by line: a line that is valid UTF-8 with non-ASCII characters was
-/// written as UTF-8 (pasted from another file; GBK Chinese is almost never valid UTF-8)
-/// and is read as UTF-8 rather than garbled. Returns the text and those lines' numbers.
+/// Valid UTF-8 that is GBK all the same: no character beyond two UTF-8 bytes (Chinese
+/// in UTF-8 takes three), some combining mark or C1 control (which GBK pairs such as 煤炭,
+/// C3 BA CC BF, decode to in UTF-8, and composed European text has none), and the bytes
+/// decode as GB18030.
+fn gbk_lookalike(t: &str, bytes: &[u8]) -> bool {
+    let short = |c: char| ('\u{80}'..'\u{800}').contains(&c);
+    t.chars().all(|c| c.is_ascii() || short(c))
+        && t.chars()
+            .any(|c| ('\u{300}'..='\u{36F}').contains(&c) || ('\u{80}'..='\u{9F}').contains(&c))
+        && encoding_rs::GB18030
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .is_some()
+}
+
+/// GB18030 text, line by line: a line that is valid UTF-8 with non-ASCII characters, all
+/// of three or four bytes (as Chinese is in UTF-8), was written as UTF-8 (pasted from
+/// another file) and is read as UTF-8 rather than garbled. A GBK line may be valid UTF-8
+/// too (煤炭 is C3 BA CC BF: two two-byte characters), so two-byte ones keep it GBK.
+/// Returns the text and the UTF-8 lines' numbers.
 fn decode_lines(bytes: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
     let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 2);
     let mut utf8_lines = Vec::new();
     for (i, line) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
         match std::str::from_utf8(line) {
-            Ok(t) if !t.is_ascii() => {
+            Ok(t) if !t.is_ascii() && t.chars().all(|c| c.is_ascii() || c >= '\u{800}') => {
                 utf8_lines.push(i + 1);
                 out.extend_from_slice(line);
             }
@@ -1566,5 +1584,27 @@ mod tests {
         let (utf8, enc, _) = decode_text("x.csv", gbk.into_owned()).unwrap();
         assert_eq!(enc, "GB18030/GBK");
         assert!(String::from_utf8(utf8).unwrap().starts_with("证券代码"));
+    }
+
+    /// 煤炭 in GBK (C3 BA CC BF) is valid UTF-8 (ú and a combining mark): a line, or a
+    /// whole file, of such characters is still GBK; UTF-8 with European accents stays.
+    #[test]
+    fn gbk_that_happens_to_be_valid_utf8_is_read_as_gbk() {
+        let text = "代码,行业\n601088.SH,煤炭\n600028.SH,石油石化\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let (out, enc, utf8_lines) = decode_text("x.csv", gbk.into_owned()).unwrap();
+        assert_eq!((enc, utf8_lines), ("GB18030/GBK", vec![]));
+        assert_eq!(String::from_utf8(out).unwrap(), text);
+        let (gbk, _, _) = encoding_rs::GBK.encode("601088.SH,煤炭\n");
+        assert!(std::str::from_utf8(&gbk).is_ok(), "valid UTF-8 as bytes");
+        let (out, enc, _) = decode_text("x.csv", gbk.into_owned()).unwrap();
+        assert_eq!(enc, "GB18030/GBK");
+        assert_eq!(String::from_utf8(out).unwrap(), "601088.SH,煤炭\n");
+        let european = "ticker,name\nNESN,Nestlé\nGLE,Société Générale\n";
+        let (out, enc, _) = decode_text("x.csv", european.as_bytes().to_vec()).unwrap();
+        assert_eq!(
+            (enc, String::from_utf8(out).unwrap().as_str()),
+            ("UTF-8", european)
+        );
     }
 }
