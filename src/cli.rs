@@ -153,6 +153,10 @@ pub struct RunArgs {
     /// As-of date of the cross-section (default: the latest date the data's reports are known).
     #[arg(long)]
     pub as_of: Option<String>,
+    /// Banks, brokers and insurers: left out of A-share data and kept otherwise (auto), or
+    /// kept, excluded, or scored within their own group (apart).
+    #[arg(long, value_parser = ["auto", "keep", "exclude", "apart"])]
+    pub financials: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -502,6 +506,15 @@ pub fn prepare_run(a: &RunArgs) -> Result<(Settings, Dataset), CliError> {
     if let Some(day) = date_arg(&a.as_of, "--as-of")? {
         settings.scoring.as_of = Some(day);
     }
+    if let Some(f) = &a.financials {
+        use crate::engine::settings::Financials;
+        settings.scoring.financials = match f.as_str() {
+            "keep" => Financials::Keep,
+            "exclude" => Financials::Exclude,
+            "apart" => Financials::Apart,
+            _ => Financials::Auto,
+        };
+    }
     let ds = if a.data.is_empty() {
         data::load_sample()?
     } else {
@@ -810,6 +823,11 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
         let why = why.text();
         note(bi!(lang(), "{d} left out: {why}", "{d} 被略去：{why}"));
     }
+    if let Some(t) = &r.trading {
+        for line in crate::engine::trading::lines(t, lang()) {
+            note(line);
+        }
+    }
     let Some(dir) = &a.out else {
         for s in &r.series {
             let (cum, cagr, sharpe, dd) = (
@@ -943,6 +961,7 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
         "spread_mean": r.spread_mean, "spread_se": r.spread_se,
         "periods_per_year": r.periods_per_year, "rebalances": r.dates.len(),
         "series": series,
+        "trading_rules": r.trading,
     });
     write_json(&summary, &Some(set.path("summary.json")))?;
     set.commit().map_err(|e| CliError::CreateDir {

@@ -679,8 +679,8 @@ fn a_custom_metric_is_named_by_its_header_as_written() {
     let cfg = dir.path().join("custom.toml");
     std::fs::write(
         &cfg,
-        "[[scoring.custom_metrics]]\ncolumn = \"非流动资产/总资产\"\npillar = \"heavy_assets\"\ndirection = 1\n\n\
-         [[scoring.custom_metrics]]\ncolumn = \"非流动资产/总资本\"\npillar = \"heavy_assets\"\ndirection = 1\n",
+        "[[scoring.custom_metrics]]\ncolumn = \"在建工程/总资产\"\npillar = \"heavy_assets\"\ndirection = 1\n\n\
+         [[scoring.custom_metrics]]\ncolumn = \"在建工程/总资本\"\npillar = \"heavy_assets\"\ndirection = 1\n",
     )
     .unwrap();
     let out = dir.path().join("scores.csv");
@@ -702,12 +702,12 @@ fn a_custom_metric_is_named_by_its_header_as_written() {
     // The typo is said, with the columns there are.
     has(
         &err,
-        "note: custom metric \"非流动资产/总资本\": the fundamentals have no such column (they have 非流动资产/总资产); left out",
+        "note: custom metric \"在建工程/总资本\": the fundamentals have no such column (they have 在建工程/总资产); left out",
     );
     // It is the only metric with values here, and the notes name it as written.
     has(
         &err,
-        "the score rests on 1 metric(s) only (非流动资产/总资产)",
+        "the score rests on 1 metric(s) only (在建工程/总资产)",
     );
 }
 
@@ -728,14 +728,14 @@ fn a_custom_metric_is_added_in_the_window() {
     let app = h.state();
     let custom = &app.state.settings.scoring.custom_metrics;
     assert_eq!(custom.len(), 1);
-    assert_eq!(custom[0].column, "非流动资产/总资产");
+    assert_eq!(custom[0].column, "在建工程/总资产");
     let r = app.results.as_ref().unwrap();
     assert!(
         r.prep()
             .cs
             .metrics
             .iter()
-            .any(|m| m.id == "非流动资产/总资产")
+            .any(|m| m.id == "在建工程/总资产")
     );
     // The highest ratio ranks first.
     let sc = r.scores();
@@ -747,7 +747,7 @@ fn a_custom_metric_is_added_in_the_window() {
 /// 600000.SH to 600005.SH, the ratio rising with the code.
 fn wind_ratio_file(dir: &Path) -> std::path::PathBuf {
     let f = dir.join("wind.csv");
-    let mut text = String::from("证券代码,报告期,所属行业,总资产,非流动资产/总资产\n");
+    let mut text = String::from("证券代码,报告期,所属行业,总资产,在建工程/总资产\n");
     for i in 0..6 {
         let ratio = 0.1 * i as f64;
         text.push_str(&format!(

@@ -12,10 +12,10 @@ fn slider<'a>(value: &'a mut f64, range: std::ops::RangeInclusive<f64>) -> Slide
 }
 
 use super::{Command, WorkbenchApp};
-use crate::engine::metrics::{CustomMetric, METRICS, Pillar, metric};
+use crate::engine::metrics::{CustomMetric, METRICS, MetricDef, Pillar, metric};
 use crate::engine::presets::presets;
 use crate::engine::scenarios::{Scenario, ScenarioKind};
-use crate::engine::settings::{Selection, Standardize, Weighting, Winsorize};
+use crate::engine::settings::{Financials, Selection, Standardize, Weighting, Winsorize};
 use crate::i18n::{Lang, lang, pick, tr};
 
 fn pillar_label(p: Pillar) -> &'static str {
@@ -47,6 +47,12 @@ fn metric_tooltip(id: &str) -> String {
 
 pub fn weights(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
     ui.heading(tr("Pillar weights"));
+    // A ratio-level metric is offered only when the data has its column.
+    let panel = app.inputs.as_ref().map(|i| &i.panel);
+    let offered = |m: &MetricDef| {
+        !m.ratio_level
+            || panel.is_none_or(|p| m.formula.inputs().iter().all(|f| p.fields.contains_key(*f)))
+    };
     let s = &mut app.state.settings;
     for p in Pillar::ALL {
         let w = s.weights.pillar_mut(p);
@@ -58,7 +64,7 @@ pub fn weights(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
         .show(ui, |ui| {
             for p in Pillar::ALL {
                 ui.label(RichText::new(pillar_label(p)).strong());
-                for m in METRICS.iter().filter(|m| m.pillar == p) {
+                for m in METRICS.iter().filter(|m| m.pillar == p && offered(m)) {
                     // Drawing changes nothing: a weight is written only when it is moved.
                     let mut w = s.weights.metric(m.id);
                     if ui
@@ -179,6 +185,14 @@ pub fn options(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
             ui.selectable_value(&mut s.scoring.standardize, Standardize::Plain, tr("plain"));
             ui.selectable_value(&mut s.scoring.standardize, Standardize::SectorNeutral, tr("sector-neutral"));
             ui.selectable_value(&mut s.scoring.standardize, Standardize::CapWeighted, tr("cap-weighted mean"));
+        });
+        ui.horizontal_wrapped(|ui| {
+            ui.label(tr("Financials")).on_hover_text(tr("Banks, brokers and insurers (申万 银行 and 非银金融, GICS Financials): their asset and cash-flow ratios mean something else, and mixed in they fill one end of the ranking. Automatic leaves them out of A-share data and keeps them otherwise; scored apart standardises each metric among the financials on their own."));
+            let f = &mut s.scoring.financials;
+            ui.selectable_value(f, Financials::Auto, tr("automatic"));
+            ui.selectable_value(f, Financials::Keep, tr("keep"));
+            ui.selectable_value(f, Financials::Exclude, tr("exclude"));
+            ui.selectable_value(f, Financials::Apart, tr("score apart"));
         });
         ui.add(slider(&mut s.scoring.min_coverage, 0.0..=1.0).step_by(0.05).text(tr("Minimum coverage")))
             .on_hover_text(tr("A security needs at least this share of the weighted metrics to be scored; the others are listed as excluded with the reason."));

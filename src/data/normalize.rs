@@ -81,7 +81,27 @@ fn breaks(rule: ValueRule, v: f64) -> bool {
         ValueRule::Flag => v != 0.0 && v != 1.0,
         ValueRule::Price => v <= 0.0 || v >= 1e12,
         ValueRule::Return => !(-1.0..=10.0).contains(&v),
+        ValueRule::Share => false,
     }
+}
+
+/// A share column in percent (its header or its median says so, see
+/// [`crate::data::schema::percent_cue`]) divided by 100, with a warning naming the cue.
+fn share_as_fraction(
+    s: Series,
+    header: &str,
+    id: &str,
+    report: &mut LoadReport,
+) -> PolarsResult<Series> {
+    let values: Vec<f64> = s.f64()?.iter().flatten().collect();
+    let Some(cue) = crate::data::schema::percent_cue(id, header, &values) else {
+        return Ok(s);
+    };
+    report.warnings.push(LoadWarning::PercentScaled {
+        header: header.to_string(),
+        cue,
+    });
+    Ok((s.f64()? / 100.0).into_series())
 }
 
 /// Convert a column to f64, setting unreadable, non-finite and rule-breaking cells missing
@@ -945,7 +965,12 @@ pub fn normalize(
             let out = match conv {
                 Conv::Text => to_text(s, name)?,
                 Conv::Number(rule) => {
-                    to_number(s, header, name, *rule, raw.decimal_comma, &mut local)?
+                    let x = to_number(s, header, name, *rule, raw.decimal_comma, &mut local)?;
+                    if *rule == ValueRule::Share {
+                        share_as_fraction(x, header, name, &mut local)?
+                    } else {
+                        x
+                    }
                 }
                 Conv::Date => match to_date(s, name)? {
                     Ok((d, f)) => {
@@ -972,6 +997,7 @@ pub fn normalize(
         let (series, local, failed, implausible) = c.map_err(&err)??;
         let header = job.0;
         report.problems.extend(local.problems);
+        report.warnings.extend(local.warnings);
         for (row, text) in &failed {
             excluded.entry(*row).or_default().push(RowReason::Date {
                 text: text.clone(),

@@ -4,7 +4,7 @@
 
 use serde::{Serialize, Serializer};
 
-use super::schema::{ResolvedColumn, TableKind, Target, ValueRule};
+use super::schema::{PercentCue, ResolvedColumn, TableKind, Target, ValueRule};
 use crate::bi;
 use crate::i18n::{Lang, Localize, join};
 
@@ -66,8 +66,8 @@ impl Localize for CellIssue {
                     (ValueRule::Price, Lang::Zh) => "价格不大于 0 或不小于 1e12",
                     (ValueRule::Return, Lang::En) => "return below -100% or above +1000%",
                     (ValueRule::Return, Lang::Zh) => "收益率低于 -100% 或高于 +1000%",
-                    (ValueRule::Any, Lang::En) => "value out of range",
-                    (ValueRule::Any, Lang::Zh) => "数值超出范围",
+                    (ValueRule::Any | ValueRule::Share, Lang::En) => "value out of range",
+                    (ValueRule::Any | ValueRule::Share, Lang::Zh) => "数值超出范围",
                 };
                 bi!(lang, "{what} for {field}", "{field}：{what}")
             }
@@ -216,6 +216,11 @@ pub enum LoadWarning {
         count: usize,
         expected: usize,
     },
+    /// A ratio column in percent, read as a fraction (divided by 100).
+    PercentScaled {
+        header: String,
+        cue: crate::data::schema::PercentCue,
+    },
 }
 
 impl Localize for LoadWarning {
@@ -314,6 +319,21 @@ impl Localize for LoadWarning {
                     "{count} 行的字段少于表头的 {expected} 个（{list}）；缺少的单元格按缺失值读取：请检查文件是否被截断或引号有误"
                 )
             }
+            LoadWarning::PercentScaled { header, cue } => match cue {
+                PercentCue::Header => bi!(
+                    lang,
+                    "'{header}' is in percent (its header says so): read as a fraction, divided by 100",
+                    "'{header}' 以百分比表示（表头注明）：已除以 100，按小数读取"
+                ),
+                PercentCue::Median { median, limit } => {
+                    let (median, limit) = (format!("{median:.2}"), format!("{limit}"));
+                    bi!(
+                        lang,
+                        "'{header}' is read as percent and divided by 100: its median absolute value, {median}, is above {limit}, more than the ratio reaches as a fraction for most firms",
+                        "'{header}' 按百分比读取并除以 100：其绝对值中位数 {median} 高于 {limit}，超出多数公司该比率以小数表示时的范围"
+                    )
+                }
+            },
             LoadWarning::NoSector { rows } => bi!(
                 lang,
                 "{rows} row(s) have no sector; they are scored as sector \"(none)\"",

@@ -112,6 +112,46 @@ pub enum ValueRule {
     Price,
     /// A period's return: a loss of at most 100% (-1), a gain of at most 1000% (10).
     Return,
+    /// A ratio exports give as a fraction or in percent: read as a fraction (see
+    /// [`percent_cue`]).
+    Share,
+}
+
+/// How a [`ValueRule::Share`] column shows it is in percent.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum PercentCue {
+    /// The header says so ("资产负债率(%)").
+    Header,
+    /// The median absolute value is above what the ratio reaches as a fraction for most
+    /// firms (`limit`).
+    Median { median: f64, limit: f64 },
+}
+
+/// Whether a share column is in percent: its header has a '%', or its median absolute
+/// value is above the field's limit (1.5 for shares of assets and margins, which are
+/// fractions below 1 for most firms; 0.5 for R&D and 0.25 for dividend yields, whose
+/// fractions are small: a median R&D share of 50% or a median yield of 25% is percent).
+pub fn percent_cue(id: &str, header: &str, values: &[f64]) -> Option<PercentCue> {
+    if header.contains('%') || header.contains('％') {
+        return Some(PercentCue::Header);
+    }
+    let mut abs: Vec<f64> = values
+        .iter()
+        .filter(|v| v.is_finite())
+        .map(|v| v.abs())
+        .collect();
+    if abs.is_empty() {
+        return None;
+    }
+    let mid = abs.len() / 2;
+    let (_, median, _) = abs.select_nth_unstable_by(mid, f64::total_cmp);
+    let median = *median;
+    let limit = match id {
+        "rnd_to_revenue" => 0.5,
+        "dividend_yield_reported" => 0.25,
+        _ => 1.5,
+    };
+    (median > limit).then_some(PercentCue::Median { median, limit })
 }
 
 /// One canonical column.
@@ -155,6 +195,7 @@ pub static FIELDS: &[FieldDef] = &[
             "fsym id",
             "ric",
             "wind code",
+            "ts code",
             "证券代码",
             "股票代码",
             "代码",
@@ -180,6 +221,8 @@ pub static FIELDS: &[FieldDef] = &[
             "period date",
             "fiscal period end",
             "report date",
+            "end date",
+            "stat date",
             "timestamp",
             "trade date",
             "trading date",
@@ -232,6 +275,7 @@ pub static FIELDS: &[FieldDef] = &[
             "company",
             "company name",
             "short name",
+            "code name",
             "long comp name",
             "issuer",
             "证券简称",
@@ -261,6 +305,14 @@ pub static FIELDS: &[FieldDef] = &[
             "行业",
             "申万一级行业",
             "所属申万一级行业",
+            "申万行业",
+            "所属申万行业",
+            "所属申万行业名称",
+            "申万一级",
+            "申万一级行业名称",
+            "sw l1",
+            "sw l1 name",
+            "l1 name",
             "中信一级行业",
             "所属中信一级行业",
             "所属证监会行业",
@@ -288,6 +340,11 @@ pub static FIELDS: &[FieldDef] = &[
             "二级行业",
             "申万二级行业",
             "所属申万二级行业",
+            "申万二级",
+            "申万二级行业名称",
+            "sw l2",
+            "sw l2 name",
+            "l2 name",
             "中信二级行业",
             "GICS子行业",
         ]
@@ -647,6 +704,158 @@ pub static FIELDS: &[FieldDef] = &[
             "管制",
         ]
     ),
+    // Ratio-level fields: Wind, Choice, iFinD, Tushare and baostock exports give these
+    // ready-made, as fractions or in percent (read as fractions, see `percent_cue`).
+    field!(
+        "fixed_assets_to_assets",
+        "Fixed assets / total assets",
+        "固定资产/总资产",
+        Number,
+        Share,
+        [
+            "fixed assets to total assets",
+            "fixed assets to assets",
+            "ppe to assets",
+            "ppe to total assets",
+            "fa to assets",
+            "固定资产/总资产",
+            "固定资产合计/总资产",
+            "固定资产/资产总计",
+            "固定资产占总资产比例",
+            "固定资产比率",
+            "固定资产比重",
+        ]
+    ),
+    field!(
+        "noncurrent_assets_to_assets",
+        "Non-current assets / total assets",
+        "非流动资产/总资产",
+        Number,
+        Share,
+        [
+            "noncurrent assets to total assets",
+            "non current assets to total assets",
+            "noncurrent assets to assets",
+            "nca to assets",
+            "非流动资产/总资产",
+            "非流动资产/资产总计",
+            "非流动资产占总资产比例",
+            "非流动资产比率",
+            "非流动资产占比",
+        ]
+    ),
+    field!(
+        "tangible_assets_to_assets",
+        "Tangible assets / total assets",
+        "有形资产/总资产",
+        Number,
+        Share,
+        [
+            "tangible assets to total assets",
+            "tangible assets to assets",
+            "tbassets to totalassets",
+            "tangible asset ratio",
+            "有形资产/总资产",
+            "有形资产/资产总计",
+            "有形资产占总资产比例",
+            "有形资产占比",
+        ]
+    ),
+    field!(
+        "debt_to_assets",
+        "Liabilities / total assets",
+        "资产负债率",
+        Number,
+        Share,
+        [
+            "debt to assets",
+            "liability to asset",
+            "liabilities to assets",
+            "total liabilities to total assets",
+            "debt ratio",
+            "资产负债率",
+            "负债合计/资产总计",
+            "总负债/总资产",
+        ]
+    ),
+    field!(
+        "cfo_to_revenue",
+        "Operating cash flow / revenue",
+        "经营活动现金流/营业收入",
+        Number,
+        Share,
+        [
+            "operating cash flow to revenue",
+            "operating cash flow to sales",
+            "ocf to or",
+            "cfo to or",
+            "ocf to sales",
+            "ocftosales",
+            "cfo to sales",
+            "经营活动现金流/营业收入",
+            "经营活动产生的现金流量净额/营业收入",
+            "经营活动产生的现金流量净额/营业总收入",
+            "经营活动现金流量净额/营业收入",
+            "经营现金流/营业收入",
+            "经营性现金流/营业收入",
+            "销售现金比率",
+        ]
+    ),
+    field!(
+        "gross_margin",
+        "Gross margin",
+        "销售毛利率",
+        Number,
+        Share,
+        [
+            "gross margin",
+            "gross profit margin",
+            "grossprofit margin",
+            "gp margin",
+            "ff gross mgn",
+            "销售毛利率",
+            "毛利率",
+        ]
+    ),
+    field!(
+        "rnd_to_revenue",
+        "R&D expense / revenue",
+        "研发费用/营业收入",
+        Number,
+        Share,
+        [
+            "r&d to revenue",
+            "r&d to sales",
+            "rnd to revenue",
+            "rd to revenue",
+            "r&d intensity",
+            "research and development to revenue",
+            "研发费用/营业收入",
+            "研发费用/营业总收入",
+            "研发支出/营业收入",
+            "研发投入占营业收入比例",
+            "研发支出占营业收入比例",
+            "研发投入占比",
+            "研发费用率",
+        ]
+    ),
+    field!(
+        "dividend_yield_reported",
+        "Dividend yield (as exported)",
+        "股息率",
+        Number,
+        Share,
+        [
+            "dividend yield",
+            "div yield",
+            "dv ratio",
+            "dv ttm",
+            "eqy dvd yld 12m",
+            "股息率",
+            "股息率ttm",
+            "股息率(近12个月)",
+        ]
+    ),
     field!(
         "close",
         "Close (adjusted)",
@@ -698,7 +907,44 @@ pub static FIELDS: &[FieldDef] = &[
         "成交量",
         Number,
         NonNegative,
-        ["volume", "vol", "px volume", "成交量", "成交量(股)",]
+        [
+            "volume",
+            "vol",
+            "px volume",
+            "成交量",
+            "成交量(股)",
+            "成交量(手)"
+        ]
+    ),
+    field!(
+        "limit_status",
+        "Limit status (1 up, -1 down)",
+        "涨跌停状态",
+        Number,
+        Any,
+        [
+            "limit status",
+            "up down limit status",
+            "涨跌停状态",
+            "涨跌停",
+            "涨停跌停",
+        ]
+    ),
+    field!(
+        "st",
+        "ST flag",
+        "是否ST",
+        Number,
+        Flag,
+        [
+            "st",
+            "is st",
+            "st flag",
+            "是否st",
+            "st标志",
+            "st状态",
+            "特别处理"
+        ]
     ),
 ];
 
@@ -745,16 +991,27 @@ pub fn required(kind: TableKind) -> (&'static [&'static str], &'static [&'static
 /// numeric column as a factor; the other kinds keep unknown numeric columns as custom metrics.
 pub fn allowed(kind: TableKind, id: &str) -> bool {
     match kind {
-        TableKind::Fundamentals => !matches!(id, "close" | "return" | "volume"),
+        TableKind::Fundamentals => {
+            !matches!(id, "close" | "return" | "volume" | "limit_status" | "st")
+        }
         TableKind::Prices => matches!(
             id,
-            "ticker" | "date" | "close" | "return" | "volume" | "name" | "sector" | "market_cap"
+            "ticker"
+                | "date"
+                | "close"
+                | "return"
+                | "volume"
+                | "name"
+                | "sector"
+                | "market_cap"
+                | "limit_status"
+                | "st"
         ),
         TableKind::Factors => id == "date",
         // Keys, names and numbers: no dates, nothing of a price series.
         TableKind::Attributes => !matches!(
             id,
-            "date" | "disclosure_date" | "close" | "return" | "volume"
+            "date" | "disclosure_date" | "close" | "return" | "volume" | "limit_status" | "st"
         ),
     }
 }

@@ -407,6 +407,8 @@ pub struct BacktestResult {
     pub series: Vec<Series>,
     /// Dates left out, with the reason (alphalens drops them too).
     pub skipped: Vec<(NaiveDate, SkipReason)>,
+    /// What the A-share trading rules do to the spread (None when none applies).
+    pub trading: Option<super::trading::TradingEffects>,
 }
 
 /// Spearman rank correlation (scipy.stats.spearmanr); NaN when a value is missing.
@@ -862,5 +864,6 @@ fn summarize(
         turnover,
         series,
         skipped,
+        trading: None,
     }
 }

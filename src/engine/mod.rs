@@ -18,8 +18,10 @@ pub mod scenarios;
 pub mod score;
 pub mod sectors;
 pub mod settings;
+pub mod shenwan;
 pub mod stats;
 pub mod synth;
+pub mod trading;
 pub mod universe;
 
 pub use error::EngineError;

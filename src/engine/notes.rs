@@ -45,6 +45,9 @@ pub enum Exclusion {
         min: f64,
         missing: Vec<String>,
     },
+    /// A financial (by its sector or industry), left out by the financials rule; `auto`:
+    /// by the default for A-share data rather than the user's choice.
+    Financial { sector: String, auto: bool },
 }
 
 impl Localize for Exclusion {
@@ -113,6 +116,14 @@ impl Localize for Exclusion {
                     Lang::En => format!("{base}: no {}", missing.join(", no ")),
                     Lang::Zh => format!("{base}：缺少 {}", join(lang, &missing)),
                 }
+            }
+            Exclusion::Financial { sector, auto } => {
+                let why = financials_why(*auto, lang);
+                bi!(
+                    lang,
+                    "a financial ({sector}): financials are left out of the score and the baskets ({why})",
+                    "金融类（{sector}）：金融类不参与评分和组合（{why}）"
+                )
             }
         }
     }
@@ -192,6 +203,29 @@ pub enum Note {
     CapsNotDerived {
         rows: usize,
         ratio: Option<f64>,
+    },
+    /// What the financials rule did at the date: `count` financials (of `sectors`) left
+    /// out, or scored within their own group; `auto`: by the default for A-share data.
+    Financials {
+        rule: crate::engine::settings::Financials,
+        auto: bool,
+        count: usize,
+        sectors: Vec<String>,
+    },
+    /// The sectors are 申万 level-1 names of this classification; 2014 names were renamed
+    /// to 2021 (from, to, securities), and these could not be split (name, securities).
+    Shenwan {
+        classification: super::shenwan::Classification,
+        renamed: Vec<(String, String, usize)>,
+        unsplit: Vec<(String, usize)>,
+        /// The data has level-2 industries.
+        level2: bool,
+    },
+    /// A custom metric names the column of a ratio-level metric: it takes that metric's
+    /// place (one column never counts twice).
+    CustomReplaces {
+        column: String,
+        metric: String,
     },
     /// The composite rests on fewer than three metrics with values.
     FewMetrics {
@@ -368,6 +402,101 @@ impl Localize for Note {
                 let parts = parts.join(bi!(lang, "; ", "；").as_str());
                 bi!(lang, "reports known: {parts}", "报告可知日期：{parts}")
             }
+            Note::Financials {
+                rule,
+                auto,
+                count,
+                sectors,
+            } => {
+                let why = financials_why(*auto, lang);
+                let sectors = join(lang, sectors);
+                match rule {
+                    _ if *count == 0 => bi!(
+                        lang,
+                        "no sector or industry of the data is a financial one (banks, brokers, insurers): the financials setting changes nothing",
+                        "数据中没有金融类板块或行业（银行、券商、保险）：金融类设置不起作用"
+                    ),
+                    crate::engine::settings::Financials::Apart => bi!(
+                        lang,
+                        "{count} financials ({sectors}) are scored within their own group: each metric standardised among them apart from the others ({why})",
+                        "{count} 家金融类公司（{sectors}）在其自身组内评分：各指标在组内单独标准化（{why}）"
+                    ),
+                    _ => bi!(
+                        lang,
+                        "{count} financials ({sectors}) are left out of the score and the baskets: their asset and cash-flow ratios do not measure what HALO measures ({why})",
+                        "{count} 家金融类公司（{sectors}）不参与评分和组合：其资产与现金流比率衡量的并非 HALO 所衡量的（{why}）"
+                    ),
+                }
+            }
+            Note::Shenwan {
+                classification,
+                renamed,
+                unsplit,
+                level2,
+            } => {
+                use super::shenwan::Classification as C;
+                let mut text = match classification {
+                    C::Sw2014 => bi!(
+                        lang,
+                        "sectors are 申万 2014 level-1 industries (28)",
+                        "行业为申万 2014 版一级行业（28 个）"
+                    ),
+                    C::Sw2021 => bi!(
+                        lang,
+                        "sectors are 申万 2021 level-1 industries (31)",
+                        "行业为申万 2021 版一级行业（31 个）"
+                    ),
+                    C::Mixed => bi!(
+                        lang,
+                        "sectors mix 申万 2014 and 2021 level-1 names",
+                        "行业混有申万 2014 版与 2021 版一级行业名称"
+                    ),
+                    C::Either => bi!(
+                        lang,
+                        "sectors are 申万 level-1 names that the 2014 and 2021 classifications share",
+                        "行业为申万 2014 版与 2021 版共有的一级行业名称"
+                    ),
+                };
+                if !renamed.is_empty() {
+                    let list: Vec<String> = renamed
+                        .iter()
+                        .map(|(f, t, n)| format!("{f} → {t} ({n})"))
+                        .collect();
+                    let list = join(lang, &list);
+                    text += &bi!(
+                        lang,
+                        "; 2014 names renamed to 2021 (securities): {list}",
+                        "；2014 版名称已改为 2021 版（公司数）：{list}"
+                    );
+                }
+                if !unsplit.is_empty() {
+                    let list: Vec<String> =
+                        unsplit.iter().map(|(f, n)| format!("{f} ({n})")).collect();
+                    let list = join(lang, &list);
+                    text += &if *level2 {
+                        bi!(
+                            lang,
+                            "; kept as in 2014, their level-2 industry not placing them in one 2021 industry: {list}",
+                            "；以下公司的二级行业无法对应到单一 2021 版行业，保留 2014 版名称：{list}"
+                        )
+                    } else {
+                        bi!(
+                            lang,
+                            "; kept as in 2014, since splitting them (采掘 into 煤炭 and 石油石化) needs a level-2 industry column: {list}",
+                            "；拆分这些公司（采掘分为煤炭与石油石化）需要二级行业列，保留 2014 版名称：{list}"
+                        )
+                    };
+                }
+                text
+            }
+            Note::CustomReplaces { column, metric } => {
+                let metric = crate::engine::metrics::metric_name(metric, lang);
+                bi!(
+                    lang,
+                    "custom metric \"{column}\" reads the column of the ratio-level metric {metric}: it takes that metric's place, with your pillar and direction",
+                    "自定义指标“{column}”读取的是比率指标 {metric} 的列：以您设定的支柱与方向取代该指标"
+                )
+            }
             Note::CapsFromShares { rows, of } => bi!(
                 lang,
                 "market caps of {rows} of the {of} reports without one derived as shares outstanding x the close on the report date (an adjusted close understates earlier caps)",
@@ -523,6 +652,23 @@ impl Localize for Weighted {
 }
 
 crate::english_display!(Exclusion, Note, SkipReason, SeriesId, Weighted);
+
+/// Why the financials rule applies: the A-share default, or the user's setting.
+fn financials_why(auto: bool, lang: Lang) -> String {
+    if auto {
+        bi!(
+            lang,
+            "the default for A-share data; Scoring options: Financials",
+            "A 股数据的默认设置；见 评分选项：金融类"
+        )
+    } else {
+        bi!(
+            lang,
+            "your setting, Scoring options: Financials",
+            "您的设置，见 评分选项：金融类"
+        )
+    }
+}
 
 #[cfg(test)]
 mod tests {

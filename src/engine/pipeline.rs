@@ -26,6 +26,7 @@ use super::scenarios::{self, Betas, Outcome, Scenario, ScenarioKind, default_lib
 use super::score::{Prepared, Scorer, Scores, prepare};
 use super::sectors::{SectorPerformance, sector_performance};
 use super::settings::{ScoringSettings, Settings};
+use super::trading::{self, TradingFlags};
 use super::universe::Panel;
 use crate::data::Dataset;
 
@@ -40,6 +41,8 @@ pub struct Inputs {
     pub factors: FactorPanel,
     /// What the attributes table gave the securities.
     pub attributes: Option<AttributeJoin>,
+    /// What trading allowed at each month end (limit days, suspensions, ST), from prices.
+    pub trading: Option<TradingFlags>,
 }
 
 static NEXT_ID: AtomicU64 = AtomicU64::new(1);
@@ -73,6 +76,9 @@ impl Inputs {
             }
             None => None,
         };
+        // 申万 names compared before a security without a sector is grouped by its ticker.
+        let shenwan = super::shenwan::harmonise(&mut panel);
+        panel.notes.extend(shenwan);
         panel.group_by_ticker();
         panel.notes.extend(panel.known_note());
         if let Some(p) = &ds.prices {
@@ -92,12 +98,17 @@ impl Inputs {
         if !returns.months.is_empty() && factors.get("market").is_none() {
             factors.push("market", Transform::Return, factors::market(&returns));
         }
+        let trading = match &ds.prices {
+            Some(p) if !panel.undated => Some(TradingFlags::from_prices(&p.df, &panel, &returns)?),
+            _ => None,
+        };
         Ok(Inputs {
             id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
             panel,
             returns,
             factors,
             attributes,
+            trading,
         })
     }
 
@@ -383,12 +394,20 @@ fn backtest(
             settings,
         )),
     };
-    if keep {
-        h.run(&inputs.returns, settings)
+    let (h, mut r) = if keep {
+        h.run(&inputs.returns, settings)?
     } else {
-        h.backtest(&inputs.returns, settings)
-            .map(|r| (History::default(), r))
-    }
+        (History::default(), h.backtest(&inputs.returns, settings)?)
+    };
+    // The A-share trading rules replayed on its top and bottom quantiles.
+    r.trading = trading::effects(
+        &r,
+        &inputs.returns,
+        inputs.trading.as_ref(),
+        &settings.analytics.trading,
+        inputs.panel.a_share_data(),
+    );
+    Ok((h, r))
 }
 
 impl Fast {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 
 use chrono::{Datelike, NaiveDate};
-use polars::prelude::{DataFrame, Int32Chunked, StringChunked};
+use polars::prelude::{DataFrame, Float64Chunked, Int32Chunked, StringChunked};
 
 use super::EngineError;
 use crate::data::dates;
@@ -100,7 +100,7 @@ impl PathBuilder {
     }
 }
 
-fn month_key(d: NaiveDate) -> i32 {
+pub(crate) fn month_key(d: NaiveDate) -> i32 {
     d.year() * 12 + d.month0() as i32
 }
 
@@ -119,14 +119,9 @@ impl ReturnPanel {
     /// compounded within each month, or else month-end `close` to month-end `close`.
     /// Daily or monthly data alike; tickers not in `tickers` are ignored.
     pub fn from_prices(prices: &DataFrame, tickers: &[String]) -> Result<ReturnPanel, EngineError> {
-        let index: HashMap<&str, usize> = tickers
-            .iter()
-            .enumerate()
-            .map(|(i, t)| (t.as_str(), i))
-            .collect();
+        let index = ticker_index(tickers);
         let (tk, dt) = tickers_and_days(prices)?;
-        let get = |name: &str| prices.column(name).ok().and_then(|c| c.f64().ok().cloned());
-        let (ret, close) = (get("return"), get("close"));
+        let (ret, close) = (f64_column(prices, "return"), f64_column(prices, "close"));
         if ret.is_none() && close.is_none() {
             return Err(EngineError::NoReturnOrClose);
         }
@@ -236,6 +231,20 @@ fn merge_months(v: &mut Vec<(i32, f64)>, join: impl Fn(f64, f64) -> f64) {
         }
     }
     *v = out;
+}
+
+/// Each ticker's position.
+pub(crate) fn ticker_index(tickers: &[String]) -> HashMap<&str, usize> {
+    tickers
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.as_str(), i))
+        .collect()
+}
+
+/// A numeric column of a canonical table, if it has one.
+pub(crate) fn f64_column(df: &DataFrame, name: &str) -> Option<Float64Chunked> {
+    df.column(name).ok().and_then(|c| c.f64().ok().cloned())
 }
 
 /// A prices table's ticker column and its dates as days since 1970-01-01.

@@ -17,7 +17,7 @@ use super::universe::{
     CrossSection, Groups, MetricValues, Panel, Selection, active_metrics, assemble, metric_values,
     select,
 };
-use crate::engine::settings::{ScoringSettings, Settings, Standardize, Winsorize};
+use crate::engine::settings::{Financials, ScoringSettings, Settings, Standardize, Winsorize};
 use crate::i18n::{Lang, Localize};
 
 /// What does not depend on weights.
@@ -91,15 +91,35 @@ impl ScoreBase {
         let market = (0..n)
             .map(|s| groups.market[sel.text_row(panel, s)])
             .collect();
+        // Financials scored apart: each metric standardised within the two groups.
+        let apart: Option<Vec<bool>> = (options.financials.resolve(panel) == Financials::Apart)
+            .then(|| {
+                (0..n)
+                    .map(|s| groups.financial[sel.text_row(panel, s)])
+                    .collect()
+            });
         let mut z = Vec::with_capacity(metrics.len());
         let mut empty_metrics = Vec::new();
         for (m, raw) in metrics.iter().zip(&values.raw) {
-            let mut x = raw.clone();
-            if !x.iter().any(|v| v.is_finite()) {
+            if !raw.iter().any(|v| v.is_finite()) {
                 empty_metrics.push(m.id.clone());
             }
-            winsorize(&mut x, options.winsorize, options.winsor_p);
-            let mut zm = standardize(&x, options.standardize, &sector, &values.market_cap);
+            let mut zm = match &apart {
+                None => standardized(raw.clone(), options, &sector, &values.market_cap),
+                Some(fin) => {
+                    let mut out = vec![f64::NAN; n];
+                    for group in [true, false] {
+                        let idx: Vec<usize> = (0..n).filter(|&s| fin[s] == group).collect();
+                        let pick = |v: &[f64]| idx.iter().map(|&s| v[s]).collect::<Vec<f64>>();
+                        let sec: Vec<u32> = idx.iter().map(|&s| sector[s]).collect();
+                        let zg = standardized(pick(raw), options, &sec, &pick(&values.market_cap));
+                        for (&s, v) in idx.iter().zip(zg) {
+                            out[s] = v;
+                        }
+                    }
+                    out
+                }
+            };
             for v in zm.iter_mut() {
                 *v *= m.direction;
             }
@@ -118,6 +138,17 @@ impl ScoreBase {
             prices_only: panel.undated,
         }
     }
+}
+
+/// A metric's values winsorised and standardised by the options' rules.
+fn standardized(
+    mut x: Vec<f64>,
+    options: &ScoringSettings,
+    sector: &[u32],
+    caps: &[f64],
+) -> Vec<f64> {
+    winsorize(&mut x, options.winsorize, options.winsor_p);
+    standardize(&x, options.standardize, sector, caps)
 }
 
 /// Clip finite values at the cross-section's percentiles or at mean +/- 3 sd.

@@ -81,6 +81,25 @@ pub struct ScoringSettings {
     pub min_coverage: f64,
     /// Numeric columns of the user's data used as metrics.
     pub custom_metrics: Vec<CustomMetric>,
+    /// Banks, brokers and insurers: kept, excluded, or scored within their own group.
+    pub financials: Financials,
+}
+
+/// What scoring does with financials (申万 银行 and 非银金融, CSRC 金融业, GICS Financials):
+/// their asset-share and cash-flow ratios mean something else (a bank's loans are neither
+/// plant nor sales), and mixed in they fill one end of the ranking.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Financials {
+    /// Excluded for A-share data (most securities are A-shares), kept otherwise.
+    #[default]
+    Auto,
+    Keep,
+    /// Left out of the score and the baskets, each with the reason.
+    Exclude,
+    /// Each metric winsorised and standardised among the financials, and among the others,
+    /// apart: a bank is ranked against banks and brokers.
+    Apart,
 }
 
 impl Default for ScoringSettings {
@@ -94,6 +113,7 @@ impl Default for ScoringSettings {
             standardize: Standardize::Plain,
             min_coverage: 0.5,
             custom_metrics: Vec::new(),
+            financials: Financials::Auto,
         }
     }
 }
@@ -292,6 +312,31 @@ pub struct AnalyticsSettings {
     pub demeaned: bool,
     pub backtest_from: Option<NaiveDate>,
     pub backtest_to: Option<NaiveDate>,
+    /// A-share trading rules replayed on the backtest's top and bottom quantiles.
+    pub trading: TradingRules,
+}
+
+/// A switch whose default depends on the data.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Switch {
+    /// On for A-share data (most securities A-shares), off otherwise.
+    #[default]
+    Auto,
+    On,
+    Off,
+}
+
+/// The A-share trading rules (`docs/methodology.md` §5).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TradingRules {
+    /// No buy at the upper price limit, no sell at the lower one.
+    pub limits: Switch,
+    /// Suspended names neither bought nor sold, held at their last price.
+    pub suspensions: Switch,
+    /// ST names left out of the quantiles.
+    pub st: Switch,
 }
 
 impl Default for AnalyticsSettings {
@@ -316,6 +361,7 @@ impl Default for AnalyticsSettings {
             demeaned: false,
             backtest_from: None,
             backtest_to: None,
+            trading: TradingRules::default(),
         }
     }
 }

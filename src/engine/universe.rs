@@ -14,7 +14,7 @@ use crate::data::schema::{FIELDS, FieldType};
 use crate::engine::EngineError;
 use crate::engine::metrics::{ActiveMetric, Formula, METRICS};
 use crate::engine::notes::{Exclusion, KnownBy, Note};
-use crate::engine::settings::ScoringSettings;
+use crate::engine::settings::{Financials, ScoringSettings};
 
 /// The group of a security whose fundamentals give no sector.
 pub const NO_SECTOR: &str = "(none)";
@@ -66,6 +66,31 @@ pub struct Groups {
     /// `industries` (the industry concentration's groups).
     pub industry: Vec<u32>,
     pub industries: usize,
+    /// Per row: its sector or industry is a financial one ([`is_financial`]).
+    pub financial: Vec<bool>,
+}
+
+/// Whether a sector or industry name is a financial one: 申万 银行 and 非银金融 and their
+/// level-2 names (证券Ⅱ, 保险Ⅱ, 多元金融), CSRC 金融业, GICS Financials and its industries
+/// (banks, insurance, capital markets, consumer finance).
+pub fn is_financial(name: &str) -> bool {
+    let n = crate::data::schema::normalize_header(name);
+    ["银行", "金融", "证券", "保险", "信托", "券商"]
+        .iter()
+        .chain(&["financ", "bank", "insurance", "capitalmarkets", "brokerage"])
+        .any(|k| n.contains(k))
+}
+
+impl Financials {
+    /// What the setting means for this data: `Auto` excludes financials from A-share data
+    /// (most securities A-shares) and keeps them otherwise.
+    pub fn resolve(self, panel: &Panel) -> Financials {
+        match self {
+            Financials::Auto if panel.a_share_data() => Financials::Exclude,
+            Financials::Auto => Financials::Keep,
+            chosen => chosen,
+        }
+    }
 }
 
 /// Number each distinct text of `v` in order of first appearance.
@@ -130,20 +155,27 @@ fn statutory_of(tickers: &[String], spans: &[Range<usize>], markets: &[String]) 
         .collect()
 }
 
-/// Whether a security is an A-share: a six-digit code, bare or with an exchange suffix or
-/// prefix (600028.SH, 000001.SZ, 430047.BJ, SH600028), or a mainland market name.
-pub fn is_a_share(ticker: &str, market: &str) -> bool {
+/// The six-digit code of an A-share ticker, bare or with an exchange suffix or prefix
+/// (600028.SH, 000001.SZ, 430047.BJ, SH600028, baostock's sh.600028).
+pub fn a_share_code(ticker: &str) -> Option<String> {
     let t = ticker.trim().to_ascii_uppercase();
-    let code = t
-        .strip_suffix(".SH")
-        .or_else(|| t.strip_suffix(".SZ"))
-        .or_else(|| t.strip_suffix(".BJ"))
-        .or_else(|| t.strip_suffix(".SS"))
-        .or_else(|| t.strip_prefix("SH"))
-        .or_else(|| t.strip_prefix("SZ"))
-        .or_else(|| t.strip_prefix("BJ"))
+    let code = [".SH", ".SZ", ".BJ", ".SS"]
+        .iter()
+        .find_map(|x| t.strip_suffix(x))
+        .or_else(|| {
+            ["SH.", "SZ.", "BJ.", "SH", "SZ", "BJ"]
+                .iter()
+                .find_map(|x| t.strip_prefix(x))
+        })
         .unwrap_or(&t);
-    let six_digits = code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit());
+    (code.len() == 6 && code.bytes().all(|b| b.is_ascii_digit())).then(|| code.to_string())
+}
+
+/// Whether a security is an A-share: a six-digit code, bare or with an exchange suffix or
+/// prefix (600028.SH, 000001.SZ, 430047.BJ, SH600028, baostock's sh.600028), or a
+/// mainland market name.
+pub fn is_a_share(ticker: &str, market: &str) -> bool {
+    let six_digits = a_share_code(ticker).is_some();
     let m = market.trim().to_uppercase();
     six_digits
         || matches!(
@@ -322,7 +354,15 @@ impl Panel {
                     })
                     .collect();
                 let (industry, names) = number(&own);
+                let fin_sector: Vec<bool> = sector_names.iter().map(|n| is_financial(n)).collect();
+                let fin_industry: Vec<bool> = names.iter().map(|n| is_financial(n)).collect();
+                let financial = sector
+                    .iter()
+                    .zip(&industry)
+                    .map(|(&s, &i)| fin_sector[s as usize] || fin_industry[i as usize])
+                    .collect();
                 Arc::new(Groups {
+                    financial,
                     industry,
                     industries: names.len(),
                     tickers: Arc::new(self.tickers.clone()),
@@ -343,6 +383,12 @@ impl Panel {
         if !self.undated {
             self.statutory = statutory_of(&self.tickers, &self.spans, &self.markets);
         }
+    }
+
+    /// Most of its securities are A-shares: the data A-share defaults apply to.
+    pub fn a_share_data(&self) -> bool {
+        let n = self.statutory.iter().filter(|&&a| a).count();
+        n > 0 && 2 * n > self.statutory.len()
     }
 
     /// Per row, the security it belongs to.
@@ -609,14 +655,17 @@ fn ratio(num: f64, den: f64) -> f64 {
 
 /// The metrics of this run: the defaults plus the user's custom columns.
 pub fn active_metrics(settings: &ScoringSettings, panel: &Panel) -> Vec<ActiveMetric> {
+    let has = |f: &str| panel.fields.contains_key(f);
     let mut out: Vec<ActiveMetric> = METRICS
         .iter()
+        .filter(|m| !m.ratio_level || m.formula.inputs().into_iter().all(has))
         .map(|m| ActiveMetric {
             id: m.id.to_string(),
             pillar: m.pillar,
             direction: m.direction,
             formula: Some(m.formula),
             inputs: m.formula.inputs().iter().map(|s| s.to_string()).collect(),
+            given: m.given.filter(|f| has(f)).map(str::to_string),
         })
         .collect();
     for c in &settings.custom_metrics {
@@ -624,16 +673,39 @@ pub fn active_metrics(settings: &ScoringSettings, panel: &Panel) -> Vec<ActiveMe
         if let Some(key) = panel.resolve(&c.column)
             && !out.iter().any(|m| m.id == c.column)
         {
+            // A custom metric on a ratio-level metric's column takes its place (one
+            // column never counts twice; see `replaced_by_custom`).
+            out.retain(|m| !(ratio_level(m) && m.inputs == [key]));
             out.push(ActiveMetric {
                 id: c.column.clone(),
                 pillar: c.pillar,
                 direction: if c.direction < 0.0 { -1.0 } else { 1.0 },
                 formula: None,
                 inputs: vec![key.to_string()],
+                given: None,
             });
         }
     }
     out
+}
+
+fn ratio_level(m: &ActiveMetric) -> bool {
+    crate::engine::metrics::metric(&m.id).is_some_and(|d| d.ratio_level)
+}
+
+/// Ratio-level metrics a custom metric on the same column replaced: (custom, metric).
+pub fn replaced_by_custom(settings: &ScoringSettings, panel: &Panel) -> Vec<(String, String)> {
+    settings
+        .custom_metrics
+        .iter()
+        .filter_map(|c| {
+            let key = panel.resolve(&c.column)?;
+            let m = METRICS
+                .iter()
+                .find(|m| m.ratio_level && m.formula.inputs() == [key])?;
+            Some((c.column.clone(), m.id.to_string()))
+        })
+        .collect()
 }
 
 /// The custom metrics of the settings that name no column of the data.
@@ -674,13 +746,28 @@ pub fn select(panel: &Panel, settings: &ScoringSettings) -> Result<Selection, En
     let n = panel.tickers.len();
     let mut rows = Vec::with_capacity(n);
     let mut unavailable = Vec::with_capacity(n);
+    let financials = settings.financials;
+    let excluded = (financials.resolve(panel) == Financials::Exclude).then(|| panel.groups());
     for s in 0..n {
         if panel.undated {
             rows.push(Some(panel.spans[s].start));
             unavailable.push(None);
             continue;
         }
-        let Some(r) = panel.known_row(s, t, lag) else {
+        let known = panel.known_row(s, t, lag);
+        // A financial by its report's sector (else its last row's) is left out first.
+        if let Some(g) = &excluded {
+            let r = known.unwrap_or(panel.spans[s].end - 1);
+            if g.financial[r] {
+                rows.push(None);
+                unavailable.push(Some(Exclusion::Financial {
+                    sector: panel.sectors[r].clone(),
+                    auto: financials == Financials::Auto,
+                }));
+                continue;
+            }
+        }
+        let Some(r) = known else {
             rows.push(None);
             unavailable.push(Some(panel.nothing_known(s, as_of, lag)));
             continue;
@@ -774,6 +861,7 @@ pub fn metric_values(
     for m in metrics {
         // The inputs' columns, in the order of `Formula::inputs` (a custom metric: its one).
         let ins: Vec<Option<&[f64]>> = m.inputs.iter().map(|f| col(f)).collect();
+        let given = m.given.as_deref().and_then(col);
         let x = |i: usize, s: usize| at(ins[i], s);
         let mut vals = Vec::with_capacity(n);
         let mut miss = Vec::with_capacity(if why { n } else { 0 });
@@ -797,15 +885,19 @@ pub fn metric_values(
                     None => f64::NAN,
                 },
             };
+            // The export's own ratio where the report lacks the formula's inputs.
+            let v = if v.is_nan() { at(given, s) } else { v };
             vals.push(v);
             if !why {
                 continue;
             }
             miss.push(if v.is_nan() && rows[s].is_some() {
+                let given = m.given.iter().map(|f| (f, given));
                 m.inputs
                     .iter()
-                    .zip(&ins)
-                    .filter(|(_, c)| at(**c, s).is_nan())
+                    .zip(ins.iter().copied())
+                    .chain(given)
+                    .filter(|(_, c)| at(*c, s).is_nan())
                     .map(|(f, _)| f.clone())
                     .collect()
             } else {
@@ -842,6 +934,7 @@ pub fn assemble(
     metrics: Vec<ActiveMetric>,
     values: MetricValues,
 ) -> CrossSection {
+    let financials_note = financials_note(panel, settings, &sel);
     let pick = |v: &Vec<String>| -> Vec<String> {
         (0..sel.rows.len())
             .map(|s| v[sel.text_row(panel, s)].clone())
@@ -865,8 +958,50 @@ pub fn assemble(
             .map(|c| (c, panel.custom_candidates()))
             .collect(),
         prices_only: panel.undated,
-        data_notes: panel.notes.clone(),
+        data_notes: panel
+            .notes
+            .iter()
+            .cloned()
+            .chain(financials_note)
+            .chain(
+                replaced_by_custom(settings, panel)
+                    .into_iter()
+                    .map(|(column, metric)| Note::CustomReplaces { column, metric }),
+            )
+            .collect(),
     }
+}
+
+/// What the financials rule did at this selection: how many were left out or scored
+/// apart, and their sectors; None when it keeps them, or when `Auto` found none.
+fn financials_note(panel: &Panel, settings: &ScoringSettings, sel: &Selection) -> Option<Note> {
+    let rule = settings.financials.resolve(panel);
+    if panel.undated || rule == Financials::Keep {
+        return None;
+    }
+    let groups = panel.groups();
+    let members: Vec<usize> = (0..sel.rows.len())
+        .filter(|&s| match rule {
+            Financials::Apart => sel.rows[s].is_some() && groups.financial[sel.text_row(panel, s)],
+            _ => matches!(sel.unavailable[s], Some(Exclusion::Financial { .. })),
+        })
+        .collect();
+    let auto = settings.financials == Financials::Auto;
+    if members.is_empty() && auto {
+        return None;
+    }
+    let mut sectors: Vec<String> = members
+        .iter()
+        .map(|&s| panel.sectors[sel.text_row(panel, s)].clone())
+        .collect();
+    sectors.sort_unstable();
+    sectors.dedup();
+    Some(Note::Financials {
+        rule,
+        auto,
+        count: members.len(),
+        sectors,
+    })
 }
 
 /// Minus the sample standard deviation of operating_cash_flow / total_assets over the last

@@ -11,7 +11,7 @@ use crate::app::chart::{
 use crate::app::messages::ExportError;
 use crate::engine::notes::SeriesId;
 use crate::engine::pipeline::Results;
-use crate::engine::settings::{Rebalance, Settings};
+use crate::engine::settings::{Rebalance, Settings, Switch};
 use crate::i18n::{Localize, tr};
 use crate::view::ViewState;
 
@@ -36,6 +36,26 @@ impl PaneView for BacktestPane {
         ui.add(egui::DragValue::new(&mut a.cost_bps).range(0.0..=200.0))
             .labelled_by(l.id);
         ui.checkbox(&mut a.within_sector, tr("Within sector"));
+        ui.menu_button(tr("Trading rules"), |ui| {
+            ui.label(
+                egui::RichText::new(tr("A-share rules replayed on the top and bottom quantiles; automatic: on for A-share data."))
+                    .small()
+                    .weak(),
+            );
+            let t = &mut a.trading;
+            for (label, switch) in [
+                (tr("Price limits (涨停 / 跌停)"), &mut t.limits),
+                (tr("Suspensions (停牌)"), &mut t.suspensions),
+                (tr("ST names"), &mut t.st),
+            ] {
+                ui.horizontal(|ui| {
+                    ui.label(label);
+                    ui.selectable_value(switch, Switch::Auto, tr("automatic"));
+                    ui.selectable_value(switch, Switch::On, tr("on"));
+                    ui.selectable_value(switch, Switch::Off, tr("off"));
+                });
+            }
+        });
     }
 
     fn draw(ui: &mut egui::Ui, ctx: &ChartCtx) -> ChartResponse {
@@ -91,6 +111,16 @@ impl PaneView for BacktestPane {
             })
             .collect();
         cumulative_chart(ui, ctx, "backtest_lines", &x, &lines);
+        // What the A-share trading rules do to the spread: part of the figure too.
+        if let Some(t) = &b.trading {
+            let lines = crate::engine::trading::lines(t, crate::i18n::lang());
+            if let Some((head, rest)) = lines.split_first() {
+                ui.label(egui::RichText::new(head).strong());
+                for l in rest {
+                    ui.label(egui::RichText::new(format!("  · {l}")).small());
+                }
+            }
+        }
         source(
             ui,
             ctx.dataset,
