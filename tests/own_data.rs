@@ -294,6 +294,11 @@ fn the_window_opens_on_the_files_given_at_start() {
     assert_eq!(cli.files, [f.clone(), p.clone()]);
     let cli = halo_workbench::cli::Cli::try_parse_from(["halo-workbench", "score"]).unwrap();
     assert!(cli.command.is_some() && cli.files.is_empty());
+    // A global flag before the subcommand does not turn the subcommand into a file.
+    let cli = halo_workbench::cli::Cli::try_parse_from(["halo-workbench", "--lang", "zh", "score"])
+        .unwrap();
+    assert!(cli.command.is_some() && cli.files.is_empty(), "{cli:?}");
+    assert_eq!(cli.lang.as_deref(), Some("zh"));
     let start = Start::from_args(vec![f.clone(), p.clone()]);
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])

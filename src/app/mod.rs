@@ -166,11 +166,20 @@ pub struct WorkbenchApp {
 }
 
 impl WorkbenchApp {
-    pub fn new(cc: &eframe::CreationContext<'_>, start: Start) -> Self {
-        let state: PersistedState = cc
+    /// The window: the last session's state, else the defaults in the language of the
+    /// command line's `--lang` or the locale; `lang` (an explicit `--lang`) wins over the
+    /// session's.
+    pub fn new(cc: &eframe::CreationContext<'_>, start: Start, lang: Option<Lang>) -> Self {
+        let mut state: PersistedState = cc
             .storage
             .and_then(|s| eframe::get_value(s, eframe::APP_KEY))
-            .unwrap_or_default();
+            .unwrap_or_else(|| PersistedState {
+                lang: crate::i18n::lang(),
+                ..Default::default()
+            });
+        if let Some(l) = lang {
+            state.lang = l;
+        }
         Self::starting(&cc.egui_ctx, state, start)
     }
 
@@ -1193,7 +1202,8 @@ impl Start {
     }
 }
 
-pub fn run(start: Start) -> std::process::ExitCode {
+/// Open the window; `lang`: the language asked for on the command line.
+pub fn run(start: Start, lang: Option<Lang>) -> std::process::ExitCode {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("HALO Workbench")
@@ -1204,7 +1214,7 @@ pub fn run(start: Start) -> std::process::ExitCode {
     match eframe::run_native(
         "HALO Workbench",
         options,
-        Box::new(|cc| Ok(Box::new(WorkbenchApp::new(cc, start)))),
+        Box::new(move |cc| Ok(Box::new(WorkbenchApp::new(cc, start, lang)))),
     ) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

@@ -93,6 +93,15 @@ impl PaneView for BacktestPane {
                 pct(b.spread_mean)
             ),
         );
+        // What the A-share trading rules do to the spread (part of the figure too), above
+        // the chart, which takes the height left.
+        if let Some(t) = &b.trading {
+            let lines = crate::engine::trading::lines(t, crate::i18n::lang());
+            if let Some((head, rest)) = lines.split_first() {
+                ui.label(egui::RichText::new(head).small().strong());
+                ui.label(egui::RichText::new(rest.join(" · ")).small());
+            }
+        }
         let x: Vec<f64> = b.curve_dates().iter().map(|d| year_fraction(*d)).collect();
         let curves: Vec<Vec<f64>> = b.series.iter().map(|s| s.curve()).collect();
         let lines: Vec<CumLine> = b
@@ -111,16 +120,6 @@ impl PaneView for BacktestPane {
             })
             .collect();
         cumulative_chart(ui, ctx, "backtest_lines", &x, &lines);
-        // What the A-share trading rules do to the spread: part of the figure too.
-        if let Some(t) = &b.trading {
-            let lines = crate::engine::trading::lines(t, crate::i18n::lang());
-            if let Some((head, rest)) = lines.split_first() {
-                ui.label(egui::RichText::new(head).strong());
-                for l in rest {
-                    ui.label(egui::RichText::new(format!("  · {l}")).small());
-                }
-            }
-        }
         source(
             ui,
             ctx.dataset,
