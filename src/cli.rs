@@ -41,8 +41,7 @@ macro_rules! out {
 #[command(
     name = "halo-workbench",
     version,
-    about = "HALO (Heavy Assets, Low Obsolescence) research workbench.\nRun with no command to open the window (on FILE... when given: data files, or a project .toml).",
-    subcommand_precedence_over_arg = true
+    about = "HALO (Heavy Assets, Low Obsolescence) research workbench.\nRun with no command to open the window (on FILE... when given: data files, or a project .toml)."
 )]
 pub struct Cli {
     /// Language of messages and reports: en or zh (default: the locale's, LANG / LC_ALL).

@@ -710,7 +710,7 @@ fn ratios_in_percent_without_a_percent_sign_are_read_by_their_median() {
     assert!(
         warn.iter().any(|w| matches!(
             w,
-            LoadWarning::PercentScaled { header, cue: PercentCue::Median { .. } } if header == "debt_to_assets"
+            LoadWarning::PercentScaled { header, cue: PercentCue::HighValues { .. } } if header == "debt_to_assets"
         )),
         "{warn:?}"
     );
@@ -784,6 +784,7 @@ fn shenwan_2014_names_are_recognised_and_renamed_to_2021() {
     assert!(renamed.contains(&("采掘".into(), "煤炭".into(), 1)));
     assert!(renamed.contains(&("化工".into(), "石油石化".into(), 1)));
     assert_eq!(unsplit, &[("采掘".to_string(), 1)]);
+    assert_eq!(renamed.len(), 5, "{renamed:?}: no 公用事业 -> 公用事业");
     let zh = halo_workbench::i18n::Localize::localize(note, halo_workbench::i18n::Lang::Zh);
     assert!(zh.contains("2014 版") && zh.contains("采掘 → 煤炭"), "{zh}");
 }

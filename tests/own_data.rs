@@ -299,6 +299,11 @@ fn the_window_opens_on_the_files_given_at_start() {
         .unwrap();
     assert!(cli.command.is_some() && cli.files.is_empty(), "{cli:?}");
     assert_eq!(cli.lang.as_deref(), Some("zh"));
+    // After a file, a word that names a command is another file (never a command run on
+    // the sample with the file dropped).
+    let cli = halo_workbench::cli::Cli::try_parse_from(["halo-workbench", s(&f), "score"]).unwrap();
+    assert!(cli.command.is_none(), "{cli:?}");
+    assert_eq!(cli.files.len(), 2);
     let start = Start::from_args(vec![f.clone(), p.clone()]);
     let mut h = Harness::builder()
         .with_size([1400.0, 900.0])

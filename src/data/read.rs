@@ -528,31 +528,32 @@ fn decode_text(file: &str, bytes: Vec<u8>) -> Result<Decoded, LoadError> {
     Ok((text.0, "GB18030/GBK", text.1))
 }
 
-/// Valid UTF-8 that is GBK all the same: no character beyond two UTF-8 bytes (Chinese
-/// in UTF-8 takes three), some combining mark or C1 control (which GBK pairs such as 煤炭,
-/// C3 BA CC BF, decode to in UTF-8, and composed European text has none), and the bytes
-/// decode as GB18030.
+/// What GBK pairs decode to when read as UTF-8: combining marks (煤炭, C3 BA CC BF, is ú
+/// and a combining mark) and C1 controls, which composed text in any language lacks.
+fn gbk_marks(c: char) -> bool {
+    ('\u{300}'..='\u{36F}').contains(&c) || ('\u{80}'..='\u{9F}').contains(&c)
+}
+
+/// Valid UTF-8 that is GBK all the same: no character beyond two UTF-8 bytes (Chinese in
+/// UTF-8 takes three), some [`gbk_marks`], and the bytes decode as GB18030.
 fn gbk_lookalike(t: &str, bytes: &[u8]) -> bool {
-    let short = |c: char| ('\u{80}'..'\u{800}').contains(&c);
-    t.chars().all(|c| c.is_ascii() || short(c))
-        && t.chars()
-            .any(|c| ('\u{300}'..='\u{36F}').contains(&c) || ('\u{80}'..='\u{9F}').contains(&c))
+    t.chars().all(|c| c < '\u{800}')
+        && t.chars().any(gbk_marks)
         && encoding_rs::GB18030
             .decode_without_bom_handling_and_without_replacement(bytes)
             .is_some()
 }
 
-/// GB18030 text, line by line: a line that is valid UTF-8 with non-ASCII characters, all
-/// of three or four bytes (as Chinese is in UTF-8), was written as UTF-8 (pasted from
-/// another file) and is read as UTF-8 rather than garbled. A GBK line may be valid UTF-8
-/// too (煤炭 is C3 BA CC BF: two two-byte characters), so two-byte ones keep it GBK.
-/// Returns the text and the UTF-8 lines' numbers.
+/// GB18030 text, line by line: a line that is valid UTF-8 with a character of three or
+/// four bytes (as Chinese is in UTF-8) and none of [`gbk_marks`] was written as UTF-8
+/// (pasted from another file) and is read as UTF-8 rather than garbled; a GBK line may be
+/// valid UTF-8 too (煤炭). Returns the text and the UTF-8 lines' numbers.
 fn decode_lines(bytes: &[u8]) -> Option<(Vec<u8>, Vec<usize>)> {
     let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 2);
     let mut utf8_lines = Vec::new();
     for (i, line) in bytes.split_inclusive(|b| *b == b'\n').enumerate() {
         match std::str::from_utf8(line) {
-            Ok(t) if !t.is_ascii() && t.chars().all(|c| c.is_ascii() || c >= '\u{800}') => {
+            Ok(t) if t.chars().any(|c| c >= '\u{800}') && !t.chars().any(gbk_marks) => {
                 utf8_lines.push(i + 1);
                 out.extend_from_slice(line);
             }
@@ -1600,6 +1601,15 @@ mod tests {
         let (out, enc, _) = decode_text("x.csv", gbk.into_owned()).unwrap();
         assert_eq!(enc, "GB18030/GBK");
         assert_eq!(String::from_utf8(out).unwrap(), "601088.SH,煤炭\n");
+        // A UTF-8 line with Chinese and an accent, pasted into a GBK file: UTF-8.
+        let mut mixed = encoding_rs::GBK
+            .encode("代码,名称\n600028.SH,中国石化\n")
+            .0
+            .into_owned();
+        mixed.extend_from_slice("NESN,雀巢 Nestlé\n".as_bytes());
+        let (out, _, utf8_lines) = decode_text("x.csv", mixed).unwrap();
+        assert_eq!(utf8_lines, vec![3]);
+        assert!(String::from_utf8(out).unwrap().ends_with("雀巢 Nestlé\n"));
         let european = "ticker,name\nNESN,Nestlé\nGLE,Société Générale\n";
         let (out, enc, _) = decode_text("x.csv", european.as_bytes().to_vec()).unwrap();
         assert_eq!(

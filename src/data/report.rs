@@ -325,12 +325,12 @@ impl Localize for LoadWarning {
                     "'{header}' is in percent (its header says so): read as a fraction, divided by 100",
                     "'{header}' 以百分比表示（表头注明）：已除以 100，按小数读取"
                 ),
-                PercentCue::Median { median, limit } => {
-                    let (median, limit) = (format!("{median:.2}"), format!("{limit}"));
+                PercentCue::HighValues { p90, limit } => {
+                    let (p90, limit) = (format!("{p90:.2}"), format!("{limit}"));
                     bi!(
                         lang,
-                        "'{header}' is read as percent and divided by 100: its median absolute value, {median}, is above {limit}, more than the ratio reaches as a fraction for most firms",
-                        "'{header}' 按百分比读取并除以 100：其绝对值中位数 {median} 高于 {limit}，超出多数公司该比率以小数表示时的范围"
+                        "'{header}' is read as percent and divided by 100: the 90th percentile of its non-zero values, {p90}, is above {limit}, more than the ratio reaches as a fraction",
+                        "'{header}' 按百分比读取并除以 100：其非零值的 90% 分位数为 {p90}，高于 {limit}，超出该比率以小数表示时的范围"
                     )
                 }
             },

@@ -122,36 +122,38 @@ pub enum ValueRule {
 pub enum PercentCue {
     /// The header says so ("资产负债率(%)").
     Header,
-    /// The median absolute value is above what the ratio reaches as a fraction for most
-    /// firms (`limit`).
-    Median { median: f64, limit: f64 },
+    /// The 90th percentile of the non-zero absolute values is above what the ratio
+    /// reaches as a fraction (`limit`).
+    HighValues { p90: f64, limit: f64 },
 }
 
-/// Whether a share column is in percent: its header has a '%', or its median absolute
-/// value is above the field's limit (1.5 for shares of assets and margins, which are
-/// fractions below 1 for most firms; 0.5 for R&D and 0.25 for dividend yields, whose
-/// fractions are small: a median R&D share of 50% or a median yield of 25% is percent).
+/// Whether a share column is in percent: its header has a '%', or the 90th percentile of
+/// its non-zero absolute values is above the field's limit as a fraction (1.5 for shares
+/// of assets, margins and leverage; 3 for cash flow over revenue, which brokers push past
+/// 1; 0.6 for R&D and 0.3 for dividend yields). A high quantile of the non-zero values,
+/// not the median: a universe of low-R&D utilities, or of non-payers, is read right.
 pub fn percent_cue(id: &str, header: &str, values: &[f64]) -> Option<PercentCue> {
     if header.contains('%') || header.contains('％') {
         return Some(PercentCue::Header);
     }
     let mut abs: Vec<f64> = values
         .iter()
-        .filter(|v| v.is_finite())
+        .filter(|v| v.is_finite() && **v != 0.0)
         .map(|v| v.abs())
         .collect();
     if abs.is_empty() {
         return None;
     }
-    let mid = abs.len() / 2;
-    let (_, median, _) = abs.select_nth_unstable_by(mid, f64::total_cmp);
-    let median = *median;
+    let k = (abs.len() - 1) * 9 / 10;
+    let (_, p90, _) = abs.select_nth_unstable_by(k, f64::total_cmp);
+    let p90 = *p90;
     let limit = match id {
-        "rnd_to_revenue" => 0.5,
-        "dividend_yield_reported" => 0.25,
+        "rnd_to_revenue" => 0.6,
+        "dividend_yield_reported" => 0.3,
+        "cfo_to_revenue" => 3.0,
         _ => 1.5,
     };
-    (median > limit).then_some(PercentCue::Median { median, limit })
+    (p90 > limit).then_some(PercentCue::HighValues { p90, limit })
 }
 
 /// One canonical column.
@@ -1325,5 +1327,33 @@ pub fn guess_kind(headers: &[String]) -> TableKind {
         TableKind::Prices
     } else {
         TableKind::Fundamentals
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Percent by a high quantile of the non-zero values: a utilities universe's R&D in
+    /// percent (most below 0.5%, many zero) is percent; the same as fractions is not.
+    #[test]
+    fn percent_columns_are_told_by_their_high_values() {
+        let pct = [
+            0.0, 0.0, 0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.8, 1.2, 2.0, 3.5,
+        ];
+        assert!(matches!(
+            percent_cue("rnd_to_revenue", "rd_exp_ratio", &pct),
+            Some(PercentCue::HighValues { .. })
+        ));
+        let frac: Vec<f64> = pct.iter().map(|x| x / 100.0).collect();
+        assert_eq!(percent_cue("rnd_to_revenue", "rd_exp_ratio", &frac), None);
+        assert_eq!(
+            percent_cue("debt_to_assets", "资产负债率(%)", &frac),
+            Some(PercentCue::Header)
+        );
+        assert_eq!(percent_cue("debt_to_assets", "x", &[f64::NAN, 0.0]), None);
+        // A broker's cash flow of 30x its revenue among fractions is not percent.
+        let cfo = [0.1, 0.2, 0.15, 0.3, -0.05, 0.25, 0.12, 0.08, 0.4, 30.0];
+        assert_eq!(percent_cue("cfo_to_revenue", "ocf_to_or", &cfo), None);
     }
 }

@@ -221,11 +221,13 @@ pub enum Note {
         /// The data has level-2 industries.
         level2: bool,
     },
-    /// A custom metric names the column of a ratio-level metric: it takes that metric's
-    /// place (one column never counts twice).
+    /// A custom metric names the column of a ratio-level metric (it takes that metric's
+    /// place), or the ready-made ratio a formula metric falls back on (`fallback`: the
+    /// metric no longer reads it). One column never counts twice.
     CustomReplaces {
         column: String,
         metric: String,
+        fallback: bool,
     },
     /// The composite rests on fewer than three metrics with values.
     FewMetrics {
@@ -489,13 +491,25 @@ impl Localize for Note {
                 }
                 text
             }
-            Note::CustomReplaces { column, metric } => {
+            Note::CustomReplaces {
+                column,
+                metric,
+                fallback,
+            } => {
                 let metric = crate::engine::metrics::metric_name(metric, lang);
-                bi!(
-                    lang,
-                    "custom metric \"{column}\" reads the column of the ratio-level metric {metric}: it takes that metric's place, with your pillar and direction",
-                    "自定义指标“{column}”读取的是比率指标 {metric} 的列：以您设定的支柱与方向取代该指标"
-                )
+                if *fallback {
+                    bi!(
+                        lang,
+                        "custom metric \"{column}\" reads the ready-made ratio {metric} falls back on: {metric} uses its formula alone",
+                        "自定义指标“{column}”读取的是 {metric} 的备用比率列：{metric} 只按其公式计算"
+                    )
+                } else {
+                    bi!(
+                        lang,
+                        "custom metric \"{column}\" reads the column of the ratio-level metric {metric}: it takes that metric's place, with your pillar and direction",
+                        "自定义指标“{column}”读取的是比率指标 {metric} 的列：以您设定的支柱与方向取代该指标"
+                    )
+                }
             }
             Note::CapsFromShares { rows, of } => bi!(
                 lang,

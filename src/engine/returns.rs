@@ -132,17 +132,8 @@ impl ReturnPanel {
         let mut by_close: Vec<Vec<(i32, f64)>> = vec![Vec::new(); n];
         let (mut lo, mut hi) = (i32::MAX, i32::MIN);
         let mut paths: Vec<PathBuilder> = vec![PathBuilder::default(); n];
-        let nothing = || std::iter::repeat(None);
-        let rets: Box<dyn Iterator<Item = Option<f64>>> = match &ret {
-            Some(c) => Box::new(c.iter()),
-            None => Box::new(nothing()),
-        };
-        let closes: Box<dyn Iterator<Item = Option<f64>>> = match &close {
-            Some(c) => Box::new(c.iter()),
-            None => Box::new(nothing()),
-        };
         let mut current: Option<(&str, Option<usize>)> = None;
-        for (((t, d), r), c) in tk.iter().zip(dt.iter()).zip(rets).zip(closes) {
+        for (((t, d), r), c) in tk.iter().zip(dt.iter()).zip(cells(&ret)).zip(cells(&close)) {
             let (Some(t), Some(d)) = (t, d) else {
                 continue;
             };
@@ -245,6 +236,23 @@ pub(crate) fn ticker_index(tickers: &[String]) -> HashMap<&str, usize> {
 /// A numeric column of a canonical table, if it has one.
 pub(crate) fn f64_column(df: &DataFrame, name: &str) -> Option<Float64Chunked> {
     df.column(name).ok().and_then(|c| c.f64().ok().cloned())
+}
+
+/// A column's cells in order, or missing ones without end when the table has no such
+/// column (zipped beside the others).
+pub(crate) fn cells(c: &Option<Float64Chunked>) -> Box<dyn Iterator<Item = Option<f64>> + '_> {
+    match c {
+        Some(c) => Box::new(c.iter()),
+        None => Box::new(std::iter::repeat(None)),
+    }
+}
+
+/// A text column's cells in order, or missing ones without end (as [`cells`]).
+pub(crate) fn texts(c: &Option<StringChunked>) -> Box<dyn Iterator<Item = Option<&str>> + '_> {
+    match c {
+        Some(c) => Box::new(c.iter()),
+        None => Box::new(std::iter::repeat(None)),
+    }
 }
 
 /// A prices table's ticker column and its dates as days since 1970-01-01.

@@ -153,6 +153,7 @@ pub fn to_2021<'a>(level1: &str, level2: &str) -> Mapped<'a> {
     match pick {
         None => Mapped::Same,
         Some(r) if r.to.is_empty() => Mapped::Unsplit,
+        Some(r) if r.to == l1 => Mapped::Same,
         Some(r) => Mapped::To(&r.to),
     }
 }
@@ -168,10 +169,9 @@ pub fn harmonise(panel: &mut Panel) -> Option<Note> {
     // (from, to) -> securities; unsplit name -> securities.
     let mut renamed: BTreeMap<(String, String), usize> = BTreeMap::new();
     let mut unsplit: BTreeMap<String, usize> = BTreeMap::new();
-    if matches!(
-        classification,
-        Classification::Sw2014 | Classification::Mixed
-    ) {
+    // Names both share may still carry a 2014 level 2 (公用事业 / 水务): renamed too; for
+    // 2021 data no row matches, so nothing changes.
+    if classification != Classification::Sw2021 {
         let owners = panel.owners();
         let mut seen: std::collections::BTreeSet<(usize, String)> = Default::default();
         for r in 0..panel.sectors.len() {
@@ -232,7 +232,8 @@ mod tests {
         assert_eq!(to_2021("化工", "化学制品"), Mapped::To("基础化工"));
         assert_eq!(to_2021("化工", ""), Mapped::To("基础化工"));
         assert_eq!(to_2021("公用事业", "环保工程及服务"), Mapped::To("环保"));
-        assert_eq!(to_2021("公用事业", "电力"), Mapped::To("公用事业"));
+        assert_eq!(to_2021("公用事业", "水务"), Mapped::To("环保"));
+        assert_eq!(to_2021("公用事业", "电力"), Mapped::Same);
         assert_eq!(to_2021("电气设备", ""), Mapped::To("电力设备"));
         assert_eq!(to_2021("银行", ""), Mapped::Same);
     }

@@ -13,7 +13,9 @@ use serde::Serialize;
 
 use super::EngineError;
 use super::backtest::BacktestResult;
-use super::returns::{Levels, ReturnPanel, f64_column, month_key, ticker_index, tickers_and_days};
+use super::returns::{
+    Levels, ReturnPanel, cells, f64_column, month_key, texts, ticker_index, tickers_and_days,
+};
 use super::settings::{Switch, TradingRules};
 use super::universe::{Panel, a_share_code};
 use crate::bi;
@@ -29,36 +31,81 @@ pub const SUSPENDED: u8 = 4;
 pub const ST: u8 = 8;
 
 /// A day's change within this of the limit is at the limit: prices are set in fen, so a
-/// limit price is the previous close times 1.1 rounded, which for a close above about two
-/// yuan moves the change by less than a quarter of a point.
-const LIMIT_TOLERANCE: f64 = 0.0025;
+/// limit price is the previous close times 1.1 rounded, which for a close above about
+/// three and a half yuan moves the change by less than 0.15 points.
+const LIMIT_TOLERANCE: f64 = 0.0015;
+
+fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap_or(NaiveDate::MIN)
+}
+
+/// Price limits began on this day (none before).
+fn limits_began() -> NaiveDate {
+    day(1996, 12, 16)
+}
 
 /// ChiNext's limits went from 10% to 20% on this day (STAR had 20% from its start).
 fn chinext_reform() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2020, 8, 24).unwrap_or(NaiveDate::MIN)
+    day(2020, 8, 24)
+}
+
+/// The main boards' ST limit went from 5% to 10% on this day.
+fn st_reform() -> NaiveDate {
+    day(2025, 7, 7)
+}
+
+/// An A-share's board, which sets its daily price limit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Board {
+    Main,
+    ChiNext,
+    Star,
+    Beijing,
+}
+
+/// A security of the panel: its position, and its board when it is an A-share.
+type Security = (usize, Option<Board>);
+
+fn board(ticker: &str) -> Option<Board> {
+    let code = a_share_code(ticker)?;
+    Some(match &code[..3] {
+        "688" | "689" => Board::Star,
+        "300" | "301" => Board::ChiNext,
+        _ if code.starts_with('4') || code.starts_with('8') || code.starts_with("92") => {
+            Board::Beijing
+        }
+        _ => Board::Main,
+    })
+}
+
+fn board_limit(board: Board, st: bool, day: NaiveDate) -> Option<f64> {
+    if day < limits_began() {
+        return None;
+    }
+    Some(match board {
+        Board::Star => 0.20,
+        Board::ChiNext if day >= chinext_reform() => 0.20,
+        Board::Beijing => 0.30,
+        _ if st && day < st_reform() => 0.05,
+        _ => 0.10,
+    })
 }
 
 /// The daily price limit of an A-share (a fraction), by board: 20% on STAR (688, 689) and
 /// on ChiNext (300, 301) from 2020-08-24, 30% on the Beijing exchange (4xxxxx, 8xxxxx,
-/// 92xxxx), 10% on the main boards, 5% for an ST name there. None for other securities.
+/// 92xxxx), 10% on the main boards, 5% for an ST name there until 2025-07-07. None for
+/// other securities, and before limits began (1996-12-16).
 pub fn price_limit(ticker: &str, st: bool, day: NaiveDate) -> Option<f64> {
-    let code = a_share_code(ticker)?;
-    Some(match &code[..3] {
-        "688" | "689" => 0.20,
-        "300" | "301" if day >= chinext_reform() => 0.20,
-        _ if code.starts_with('4') || code.starts_with('8') || code.starts_with("92") => 0.30,
-        _ if st => 0.05,
-        _ => 0.10,
-    })
+    board_limit(board(ticker)?, st, day)
 }
 
 /// A name under special treatment: "ST康美", "*ST海润", "S*ST前锋", "SST华新".
 pub fn st_name(name: &str) -> bool {
     // Most names start otherwise: no allocation for them (this runs per price row).
-    if !name.trim_start().starts_with(['S', 's', '*']) {
+    if !name.trim_start().starts_with(['S', 's', '*', '＊']) {
         return false;
     }
-    let n = name.trim().to_uppercase();
+    let n = name.trim().to_uppercase().replace('＊', "*");
     let n = n
         .strip_prefix('S')
         .filter(|r| r.starts_with("ST") || r.starts_with("*ST"))
@@ -128,19 +175,33 @@ impl TradingFlags {
         } else {
             None
         };
-        let at = |c: &Option<polars::prelude::Float64Chunked>, i: usize| {
-            c.as_ref().and_then(|c| c.get(i)).unwrap_or(f64::NAN)
-        };
         // Per month: the market's last trading day; per security: the months its rows
         // span, and the day of its last row in each month.
-        let mut market_last = vec![i32::MIN; nm];
+        let mut market_last = [vec![i32::MIN; nm], vec![i32::MIN; nm]];
         let mut last_day = vec![vec![i32::MIN; n]; nm];
         let mut span = vec![(usize::MAX, 0usize); n];
         let mut prev_close: Vec<f64> = vec![f64::NAN; n];
         let mut rows = 0usize;
-        for (i, (t, d)) in tk.iter().zip(dt.iter()).enumerate() {
+        let columns = cells(&ret)
+            .zip(cells(&close))
+            .zip(cells(&volume))
+            .zip(cells(&limit_col))
+            .zip(cells(&st_col))
+            .zip(texts(&names));
+        // The security of the rows being read (looked up when the ticker changes), and its
+        // board.
+        let mut current: Option<(&str, Option<Security>)> = None;
+        for ((t, d), (((((r, c), v), l), st_flag), name)) in tk.iter().zip(dt.iter()).zip(columns) {
             let (Some(t), Some(d)) = (t, d) else { continue };
-            let Some(&s) = index.get(t) else { continue };
+            let sec = match current {
+                Some((prev, sec)) if prev == t => sec,
+                _ => {
+                    let sec = index.get(t).map(|&s| (s, board(t)));
+                    current = Some((t, sec));
+                    sec
+                }
+            };
+            let Some((s, board)) = sec else { continue };
             let Some(day) = dates::from_epoch_days(d) else {
                 continue;
             };
@@ -151,7 +212,11 @@ impl TradingFlags {
                 continue;
             }
             rows += 1;
-            let (r, c, v) = (at(&ret, i), at(&close, i), at(&volume, i));
+            let (r, c, v) = (
+                r.unwrap_or(f64::NAN),
+                c.unwrap_or(f64::NAN),
+                v.unwrap_or(f64::NAN),
+            );
             let change = if r.is_finite() {
                 r
             } else if c > 0.0 && prev_close[s] > 0.0 {
@@ -163,15 +228,15 @@ impl TradingFlags {
                 prev_close[s] = c;
             }
             let st = match (&st_col, &names) {
-                (Some(_), _) => at(&st_col, i) == 1.0,
-                (None, Some(names)) => names.get(i).is_some_and(st_name),
+                (Some(_), _) => st_flag == Some(1.0),
+                (None, Some(_)) => name.is_some_and(st_name),
                 (None, None) => report_name(panel, s, d).is_some_and(st_name),
             };
             let mut f = if st { ST } else { 0 };
             if v == 0.0 || !(r.is_finite() || c > 0.0) {
                 f |= SUSPENDED;
             } else if limit_col.is_some() {
-                let l = at(&limit_col, i);
+                let l = l.unwrap_or(0.0);
                 f |= if l >= 1.0 {
                     LIMIT_UP
                 } else if l <= -1.0 {
@@ -179,7 +244,7 @@ impl TradingFlags {
                 } else {
                     0
                 };
-            } else if let Some(limit) = price_limit(t, st, day) {
+            } else if let Some(limit) = board.and_then(|b| board_limit(b, st, day)) {
                 if change >= limit - LIMIT_TOLERANCE {
                     f |= LIMIT_UP;
                 } else if change <= -limit + LIMIT_TOLERANCE {
@@ -191,7 +256,12 @@ impl TradingFlags {
                 last_day[m][s] = d;
                 out.flags[m][s] = f;
             }
-            market_last[m] = market_last[m].max(d);
+            // The market traded that day: a row with a price and volume, of an A-share
+            // (else of any security, for rules asked for on other data).
+            if f & SUSPENDED == 0 {
+                let k = usize::from(board.is_none());
+                market_last[k][m] = market_last[k][m].max(d);
+            }
             span[s] = (span[s].0.min(m), span[s].1.max(m));
         }
         let security_months: usize = span
@@ -207,7 +277,13 @@ impl TradingFlags {
                 if a == usize::MAX || !out.daily {
                     break;
                 }
-                if last_day[m][s] < market_last[m] {
+                let a_shares = market_last[0][m];
+                let last = if a_shares != i32::MIN {
+                    a_shares
+                } else {
+                    market_last[1][m]
+                };
+                if last_day[m][s] < last {
                     let st = if last_day[m][s] == i32::MIN && m > 0 {
                         out.flags[m - 1][s] & ST
                     } else {
@@ -328,10 +404,6 @@ pub fn effects(
     if !on.iter().any(|&x| x) {
         return None;
     }
-    let q = bt.quantiles.len().max(2) as u8;
-    let months: Vec<Option<usize>> = bt.dates.iter().map(|d| rp.month_at(*d)).collect();
-    let replay = |active: [bool; 4]| replay(bt, &rp.levels, flags, &months, q, active);
-    let (baseline, _, st_held) = replay([false; 4]);
     let measured = |k: usize| -> Result<(), Unmeasured> {
         let f = flags.ok_or(Unmeasured::NoPrices)?;
         match Rule::ALL[k] {
@@ -341,122 +413,148 @@ pub fn effects(
             _ => Ok(()),
         }
     };
+    // Replayed together: no rule, each rule alone, and the applied ones that can be
+    // measured.
+    let with: [bool; 4] = std::array::from_fn(|k| on[k] && measured(k).is_ok());
+    let mut variants: Vec<[bool; 4]> = vec![[false; 4]];
+    variants.extend((0..4).map(|k| std::array::from_fn(|j| j == k)));
+    variants.push(with);
+    let months: Vec<Option<usize>> = bt.dates.iter().map(|d| rp.month_at(*d)).collect();
+    let q = bt.quantiles.len().max(2) as u8;
+    let out = replay(bt, &rp.levels, flags, &months, q, &variants);
+    let (baseline, _, st_held) = out[0];
     let bps = |x: f64| x * 1e4;
-    let effect = |active: [bool; 4]| {
-        let (spread, blocked, _) = replay(active);
-        Replay {
-            spread_bps: bps(spread),
-            effect_bps: bps(spread - baseline),
-            blocked,
-        }
+    let replayed = |(spread, blocked, _): (f64, usize, usize)| Replay {
+        spread_bps: bps(spread),
+        effect_bps: bps(spread - baseline),
+        blocked,
     };
     let rule_effects: Vec<RuleEffect> = (0..4)
-        .map(|k| {
-            let mut active = [false; 4];
-            active[k] = true;
-            RuleEffect {
-                rule: Rule::ALL[k],
-                on: on[k],
-                outcome: measured(k).map(|()| effect(active)),
-            }
+        .map(|k| RuleEffect {
+            rule: Rule::ALL[k],
+            on: on[k],
+            outcome: measured(k).map(|()| replayed(out[1 + k])),
         })
         .collect();
-    let with: [bool; 4] = std::array::from_fn(|k| on[k] && measured(k).is_ok());
+    // Said to be the default when every rule applied is on by its automatic switch.
+    let switches = [rules.limits, rules.limits, rules.suspensions, rules.st];
+    let auto = (0..4)
+        .filter(|&k| on[k])
+        .all(|k| switches[k] == Switch::Auto);
     Some(TradingEffects {
         baseline_bps: bps(baseline),
-        with_rules: with.iter().any(|&x| x).then(|| effect(with)),
+        with_rules: with.iter().any(|&x| x).then(|| replayed(out[5])),
         rules: rule_effects,
         periods: bt.dates.len(),
         st_held,
-        auto: [rules.limits, rules.suspensions, rules.st].contains(&Switch::Auto),
+        auto,
     })
 }
 
-/// A security's value on or before `day` (None before its first price, or once its prices
-/// have ended before `day`'s period).
+/// A security's value on or before `day` (None before its first price).
 fn value_at(levels: &Levels, s: usize, day: NaiveDate) -> Option<f64> {
     let d = levels.dates.get(s)?;
     let k = d.partition_point(|x| *x <= day);
     levels.values[s].get(k.checked_sub(1)?).copied()
 }
 
-/// The period's return of a held name: from its value at the rebalance to its value at
-/// the period's end (a suspended name's last price carries), NaN when it has no price by
-/// the rebalance or none after it (delisted).
-fn held_return(levels: &Levels, s: usize, from: NaiveDate, to: NaiveDate) -> f64 {
+/// A name's price at the rebalance (a suspended name's last one), and its return to the
+/// period's end: NaN without a price by the rebalance, or with none after it (delisted).
+fn priced_return(levels: &Levels, s: usize, from: NaiveDate, to: NaiveDate) -> (bool, f64) {
     let last = levels.dates.get(s).and_then(|d| d.last().copied());
-    match (value_at(levels, s, from), value_at(levels, s, to), last) {
+    let a = value_at(levels, s, from);
+    let r = match (a, value_at(levels, s, to), last) {
         (Some(a), Some(b), Some(last)) if last > from && a > 0.0 => b / a - 1.0,
         _ => f64::NAN,
-    }
+    };
+    (a.is_some(), r)
 }
 
-/// The top and bottom quantiles replayed date by date under the active rules (in
-/// [`Rule::ALL`] order): the mean spread per period, the trades blocked, and the ST
-/// name-dates held.
+/// The top and bottom quantiles replayed date by date under each variant's active rules
+/// (in [`Rule::ALL`] order), holdings carried over: per variant, the mean spread per
+/// period, the trades blocked (for the ST rule, the ST name-dates left out), and the ST
+/// name-dates held. A name is bought only once it has a price. Each name's period return
+/// is computed once per date, whichever variants hold it.
 fn replay(
     bt: &BacktestResult,
     levels: &Levels,
     flags: Option<&TradingFlags>,
     months: &[Option<usize>],
     q: u8,
-    [no_buy_up, no_sell_down, suspensions, exclude_st]: [bool; 4],
-) -> (f64, usize, usize) {
+    variants: &[[bool; 4]],
+) -> Vec<(f64, usize, usize)> {
     let n = bt.quantile.first().map_or(0, Vec::len);
-    let mut held = [vec![false; n], vec![false; n]];
-    let (mut sum, mut count, mut blocked, mut st_held) = (0.0, 0usize, 0usize, 0usize);
+    let v = variants.len();
+    let mut held: Vec<[Vec<bool>; 2]> = vec![[vec![false; n], vec![false; n]]; v];
+    let mut acc = vec![(0.0, 0usize, 0usize, 0usize); v];
+    // This date's (priced, return) per name, when asked for.
+    let mut memo: Vec<Option<(bool, f64)>> = vec![None; n];
     for (d, labels) in bt.quantile.iter().enumerate() {
         let f: &[u8] = match (flags, months[d]) {
             (Some(f), Some(m)) => f.flags.get(m).map_or(&[][..], Vec::as_slice),
             _ => &[],
         };
-        let flag = |s: usize| f.get(s).copied().unwrap_or(0);
         let (from, to) = (bt.dates[d], bt.period_ends[d]);
-        let mut ret = [f64::NAN; 2];
-        for (side, label) in [q, 1].into_iter().enumerate() {
-            let h = &mut held[side];
-            let (mut total, mut k) = (0.0, 0usize);
-            for s in 0..n {
-                let fs = flag(s);
-                let st = fs & ST != 0;
-                let target = labels[s] == label && !(exclude_st && st);
-                let halted = suspensions && fs & SUSPENDED != 0;
-                let can_buy = !(halted || (no_buy_up && fs & LIMIT_UP != 0));
-                let can_sell = !(halted || (no_sell_down && fs & LIMIT_DOWN != 0));
-                let was = h[s];
-                h[s] = if target {
-                    was || can_buy
-                } else {
-                    was && !can_sell
-                };
-                blocked += usize::from(target && !was && !can_buy)
-                    + usize::from(!target && was && !can_sell)
-                    + usize::from(exclude_st && st && labels[s] == label);
-                if h[s] {
-                    st_held += usize::from(st);
-                    let r = held_return(levels, s, from, to);
-                    if r.is_finite() {
-                        total += r;
-                        k += 1;
+        memo.iter_mut().for_each(|x| *x = None);
+        let mut lookup =
+            |s: usize| *memo[s].get_or_insert_with(|| priced_return(levels, s, from, to));
+        for k in 0..v {
+            let [no_buy_up, no_sell_down, suspensions, exclude_st] = variants[k];
+            let (sum, count, blocked, st_held) = &mut acc[k];
+            let mut ret = [f64::NAN; 2];
+            for (side, label) in [q, 1].into_iter().enumerate() {
+                let h = &mut held[k][side];
+                let (mut total, mut m) = (0.0, 0usize);
+                for s in 0..n {
+                    let fs = f.get(s).copied().unwrap_or(0);
+                    let st = fs & ST != 0;
+                    let wanted = labels[s] == label;
+                    let was = h[s];
+                    if !wanted && !was {
+                        continue;
+                    }
+                    let target = wanted && !(exclude_st && st);
+                    let halted = suspensions && fs & SUSPENDED != 0;
+                    let can_buy = !(halted || (no_buy_up && fs & LIMIT_UP != 0));
+                    let can_sell = !(halted || (no_sell_down && fs & LIMIT_DOWN != 0));
+                    let (priced, r) = lookup(s);
+                    h[s] = if target {
+                        was || (can_buy && priced)
+                    } else {
+                        was && !can_sell
+                    };
+                    *blocked += usize::from(target && !was && priced && !can_buy)
+                        + usize::from(!target && was && !can_sell)
+                        + usize::from(exclude_st && st && wanted);
+                    if h[s] {
+                        *st_held += usize::from(st);
+                        if r.is_finite() {
+                            total += r;
+                            m += 1;
+                        }
                     }
                 }
+                if m > 0 {
+                    ret[side] = total / m as f64;
+                }
             }
-            if k > 0 {
-                ret[side] = total / k as f64;
+            let spread = ret[0] - ret[1];
+            if spread.is_finite() {
+                *sum += spread;
+                *count += 1;
             }
-        }
-        let spread = ret[0] - ret[1];
-        if spread.is_finite() {
-            sum += spread;
-            count += 1;
         }
     }
-    let mean = if count > 0 {
-        sum / count as f64
-    } else {
-        f64::NAN
-    };
-    (mean, blocked, st_held)
+    acc.into_iter()
+        .map(|(sum, count, blocked, st_held)| {
+            let mean = if count > 0 {
+                sum / count as f64
+            } else {
+                f64::NAN
+            };
+            (mean, blocked, st_held)
+        })
+        .collect()
 }
 
 impl Localize for Rule {
@@ -525,6 +623,14 @@ pub fn lines(t: &TradingEffects, lang: Lang) -> Vec<String> {
             bi!(lang, "off", "关")
         };
         out.push(match &r.outcome {
+            Ok(x) if r.rule == Rule::ExcludeSt => {
+                let (effect, blocked) = (x.effect_bps, x.blocked);
+                bi!(
+                    lang,
+                    "{name} ({state}): {effect:+.0} bps, {blocked} ST name-periods left out",
+                    "{name}（{state}）：{effect:+.0} 个基点，剔除 {blocked} 个 ST“股票-期”"
+                )
+            }
             Ok(x) => {
                 let (effect, blocked) = (x.effect_bps, x.blocked);
                 bi!(
@@ -566,11 +672,22 @@ mod tests {
         assert_eq!(price_limit("430047.BJ", false, d("2024-01-02")), Some(0.30));
         assert_eq!(price_limit("920002.BJ", false, d("2024-01-02")), Some(0.30));
         assert_eq!(price_limit("AAPL", false, d("2024-01-02")), None);
+        assert_eq!(price_limit("600028.SH", true, d("2025-07-04")), Some(0.05));
+        assert_eq!(price_limit("600028.SH", true, d("2025-07-07")), Some(0.10));
+        assert_eq!(price_limit("600028.SH", false, d("1996-12-13")), None);
+        assert_eq!(price_limit("600028.SH", false, d("1996-12-16")), Some(0.10));
     }
 
     #[test]
     fn special_treatment_by_name() {
-        for n in ["ST康美", "*ST海润", "S*ST前锋", "SST华新", " st 中安"] {
+        for n in [
+            "ST康美",
+            "*ST海润",
+            "S*ST前锋",
+            "SST华新",
+            " st 中安",
+            "＊ST大集",
+        ] {
             assert!(st_name(n), "{n}");
         }
         for n in ["中国石化", "石化ST", "S康美"] {

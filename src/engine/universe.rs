@@ -676,6 +676,10 @@ pub fn active_metrics(settings: &ScoringSettings, panel: &Panel) -> Vec<ActiveMe
             // A custom metric on a ratio-level metric's column takes its place (one
             // column never counts twice; see `replaced_by_custom`).
             out.retain(|m| !(ratio_level(m) && m.inputs == [key]));
+            // Nor as a formula metric's ready-made fallback.
+            for m in out.iter_mut().filter(|m| m.given.as_deref() == Some(key)) {
+                m.given = None;
+            }
             out.push(ActiveMetric {
                 id: c.column.clone(),
                 pillar: c.pillar,
@@ -693,8 +697,13 @@ fn ratio_level(m: &ActiveMetric) -> bool {
     crate::engine::metrics::metric(&m.id).is_some_and(|d| d.ratio_level)
 }
 
-/// Ratio-level metrics a custom metric on the same column replaced: (custom, metric).
-pub fn replaced_by_custom(settings: &ScoringSettings, panel: &Panel) -> Vec<(String, String)> {
+/// Metrics a custom metric on the same column replaced: (custom, metric, whether only
+/// the metric's ready-made fallback was), for a ratio-level metric reading that column or
+/// a formula metric falling back on it.
+pub fn replaced_by_custom(
+    settings: &ScoringSettings,
+    panel: &Panel,
+) -> Vec<(String, String, bool)> {
     settings
         .custom_metrics
         .iter()
@@ -702,8 +711,8 @@ pub fn replaced_by_custom(settings: &ScoringSettings, panel: &Panel) -> Vec<(Str
             let key = panel.resolve(&c.column)?;
             let m = METRICS
                 .iter()
-                .find(|m| m.ratio_level && m.formula.inputs() == [key])?;
-            Some((c.column.clone(), m.id.to_string()))
+                .find(|m| (m.ratio_level && m.formula.inputs() == [key]) || m.given == Some(key))?;
+            Some((c.column.clone(), m.id.to_string(), !m.ratio_level))
         })
         .collect()
 }
@@ -755,17 +764,16 @@ pub fn select(panel: &Panel, settings: &ScoringSettings) -> Result<Selection, En
             continue;
         }
         let known = panel.known_row(s, t, lag);
-        // A financial by its report's sector (else its last row's) is left out first.
-        if let Some(g) = &excluded {
-            let r = known.unwrap_or(panel.spans[s].end - 1);
-            if g.financial[r] {
-                rows.push(None);
-                unavailable.push(Some(Exclusion::Financial {
-                    sector: panel.sectors[r].clone(),
-                    auto: financials == Financials::Auto,
-                }));
-                continue;
-            }
+        // A financial with a known report is left out (one with none says so instead).
+        if let (Some(g), Some(r)) = (&excluded, known)
+            && g.financial[r]
+        {
+            rows.push(None);
+            unavailable.push(Some(Exclusion::Financial {
+                sector: panel.sectors[r].clone(),
+                auto: financials == Financials::Auto,
+            }));
+            continue;
         }
         let Some(r) = known else {
             rows.push(None);
@@ -963,11 +971,13 @@ pub fn assemble(
             .iter()
             .cloned()
             .chain(financials_note)
-            .chain(
-                replaced_by_custom(settings, panel)
-                    .into_iter()
-                    .map(|(column, metric)| Note::CustomReplaces { column, metric }),
-            )
+            .chain(replaced_by_custom(settings, panel).into_iter().map(
+                |(column, metric, fallback)| Note::CustomReplaces {
+                    column,
+                    metric,
+                    fallback,
+                },
+            ))
             .collect(),
     }
 }
