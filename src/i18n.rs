@@ -330,6 +330,7 @@ pub static TABLE: &[(&str, &str)] = &[
     ("sector-neutral", "行业中性"),
     ("cap-weighted mean", "市值加权均值"),
     ("Financials", "金融类"),
+    ("HALO Workbench", "HALO 研究工作台"),
     (
         "Banks, brokers and insurers (申万 银行 and 非银金融, GICS Financials): their asset and cash-flow ratios mean something else, and mixed in they fill one end of the ranking. Automatic leaves them out of A-share data and keeps them otherwise; scored apart standardises each metric among the financials on their own.",
         "银行、券商与保险（申万 银行 与 非银金融、GICS 金融）：其资产与现金流比率含义不同，混入后会占据排名的一端。自动：A 股数据中剔除，其他数据中保留；单独评分：各指标只在金融类内部标准化。",

@@ -11,7 +11,7 @@ use std::path::Path;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use halo_workbench::app::{Command, Pane, PersistedState, WorkbenchApp};
+use halo_workbench::app::{Command, Pane, PersistedState};
 use halo_workbench::data::SourceFile;
 use halo_workbench::i18n::Lang;
 use halo_workbench::project::Project;
@@ -22,7 +22,7 @@ const KEPT: &[&str] = &[
     "Ctrl", "Shift", "Esc", "English", "EN", "IC", "SH", "SZ", "AI", "EBITDA", "HHI",
 ];
 
-fn texts(h: &Harness<'static, WorkbenchApp>) -> Vec<String> {
+fn texts<S>(h: &Harness<'_, S>) -> Vec<String> {
     fn walk(s: &egui::Shape, out: &mut Vec<String>) {
         match s {
             egui::Shape::Text(t) => out.push(t.galley.text().to_string()),
@@ -54,7 +54,7 @@ fn english(text: &str) -> Vec<String> {
     found
 }
 
-fn check(h: &Harness<'static, WorkbenchApp>, where_: &str, seen: &mut Vec<String>) {
+fn check<S>(h: &Harness<'_, S>, where_: &str, seen: &mut Vec<String>) {
     let mut bad = Vec::new();
     for t in texts(h) {
         seen.push(t.clone());
@@ -117,14 +117,12 @@ fn write_dataset(dir: &Path) -> Vec<SourceFile> {
         .collect()
 }
 
-#[test]
-fn no_english_is_drawn_in_chinese_mode() {
-    let dir = tempfile::tempdir().unwrap();
+/// A project on [`write_dataset`]'s files: no factors table, so the regression on the
+/// market alone, and a scenario that replays a window of the data's own prices.
+fn project_file(dir: &Path) -> std::path::PathBuf {
     let mut project = Project::default();
     project.dataset.name = "沪市样本".into();
-    project.dataset.files = write_dataset(dir.path());
-    // The data has no factors table: the regression on the market alone, and a scenario
-    // that replays a window of the data's own prices.
+    project.dataset.files = write_dataset(dir);
     project.settings.analytics.factors = vec!["market".into()];
     project.settings.scoring.as_of = chrono::NaiveDate::from_ymd_opt(2023, 6, 30);
     project.view.scenario = Some("2020 pandemic crash (replay)".into());
@@ -138,8 +136,15 @@ fn no_english_is_drawn_in_chinese_mode() {
         }
     }
     project.settings.scenarios = lib;
-    let file = dir.path().join("沪市.halo.toml");
+    let file = dir.join("沪市.halo.toml");
     project.save(&file).unwrap();
+    file
+}
+
+#[test]
+fn no_english_is_drawn_in_chinese_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = project_file(dir.path());
 
     let state = PersistedState {
         lang: Lang::Zh,
@@ -203,4 +208,30 @@ fn no_english_is_drawn_in_chinese_mode() {
             .any(|t| t.contains("错误") && t.contains("不存在.csv")),
         "the error is shown"
     );
+}
+
+/// The exported dashboard in 中文 (drawn as the export draws it, from the same scene):
+/// no English label, and the trading rules' lines in Chinese.
+#[test]
+fn the_exported_dashboard_in_chinese_has_no_english_label() {
+    use halo_workbench::app::figure::{Figure, draw, project_scene};
+    let dir = tempfile::tempdir().unwrap();
+    let file = project_file(dir.path());
+    let scene = project_scene(Some(&file), None, Lang::Zh).expect("scene");
+    let mut h = Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .with_context_setup(halo_workbench::app::fonts::install)
+        .build_ui(move |ui| {
+            halo_workbench::i18n::set_lang(Lang::Zh);
+            draw(ui, &scene, Figure::Dashboard);
+        });
+    h.run();
+    let mut seen = Vec::new();
+    check(&h, "the exported dashboard", &mut seen);
+    for want in ["行业表现", "回测", "交易规则", "基准"] {
+        assert!(
+            seen.iter().any(|t| t.contains(want)),
+            "{want} was never drawn: {seen:?}"
+        );
+    }
 }

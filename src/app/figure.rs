@@ -116,7 +116,7 @@ pub fn subtitle(results: &Results, dataset: &str) -> String {
 pub fn draw(ui: &mut egui::Ui, scene: &Scene, figure: Figure) {
     let title = match figure {
         Figure::Chart(p) => p.title().to_string(),
-        Figure::Dashboard => "HALO Workbench".to_string(),
+        Figure::Dashboard => tr("HALO Workbench").to_string(),
     };
     ui.label(egui::RichText::new(title).size(22.0).strong());
     ui.label(egui::RichText::new(subtitle(&scene.results, &scene.dataset)).weak());

@@ -98,8 +98,11 @@ impl Inputs {
         if !returns.months.is_empty() && factors.get("market").is_none() {
             factors.push("market", Transform::Return, factors::market(&returns));
         }
+        // The trading rules are A-share rules: their flags are read for A-share data only.
         let trading = match &ds.prices {
-            Some(p) if !panel.undated => Some(TradingFlags::from_prices(&p.df, &panel, &returns)?),
+            Some(p) if !panel.undated && panel.a_share_data() => {
+                Some(TradingFlags::from_prices(&p.df, &panel, &returns)?)
+            }
             _ => None,
         };
         Ok(Inputs {

@@ -99,19 +99,19 @@ pub fn price_limit(ticker: &str, st: bool, day: NaiveDate) -> Option<f64> {
     board_limit(board(ticker)?, st, day)
 }
 
-/// A name under special treatment: "ST康美", "*ST海润", "S*ST前锋", "SST华新".
+/// A name under special treatment: "ST康美", "*ST海润", "S*ST前锋", "SST华新" (a full-width
+/// asterisk too). Read without allocating: this runs per price row.
 pub fn st_name(name: &str) -> bool {
-    // Most names start otherwise: no allocation for them (this runs per price row).
-    if !name.trim_start().starts_with(['S', 's', '*', '＊']) {
-        return false;
+    let starts_st = |s: &str| s.len() >= 2 && s.as_bytes()[..2].eq_ignore_ascii_case(b"ST");
+    let n = name.trim_start();
+    let n = n.strip_prefix(['*', '＊']).unwrap_or(n);
+    if starts_st(n) {
+        return true;
     }
-    let n = name.trim().to_uppercase().replace('＊', "*");
-    let n = n
-        .strip_prefix('S')
-        .filter(|r| r.starts_with("ST") || r.starts_with("*ST"))
-        .unwrap_or(&n);
-    let n = n.strip_prefix('*').unwrap_or(n);
-    n.starts_with("ST")
+    match n.strip_prefix(['S', 's']) {
+        Some(rest) => starts_st(rest.strip_prefix(['*', '＊']).unwrap_or(rest)),
+        None => false,
+    }
 }
 
 /// Where ST status came from.
@@ -227,8 +227,10 @@ impl TradingFlags {
             if c > 0.0 {
                 prev_close[s] = c;
             }
+            // ST by name only for an A-share ("Steel Dynamics" is no ST name).
             let st = match (&st_col, &names) {
                 (Some(_), _) => st_flag == Some(1.0),
+                _ if board.is_none() => false,
                 (None, Some(_)) => name.is_some_and(st_name),
                 (None, None) => report_name(panel, s, d).is_some_and(st_name),
             };
@@ -338,6 +340,8 @@ pub enum Unmeasured {
     NoNames,
     /// The data has no prices.
     NoPrices,
+    /// Asked for on data that is not mostly A-shares, which have no such limits or flags.
+    NotAShares,
 }
 
 /// One rule replayed alone.
@@ -405,7 +409,11 @@ pub fn effects(
         return None;
     }
     let measured = |k: usize| -> Result<(), Unmeasured> {
-        let f = flags.ok_or(Unmeasured::NoPrices)?;
+        let f = flags.ok_or(if a_shares {
+            Unmeasured::NoPrices
+        } else {
+            Unmeasured::NotAShares
+        })?;
         match Rule::ALL[k] {
             Rule::ExcludeSt if f.st_source.is_none() => Err(Unmeasured::NoNames),
             Rule::ExcludeSt => Ok(()),
@@ -585,6 +593,11 @@ impl Localize for Unmeasured {
                 lang,
                 "not measured: the data has no prices",
                 "无法衡量：数据没有价格"
+            ),
+            Unmeasured::NotAShares => bi!(
+                lang,
+                "not measured: these are A-share trading rules, and most securities of the data are not A-shares",
+                "无法衡量：这些是 A 股交易规则，而数据中多数证券不是 A 股"
             ),
         }
     }
