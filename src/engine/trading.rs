@@ -114,16 +114,6 @@ pub fn st_name(name: &str) -> bool {
     }
 }
 
-/// Where ST status came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum StSource {
-    /// A 0/1 column of the prices (是否ST).
-    Flag,
-    /// Names of the prices rows, else of the reports.
-    Names,
-}
-
 /// What trading allowed at each month's last trading day, per security.
 #[derive(Clone, Debug, Default)]
 pub struct TradingFlags {
@@ -133,10 +123,9 @@ pub struct TradingFlags {
     /// The prices are daily (more than ten rows per security-month on average): limit days
     /// and suspensions can be seen. Monthly prices show neither.
     pub daily: bool,
-    /// A limit-status column (涨跌停状态: 1 up, -1 down) gave the limit days, rather than
-    /// the day's change against the board's limit.
-    pub limit_column: bool,
-    pub st_source: Option<StSource>,
+    /// ST status could be read: a 0/1 column (是否ST), or names (the prices', else the
+    /// reports').
+    pub st_known: bool,
 }
 
 impl TradingFlags {
@@ -167,14 +156,8 @@ impl TradingFlags {
             .column("name")
             .ok()
             .and_then(|c| c.str().ok().cloned());
-        out.limit_column = limit_col.is_some();
-        out.st_source = if st_col.is_some() {
-            Some(StSource::Flag)
-        } else if names.is_some() || panel.names.iter().any(|x| !x.is_empty()) {
-            Some(StSource::Names)
-        } else {
-            None
-        };
+        out.st_known =
+            st_col.is_some() || names.is_some() || panel.names.iter().any(|x| !x.is_empty());
         // Per month: the market's last trading day; per security: the months its rows
         // span, and the day of its last row in each month.
         let mut market_last = [vec![i32::MIN; nm], vec![i32::MIN; nm]];
@@ -415,7 +398,7 @@ pub fn effects(
             Unmeasured::NotAShares
         })?;
         match Rule::ALL[k] {
-            Rule::ExcludeSt if f.st_source.is_none() => Err(Unmeasured::NoNames),
+            Rule::ExcludeSt if !f.st_known => Err(Unmeasured::NoNames),
             Rule::ExcludeSt => Ok(()),
             _ if !f.daily => Err(Unmeasured::MonthlyPrices),
             _ => Ok(()),
