@@ -819,3 +819,141 @@ fn the_window_leaves_financials_out_and_scores_them_apart_on_request() {
         Financials::Apart
     );
 }
+
+/// A dataset of a GB18030 fundamentals export and a membership history beside it.
+fn load_with_members(fundamentals: &str, members_name: &str, members: &str) -> Dataset {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("财务指标.csv");
+    std::fs::write(&f, encoding_rs::GB18030.encode(fundamentals).0).unwrap();
+    let m = dir.path().join(members_name);
+    std::fs::write(&m, encoding_rs::GB18030.encode(members).0).unwrap();
+    let files = [f, m].map(|path| SourceFile {
+        path,
+        options: Default::default(),
+    });
+    let (ds, skipped) = Dataset::load("members", &files).expect("loads");
+    assert!(skipped.is_empty());
+    assert!(ds.attributes.is_some(), "the history is read as attributes");
+    ds
+}
+
+/// The sector of `ticker`'s report of period `date`.
+fn sector_at(inputs: &Inputs, ticker: &str, date: &str) -> String {
+    let p = &inputs.panel;
+    let s = p.tickers.iter().position(|t| t == ticker).unwrap();
+    let day = halo_workbench::data::dates::to_epoch_days(date.parse().unwrap());
+    let r = p.spans[s].clone().find(|&r| p.dates[r] == day).unwrap();
+    p.sectors[r].clone()
+}
+
+/// A Wind membership history (证券代码, 申万一级行业, 纳入日期: each row holds until the
+/// code's next one) moves a company's reports between industries by their period date;
+/// the export's own 申万一级行业 (today's) stays only for the report before the history
+/// starts, and a note says so.
+#[test]
+fn a_membership_history_sets_each_reports_industry_at_its_period_date() {
+    let fundamentals = "证券代码,证券简称,报告期,申万一级行业,总资产,固定资产\n\
+        300001.SZ,特锐德,2018-12-31,电力设备,100,40\n\
+        300001.SZ,特锐德,2022-12-31,电力设备,100,42\n\
+        300001.SZ,特锐德,2023-12-31,电力设备,100,44\n\
+        600900.SH,长江电力,2022-12-31,公用事业,100,70\n\
+        600900.SH,长江电力,2023-12-31,公用事业,100,71\n\
+        601006.SH,大秦铁路,2022-12-31,交通运输,100,60\n\
+        601006.SH,大秦铁路,2023-12-31,交通运输,100,61\n";
+    let members = "证券代码,申万一级行业,纳入日期\n\
+        300001.SZ,机械设备,2019-01-01\n\
+        300001.SZ,电力设备,2023-07-01\n\
+        600900.SH,公用事业,2003-11-18\n";
+    let ds = load_with_members(fundamentals, "申万行业成分.csv", members);
+    let inputs = Inputs::new(&ds).unwrap();
+    // Before the history: the export's own; in it, the row in effect at the period date.
+    assert_eq!(sector_at(&inputs, "300001.SZ", "2018-12-31"), "电力设备");
+    assert_eq!(sector_at(&inputs, "300001.SZ", "2022-12-31"), "机械设备");
+    assert_eq!(sector_at(&inputs, "300001.SZ", "2023-12-31"), "电力设备");
+    assert_eq!(sector_at(&inputs, "601006.SH", "2023-12-31"), "交通运输");
+    let j = inputs.attributes.as_ref().unwrap();
+    let d = j.dated.as_ref().expect("joined point in time");
+    // Reports of listed securities: 300001's 3 and 600900's 2; 4 covered; one regrouped
+    // (300001's 2022 report); 300001 moves.
+    assert_eq!(
+        (d.ends, d.reports, d.in_effect, d.regrouped, d.moved),
+        (false, 5, 4, 1, 1)
+    );
+    assert_eq!(j.matched, 2, "601006 is not in the history");
+    assert!(
+        inputs.panel.notes.contains(&Note::AttributesNotInEffect {
+            file: "申万行业成分.csv".into(),
+            reports: 1,
+            of: 5
+        }),
+        "{:?}",
+        inputs.panel.notes
+    );
+    let zh = halo_workbench::i18n::Localize::localize(j, halo_workbench::i18n::Lang::Zh);
+    assert!(
+        zh.contains("按时点") && zh.contains("5 期报告中 4 期"),
+        "{zh}"
+    );
+
+    // The ranking as of mid-2023 groups 300001 by its 2022 report: 机械设备.
+    let mut settings = Settings::default();
+    settings.scoring.as_of = Some("2023-06-30".parse().unwrap());
+    let cs = prepare(&inputs.panel, &settings.scoring).unwrap().cs;
+    let i = cs.tickers.iter().position(|t| t == "300001.SZ").unwrap();
+    assert_eq!(cs.sectors[i], "机械设备");
+}
+
+/// A Tushare `index_member_all` history (ts_code, l1_name, l2_name, in_date, out_date as
+/// yyyymmdd, an empty out_date for a current member): the 申万 2014 rows before the 2021
+/// reclassification and the 2021 rows after it both end up in 2021 names, a row ends the
+/// day before its out_date, and a report after a security left every row keeps its own.
+#[test]
+fn a_tushare_membership_history_with_end_dates_is_joined_point_in_time() {
+    let fundamentals = "证券代码,证券简称,报告期,申万一级行业,总资产,固定资产\n\
+        601088.SH,中国神华,2020-12-31,煤炭,100,40\n\
+        601088.SH,中国神华,2021-06-30,煤炭,100,41\n\
+        601088.SH,中国神华,2021-12-31,煤炭,100,42\n\
+        600028.SH,中国石化,2020-12-31,石油石化,100,45\n\
+        600028.SH,中国石化,2021-12-31,石油石化,100,46\n\
+        000002.SZ,万科A,2021-12-31,房地产,100,5\n\
+        000002.SZ,万科A,2022-12-31,房地产,100,5\n";
+    let members = "l1_name,l2_name,ts_code,name,in_date,out_date,is_new\n\
+        采掘,煤炭开采,601088.SH,中国神华,20140101,20210730,N\n\
+        煤炭,煤炭开采,601088.SH,中国神华,20210730,,Y\n\
+        化工,石油化工,600028.SH,中国石化,20140101,20210730,N\n\
+        石油石化,炼化及贸易,600028.SH,中国石化,20210730,,Y\n\
+        公用事业,电力,000002.SZ,万科A,20140101,20220101,N\n";
+    let ds = load_with_members(fundamentals, "index_member_all.csv", members);
+    let inputs = Inputs::new(&ds).unwrap();
+    let p = &inputs.panel;
+    let industry_at = |t: &str, date: &str| {
+        let s = p.tickers.iter().position(|x| x == t).unwrap();
+        let day = halo_workbench::data::dates::to_epoch_days(date.parse().unwrap());
+        let r = p.spans[s].clone().find(|&r| p.dates[r] == day).unwrap();
+        p.industries[r].clone()
+    };
+    // 2014 rows (采掘 / 煤炭开采, 化工 / 石油化工) renamed by level 2 to the 2021 names.
+    assert_eq!(sector_at(&inputs, "601088.SH", "2021-06-30"), "煤炭");
+    assert_eq!(industry_at("601088.SH", "2021-06-30"), "煤炭开采");
+    assert_eq!(sector_at(&inputs, "600028.SH", "2020-12-31"), "石油石化");
+    assert_eq!(industry_at("600028.SH", "2020-12-31"), "石油化工");
+    assert_eq!(industry_at("600028.SH", "2021-12-31"), "炼化及贸易");
+    // In the row until 2021-12-31; after its out_date the export's own.
+    assert_eq!(sector_at(&inputs, "000002.SZ", "2021-12-31"), "公用事业");
+    assert_eq!(sector_at(&inputs, "000002.SZ", "2022-12-31"), "房地产");
+    let d = inputs.attributes.as_ref().unwrap().dated.clone().unwrap();
+    assert_eq!((d.ends, d.reports, d.in_effect), (true, 7, 6));
+    let shenwan = p
+        .notes
+        .iter()
+        .find_map(|n| match n {
+            Note::Shenwan { classification, .. } => Some(*classification),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(
+        shenwan,
+        Classification::Mixed,
+        "2014 and 2021 names over time"
+    );
+}

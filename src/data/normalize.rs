@@ -371,16 +371,25 @@ pub fn attribute_key(text: &str) -> String {
     normalize_header(text)
 }
 
-/// The rows of an attributes table to keep, in file order: one per key, the last of a
-/// repeated key (the earlier ones excluded and listed), none without a key.
+/// The day an attributes row takes effect (its `effective_from`), per row; None for a
+/// table without that column (every row in effect at all times).
+pub fn effective_from(df: &DataFrame) -> Option<Vec<Option<i32>>> {
+    let c = df.column("effective_from").ok()?;
+    Some(c.date().ok()?.physical().iter().collect())
+}
+
+/// The rows of an attributes table to keep, in file order: one per key (per key and
+/// effective date in a membership history), the last of a repeated one (the earlier ones
+/// excluded and listed), none without a key.
 fn attribute_rows(
     df: &DataFrame,
     n: usize,
     excluded: &mut BTreeMap<usize, Vec<RowReason>>,
     report: &mut LoadReport,
 ) -> PolarsResult<Vec<u32>> {
-    let mut last: HashMap<(AttributeLevel, String), usize> = HashMap::new();
-    let mut rows_of: BTreeMap<(AttributeLevel, String), Vec<usize>> = BTreeMap::new();
+    let from = effective_from(df);
+    type Key = (AttributeLevel, String, Option<i32>);
+    let mut rows_of: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for i in 0..n {
         if excluded.contains_key(&row_no(i)) {
             continue;
@@ -390,9 +399,9 @@ fn attribute_rows(
                 .entry(row_no(i))
                 .or_default()
                 .push(RowReason::NoKey),
-            Some(k) => {
-                last.insert(k.clone(), i);
-                rows_of.entry(k).or_default().push(i);
+            Some((level, key)) => {
+                let day = from.as_ref().and_then(|f| f[i]);
+                rows_of.entry((level, key, day)).or_default().push(i);
             }
         }
     }
@@ -412,7 +421,11 @@ fn attribute_rows(
             .unwrap_or_else(|| k.1.clone());
         report.duplicates.push(DuplicateKey {
             ticker: written.trim().to_string(),
-            date: String::new(),
+            date: k
+                .2
+                .and_then(dates::from_epoch_days)
+                .map(|d| d.to_string())
+                .unwrap_or_default(),
             rows: rows.iter().map(|&r| row_no(r)).collect(),
         });
     }

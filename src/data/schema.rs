@@ -198,6 +198,7 @@ pub static FIELDS: &[FieldDef] = &[
             "ric",
             "wind code",
             "ts code",
+            "con code",
             "证券代码",
             "股票代码",
             "代码",
@@ -262,6 +263,52 @@ pub static FIELDS: &[FieldDef] = &[
             "实际披露日期",
             "公告日",
             "发布日期",
+        ]
+    ),
+    // An attributes row's period of effect (an industry membership history: Tushare's
+    // in_date / out_date, Wind's 纳入日期 / 剔除日期): each report takes the row in effect
+    // at its period date.
+    field!(
+        "effective_from",
+        "Effective from",
+        "生效日期",
+        Date,
+        Any,
+        [
+            "effective from",
+            "effective date",
+            "in date",
+            "start date",
+            "entry date",
+            "inclusion date",
+            "valid from",
+            "生效日期",
+            "纳入日期",
+            "调入日期",
+            "起始日期",
+            "开始日期",
+            "入选日期",
+        ]
+    ),
+    field!(
+        "effective_to",
+        "Effective to",
+        "失效日期",
+        Date,
+        Any,
+        [
+            "effective to",
+            "out date",
+            "exit date",
+            "removal date",
+            "exclusion date",
+            "valid to",
+            "valid until",
+            "失效日期",
+            "剔除日期",
+            "调出日期",
+            "终止日期",
+            "结束日期",
         ]
     ),
     field!(
@@ -993,9 +1040,16 @@ pub fn required(kind: TableKind) -> (&'static [&'static str], &'static [&'static
 /// numeric column as a factor; the other kinds keep unknown numeric columns as custom metrics.
 pub fn allowed(kind: TableKind, id: &str) -> bool {
     match kind {
-        TableKind::Fundamentals => {
-            !matches!(id, "close" | "return" | "volume" | "limit_status" | "st")
-        }
+        TableKind::Fundamentals => !matches!(
+            id,
+            "close"
+                | "return"
+                | "volume"
+                | "limit_status"
+                | "st"
+                | "effective_from"
+                | "effective_to"
+        ),
         TableKind::Prices => matches!(
             id,
             "ticker"

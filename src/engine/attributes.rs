@@ -40,22 +40,54 @@ pub struct AttributeJoin {
     pub repeated: usize,
     /// Names or groups filled in from the table where the securities had none.
     pub texts_filled: usize,
+    /// A membership history (rows with an effective date): what it did.
+    pub dated: Option<Dated>,
+}
+
+/// What a table of rows with effective dates (an industry membership history) did: each
+/// report took the row in effect at its period date, its sector and industry replacing
+/// the fundamentals' own.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Dated {
+    /// The table gives end dates (else a row holds until its key's next row).
+    pub ends: bool,
+    /// Reports of the securities the table lists.
+    pub reports: usize,
+    /// Of them, reports with a row in effect at their period date.
+    pub in_effect: usize,
+    /// Reports whose sector or industry the row in effect changed.
+    pub regrouped: usize,
+    /// Securities whose group differs between their reports (moved by the history).
+    pub moved: usize,
 }
 
 impl AttributeJoin {
-    /// The note for the ranking when some securities found no row.
-    pub fn note(&self) -> Option<Note> {
-        (!self.unmatched.is_empty()).then(|| Note::AttributesUnmatched {
-            file: crate::data::file_name(std::path::Path::new(&self.file)),
-            level: self
-                .levels
-                .last()
-                .copied()
-                .unwrap_or(AttributeLevel::Ticker),
-            keys: self.unmatched.clone(),
-            securities: self.securities - self.matched,
-            of: self.securities,
-        })
+    /// The notes for the ranking: securities that found no row, and reports of a
+    /// membership history dated before (or after) every row of their security.
+    pub fn notes(&self) -> Vec<Note> {
+        let file = crate::data::file_name(std::path::Path::new(&self.file));
+        let mut out = Vec::new();
+        if !self.unmatched.is_empty() {
+            out.push(Note::AttributesUnmatched {
+                file: file.clone(),
+                level: self
+                    .levels
+                    .last()
+                    .copied()
+                    .unwrap_or(AttributeLevel::Ticker),
+                keys: self.unmatched.clone(),
+                securities: self.securities - self.matched,
+                of: self.securities,
+            });
+        }
+        if let Some(d) = self.dated.as_ref().filter(|d| d.in_effect < d.reports) {
+            out.push(Note::AttributesNotInEffect {
+                file,
+                reports: d.reports - d.in_effect,
+                of: d.reports,
+            });
+        }
+        out
     }
 }
 
@@ -100,6 +132,27 @@ impl Localize for AttributeJoin {
                 "；其中 {u} 个键没有匹配的证券（{list}{more}）"
             );
         }
+        if let Some(d) = &self.dated {
+            let (e, n, g, m) = (d.in_effect, d.reports, d.regrouped, d.moved);
+            out += &if d.ends {
+                bi!(
+                    lang,
+                    "; point in time: each report takes the row in effect at its period date (from its effective date to the day before its end date)",
+                    "；按时点：每期报告取其报告期当日有效的行（自生效日期起，至失效日期前一日止）"
+                )
+            } else {
+                bi!(
+                    lang,
+                    "; point in time: each report takes the row in effect at its period date (from its effective date to the key's next one)",
+                    "；按时点：每期报告取其报告期当日有效的行（自生效日期起，至同一键的下一生效日期止）"
+                )
+            };
+            out += &bi!(
+                lang,
+                ", {e} of {n} reports covered; {g} reports' sector or industry replaced by it; {m} securities change group over time",
+                "，{n} 期报告中 {e} 期有对应行；{g} 期报告的行业由其替换；{m} 只证券的分组随时间变化"
+            );
+        }
         if self.repeated > 0 {
             let r = self.repeated;
             out += &bi!(
@@ -117,9 +170,34 @@ crate::english_display!(AttributeJoin);
 /// The text columns an attributes row can give a security that lacks them.
 const TEXTS: [&str; 4] = ["name", "sector", "industry", "market"];
 
+/// The groups a membership history replaces (a security's names and market only fill gaps).
+const GROUPS: [&str; 2] = ["sector", "industry"];
+
+/// One row of the table under its key: when it takes effect and ends (days since
+/// 1970-01-01; None: always, never), and its row.
+#[derive(Clone, Copy)]
+struct Entry {
+    from: Option<i32>,
+    to: Option<i32>,
+    row: usize,
+}
+
+/// Of a key's rows, the one in effect on `day`: the latest to take effect by then and not
+/// ended (a row ends the day before its end date), the later row on a tie.
+fn in_effect(entries: &[Entry], day: i32) -> Option<usize> {
+    entries
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.from.is_none_or(|f| f <= day) && e.to.is_none_or(|t| day < t))
+        .max_by_key(|(i, e)| (e.from.unwrap_or(i32::MIN), *i))
+        .map(|(_, e)| e.row)
+}
+
 /// Join `table` onto `panel`: its numeric columns become fields (filling the gaps of a
 /// field the fundamentals already have), its names and groups fill the securities' empty
-/// ones.
+/// ones. A table with effective dates (a membership history) is joined point in time:
+/// each report takes the row in effect at its period date, whose sector and industry
+/// replace the report's own.
 pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, EngineError> {
     let df = &table.df;
     let mut out = AttributeJoin {
@@ -127,8 +205,14 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
         securities: panel.tickers.len(),
         ..Default::default()
     };
-    // Each level's keys to the table's row (the last row of a repeated key).
-    let mut maps: Vec<(AttributeLevel, HashMap<String, usize>)> = Vec::new();
+    let from = crate::data::normalize::effective_from(df);
+    let to: Option<Vec<Option<i32>>> = df
+        .column("effective_to")
+        .ok()
+        .and_then(|c| c.date().ok().map(|d| d.physical().iter().collect()));
+    let dated = from.is_some() || to.is_some();
+    // Each level's keys to the table's rows under it.
+    let mut maps: Vec<(AttributeLevel, HashMap<String, Vec<Entry>>)> = Vec::new();
     let mut used_keys: BTreeSet<(AttributeLevel, String)> = BTreeSet::new();
     let mut written: HashMap<(AttributeLevel, String), String> = HashMap::new();
     for i in 0..df.height() {
@@ -142,8 +226,20 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
                 &mut maps.last_mut().expect("just pushed").1
             }
         };
-        if map.insert(key.clone(), i).is_some() {
-            out.repeated += 1;
+        let entry = Entry {
+            from: from.as_ref().and_then(|f| f[i]),
+            to: to.as_ref().and_then(|t| t[i]),
+            row: i,
+        };
+        let entries = map.entry(key.clone()).or_default();
+        // Undated, a key has one row: a repeated one (from a later file) replaces it.
+        // Dated, only a row with the same effective date does.
+        match entries.iter_mut().find(|e| !dated || e.from == entry.from) {
+            Some(e) => {
+                *e = entry;
+                out.repeated += 1;
+            }
+            None => entries.push(entry),
         }
         let text = df
             .column(level.column())
@@ -156,27 +252,30 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
     out.levels = maps.iter().map(|(l, _)| *l).collect();
 
     // Per panel row, the matching table row at each level the table has, most specific
-    // first.
+    // first; and whether a level listed its key but had no row in effect at its date.
     let n = panel.dates.len();
     let owner = panel.owners();
+    let mut listed = vec![false; n];
     let matches: Vec<Vec<usize>> = (0..n)
         .map(|r| {
-            maps.iter()
-                .filter_map(|(level, map)| {
-                    let text = match level {
-                        AttributeLevel::Ticker => &panel.tickers[owner[r]],
-                        AttributeLevel::Industry => &panel.industries[r],
-                        AttributeLevel::Sector => &panel.sectors[r],
-                    };
-                    let key = attribute_key(text);
-                    let row = *map.get(&key)?;
-                    Some((*level, key, row))
-                })
-                .map(|(level, key, row)| {
-                    used_keys.insert((level, key));
-                    row
-                })
-                .collect()
+            let mut rows = Vec::new();
+            for (level, map) in &maps {
+                let text = match level {
+                    AttributeLevel::Ticker => &panel.tickers[owner[r]],
+                    AttributeLevel::Industry => &panel.industries[r],
+                    AttributeLevel::Sector => &panel.sectors[r],
+                };
+                let key = attribute_key(text);
+                let Some(entries) = map.get(&key) else {
+                    continue;
+                };
+                listed[r] = true;
+                if let Some(row) = in_effect(entries, panel.dates[r]) {
+                    used_keys.insert((*level, key));
+                    rows.push(row);
+                }
+            }
+            rows
         })
         .collect();
 
@@ -217,11 +316,14 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
         }
     }
 
-    // Names and groups where the securities have none.
+    // Names and groups where the securities have none; a membership history's groups
+    // wherever it has a row in effect.
+    let mut regrouped = vec![false; n];
     for col in TEXTS {
         let Ok(Ok(texts)) = df.column(col).map(|c| c.str().cloned()) else {
             continue;
         };
+        let replaces = dated && GROUPS.contains(&col);
         for r in 0..n {
             let slot = match col {
                 "name" => &mut panel.names[r],
@@ -229,7 +331,8 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
                 "industry" => &mut panel.industries[r],
                 _ => &mut panel.markets[r],
             };
-            if !(slot.is_empty() || slot == super::universe::NO_SECTOR) {
+            let empty = slot.is_empty() || slot == super::universe::NO_SECTOR;
+            if !(empty || replaces) {
                 continue;
             }
             if let Some(t) = matches[r]
@@ -237,11 +340,36 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
                 .filter_map(|&i| texts.get(i))
                 .map(str::trim)
                 .find(|t| !t.is_empty())
+                && t != slot.as_str()
             {
+                if empty {
+                    out.texts_filled += 1;
+                } else {
+                    regrouped[r] = true;
+                }
                 *slot = t.to_string();
-                out.texts_filled += 1;
             }
         }
+    }
+    if dated {
+        let moved = panel
+            .spans
+            .iter()
+            .filter(|span| {
+                let first = span.start;
+                (span.start..span.end).any(|r| {
+                    panel.sectors[r] != panel.sectors[first]
+                        || panel.industries[r] != panel.industries[first]
+                })
+            })
+            .count();
+        out.dated = Some(Dated {
+            ends: to.is_some(),
+            reports: listed.iter().filter(|&&l| l).count(),
+            in_effect: matches.iter().filter(|m| !m.is_empty()).count(),
+            regrouped: regrouped.iter().filter(|&&g| g).count(),
+            moved,
+        });
     }
 
     panel.texts_changed();

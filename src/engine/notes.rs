@@ -185,6 +185,14 @@ pub enum Note {
         securities: usize,
         of: usize,
     },
+    /// Reports of securities a membership history lists, dated before its first row of
+    /// them or after its last one ended: they keep their own groups and get none of its
+    /// columns.
+    AttributesNotInEffect {
+        file: String,
+        reports: usize,
+        of: usize,
+    },
     /// Market caps the reports lack, derived as shares outstanding x the close on the
     /// report's date, in `rows` of the `of` reports with shares and no cap.
     CapsFromShares {
@@ -374,6 +382,11 @@ impl Localize for Note {
                     "{file}：{of} 只证券中有 {securities} 只没有对应行（按{level}：{list}）；它们缺少该表的列"
                 )
             }
+            Note::AttributesNotInEffect { file, reports, of } => bi!(
+                lang,
+                "{file}: {reports} of the {of} reports of the securities it lists fall outside every row's effective dates: they keep their own sector and industry and have none of its columns",
+                "{file}：其所列证券的 {of} 期报告中有 {reports} 期不在任何行的有效期内：沿用自身的行业，且没有该表的列"
+            ),
             Note::KnownDates {
                 disclosed,
                 statutory,

@@ -71,7 +71,7 @@ impl Inputs {
         let attributes = match &ds.attributes {
             Some(t) => {
                 let j = super::attributes::join_onto(&mut panel, t)?;
-                panel.notes.extend(j.note());
+                panel.notes.extend(j.notes());
                 Some(j)
             }
             None => None,
