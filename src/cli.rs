@@ -560,7 +560,8 @@ fn pipeline(run: &RunArgs) -> Result<(Settings, Dataset, Pipeline), CliError> {
         && let Some(j) = &p.inputs().attributes
     {
         let file = data::file_name(std::path::Path::new(&j.file));
-        note(format!("{file}: {}", j.text()));
+        let text = j.text();
+        note(crate::bi!(lang(), "{file}: {text}", "{file}：{text}"));
     }
     Ok((settings, ds, p))
 }

@@ -942,7 +942,12 @@ fn a_tushare_membership_history_with_end_dates_is_joined_point_in_time() {
     assert_eq!(sector_at(&inputs, "000002.SZ", "2021-12-31"), "公用事业");
     assert_eq!(sector_at(&inputs, "000002.SZ", "2022-12-31"), "房地产");
     let d = inputs.attributes.as_ref().unwrap().dated.clone().unwrap();
-    assert_eq!((d.ends, d.reports, d.in_effect), (true, 7, 6));
+    // 2014 rows renamed back to the export's own names are no change: only 000002's
+    // 2021 report moves (to 公用事业).
+    assert_eq!(
+        (d.ends, d.reports, d.in_effect, d.regrouped, d.moved),
+        (true, 7, 6, 1, 1)
+    );
     let shenwan = p
         .notes
         .iter()

@@ -55,9 +55,9 @@ pub struct Dated {
     pub reports: usize,
     /// Of them, reports with a row in effect at their period date.
     pub in_effect: usize,
-    /// Reports whose sector or industry the row in effect changed.
+    /// Reports whose sector the row in effect changed ([`Dated::count_changes`]).
     pub regrouped: usize,
-    /// Securities whose group differs between their reports (moved by the history).
+    /// Securities whose sector differs between their reports (moved by the history).
     pub moved: usize,
 }
 
@@ -149,8 +149,8 @@ impl Localize for AttributeJoin {
             };
             out += &bi!(
                 lang,
-                ", {e} of {n} reports covered; {g} reports' sector or industry replaced by it; {m} securities change group over time",
-                "，{n} 期报告中 {e} 期有对应行；{g} 期报告的行业由其替换；{m} 只证券的分组随时间变化"
+                ", {e} of {n} reports covered; {g} reports' sector changed by it; {m} securities change sector over time",
+                "，{n} 期报告中 {e} 期有对应行；{g} 期报告的行业因其改变；{m} 只证券的行业随时间变化"
             );
         }
         if self.repeated > 0 {
@@ -193,6 +193,41 @@ fn in_effect(entries: &[Entry], day: i32) -> Option<usize> {
         .map(|(_, e)| e.row)
 }
 
+impl Dated {
+    /// Count what the history changed, once the panel's 申万 names are harmonised: the
+    /// reports whose sector differs from `own` (the sectors before the join, in 2021 names
+    /// where they are 申万 2014 ones), and the securities whose sector differs between
+    /// their reports. A 2014 row that the renaming makes the export's own name again is
+    /// no change.
+    pub fn count_changes(&mut self, panel: &Panel, own: &[String]) {
+        use super::shenwan::{Mapped, to_2021};
+        self.regrouped = (0..panel.sectors.len())
+            .filter(|&r| {
+                let own = match to_2021(&own[r], &panel.industries[r]) {
+                    Mapped::To(to) => to,
+                    Mapped::Same | Mapped::Unsplit => own[r].as_str(),
+                };
+                own != panel.sectors[r]
+            })
+            .count();
+        self.moved = panel
+            .spans
+            .iter()
+            .filter(|span| {
+                let first = &panel.sectors[span.start];
+                panel.sectors[span.start..span.end]
+                    .iter()
+                    .any(|s| s != first)
+            })
+            .count();
+    }
+}
+
+/// Whether an attributes table is a membership history: its rows have effective dates.
+pub fn is_history(df: &polars::prelude::DataFrame) -> bool {
+    df.column("effective_from").is_ok() || df.column("effective_to").is_ok()
+}
+
 /// Join `table` onto `panel`: its numeric columns become fields (filling the gaps of a
 /// field the fundamentals already have), its names and groups fill the securities' empty
 /// ones. A table with effective dates (a membership history) is joined point in time:
@@ -210,7 +245,7 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
         .column("effective_to")
         .ok()
         .and_then(|c| c.date().ok().map(|d| d.physical().iter().collect()));
-    let dated = from.is_some() || to.is_some();
+    let dated = is_history(df);
     // Each level's keys to the table's rows under it.
     let mut maps: Vec<(AttributeLevel, HashMap<String, Vec<Entry>>)> = Vec::new();
     let mut used_keys: BTreeSet<(AttributeLevel, String)> = BTreeSet::new();
@@ -318,7 +353,6 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
 
     // Names and groups where the securities have none; a membership history's groups
     // wherever it has a row in effect.
-    let mut regrouped = vec![false; n];
     for col in TEXTS {
         let Ok(Ok(texts)) = df.column(col).map(|c| c.str().cloned()) else {
             continue;
@@ -344,31 +378,17 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
             {
                 if empty {
                     out.texts_filled += 1;
-                } else {
-                    regrouped[r] = true;
                 }
                 *slot = t.to_string();
             }
         }
     }
     if dated {
-        let moved = panel
-            .spans
-            .iter()
-            .filter(|span| {
-                let first = span.start;
-                (span.start..span.end).any(|r| {
-                    panel.sectors[r] != panel.sectors[first]
-                        || panel.industries[r] != panel.industries[first]
-                })
-            })
-            .count();
         out.dated = Some(Dated {
             ends: to.is_some(),
             reports: listed.iter().filter(|&&l| l).count(),
             in_effect: matches.iter().filter(|m| !m.is_empty()).count(),
-            regrouped: regrouped.iter().filter(|&&g| g).count(),
-            moved,
+            ..Default::default()
         });
     }
 

@@ -68,7 +68,13 @@ impl Inputs {
             (None, None) => return Err(EngineError::NoFundamentals),
         };
         let mut panel = panel;
-        let attributes = match &ds.attributes {
+        // A membership history's changes are counted against the sectors before it.
+        let own = ds
+            .attributes
+            .as_ref()
+            .is_some_and(|t| super::attributes::is_history(&t.df))
+            .then(|| panel.sectors.clone());
+        let mut attributes = match &ds.attributes {
             Some(t) => {
                 let j = super::attributes::join_onto(&mut panel, t)?;
                 panel.notes.extend(j.notes());
@@ -79,6 +85,9 @@ impl Inputs {
         // 申万 names compared before a security without a sector is grouped by its ticker.
         let shenwan = super::shenwan::harmonise(&mut panel);
         panel.notes.extend(shenwan);
+        if let (Some(own), Some(d)) = (own, attributes.as_mut().and_then(|j| j.dated.as_mut())) {
+            d.count_changes(&panel, &own);
+        }
         panel.group_by_ticker();
         panel.notes.extend(panel.known_note());
         if let Some(p) = &ds.prices {
