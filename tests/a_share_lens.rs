@@ -820,17 +820,23 @@ fn the_window_leaves_financials_out_and_scores_them_apart_on_request() {
     );
 }
 
-/// A dataset of a GB18030 fundamentals export and a membership history beside it.
-fn load_with_members(fundamentals: &str, members_name: &str, members: &str) -> Dataset {
+/// A dataset of a GB18030 fundamentals export and the tables beside it (a membership
+/// history first).
+fn load_with_members(fundamentals: &str, tables: &[(&str, &str)]) -> Dataset {
     let dir = tempfile::tempdir().unwrap();
-    let f = dir.path().join("财务指标.csv");
-    std::fs::write(&f, encoding_rs::GB18030.encode(fundamentals).0).unwrap();
-    let m = dir.path().join(members_name);
-    std::fs::write(&m, encoding_rs::GB18030.encode(members).0).unwrap();
-    let files = [f, m].map(|path| SourceFile {
-        path,
-        options: Default::default(),
-    });
+    let mut files = vec![("财务指标.csv", fundamentals)];
+    files.extend_from_slice(tables);
+    let files: Vec<SourceFile> = files
+        .iter()
+        .map(|(name, text)| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, encoding_rs::GB18030.encode(text).0).unwrap();
+            SourceFile {
+                path,
+                options: Default::default(),
+            }
+        })
+        .collect();
     let (ds, skipped) = Dataset::load("members", &files).expect("loads");
     assert!(skipped.is_empty());
     assert!(ds.attributes.is_some(), "the history is read as attributes");
@@ -862,11 +868,12 @@ fn a_membership_history_sets_each_reports_industry_at_its_period_date() {
         601006.SH,大秦铁路,2023-12-31,交通运输,100,61\n";
     let members = "证券代码,申万一级行业,纳入日期\n\
         300001.SZ,机械设备,2019-01-01\n\
-        300001.SZ,电力设备,2023-07-01\n\
+        300001.SZ,电力设备,2023-12-31\n\
         600900.SH,公用事业,2003-11-18\n";
-    let ds = load_with_members(fundamentals, "申万行业成分.csv", members);
+    let ds = load_with_members(fundamentals, &[("申万行业成分.csv", members)]);
     let inputs = Inputs::new(&ds).unwrap();
-    // Before the history: the export's own; in it, the row in effect at the period date.
+    // Before the history: the export's own; in it, the row in effect at the period date
+    // (2023-12-31: the row taking effect that day).
     assert_eq!(sector_at(&inputs, "300001.SZ", "2018-12-31"), "电力设备");
     assert_eq!(sector_at(&inputs, "300001.SZ", "2022-12-31"), "机械设备");
     assert_eq!(sector_at(&inputs, "300001.SZ", "2023-12-31"), "电力设备");
@@ -905,8 +912,8 @@ fn a_membership_history_sets_each_reports_industry_at_its_period_date() {
 
 /// A Tushare `index_member_all` history (ts_code, l1_name, l2_name, in_date, out_date as
 /// yyyymmdd, an empty out_date for a current member): the 申万 2014 rows before the 2021
-/// reclassification and the 2021 rows after it both end up in 2021 names, a row ends the
-/// day before its out_date, and a report after a security left every row keeps its own.
+/// reclassification and the 2021 rows after it both end up in 2021 names, a row holds
+/// through its out_date, and a report after a security left every row keeps its own.
 #[test]
 fn a_tushare_membership_history_with_end_dates_is_joined_point_in_time() {
     let fundamentals = "证券代码,证券简称,报告期,申万一级行业,总资产,固定资产\n\
@@ -922,8 +929,8 @@ fn a_tushare_membership_history_with_end_dates_is_joined_point_in_time() {
         煤炭,煤炭开采,601088.SH,中国神华,20210730,,Y\n\
         化工,石油化工,600028.SH,中国石化,20140101,20210730,N\n\
         石油石化,炼化及贸易,600028.SH,中国石化,20210730,,Y\n\
-        公用事业,电力,000002.SZ,万科A,20140101,20220101,N\n";
-    let ds = load_with_members(fundamentals, "index_member_all.csv", members);
+        公用事业,电力,000002.SZ,万科A,20140101,20211231,N\n";
+    let ds = load_with_members(fundamentals, &[("index_member_all.csv", members)]);
     let inputs = Inputs::new(&ds).unwrap();
     let p = &inputs.panel;
     let industry_at = |t: &str, date: &str| {
@@ -938,7 +945,7 @@ fn a_tushare_membership_history_with_end_dates_is_joined_point_in_time() {
     assert_eq!(sector_at(&inputs, "600028.SH", "2020-12-31"), "石油石化");
     assert_eq!(industry_at("600028.SH", "2020-12-31"), "石油化工");
     assert_eq!(industry_at("600028.SH", "2021-12-31"), "炼化及贸易");
-    // In the row until 2021-12-31; after its out_date the export's own.
+    // In the row through its out_date 2021-12-31; after it, the export's own.
     assert_eq!(sector_at(&inputs, "000002.SZ", "2021-12-31"), "公用事业");
     assert_eq!(sector_at(&inputs, "000002.SZ", "2022-12-31"), "房地产");
     let d = inputs.attributes.as_ref().unwrap().dated.clone().unwrap();
@@ -960,5 +967,63 @@ fn a_tushare_membership_history_with_end_dates_is_joined_point_in_time() {
         shenwan,
         Classification::Mixed,
         "2014 and 2021 names over time"
+    );
+}
+
+/// A history beside an undated table (AI exposure by code): the undated rows hold always,
+/// their numbers reach the reports the history covers and their sectors only fill; a
+/// current row ending 9999-12-31 is still in effect; a security whose history starts
+/// after its reports is listed, not "without a row", and the note counts its reports.
+#[test]
+fn a_membership_history_beside_an_undated_table_keeps_both() {
+    let fundamentals = "证券代码,证券简称,报告期,申万一级行业,申万二级行业,总资产,固定资产\n\
+        601088.SH,中国神华,2022-12-31,煤炭,煤炭开采,100,40\n\
+        601088.SH,中国神华,2023-12-31,煤炭,煤炭开采,100,41\n\
+        600019.SH,宝钢股份,2023-12-31,钢铁,普钢,100,50\n";
+    let members = "证券代码,申万一级行业,纳入日期,剔除日期\n\
+        601088.SH,石油石化,2014-01-01,2022-12-31\n\
+        601088.SH,煤炭,2023-01-01,9999-12-31\n\
+        600019.SH,钢铁,2030-01-01,\n";
+    let exposure = "证券代码,申万一级行业,ai_exposure\n\
+        601088.SH,公用事业,0.2\n\
+        600019.SH,钢铁,0.3\n";
+    let ds = load_with_members(
+        fundamentals,
+        &[("申万行业成分.csv", members), ("ai.csv", exposure)],
+    );
+    let inputs = Inputs::new(&ds).unwrap();
+    let p = &inputs.panel;
+    // The history's sector (its 2022 row through 2022-12-31), not the undated file's.
+    assert_eq!(sector_at(&inputs, "601088.SH", "2022-12-31"), "石油石化");
+    assert_eq!(sector_at(&inputs, "601088.SH", "2023-12-31"), "煤炭");
+    // A history without level 2 that changes the sector clears the export's (煤炭开采).
+    let shenhua = p.spans[p.tickers.iter().position(|t| t == "601088.SH").unwrap()].start;
+    assert_eq!(p.industries[shenhua], "");
+    assert_eq!(p.industries[shenhua + 1], "煤炭开采");
+    // The undated table's numbers on every report.
+    assert_eq!(p.fields["ai_exposure"], vec![0.3, 0.2, 0.2], "by ticker");
+    let j = inputs.attributes.as_ref().unwrap();
+    let d = j.dated.as_ref().unwrap();
+    assert_eq!(
+        (
+            d.ends,
+            d.reports,
+            d.in_effect,
+            d.regrouped,
+            d.moved,
+            d.industries_cleared
+        ),
+        (true, 3, 2, 1, 1, 1)
+    );
+    assert_eq!((j.matched, j.unmatched.len()), (2, 0), "600019 is listed");
+    assert!(j.unused.is_empty(), "{:?}", j.unused);
+    assert!(
+        p.notes.contains(&Note::AttributesNotInEffect {
+            file: "申万行业成分.csv + ai.csv".into(),
+            reports: 1,
+            of: 3
+        }),
+        "{:?}",
+        p.notes
     );
 }

@@ -388,7 +388,11 @@ fn attribute_rows(
     report: &mut LoadReport,
 ) -> PolarsResult<Vec<u32>> {
     let from = effective_from(df);
-    type Key = (AttributeLevel, String, Option<i32>);
+    let to: Option<Vec<Option<i32>>> = df
+        .column("effective_to")
+        .ok()
+        .and_then(|c| c.date().ok().map(|d| d.physical().iter().collect()));
+    type Key = (AttributeLevel, String, Option<i32>, Option<i32>);
     let mut rows_of: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     for i in 0..n {
         if excluded.contains_key(&row_no(i)) {
@@ -400,8 +404,11 @@ fn attribute_rows(
                 .or_default()
                 .push(RowReason::NoKey),
             Some((level, key)) => {
-                let day = from.as_ref().and_then(|f| f[i]);
-                rows_of.entry((level, key, day)).or_default().push(i);
+                let day = |d: &Option<Vec<Option<i32>>>| d.as_ref().and_then(|d| d[i]);
+                rows_of
+                    .entry((level, key, day(&from), day(&to)))
+                    .or_default()
+                    .push(i);
             }
         }
     }
@@ -986,10 +993,22 @@ pub fn normalize(
                     }
                 }
                 Conv::Date => match to_date(s, name)? {
-                    Ok((d, f)) => {
+                    Ok((d, mut f)) => {
+                        // An end date past any calendar the parser takes (9999-12-31,
+                        // 99991231) is the usual "no end yet": missing, not a bad row.
+                        if name == "effective_to" {
+                            f.retain(|(_, text)| {
+                                text.get(..4)
+                                    .and_then(|y| y.parse::<i32>().ok())
+                                    .is_none_or(|y| y <= 2100)
+                            });
+                        }
                         failed = f;
                         let (d, outside) = within_years(&d, &years)?;
-                        implausible = outside;
+                        // An end date past the years is "no end yet" too.
+                        if name != "effective_to" {
+                            implausible = outside;
+                        }
                         d
                     }
                     Err(dtype) => {

@@ -278,15 +278,11 @@ pub static FIELDS: &[FieldDef] = &[
             "effective from",
             "effective date",
             "in date",
-            "start date",
-            "entry date",
             "inclusion date",
             "valid from",
             "生效日期",
             "纳入日期",
             "调入日期",
-            "起始日期",
-            "开始日期",
             "入选日期",
         ]
     ),
@@ -307,8 +303,6 @@ pub static FIELDS: &[FieldDef] = &[
             "失效日期",
             "剔除日期",
             "调出日期",
-            "终止日期",
-            "结束日期",
         ]
     ),
     field!(

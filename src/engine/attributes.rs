@@ -59,6 +59,9 @@ pub struct Dated {
     pub regrouped: usize,
     /// Securities whose sector differs between their reports (moved by the history).
     pub moved: usize,
+    /// Reports whose sector it changed and whose industry (the export's level 2, of
+    /// today's sector) it cleared, having no industry of its own.
+    pub industries_cleared: usize,
 }
 
 impl AttributeJoin {
@@ -137,8 +140,8 @@ impl Localize for AttributeJoin {
             out += &if d.ends {
                 bi!(
                     lang,
-                    "; point in time: each report takes the row in effect at its period date (from its effective date to the day before its end date)",
-                    "；按时点：每期报告取其报告期当日有效的行（自生效日期起，至失效日期前一日止）"
+                    "; point in time: each report takes the row in effect at its period date (from its effective date through its end date)",
+                    "；按时点：每期报告取其报告期当日有效的行（自生效日期起，至失效日期止）"
                 )
             } else {
                 bi!(
@@ -152,6 +155,14 @@ impl Localize for AttributeJoin {
                 ", {e} of {n} reports covered; {g} reports' sector changed by it; {m} securities change sector over time",
                 "，{n} 期报告中 {e} 期有对应行；{g} 期报告的行业因其改变；{m} 只证券的行业随时间变化"
             );
+            if d.industries_cleared > 0 {
+                let c = d.industries_cleared;
+                out += &bi!(
+                    lang,
+                    "; {c} reports' own industry cleared (it gives no industry, and theirs is of today's sector)",
+                    "；{c} 期报告的细分行业已清空（该表不含细分行业，而报告自带的细分行业属于当前的一级行业）"
+                );
+            }
         }
         if self.repeated > 0 {
             let r = self.repeated;
@@ -174,7 +185,8 @@ const TEXTS: [&str; 4] = ["name", "sector", "industry", "market"];
 const GROUPS: [&str; 2] = ["sector", "industry"];
 
 /// One row of the table under its key: when it takes effect and ends (days since
-/// 1970-01-01; None: always, never), and its row.
+/// 1970-01-01; None: always, never), and its row. A row with either date is part of a
+/// membership history; one with neither (from an undated file beside it) holds always.
 #[derive(Clone, Copy)]
 struct Entry {
     from: Option<i32>,
@@ -182,15 +194,26 @@ struct Entry {
     row: usize,
 }
 
-/// Of a key's rows, the one in effect on `day`: the latest to take effect by then and not
-/// ended (a row ends the day before its end date), the later row on a tie.
-fn in_effect(entries: &[Entry], day: i32) -> Option<usize> {
-    entries
+impl Entry {
+    fn dated(&self) -> bool {
+        self.from.is_some() || self.to.is_some()
+    }
+}
+
+/// Of a key's dated rows, the one in effect on `day`: the latest to take effect by then
+/// and not ended (a row holds through its end date), the later row on a tie; then its
+/// undated row. Each with whether it is dated.
+fn in_effect(entries: &[Entry], day: i32) -> impl Iterator<Item = (usize, bool)> {
+    let dated = entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.from.is_none_or(|f| f <= day) && e.to.is_none_or(|t| day < t))
+        .filter(|(_, e)| {
+            e.dated() && e.from.is_none_or(|f| f <= day) && e.to.is_none_or(|t| day <= t)
+        })
         .max_by_key(|(i, e)| (e.from.unwrap_or(i32::MIN), *i))
-        .map(|(_, e)| e.row)
+        .map(|(_, e)| (e.row, true));
+    let undated = entries.iter().find(|e| !e.dated()).map(|e| (e.row, false));
+    dated.into_iter().chain(undated)
 }
 
 impl Dated {
@@ -201,23 +224,26 @@ impl Dated {
     /// no change.
     pub fn count_changes(&mut self, panel: &Panel, own: &[String]) {
         use super::shenwan::{Mapped, to_2021};
-        self.regrouped = (0..panel.sectors.len())
-            .filter(|&r| {
+        let changed: Vec<bool> = (0..panel.sectors.len())
+            .map(|r| {
                 let own = match to_2021(&own[r], &panel.industries[r]) {
                     Mapped::To(to) => to,
                     Mapped::Same | Mapped::Unsplit => own[r].as_str(),
                 };
-                own != panel.sectors[r]
+                // A sector the history fills where the report had none is a fill.
+                !(own.is_empty() || own == super::universe::NO_SECTOR) && own != panel.sectors[r]
             })
-            .count();
+            .collect();
+        self.regrouped = changed.iter().filter(|&&c| c).count();
         self.moved = panel
             .spans
             .iter()
             .filter(|span| {
                 let first = &panel.sectors[span.start];
-                panel.sectors[span.start..span.end]
-                    .iter()
-                    .any(|s| s != first)
+                changed[span.start..span.end].iter().any(|&c| c)
+                    && panel.sectors[span.start..span.end]
+                        .iter()
+                        .any(|s| s != first)
             })
             .count();
     }
@@ -225,7 +251,9 @@ impl Dated {
 
 /// Whether an attributes table is a membership history: its rows have effective dates.
 pub fn is_history(df: &polars::prelude::DataFrame) -> bool {
-    df.column("effective_from").is_ok() || df.column("effective_to").is_ok()
+    ["effective_from", "effective_to"]
+        .iter()
+        .any(|c| df.column(c).is_ok_and(|c| c.null_count() < c.len()))
 }
 
 /// Join `table` onto `panel`: its numeric columns become fields (filling the gaps of a
@@ -267,9 +295,13 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
             row: i,
         };
         let entries = map.entry(key.clone()).or_default();
-        // Undated, a key has one row: a repeated one (from a later file) replaces it.
-        // Dated, only a row with the same effective date does.
-        match entries.iter_mut().find(|e| !dated || e.from == entry.from) {
+        // A key has one undated row: a repeated one (from a later file) replaces it; a
+        // dated row replaces only one with the same dates.
+        let same = |e: &Entry| {
+            e.dated() == entry.dated()
+                && (!entry.dated() || (e.from, e.to) == (entry.from, entry.to))
+        };
+        match entries.iter_mut().find(|e| same(e)) {
             Some(e) => {
                 *e = entry;
                 out.repeated += 1;
@@ -286,12 +318,14 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
     maps.sort_by_key(|(l, _)| *l);
     out.levels = maps.iter().map(|(l, _)| *l).collect();
 
-    // Per panel row, the matching table row at each level the table has, most specific
-    // first; and whether a level listed its key but had no row in effect at its date.
+    // Per panel row, the matching table rows at each level the table has, most specific
+    // first (at a level, the dated row in effect before the undated one), each with
+    // whether it is dated; whether a level's key has dated rows, and one in effect.
     let n = panel.dates.len();
     let owner = panel.owners();
-    let mut listed = vec![false; n];
-    let matches: Vec<Vec<usize>> = (0..n)
+    let (mut listed, mut effective) = (vec![false; n], vec![false; n]);
+    let mut found = vec![false; n];
+    let matches: Vec<Vec<(usize, bool)>> = (0..n)
         .map(|r| {
             let mut rows = Vec::new();
             for (level, map) in &maps {
@@ -304,11 +338,13 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
                 let Some(entries) = map.get(&key) else {
                     continue;
                 };
-                listed[r] = true;
-                if let Some(row) = in_effect(entries, panel.dates[r]) {
-                    used_keys.insert((*level, key));
-                    rows.push(row);
+                found[r] = true;
+                listed[r] |= entries.iter().any(Entry::dated);
+                for (row, dated) in in_effect(entries, panel.dates[r]) {
+                    effective[r] |= dated;
+                    rows.push((row, dated));
                 }
+                used_keys.insert((*level, key));
             }
             rows
         })
@@ -323,7 +359,7 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
         let joined = (0..n).map(|r| {
             matches[r]
                 .iter()
-                .map(|&i| v[i])
+                .map(|&(i, _)| v[i])
                 .find(|x| !x.is_nan())
                 .unwrap_or(f64::NAN)
         });
@@ -352,13 +388,22 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
     }
 
     // Names and groups where the securities have none; a membership history's groups
-    // wherever it has a row in effect.
+    // wherever it has a row in effect. A history of sectors alone clears the industry of
+    // a report whose sector it changes: the export's level 2 is of today's sector.
+    let keeps_industry = df.column("industry").is_ok();
+    let mut cleared = 0;
     for col in TEXTS {
         let Ok(Ok(texts)) = df.column(col).map(|c| c.str().cloned()) else {
             continue;
         };
-        let replaces = dated && GROUPS.contains(&col);
         for r in 0..n {
+            let Some((t, dated)) = matches[r]
+                .iter()
+                .filter_map(|&(i, dated)| Some((texts.get(i)?.trim(), dated)))
+                .find(|(t, _)| !t.is_empty())
+            else {
+                continue;
+            };
             let slot = match col {
                 "name" => &mut panel.names[r],
                 "sector" => &mut panel.sectors[r],
@@ -366,28 +411,26 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
                 _ => &mut panel.markets[r],
             };
             let empty = slot.is_empty() || slot == super::universe::NO_SECTOR;
-            if !(empty || replaces) {
+            let replaces = dated && GROUPS.contains(&col);
+            if !(empty || replaces) || t == slot.as_str() {
                 continue;
             }
-            if let Some(t) = matches[r]
-                .iter()
-                .filter_map(|&i| texts.get(i))
-                .map(str::trim)
-                .find(|t| !t.is_empty())
-                && t != slot.as_str()
-            {
-                if empty {
-                    out.texts_filled += 1;
-                }
-                *slot = t.to_string();
+            if empty {
+                out.texts_filled += 1;
+            }
+            *slot = t.to_string();
+            if col == "sector" && !empty && !keeps_industry && !panel.industries[r].is_empty() {
+                panel.industries[r].clear();
+                cleared += 1;
             }
         }
     }
     if dated {
         out.dated = Some(Dated {
-            ends: to.is_some(),
+            ends: to.as_ref().is_some_and(|t| t.iter().any(Option::is_some)),
             reports: listed.iter().filter(|&&l| l).count(),
-            in_effect: matches.iter().filter(|m| !m.is_empty()).count(),
+            in_effect: (0..n).filter(|&r| listed[r] && effective[r]).count(),
+            industries_cleared: cleared,
             ..Default::default()
         });
     }
@@ -396,7 +439,7 @@ pub fn join_onto(panel: &mut Panel, table: &Table) -> Result<AttributeJoin, Engi
     // Securities with no match, by their key at the table's broadest level.
     let mut unmatched: BTreeSet<String> = BTreeSet::new();
     for (s, span) in panel.spans.iter().enumerate() {
-        if span.clone().any(|r| !matches[r].is_empty()) {
+        if span.clone().any(|r| found[r]) {
             out.matched += 1;
             continue;
         }
