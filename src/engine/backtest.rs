@@ -14,7 +14,9 @@ use super::notes::{SeriesId, SkipReason};
 use super::performance::{Stats, cumulative, stats};
 use super::returns::ReturnPanel;
 use super::score::{HaloAndBasket, PillarScores, ScoreBase, prepare_base, score_halo_and_basket};
-use super::stats::{argsort, average_ranks_into, distinct_ranks_sxx, quantile_by};
+use super::stats::{
+    argsort, average_ranks_into, average_ranks_kept, distinct_ranks_sxx, quantile_by,
+};
 use super::universe::Panel;
 use crate::engine::settings::{AnalyticsSettings, Rebalance, ScoringSettings, Settings};
 
@@ -48,17 +50,23 @@ pub struct Forward {
     fwd: Vec<f64>,
     /// (u32: it is read at every weight change; half the memory of usize.)
     order: Vec<u32>,
+    /// Whether the returns that exist are all different (no ties to average in their ranks).
+    distinct: bool,
 }
 
 impl Forward {
     fn new(rp: &ReturnPanel, from: usize, to: usize, n: usize) -> Forward {
         let fwd: Vec<f64> = (0..n).map(|s| forward(rp, from, to, s)).collect();
-        let order = argsort(&fwd).into_iter().map(|s| s as u32).collect();
+        let order: Vec<u32> = argsort(&fwd).into_iter().map(|s| s as u32).collect();
+        let distinct = order
+            .windows(2)
+            .all(|w| fwd[w[0] as usize] != fwd[w[1] as usize]);
         Forward {
             from,
             to,
             fwd,
             order,
+            distinct,
         }
     }
 }
@@ -416,41 +424,70 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
     if a.len() < 2 || a.len() != b.len() || a.iter().chain(b).any(|v| !v.is_finite()) {
         return f64::NAN;
     }
-    let mut rank_a = vec![0.0; a.len()];
+    let (mut rank_a, mut rank_b) = (vec![0.0; a.len()], vec![0.0; b.len()]);
     let sxx = average_ranks_into(a, &argsort(a), &mut rank_a);
-    rank_correlation(&rank_a, sxx, a.len(), b, argsort(b).into_iter())
+    let syy = average_ranks_into(b, &argsort(b), &mut rank_b);
+    rank_cross(&rank_a, &rank_b, a.len(), &[]) / (sxx * syy).sqrt()
 }
 
-/// Spearman correlation of x and y over m names, given the average ranks of x (ties
-/// averaged; [`average_ranks_into`]) and their sum of squared deviations `sxx`, and
-/// `y_order`, the names in ascending order of y. It is the Pearson correlation of their
-/// average ranks, whose mean is (m + 1) / 2. Ranks are multiples of 1/2, so every sum below
-/// is exact, whatever the order of adding.
-fn rank_correlation(
-    rank_x: &[f64],
-    sxx: f64,
-    m: usize,
-    y: &[f64],
-    y_order: impl Iterator<Item = usize>,
-) -> f64 {
+/// The cross product of two rankings of m names: the sum over them of
+/// (rank_x - c)(rank_y - c), c = (m + 1) / 2 their mean rank, where the names are those
+/// whose `member` byte is not 0 (every name when `member` is empty; the ranks of the
+/// others, finite, are left out).
+fn rank_cross(rank_x: &[f64], rank_y: &[f64], m: usize, member: &[u8]) -> f64 {
     let centre = (m as f64 + 1.0) / 2.0;
-    // Walking up y, a run of equal values (ranks i+1 ..= i+len) at a time.
-    let (mut sxy, mut syy) = (0.0, 0.0);
-    let mut y_order = y_order.peekable();
-    let mut i = 0;
-    while let Some(first) = y_order.next() {
-        let v = y[first];
-        let (mut dx, mut len) = (rank_x[first] - centre, 1);
-        while let Some(k) = y_order.next_if(|&k| y[k] == v) {
-            dx += rank_x[k] - centre;
-            len += 1;
-        }
-        let d = (2 * i + 1 + len) as f64 / 2.0 - centre;
-        sxy += d * dx;
-        syy += d * d * len as f64;
-        i += len;
+    interleaved_sum(rank_x.len().min(rank_y.len()), |k| {
+        let w = if member.is_empty() || member[k] > 0 {
+            1.0
+        } else {
+            0.0
+        };
+        w * (rank_x[k] - centre) * (rank_y[k] - centre)
+    })
+}
+
+/// Label the names of a bin `k` and return the sum of their forward returns, in their
+/// order (of score), in registers.
+fn label_bin(bin: &[usize], k: u8, label: &mut [u8], fwd: &[f64]) -> f64 {
+    interleaved_sum(bin.len(), |p| {
+        label[bin[p]] = k;
+        fwd[bin[p]]
+    })
+}
+
+/// [`rank_cross`] of the ranks `rank_x` and the names' positions in `order` (their ranks
+/// when the values `order` sorts have no ties), both over the m names whose `label` is not
+/// 0; the positions counted on the way.
+fn cross_with_positions(order: &[u32], label: &[u8], rank_x: &[f64], m: usize) -> f64 {
+    let centre = (m as f64 + 1.0) / 2.0;
+    let mut kept = 0u32;
+    interleaved_sum(order.len(), |p| {
+        let s = order[p] as usize;
+        let w = if label[s] > 0 { 1.0 } else { 0.0 };
+        kept += u32::from(label[s] > 0);
+        w * (rank_x[s] - centre) * (f64::from(kept) - centre)
+    })
+}
+
+/// The sum of `term(k)` for k in 0..n in turn, as four interleaved sums (which keep the
+/// processor busy) added at the end: a fixed order, so the same terms give the same bits.
+/// Terms that are products of ranks are multiples of 1/4 below m², so every partial sum is
+/// exact (below some 10^5 names) and the result equals the sum in any order.
+fn interleaved_sum(n: usize, mut term: impl FnMut(usize) -> f64) -> f64 {
+    let (mut a, mut b, mut c, mut d) = (0.0, 0.0, 0.0, 0.0);
+    let mut k = 0;
+    while k + 4 <= n {
+        a += term(k);
+        b += term(k + 1);
+        c += term(k + 2);
+        d += term(k + 3);
+        k += 4;
     }
-    sxy / (sxx * syy).sqrt()
+    while k < n {
+        a += term(k);
+        k += 1;
+    }
+    (a + b) + (c + d)
 }
 
 /// pandas `qcut(x, q, labels=False)`: bins between the quantiles of x, each (lo, hi] with
@@ -545,6 +582,7 @@ struct Scratch {
     order: Vec<usize>,
     subset: Vec<usize>,
     rank_x: Vec<f64>,
+    rank_y: Vec<f64>,
 }
 
 /// What the backtest needs of one rebalance date.
@@ -579,9 +617,10 @@ fn date_result(date: DateInput, a: &AnalyticsSettings, sc: &mut Scratch) -> Date
     let fwd = &f.fwd;
     // The names with a score and a forward return in ascending order of score: the
     // ranking's, reversed, or a sort when there is none.
+    // The scores' ranks over the order (the IC's, when every name gets a quantile).
+    sc.rank_x.resize(n, 0.0);
     let order = &mut sc.order;
-    order.clear();
-    if date.ranked.is_empty() {
+    let sxx = if date.ranked.is_empty() {
         let x: Vec<f64> = (0..n)
             .map(|s| {
                 if fwd[s].is_finite() {
@@ -591,16 +630,26 @@ fn date_result(date: DateInput, a: &AnalyticsSettings, sc: &mut Scratch) -> Date
                 }
             })
             .collect();
-        order.extend(argsort(&x));
+        average_ranks_kept(
+            halo,
+            argsort(&x).into_iter(),
+            |_| true,
+            order,
+            &mut sc.rank_x,
+        )
     } else {
-        // Which names have a forward return, read in order (looked up out of order next).
+        // Which names have a score and a forward return, read in order: the scores and
+        // returns, looked up out of order next, are then in the cache.
         sc.known.clear();
-        sc.known.extend(fwd.iter().map(|r| r.is_finite()));
-        order.extend(date.ranked.iter().rev().filter(|&&s| sc.known[s]));
-    }
-    // The scores' ranks over the order (the IC's, when every name gets a quantile).
-    sc.rank_x.resize(n, 0.0);
-    let sxx = average_ranks_into(halo, order, &mut sc.rank_x);
+        sc.known.extend(
+            fwd.iter()
+                .zip(halo)
+                .map(|(r, h)| r.is_finite() && h.is_finite()),
+        );
+        let known = &sc.known;
+        let ascending = date.ranked.iter().rev().copied();
+        average_ranks_kept(halo, ascending, |s| known[s], order, &mut sc.rank_x)
+    };
     if !date.ranked.is_empty() && sxx != distinct_ranks_sxx(order.len()) {
         // Equal scores in index order, as the sort gives them (the ranking breaks ties by
         // ticker): each bin's sum then adds its names in one order, either way.
@@ -622,13 +671,7 @@ fn date_result(date: DateInput, a: &AnalyticsSettings, sc: &mut Scratch) -> Date
             return;
         };
         for (k, w) in bins.windows(2).enumerate() {
-            // Summed in a register, the bin's names in order of score.
-            let mut sum = 0.0;
-            for &i in &names[w[0]..w[1]] {
-                label[i] = k as u8 + 1;
-                sum += fwd[i];
-            }
-            qs[k] += sum;
+            qs[k] += label_bin(&names[w[0]..w[1]], k as u8 + 1, &mut label, fwd);
             qn[k] += w[1] - w[0];
         }
     };
@@ -660,16 +703,28 @@ fn date_result(date: DateInput, a: &AnalyticsSettings, sc: &mut Scratch) -> Date
         let sxx = if count == order.len() {
             sxx
         } else {
-            sc.subset.clear();
-            sc.subset.extend(order.iter().filter(|&&s| label[s] > 0));
-            average_ranks_into(halo, &sc.subset, &mut sc.rank_x)
+            let labelled = |s: usize| label[s] > 0;
+            average_ranks_kept(
+                halo,
+                order.iter().copied(),
+                labelled,
+                &mut sc.subset,
+                &mut sc.rank_x,
+            )
         };
-        let by_return = f
-            .order
-            .iter()
-            .map(|&s| s as usize)
-            .filter(|&s| label[s] > 0);
-        rank_correlation(&sc.rank_x, sxx, count, fwd, by_return)
+        // The returns' ranks over the same names. Without ties among the returns a name's
+        // rank is its position among them, and the cross product is summed on the way.
+        let (sxy, syy) = if f.distinct {
+            let sxy = cross_with_positions(&f.order, &label, &sc.rank_x, count);
+            (sxy, distinct_ranks_sxx(count))
+        } else {
+            sc.rank_y.resize(n, 0.0);
+            let ascending = f.order.iter().map(|&s| s as usize);
+            let labelled = |s: usize| label[s] > 0;
+            let syy = average_ranks_kept(fwd, ascending, labelled, &mut sc.subset, &mut sc.rank_y);
+            (rank_cross(&sc.rank_x, &sc.rank_y, count, &label), syy)
+        };
+        sxy / (sxx * syy).sqrt()
     };
     let (mut sw, mut swr) = (0.0, 0.0);
     for &(s, w) in date.basket {

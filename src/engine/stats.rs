@@ -208,39 +208,63 @@ pub fn distinct_ranks_sxx(m: usize) -> f64 {
 }
 
 /// [`average_ranks`] written into `r` at the positions in `order` (the others are left
-/// as they are). Returns the sum of the ranks' squared deviations from their mean
-/// (m + 1) / 2: m (m² - 1) / 12 for distinct ranks, less what each run of ties takes
-/// away. Ranks are multiples of 1/2, so it is exact (below some 10^5 names).
+/// as they are), returning the sum of the ranks' squared deviations
+/// ([`average_ranks_kept`]).
 pub fn average_ranks_into(x: &[f64], order: &[usize], r: &mut [f64]) -> f64 {
-    let centre = (order.len() as f64 + 1.0) / 2.0;
-    let mut sxx = distinct_ranks_sxx(order.len());
-    // Ranks i+1 ..= j (positions i..j) share their average: each name first gets its own
-    // position's rank, and a run of ties is given its average when it ends.
-    let mut tie = |i: usize, j: usize, r: &mut [f64]| {
-        let avg = (i + 1 + j) as f64 / 2.0;
-        for &k in &order[i..j] {
-            r[k] = avg;
+    average_ranks_kept(x, order.iter().copied(), |_| true, &mut Vec::new(), r)
+}
+
+/// [`average_ranks`] of the names of `names` that `keep` keeps (`names` lists them in
+/// ascending order of x), written into `r` at those names (the others are left as they
+/// are), in one pass that also lists the kept names, in order, in `kept`. Returns the sum
+/// of the ranks' squared deviations from their mean (m + 1) / 2: m (m² - 1) / 12 for m
+/// distinct ranks, less len (len² - 1) / 12 for each run of len equal values. Ranks are
+/// multiples of 1/2, so it is exact (below some 10^5 names).
+pub fn average_ranks_kept(
+    x: &[f64],
+    names: impl ExactSizeIterator<Item = usize>,
+    keep: impl Fn(usize) -> bool,
+    kept: &mut Vec<usize>,
+    r: &mut [f64],
+) -> f64 {
+    kept.clear();
+    kept.resize(names.len(), 0);
+    // The count of names kept stays in a register (a push a name would go through
+    // memory); each name first gets its own position's rank, and a run of equal values is
+    // given its average when it ends.
+    let (mut end, mut start, mut prev, mut ties) = (0, 0, f64::NAN, 0.0);
+    for s in names {
+        if !keep(s) {
+            continue;
         }
-        let distinct: f64 = (i + 1..=j).map(|p| (p as f64 - centre).powi(2)).sum();
-        sxx -= distinct - (j - i) as f64 * (avg - centre).powi(2);
-    };
-    let mut start = 0;
-    let mut prev = f64::NAN;
-    for (p, &k) in order.iter().enumerate() {
-        let v = x[k];
+        let v = x[s];
         if v != prev {
-            if p - start > 1 {
-                tie(start, p, r);
-            }
-            start = p;
+            ties += average_run(start, end, kept, r);
+            start = end;
             prev = v;
         }
-        r[k] = (p + 1) as f64;
+        kept[end] = s;
+        r[s] = (end + 1) as f64;
+        end += 1;
     }
-    if order.len() - start > 1 {
-        tie(start, order.len(), r);
+    ties += average_run(start, end, kept, r);
+    kept.truncate(end);
+    distinct_ranks_sxx(end) - ties
+}
+
+/// Ranks start+1 ..= end (of the names at positions start..end of `kept`, equal values)
+/// replaced by their average; returns what the run takes from the ranks' sum of squared
+/// deviations, len (len² - 1) / 12 (0 for a single name).
+fn average_run(start: usize, end: usize, kept: &[usize], r: &mut [f64]) -> f64 {
+    if end - start < 2 {
+        return 0.0;
     }
-    sxx
+    let avg = (start + 1 + end) as f64 / 2.0;
+    for &k in &kept[start..end] {
+        r[k] = avg;
+    }
+    let len = (end - start) as f64;
+    len * (len * len - 1.0) / 12.0
 }
 
 #[cfg(test)]
