@@ -17,7 +17,10 @@ if [ ! -x "$venv/bin/python" ]; then
   "$venv/bin/pip" install -q 'alphalens-reloaded==0.5.1' 'alphainspect==0.5.10' 'ferric-alpha==0.1.0'
 fi
 echo "load before: $(cat /proc/loadavg 2>/dev/null || echo n/a)"
-ours=$(HALO_SCALE=3000x240 HALO_WRITE_PANEL="$out/peers_panel.csv" cargo bench --quiet --bench scale 2>/dev/null | tee /dev/stderr)
+# (Printed once it is done: `tee /dev/stderr` would reopen a redirected stderr at its
+# start and write over the lines before.)
+ours=$(HALO_SCALE=3000x240 HALO_WRITE_PANEL="$out/peers_panel.csv" cargo bench --quiet --bench scale 2>/dev/null)
+echo "$ours"
 ms=$(echo "$ours" | awk '/^backtest given each date/ {print $(NF-4)}')
 ic=$(echo "$ours" | awk '/mean IC/ {print $NF}' | tr -d ')')
 "$venv/bin/python" benches/peers.py "$out/peers_panel.csv" --ours-ms "$ms" ${ic:+--ours-ic "$ic"}
