@@ -3,7 +3,8 @@
 //! load the three files, build the inputs, score, sector performance over a 9-month
 //! window, the full backtest from nothing (every rebalance date prepared, scored and
 //! backtested), the re-score-then-backtest after a pillar-weight and after a
-//! metric-weight move, and the backtest alone given each date's scores. Each step prints
+//! metric-weight move, the backtest alone given each date's scores, and the weight sweep
+//! (each pillar over 13 weights: 52 settings scored, windowed and backtested). Each step prints
 //! its best time over runs repeated for about a second (at least 3) and the peak resident
 //! memory its first run added, against the loaded tables' size (Linux; "n/a" elsewhere).
 //!
@@ -156,6 +157,16 @@ fn main() {
             k += 1;
             moved.weights.heavy_assets = 1.0 + f64::from(k % 2);
             p.backtest(&moved).expect("backtest")
+        },
+    );
+    measure(
+        "weight sweep, 4 pillars x 13 (target 1.5 s)",
+        tables,
+        3,
+        || {
+            let spec = halo_workbench::engine::sensitivity::SweepSpec::default();
+            halo_workbench::engine::sensitivity::sweep(&mut p, &settings, spec, &mut |_| true)
+                .expect("sweep")
         },
     );
     measure(

@@ -1,7 +1,7 @@
 //! Command-line interface: each subcommand is a few lines around the engine's pipeline,
 //! the same one the window uses, and speaks the locale's language (`--lang` overrides).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
@@ -72,6 +72,9 @@ pub enum Command {
     Scenario(ScenarioArgs),
     /// Point-in-time quantile backtest of the HALO score.
     Backtest(OutArgs),
+    /// Each pillar's weight swept (the others held): basket overlap with today's, HALO
+    /// minus benchmark over the sector window, IC mean and t, top-minus-bottom spread.
+    Sensitivity(SensitivityArgs),
     /// Render a chart or the dashboard to PNG (and its numbers to CSV), without a window.
     Export(ExportArgs),
 }
@@ -112,6 +115,23 @@ pub struct SectorsArgs {
     #[arg(long, value_parser = ["cap", "equal"])]
     pub weighting: Option<String>,
     /// .csv or .parquet; without it the table is printed.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct SensitivityArgs {
+    #[command(flatten)]
+    pub run: RunArgs,
+    /// The largest weight of the sweep (each pillar goes from 0 to it).
+    #[arg(long, default_value_t = 3.0)]
+    pub max: f64,
+    /// Weights per pillar, evenly spaced (the settings' own weight is added when it is
+    /// not among them).
+    #[arg(long, default_value_t = 13)]
+    pub steps: usize,
+    /// Folder for sensitivity.csv (one row per setting) and stability.csv (today's basket,
+    /// with the share of settings that keep each name); without it a table is printed.
     #[arg(long)]
     pub out: Option<PathBuf>,
 }
@@ -245,6 +265,7 @@ pub fn run(cmd: Command) -> ExitCode {
         Command::Exposures(a) => report(exposures(a)),
         Command::Scenario(a) => report(scenario(a)),
         Command::Backtest(a) => report(backtest(a)),
+        Command::Sensitivity(a) => report(sensitivity(a)),
         Command::Export(a) => report(export_figure(a)),
     }
 }
@@ -415,8 +436,8 @@ impl Localize for CliError {
             CliError::Json(e) => bi!(lang, "cannot write JSON: {e}", "无法写出 JSON：{e}"),
             CliError::FolderInUse { path, file } => bi!(
                 lang,
-                "{path}: the folder holds other files ({file}); name a new or empty folder for the backtest's files",
-                "{path}：该文件夹中有其他文件（{file}）；请为回测文件指定一个新的或空的文件夹"
+                "{path}: the folder holds other files ({file}); name a new or empty folder for this command's files",
+                "{path}：该文件夹中有其他文件（{file}）；请为本命令的输出文件指定一个新的或空的文件夹"
             ),
             CliError::CreateDir { path, error } => {
                 let e = error.localize(lang);
@@ -855,16 +876,7 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
         "ic.csv",
         "summary.json",
     ];
-    let set = crate::atomic::FolderSet::new(dir, &names).map_err(|e| match e {
-        crate::atomic::SetError::Foreign { file } => CliError::FolderInUse {
-            path: dir.display().to_string(),
-            file: file.display().to_string(),
-        },
-        crate::atomic::SetError::Io(e) => CliError::CreateDir {
-            path: dir.display().to_string(),
-            error: e.into(),
-        },
-    })?;
+    let set = output_set(dir, &names)?;
     let encode = |e: polars::prelude::PolarsError| ExportError::Encode(e.to_string());
     let tickers = &p.inputs().panel.tickers;
     let rows: Vec<_> = r.observations(&h).collect();
@@ -964,20 +976,183 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
         "trading_rules": r.trading,
     });
     write_json(&summary, &Some(set.path("summary.json")))?;
+    commit_set(set, dir, &names)
+}
+
+/// A folder's output files, written as one set (a reader never finds two runs mixed).
+fn output_set(dir: &Path, names: &[&str]) -> Result<crate::atomic::FolderSet, CliError> {
+    crate::atomic::FolderSet::new(dir, names).map_err(|e| match e {
+        crate::atomic::SetError::Foreign { file } => CliError::FolderInUse {
+            path: dir.display().to_string(),
+            file: file.display().to_string(),
+        },
+        crate::atomic::SetError::Io(e) => CliError::CreateDir {
+            path: dir.display().to_string(),
+            error: e.into(),
+        },
+    })
+}
+
+/// Put a set's files in place, and say so.
+fn commit_set(set: crate::atomic::FolderSet, dir: &Path, names: &[&str]) -> Result<(), CliError> {
     set.commit().map_err(|e| CliError::CreateDir {
         path: dir.display().to_string(),
         error: e.into(),
     })?;
-    let d = dir.display();
+    let (d, en, zh) = (dir.display(), names.join(", "), names.join("、"));
+    eprintln!("{}", bi!(lang(), "wrote {en} to {d}", "已将 {zh} 写入 {d}"));
+    Ok(())
+}
+
+fn sensitivity(a: SensitivityArgs) -> Result<(), CliError> {
+    use crate::engine::sensitivity::{SweepSpec, sweep};
+    let (settings, ds, mut p) = pipeline(&a.run)?;
+    let spec = SweepSpec {
+        max: a.max,
+        steps: a.steps,
+    };
+    let t0 = std::time::Instant::now();
+    let sw = sweep(&mut p, &settings, spec, &mut |_| true)?;
+    let secs = t0.elapsed().as_secs_f64();
+    let (name, n) = (&ds.name, sw.points.len());
     eprintln!(
         "{}",
         bi!(
             lang(),
-            "wrote panel.csv, quantile_returns.csv, ic.csv and summary.json to {d}",
-            "已将 panel.csv、quantile_returns.csv、ic.csv 和 summary.json 写入 {d}"
+            "{name}: {n} settings in {secs:.2} s; each pillar's weight swept, the others held as the settings give them",
+            "{name}：{n} 组设置，用时 {secs:.2} 秒；逐一扫描各支柱权重，其余权重保持设置中的值"
         )
     );
-    Ok(())
+    // One row per setting: the numbers, or empty cells and the reason.
+    let err = |e: &EngineError| e.localize(lang());
+    let mut cols: [Vec<Option<f64>>; 7] = Default::default();
+    let mut notes = Vec::new();
+    for x in &sw.points {
+        let mut why = Vec::new();
+        let mut cells = [None; 7];
+        match &x.outcome {
+            Err(e) => why.push(err(e)),
+            Ok(o) => {
+                cells[0] = Some(o.names_kept);
+                cells[1] = Some(o.weight_kept);
+                match &o.halo_minus_benchmark {
+                    Ok(v) => cells[2] = Some(*v),
+                    Err(e) => why.push(err(e)),
+                }
+                match &o.backtest {
+                    Ok(b) => {
+                        cells[3..].copy_from_slice(&[
+                            Some(b.ic_mean),
+                            Some(b.ic_t),
+                            Some(b.spread),
+                            Some(b.rebalances as f64),
+                        ]);
+                    }
+                    Err(e) => why.push(err(e)),
+                }
+            }
+        }
+        for (c, v) in cols.iter_mut().zip(cells) {
+            c.push(v);
+        }
+        notes.push(why.join("; "));
+    }
+    let heads = [
+        "names_kept",
+        "weight_kept",
+        "halo_minus_benchmark",
+        "ic_mean",
+        "ic_t",
+        "spread",
+        "rebalances",
+    ];
+    let tickers = &p.inputs().panel.tickers;
+    let Some(dir) = &a.out else {
+        // (The last column, rebalances, is a count.)
+        let cell = |k: usize, v: Option<f64>| {
+            let digits = if k + 1 == heads.len() { 0 } else { 4 };
+            v.map(|v| format!("{v:.digits$}")).unwrap_or_default()
+        };
+        out!(
+            "{:<20} {:>6} {:>7} {}  note",
+            "pillar",
+            "weight",
+            "current",
+            heads.map(|h| format!("{h:>10}")).join(" ")
+        );
+        for (k, x) in sw.points.iter().enumerate() {
+            let nums: Vec<String> = cols
+                .iter()
+                .enumerate()
+                .map(|(j, c)| format!("{:>10}", cell(j, c[k])))
+                .collect();
+            out!(
+                "{:<20} {:>6.2} {:>7} {}  {}",
+                x.pillar.id(),
+                x.weight,
+                if x.current { "*" } else { "" },
+                nums.join(" "),
+                notes[k]
+            );
+        }
+        for (s, share) in &sw.stability {
+            let (t, pct) = (&tickers[*s], share * 100.0);
+            out!(
+                "{}",
+                bi!(
+                    lang(),
+                    "{t:<12} in the basket in {pct:.0}% of the settings",
+                    "{t:<12} 在 {pct:.0}% 的设置中留在篮子里"
+                )
+            );
+        }
+        return Ok(());
+    };
+    let encode = |e: polars::prelude::PolarsError| ExportError::Encode(e.to_string());
+    let mut columns = vec![
+        Column::new(
+            "pillar".into(),
+            sw.points.iter().map(|x| x.pillar.id()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "weight".into(),
+            sw.points.iter().map(|x| x.weight).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "current".into(),
+            sw.points.iter().map(|x| x.current).collect::<Vec<_>>(),
+        ),
+    ];
+    columns.extend(
+        heads
+            .iter()
+            .zip(&cols)
+            .map(|(h, c)| Column::new((*h).into(), c.clone())),
+    );
+    columns.push(Column::new("note".into(), notes));
+    let names = ["sensitivity.csv", "stability.csv"];
+    let set = output_set(dir, &names)?;
+    let table = DataFrame::new(sw.points.len(), columns).map_err(encode)?;
+    export::write_table(&table, &set.path("sensitivity.csv"))?;
+    let stability = DataFrame::new(
+        sw.stability.len(),
+        vec![
+            Column::new(
+                "ticker".into(),
+                sw.stability
+                    .iter()
+                    .map(|(s, _)| tickers[*s].clone())
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "share_of_settings".into(),
+                sw.stability.iter().map(|(_, x)| *x).collect::<Vec<_>>(),
+            ),
+        ],
+    )
+    .map_err(encode)?;
+    export::write_table(&stability, &set.path("stability.csv"))?;
+    commit_set(set, dir, &names)
 }
 
 fn export_figure(a: ExportArgs) -> Result<(), CliError> {

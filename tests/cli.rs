@@ -370,3 +370,51 @@ fn backtest_writes_the_four_files() {
         }
     }
 }
+
+#[test]
+fn sensitivity_writes_a_row_per_setting_and_the_basket_stability() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = bin()
+        .args(["sensitivity", "--steps", "5", "--max", "2", "--out"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let rows = read_csv(&dir.path().join("sensitivity.csv"));
+    assert_eq!(
+        rows[0],
+        [
+            "pillar",
+            "weight",
+            "current",
+            "names_kept",
+            "weight_kept",
+            "halo_minus_benchmark",
+            "ic_mean",
+            "ic_t",
+            "spread",
+            "rebalances",
+            "note"
+        ]
+    );
+    // 0, 0.5, 1, 1.5, 2 for each pillar; 1 is the default weight, marked.
+    assert_eq!(rows.len(), 1 + 4 * 5);
+    let current: Vec<_> = rows[1..].iter().filter(|r| r[2] == "true").collect();
+    assert_eq!(current.len(), 4);
+    for r in current {
+        assert_eq!((r[1].as_str(), r[3].as_str()), ("1.0", "1.0"));
+    }
+    let weights: Vec<&str> = rows[1..6].iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(weights, ["0.0", "0.5", "1.0", "1.5", "2.0"]);
+    let stability = read_csv(&dir.path().join("stability.csv"));
+    assert_eq!(stability[0], ["ticker", "share_of_settings"]);
+    assert!(stability.len() > 10);
+    // An absurd sweep is refused, naming what it asked.
+    let r = bin()
+        .args(["sensitivity", "--steps", "1000"])
+        .output()
+        .unwrap();
+    assert!(!r.status.success());
+    let e = String::from_utf8(r.stderr).unwrap();
+    assert!(e.contains("1000 steps"), "{e}");
+}

@@ -90,6 +90,14 @@ pub enum EngineError {
         needed: usize,
         most: usize,
     },
+    /// Every pillar's weight is 0: there is nothing to score by.
+    NoPillarWeight,
+    /// A weight sweep that cannot be made: `steps` outside 2..=101 or `max` outside
+    /// (0, 100].
+    BadSweep {
+        steps: usize,
+        max: f64,
+    },
     /// A scenario that could not run, with the reason.
     Scenario {
         name: String,
@@ -284,6 +292,16 @@ impl Localize for EngineError {
                 lang,
                 "no backtest: a rebalance date needs {needed} scored securities (5 per quantile), and the most any of the {dates} dates has is {most}; use fewer quantiles or more securities",
                 "无法回测：每个调仓日需要 {needed} 只已计分证券（每个分位组 5 只），{dates} 个调仓日中最多只有 {most} 只；请减少分位组数或增加证券"
+            ),
+            NoPillarWeight => bi!(
+                lang,
+                "every pillar weight is 0: nothing to score by",
+                "所有支柱权重均为 0：没有可用于计分的依据"
+            ),
+            BadSweep { steps, max } => bi!(
+                lang,
+                "no sweep of {steps} steps from 0 to {max}: take 2 to 101 steps up to a weight above 0 and at most 100",
+                "无法从 0 到 {max} 分 {steps} 步扫描：步数须为 2 到 101，最大权重须大于 0 且不超过 100"
             ),
             Scenario {
                 name,

@@ -17,6 +17,7 @@ pub mod returns;
 pub mod scenarios;
 pub mod score;
 pub mod sectors;
+pub mod sensitivity;
 pub mod settings;
 pub mod shenwan;
 pub mod stats;

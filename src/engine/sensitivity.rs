@@ -1,0 +1,204 @@
+//! How robust is the lens? Each pillar's weight swept over a grid, the other weights held,
+//! and at each setting what a researcher would conclude: how much of today's basket it
+//! keeps, the HALO basket's return over the sector window against the benchmark's, and the
+//! backtest's IC and top-minus-bottom spread (`docs/methodology.md`, "Weight sensitivity").
+//! Every setting runs through the one [`Pipeline`], so its numbers are the ones the panes
+//! would show at that weight; the weight-independent work (each date's prepared
+//! cross-section, forward returns and pillar scores) is shared by all of them.
+
+use super::EngineError;
+use super::metrics::Pillar;
+use super::notes::SeriesId;
+use super::pipeline::Pipeline;
+use super::settings::Settings;
+
+/// The weights each pillar is swept over: `steps` evenly spaced from 0 to `max`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SweepSpec {
+    pub max: f64,
+    pub steps: usize,
+}
+
+impl Default for SweepSpec {
+    /// 0 to 3 in 13 steps (0, 0.25, ..., 3): from leaving the pillar out to three times
+    /// the default weight.
+    fn default() -> Self {
+        SweepSpec {
+            max: 3.0,
+            steps: 13,
+        }
+    }
+}
+
+impl SweepSpec {
+    pub const MAX_STEPS: usize = 101;
+    pub const MAX_WEIGHT: f64 = 100.0;
+
+    /// The grid, or why the spec cannot make one.
+    pub fn grid(&self) -> Result<Vec<f64>, EngineError> {
+        if !(2..=Self::MAX_STEPS).contains(&self.steps)
+            || !self.max.is_finite()
+            || self.max <= 0.0
+            || self.max > Self::MAX_WEIGHT
+        {
+            return Err(EngineError::BadSweep {
+                steps: self.steps,
+                max: self.max,
+            });
+        }
+        let last = (self.steps - 1) as f64;
+        Ok((0..self.steps)
+            .map(|k| self.max * k as f64 / last)
+            .collect())
+    }
+}
+
+/// The backtest's headline at one setting.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BacktestLine {
+    pub ic_mean: f64,
+    pub ic_t: f64,
+    /// Mean top-minus-bottom quantile return per period.
+    pub spread: f64,
+    pub rebalances: usize,
+}
+
+/// What one setting gives.
+#[derive(Clone, Debug)]
+pub struct Outcome {
+    /// The HALO basket's members at the as-of date.
+    pub basket: Vec<usize>,
+    /// Share of today's basket names still in it.
+    pub names_kept: f64,
+    /// Share of today's basket weight kept: the sum over names of the smaller of the two
+    /// weights (1 when the baskets are the same).
+    pub weight_kept: f64,
+    /// The HALO basket's total return over the sector window less the benchmark's.
+    pub halo_minus_benchmark: Result<f64, EngineError>,
+    pub backtest: Result<BacktestLine, EngineError>,
+}
+
+#[derive(Clone, Debug)]
+pub struct SweepPoint {
+    pub pillar: Pillar,
+    pub weight: f64,
+    /// The settings' own weight for the pillar (every pillar's line passes through it).
+    pub current: bool,
+    /// Why the setting could not be scored (every pillar weight 0, say).
+    pub outcome: Result<Outcome, EngineError>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Sweep {
+    /// Per pillar, in [`Pillar::ALL`]'s order, its points in ascending weight.
+    pub points: Vec<SweepPoint>,
+    /// Today's basket members, best first, with the share of the scored settings whose
+    /// basket holds them ("core" names at 1, names only some lenses pick below).
+    pub stability: Vec<(usize, f64)>,
+    /// False when the sweep was stopped before its last setting.
+    pub complete: bool,
+}
+
+impl Sweep {
+    pub fn pillar(&self, p: Pillar) -> impl Iterator<Item = &SweepPoint> {
+        self.points.iter().filter(move |x| x.pillar == p)
+    }
+}
+
+/// The weights pillar `p` takes: the grid, with the settings' own weight added in its
+/// place when it is not on the grid.
+pub fn pillar_weights(grid: &[f64], current: f64) -> Vec<f64> {
+    let mut w = grid.to_vec();
+    if !w.iter().any(|x| (x - current).abs() < 1e-12) {
+        let at = w.partition_point(|x| *x < current);
+        w.insert(at, current);
+    }
+    w
+}
+
+/// Sweep every pillar's weight. `go_on` hears each point as it is computed and says
+/// whether to go on (the window's worker stops when newer settings wait); the sweep is
+/// then returned as far as it got, marked incomplete.
+pub fn sweep(
+    p: &mut Pipeline,
+    settings: &Settings,
+    spec: SweepSpec,
+    go_on: &mut dyn FnMut(&SweepPoint) -> bool,
+) -> Result<Sweep, EngineError> {
+    let grid = spec.grid()?;
+    let today = p.score(settings)?;
+    let base = &today.scores.basket;
+    let (mut points, mut complete) = (Vec::new(), true);
+    'pillars: for pillar in Pillar::ALL {
+        let current = settings.weights.pillar(pillar);
+        for weight in pillar_weights(&grid, current) {
+            let mut s = settings.clone();
+            *s.weights.pillar_mut(pillar) = weight;
+            let weighted = Pillar::ALL.iter().any(|&q| s.weights.pillar(q) != 0.0);
+            let scored = if weighted {
+                p.score(&s)
+            } else {
+                Err(EngineError::NoPillarWeight)
+            };
+            let outcome = scored.map(|scored| {
+                let b = &scored.scores.basket;
+                let kept = base.members.iter().filter(|&&m| b.weights[m] > 0.0);
+                let names_kept = kept.count() as f64 / base.members.len().max(1) as f64;
+                let weight_kept = base
+                    .members
+                    .iter()
+                    .map(|&m| base.weights[m].min(b.weights[m]))
+                    .sum();
+                let halo_minus_benchmark = p.sectors(&s, &scored).and_then(|w| {
+                    let total = |id: &SeriesId| w.group(id).map(|g| g.total);
+                    match (total(&SeriesId::HaloBasket), total(&SeriesId::Benchmark)) {
+                        (Some(h), Some(b)) => Ok(h - b),
+                        _ => Err(EngineError::EmptyBasket),
+                    }
+                });
+                let backtest = p.backtest(&s).map(|r| BacktestLine {
+                    ic_mean: r.ic_mean,
+                    ic_t: r.ic_t,
+                    spread: r.spread_mean,
+                    rebalances: r.dates.len(),
+                });
+                Outcome {
+                    basket: b.members.clone(),
+                    names_kept,
+                    weight_kept,
+                    halo_minus_benchmark,
+                    backtest,
+                }
+            });
+            let point = SweepPoint {
+                pillar,
+                weight,
+                current: (weight - current).abs() < 1e-12,
+                outcome,
+            };
+            let more = go_on(&point);
+            points.push(point);
+            if !more {
+                complete = false;
+                break 'pillars;
+            }
+        }
+    }
+    let scored: Vec<&Outcome> = points
+        .iter()
+        .filter_map(|x| x.outcome.as_ref().ok())
+        .collect();
+    let stability = base
+        .members
+        .iter()
+        .map(|&m| {
+            let held = scored.iter().filter(|o| o.basket.contains(&m)).count();
+            (m, held as f64 / scored.len().max(1) as f64)
+        })
+        .collect();
+    Ok(Sweep {
+        points,
+        stability,
+        complete,
+    })
+}

@@ -1,0 +1,140 @@
+//! The weight sweep: every setting's numbers equal a fresh pipeline's at that weight (no
+//! cache carries one setting into the next), the current weight's equal the panes', the
+//! stability shares are counted from independent scorings, and bad sweeps and settings
+//! that cannot score say why.
+
+use std::sync::Arc;
+
+use halo_workbench::data;
+use halo_workbench::engine::EngineError;
+use halo_workbench::engine::metrics::Pillar;
+use halo_workbench::engine::pipeline::{Inputs, Pipeline};
+use halo_workbench::engine::sensitivity::{SweepSpec, pillar_weights, sweep};
+use halo_workbench::engine::settings::Settings;
+
+fn inputs() -> Arc<Inputs> {
+    Arc::new(Inputs::new(&data::load_sample().unwrap()).unwrap())
+}
+
+#[test]
+fn every_setting_equals_a_fresh_pipeline_at_that_weight() {
+    let inputs = inputs();
+    let mut settings = Settings::default();
+    settings.weights.supply_constraint = 1.1; // off the grid: added to its line
+    let mut p = Pipeline::new(inputs.clone());
+    let mut heard = 0;
+    let sw = sweep(&mut p, &settings, SweepSpec::default(), &mut |_| {
+        heard += 1;
+        true
+    })
+    .unwrap();
+    assert!(sw.complete);
+    assert_eq!(sw.points.len(), 4 * 13 + 1);
+    assert_eq!(heard, sw.points.len());
+    let today = Pipeline::new(inputs.clone()).score(&settings).unwrap();
+    let base = &today.scores.basket;
+    for pillar in Pillar::ALL {
+        let line: Vec<_> = sw.pillar(pillar).collect();
+        let w: Vec<f64> = line.iter().map(|x| x.weight).collect();
+        assert!(w.windows(2).all(|w| w[0] < w[1]), "{pillar:?} {w:?}");
+        assert_eq!((w[0], *w.last().unwrap()), (0.0, 3.0));
+        // Exactly one point is the settings' own weight, and there the basket is today's.
+        let current: Vec<_> = line.iter().filter(|x| x.current).collect();
+        assert_eq!(current.len(), 1);
+        assert_eq!(current[0].weight, settings.weights.pillar(pillar));
+        let o = current[0].outcome.as_ref().unwrap();
+        assert_eq!(o.names_kept, 1.0);
+        assert!((o.weight_kept - 1.0).abs() < 1e-12);
+        assert_eq!(o.basket, base.members);
+    }
+    // Every fourth point, recomputed from nothing.
+    for x in sw.points.iter().step_by(4) {
+        let mut s = settings.clone();
+        *s.weights.pillar_mut(x.pillar) = x.weight;
+        let mut fresh = Pipeline::new(inputs.clone());
+        let scored = fresh.score(&s).unwrap();
+        let b = &scored.scores.basket;
+        let o = x.outcome.as_ref().unwrap();
+        assert_eq!(o.basket, b.members, "{:?} {}", x.pillar, x.weight);
+        let shared = base
+            .members
+            .iter()
+            .filter(|m| b.members.contains(m))
+            .count();
+        assert_eq!(o.names_kept, shared as f64 / base.members.len() as f64);
+        let kept: f64 = (0..b.weights.len())
+            .map(|s| base.weights[s].min(b.weights[s]))
+            .sum();
+        assert!((o.weight_kept - kept).abs() < 1e-12);
+        let r = fresh.backtest(&s).unwrap();
+        let line = o.backtest.as_ref().unwrap();
+        assert_eq!(line.ic_mean.to_bits(), r.ic_mean.to_bits());
+        assert_eq!(line.ic_t.to_bits(), r.ic_t.to_bits());
+        assert_eq!(line.spread.to_bits(), r.spread_mean.to_bits());
+        assert_eq!(line.rebalances, r.dates.len());
+        let w = fresh.sectors(&s, &scored).unwrap();
+        let total = |id| w.group(&id).unwrap().total;
+        let want = total(halo_workbench::engine::notes::SeriesId::HaloBasket)
+            - total(halo_workbench::engine::notes::SeriesId::Benchmark);
+        assert_eq!(
+            o.halo_minus_benchmark.as_ref().unwrap().to_bits(),
+            want.to_bits()
+        );
+    }
+    // Stability: today's basket names, each the share of the settings whose basket holds
+    // it, counted here from the baskets above; some names are not held everywhere.
+    assert_eq!(
+        sw.stability.iter().map(|x| x.0).collect::<Vec<_>>(),
+        base.members
+    );
+    for &(m, share) in &sw.stability {
+        let held = sw
+            .points
+            .iter()
+            .filter(|x| x.outcome.as_ref().unwrap().basket.contains(&m))
+            .count();
+        assert_eq!(share, held as f64 / sw.points.len() as f64);
+    }
+    assert!(sw.stability.iter().any(|x| x.1 < 1.0));
+    assert!(sw.stability.iter().any(|x| x.1 == 1.0));
+}
+
+#[test]
+fn a_stopped_sweep_says_so_and_bad_sweeps_are_refused() {
+    let mut p = Pipeline::new(inputs());
+    let s = Settings::default();
+    let sw = sweep(&mut p, &s, SweepSpec::default(), &mut |x| x.weight < 0.5).unwrap();
+    assert!(!sw.complete);
+    assert_eq!(sw.points.len(), 3);
+    for (max, steps) in [(3.0, 1), (3.0, 500), (0.0, 13), (f64::NAN, 13), (1e6, 13)] {
+        let e = sweep(&mut p, &s, SweepSpec { max, steps }, &mut |_| true).unwrap_err();
+        assert!(matches!(e, EngineError::BadSweep { .. }), "{e}");
+    }
+    assert_eq!(pillar_weights(&[0.0, 1.5, 3.0], 1.0), [0.0, 1.0, 1.5, 3.0]);
+    assert_eq!(pillar_weights(&[0.0, 1.5, 3.0], 1.5), [0.0, 1.5, 3.0]);
+}
+
+#[test]
+fn a_setting_with_every_weight_zero_gives_its_reason() {
+    let mut p = Pipeline::new(inputs());
+    let mut s = Settings::default();
+    for q in [
+        Pillar::LowObsolescence,
+        Pillar::SupplyConstraint,
+        Pillar::CashFlowStability,
+    ] {
+        *s.weights.pillar_mut(q) = 0.0;
+    }
+    let sw = sweep(&mut p, &s, SweepSpec { max: 1.0, steps: 2 }, &mut |_| true).unwrap();
+    let zero = sw
+        .pillar(Pillar::HeavyAssets)
+        .find(|x| x.weight == 0.0)
+        .unwrap();
+    assert!(matches!(zero.outcome, Err(EngineError::NoPillarWeight)));
+    // The other point scores by the one pillar left.
+    let one = sw
+        .pillar(Pillar::HeavyAssets)
+        .find(|x| x.weight == 1.0)
+        .unwrap();
+    assert!(one.outcome.as_ref().unwrap().backtest.is_ok());
+}
