@@ -1055,7 +1055,13 @@ fn sensitivity(a: SensitivityArgs) -> Result<(), CliError> {
         for (c, v) in cols.iter_mut().zip(cells) {
             c.push(v);
         }
-        notes.push(why.join("; "));
+        // (A reason both parts give, no prices for example, is said once.)
+        why.dedup();
+        let sep = match lang() {
+            Lang::En => "; ",
+            Lang::Zh => "；",
+        };
+        notes.push(why.join(sep));
     }
     let heads = [
         "names_kept",
@@ -1073,22 +1079,38 @@ fn sensitivity(a: SensitivityArgs) -> Result<(), CliError> {
             let digits = if k + 1 == heads.len() { 0 } else { 4 };
             v.map(|v| format!("{v:.digits$}")).unwrap_or_default()
         };
+        let zh = lang() == Lang::Zh;
+        let label = |en: &'static str, cn: &'static str| if zh { cn } else { en };
+        let printed = [
+            label("names kept", "留存名称"),
+            label("weight kept", "留存权重"),
+            label("HALO - bench", "HALO 减基准"),
+            label("IC mean", "IC 均值"),
+            label("IC t", "IC t 值"),
+            label("spread", "价差"),
+            label("rebalances", "调仓次数"),
+        ];
         out!(
-            "{:<20} {:>6} {:>7} {}  note",
-            "pillar",
-            "weight",
-            "current",
-            heads.map(|h| format!("{h:>10}")).join(" ")
+            "{:<20} {:>6} {:>7} {}  {}",
+            label("pillar", "支柱"),
+            label("weight", "权重"),
+            label("current", "当前"),
+            printed.map(|h| format!("{h:>12}")).join(" "),
+            label("note", "说明")
         );
         for (k, x) in sw.points.iter().enumerate() {
             let nums: Vec<String> = cols
                 .iter()
                 .enumerate()
-                .map(|(j, c)| format!("{:>10}", cell(j, c[k])))
+                .map(|(j, c)| format!("{:>12}", cell(j, c[k])))
                 .collect();
             out!(
                 "{:<20} {:>6.2} {:>7} {}  {}",
-                x.pillar.id(),
+                if zh {
+                    x.pillar.label_zh()
+                } else {
+                    x.pillar.label_en()
+                },
                 x.weight,
                 if x.current { "*" } else { "" },
                 nums.join(" "),

@@ -795,85 +795,89 @@ fn ic_with_ties_and_names_left_out_is_spearman_of_the_names_with_a_quantile() {
                 .unwrap()
         })
         .collect();
-    // Returns on a coarse grid (many ties), one name without a return each month.
-    let r: Vec<Vec<f64>> = (0..months.len())
-        .map(|m| {
-            (0..n)
-                .map(|s| {
-                    if s == 5 + m {
-                        f64::NAN
-                    } else {
-                        (rng.uniform() * 5.0).floor() / 100.0 - 0.02
-                    }
-                })
-                .collect()
-        })
-        .collect();
-    let rp = ReturnPanel {
-        months: months.clone(),
-        r,
-        levels: Default::default(),
-    };
-    let dates = 3;
-    let halo: Vec<Vec<f64>> = (0..dates)
-        .map(|_| {
-            (0..n)
-                .map(|s| match s {
-                    0 => f64::NAN,
-                    // Sector 1: three names with one score.
-                    40..=42 => 0.5,
-                    _ => (rng.uniform() * 8.0).floor() / 4.0,
-                })
-                .collect()
-        })
-        .collect();
-    let sector = Arc::new((0..n).map(|s| u32::from(s >= 40)).collect::<Vec<u32>>());
-    let ranked: Vec<Vec<usize>> = halo
-        .iter()
-        .map(|x| {
-            let mut o: Vec<usize> = (0..n).filter(|&s| x[s].is_finite()).collect();
-            o.sort_by(|&a, &b| x[b].total_cmp(&x[a]).then(a.cmp(&b)));
-            o
-        })
-        .collect();
-    let h = History {
-        dates: months[..dates].to_vec(),
-        month: (0..dates).collect(),
-        halo,
-        basket: vec![Vec::new(); dates],
-        ranked,
-        sector: vec![sector; dates],
-        sector_names: vec!["A".into(), "B".into()],
-        forward: vec![None; dates],
-    };
-    for within_sector in [false, true] {
-        let mut s = Settings::default();
-        s.analytics.within_sector = within_sector;
-        let unranked = History {
-            ranked: Vec::new(),
-            ..h.clone()
+    for tied in [true, false] {
+        // Returns on a coarse grid (many ties) or not, one name without a return each month.
+        let r: Vec<Vec<f64>> = (0..months.len())
+            .map(|m| {
+                (0..n)
+                    .map(|s| {
+                        if s == 5 + m {
+                            f64::NAN
+                        } else if tied {
+                            (rng.uniform() * 5.0).floor() / 100.0 - 0.02
+                        } else {
+                            rng.uniform() / 10.0 - 0.05
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        let rp = ReturnPanel {
+            months: months.clone(),
+            r,
+            levels: Default::default(),
         };
-        for hist in [&h, &unranked] {
-            let r = backtest(hist, &rp, &s.analytics);
-            let mut left_out = 0;
-            for d in 0..dates {
-                let labelled: Vec<_> = r.observations(hist).filter(|o| o.date == d).collect();
-                left_out += n - labelled.len();
-                let (xs, ys): (Vec<f64>, Vec<f64>) =
-                    labelled.iter().map(|o| (o.score, o.fwd_return)).unzip();
-                // Ties among the returns, so the ranks are averaged.
-                let mut sorted = ys.clone();
-                sorted.sort_by(f64::total_cmp);
-                assert!(sorted.windows(2).any(|w| w[0] == w[1]));
-                let want = spearman(&xs, &ys);
-                assert!(
-                    (want - r.ic[d]).abs() < 1e-14,
-                    "{d} {within_sector}: {want} vs {}",
-                    r.ic[d]
-                );
+        let dates = 3;
+        let halo: Vec<Vec<f64>> = (0..dates)
+            .map(|_| {
+                (0..n)
+                    .map(|s| match s {
+                        0 => f64::NAN,
+                        // Sector 1: three names with one score.
+                        40..=42 => 0.5,
+                        _ => (rng.uniform() * 8.0).floor() / 4.0,
+                    })
+                    .collect()
+            })
+            .collect();
+        let sector = Arc::new((0..n).map(|s| u32::from(s >= 40)).collect::<Vec<u32>>());
+        let ranked: Vec<Vec<usize>> = halo
+            .iter()
+            .map(|x| {
+                let mut o: Vec<usize> = (0..n).filter(|&s| x[s].is_finite()).collect();
+                o.sort_by(|&a, &b| x[b].total_cmp(&x[a]).then(a.cmp(&b)));
+                o
+            })
+            .collect();
+        let h = History {
+            dates: months[..dates].to_vec(),
+            month: (0..dates).collect(),
+            halo,
+            basket: vec![Vec::new(); dates],
+            ranked,
+            sector: vec![sector; dates],
+            sector_names: vec!["A".into(), "B".into()],
+            forward: vec![None; dates],
+        };
+        for within_sector in [false, true] {
+            let mut s = Settings::default();
+            s.analytics.within_sector = within_sector;
+            let unranked = History {
+                ranked: Vec::new(),
+                ..h.clone()
+            };
+            for hist in [&h, &unranked] {
+                let r = backtest(hist, &rp, &s.analytics);
+                let mut left_out = 0;
+                for d in 0..dates {
+                    let labelled: Vec<_> = r.observations(hist).filter(|o| o.date == d).collect();
+                    left_out += n - labelled.len();
+                    let (xs, ys): (Vec<f64>, Vec<f64>) =
+                        labelled.iter().map(|o| (o.score, o.fwd_return)).unzip();
+                    // Ties among the returns (so the ranks are averaged), or none.
+                    let mut sorted = ys.clone();
+                    sorted.sort_by(f64::total_cmp);
+                    assert_eq!(sorted.windows(2).any(|w| w[0] == w[1]), tied);
+                    let want = spearman(&xs, &ys);
+                    assert!(
+                        (want - r.ic[d]).abs() < 1e-14,
+                        "{d} {within_sector}: {want} vs {}",
+                        r.ic[d]
+                    );
+                }
+                // Names 0 (no score) and 5 + d (no return); within sectors also 40-42.
+                assert_eq!(left_out, dates * if within_sector { 5 } else { 2 });
             }
-            // Names 0 (no score) and 5 + d (no return); within sectors also 40-42.
-            assert_eq!(left_out, dates * if within_sector { 5 } else { 2 });
         }
     }
 }

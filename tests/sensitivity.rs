@@ -87,13 +87,16 @@ fn every_setting_equals_a_fresh_pipeline_at_that_weight() {
         sw.stability.iter().map(|x| x.0).collect::<Vec<_>>(),
         base.members
     );
+    // Over the 49 distinct settings: the current one (every weight 1, here 1.1 for
+    // supply) is on each of the four lines and counts once; today's basket holds m.
+    let others: Vec<_> = sw.points.iter().filter(|x| !x.current).collect();
+    assert_eq!(others.len(), 49);
     for &(m, share) in &sw.stability {
-        let held = sw
-            .points
+        let held = others
             .iter()
             .filter(|x| x.outcome.as_ref().unwrap().basket.contains(&m))
             .count();
-        assert_eq!(share, held as f64 / sw.points.len() as f64);
+        assert_eq!(share, (held + 1) as f64 / 50.0);
     }
     assert!(sw.stability.iter().any(|x| x.1 < 1.0));
     assert!(sw.stability.iter().any(|x| x.1 == 1.0));
@@ -112,6 +115,16 @@ fn a_stopped_sweep_says_so_and_bad_sweeps_are_refused() {
     }
     assert_eq!(pillar_weights(&[0.0, 1.5, 3.0], 1.0), [0.0, 1.0, 1.5, 3.0]);
     assert_eq!(pillar_weights(&[0.0, 1.5, 3.0], 1.5), [0.0, 1.5, 3.0]);
+}
+
+#[test]
+fn an_empty_basket_today_is_said() {
+    let mut p = Pipeline::new(inputs());
+    // Before any report of the sample is known: nothing is scored, the basket is empty.
+    let mut s = Settings::default();
+    s.scoring.as_of = chrono::NaiveDate::from_ymd_opt(2005, 1, 31);
+    let e = sweep(&mut p, &s, SweepSpec::default(), &mut |_| true).unwrap_err();
+    assert_eq!(e, EngineError::EmptyBasket, "{e}");
 }
 
 #[test]

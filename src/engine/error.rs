@@ -92,8 +92,12 @@ pub enum EngineError {
     },
     /// Every pillar's weight is 0: there is nothing to score by.
     NoPillarWeight,
+    /// No member of the HALO basket has a price at the window's start (`from`).
+    BasketNotPriced {
+        from: NaiveDate,
+    },
     /// A weight sweep that cannot be made: `steps` outside 2..=101 or `max` outside
-    /// (0, 100].
+    /// (0, 10].
     BadSweep {
         steps: usize,
         max: f64,
@@ -298,10 +302,15 @@ impl Localize for EngineError {
                 "every pillar weight is 0: nothing to score by",
                 "所有支柱权重均为 0：没有可用于计分的依据"
             ),
+            BasketNotPriced { from } => bi!(
+                lang,
+                "no member of the HALO basket has a price on or before the window's start ({from})",
+                "HALO 篮子中没有成分股在区间起点（{from}）当日或之前有价格"
+            ),
             BadSweep { steps, max } => bi!(
                 lang,
-                "no sweep of {steps} steps from 0 to {max}: take 2 to 101 steps up to a weight above 0 and at most 100",
-                "无法从 0 到 {max} 分 {steps} 步扫描：步数须为 2 到 101，最大权重须大于 0 且不超过 100"
+                "no sweep of {steps} steps from 0 to {max}: take 2 to 101 steps up to a weight above 0 and at most 10",
+                "无法从 0 到 {max} 分 {steps} 步扫描：步数须为 2 到 101，最大权重须大于 0 且不超过 10"
             ),
             Scenario {
                 name,

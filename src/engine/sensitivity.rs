@@ -32,7 +32,8 @@ impl Default for SweepSpec {
 
 impl SweepSpec {
     pub const MAX_STEPS: usize = 101;
-    pub const MAX_WEIGHT: f64 = 100.0;
+    /// The largest weight the settings take.
+    pub const MAX_WEIGHT: f64 = 10.0;
 
     /// The grid, or why the spec cannot make one.
     pub fn grid(&self) -> Result<Vec<f64>, EngineError> {
@@ -92,8 +93,9 @@ pub struct SweepPoint {
 pub struct Sweep {
     /// Per pillar, in [`Pillar::ALL`]'s order, its points in ascending weight.
     pub points: Vec<SweepPoint>,
-    /// Today's basket members, best first, with the share of the scored settings whose
-    /// basket holds them ("core" names at 1, names only some lenses pick below).
+    /// Today's basket members, best first, with the share of the distinct settings scored
+    /// whose basket holds them ("core" names at 1, names only some lenses pick below); of
+    /// the settings reached, when the sweep was stopped.
     pub stability: Vec<(usize, f64)>,
     /// False when the sweep was stopped before its last setting.
     pub complete: bool,
@@ -117,8 +119,9 @@ pub fn pillar_weights(grid: &[f64], current: f64) -> Vec<f64> {
 }
 
 /// Sweep every pillar's weight. `go_on` hears each point as it is computed and says
-/// whether to go on (the window's worker stops when newer settings wait); the sweep is
-/// then returned as far as it got, marked incomplete.
+/// whether to go on (a caller stops it when newer settings wait); the sweep is then
+/// returned as far as it got, marked incomplete. An empty basket today leaves nothing to
+/// compare with: an error.
 pub fn sweep(
     p: &mut Pipeline,
     settings: &Settings,
@@ -128,6 +131,9 @@ pub fn sweep(
     let grid = spec.grid()?;
     let today = p.score(settings)?;
     let base = &today.scores.basket;
+    if base.members.is_empty() {
+        return Err(EngineError::EmptyBasket);
+    }
     let (mut points, mut complete) = (Vec::new(), true);
     'pillars: for pillar in Pillar::ALL {
         let current = settings.weights.pillar(pillar);
@@ -140,10 +146,18 @@ pub fn sweep(
             } else {
                 Err(EngineError::NoPillarWeight)
             };
+            let scored = scored.and_then(|x| {
+                // (No name passes coverage with the weights left, say.)
+                if x.scores.basket.members.is_empty() {
+                    Err(EngineError::EmptyBasket)
+                } else {
+                    Ok(x)
+                }
+            });
             let outcome = scored.map(|scored| {
                 let b = &scored.scores.basket;
-                let kept = base.members.iter().filter(|&&m| b.weights[m] > 0.0);
-                let names_kept = kept.count() as f64 / base.members.len().max(1) as f64;
+                let kept = base.members.iter().filter(|m| b.members.contains(m));
+                let names_kept = kept.count() as f64 / base.members.len() as f64;
                 let weight_kept = base
                     .members
                     .iter()
@@ -153,7 +167,10 @@ pub fn sweep(
                     let total = |id: &SeriesId| w.group(id).map(|g| g.total);
                     match (total(&SeriesId::HaloBasket), total(&SeriesId::Benchmark)) {
                         (Some(h), Some(b)) => Ok(h - b),
-                        _ => Err(EngineError::EmptyBasket),
+                        // (No member of the basket has a price at the window's start.)
+                        _ => Err(EngineError::BasketNotPriced {
+                            from: w.priced_from,
+                        }),
                     }
                 });
                 let backtest = p.backtest(&s).map(|r| BacktestLine {
@@ -184,8 +201,10 @@ pub fn sweep(
             }
         }
     }
+    // Over distinct settings: the current one, on every pillar's line, counts once.
     let scored: Vec<&Outcome> = points
         .iter()
+        .filter(|x| !x.current || x.pillar == Pillar::ALL[0])
         .filter_map(|x| x.outcome.as_ref().ok())
         .collect();
     let stability = base
