@@ -157,6 +157,8 @@ impl PaneView for SectorsPane {
             ui,
             &format!("{} {} – {}", tr("Sector performance"), perf.from, perf.to),
         );
+        // Above the chart, which takes the height left: below it they were cut off.
+        notes(ui, "sector_notes", &perf.notes, ctx.figure);
         let sector_of = |id: &SeriesId| match id {
             SeriesId::Sector(s) => Some(s.clone()),
             _ => None,
@@ -230,7 +232,6 @@ impl PaneView for SectorsPane {
                 hovered = at.and_then(|i| sector_of(&groups[i].id));
             }
         }
-        notes(ui, "sector_notes", &perf.notes, ctx.figure);
         let weighting = perf
             .groups
             .iter()
