@@ -753,12 +753,8 @@ fn sectors(a: SectorsArgs) -> Result<(), CliError> {
 fn write_json(value: &impl serde::Serialize, out: &Option<PathBuf>) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(value).map_err(|e| CliError::Json(e.to_string()))?;
     match out {
-        Some(p) => crate::atomic::write_atomic(p, text.as_bytes()).map_err(|e| {
-            CliError::Export(ExportError::Write {
-                path: p.display().to_string(),
-                error: e.into(),
-            })
-        }),
+        Some(p) => crate::atomic::write_atomic(p, text.as_bytes())
+            .map_err(|e| CliError::Export(ExportError::write(p, e))),
         None => {
             out!("{text}");
             Ok(())

@@ -418,3 +418,17 @@ fn sensitivity_writes_a_row_per_setting_and_the_basket_stability() {
     let e = String::from_utf8(r.stderr).unwrap();
     assert!(e.contains("1000 steps"), "{e}");
 }
+
+#[test]
+fn an_export_into_a_missing_folder_names_the_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("no such folder").join("sectors.png");
+    let r = bin()
+        .args(["export", "--chart", "sectors", "--scale", "1", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(!r.status.success());
+    let e = String::from_utf8(r.stderr).unwrap();
+    assert!(e.contains("no such folder does not exist"), "{e}");
+}

@@ -285,10 +285,7 @@ pub fn write(
         csv.push(path);
     }
     let manifest = out.with_extension("manifest.json");
-    write_with_manifest(&files, &manifest).map_err(|e| ExportError::Write {
-        path: out.display().to_string(),
-        error: e.into(),
-    })?;
+    write_with_manifest(&files, &manifest).map_err(|e| ExportError::write(out, e))?;
     Ok(Written {
         png: out.to_path_buf(),
         csv,

@@ -33,6 +33,11 @@ pub enum ExportError {
         path: String,
         error: IoFailure,
     },
+    /// The folder a file was to be written in does not exist.
+    NoFolder {
+        path: String,
+        folder: String,
+    },
     UnknownChart {
         name: String,
         charts: Vec<String>,
@@ -68,6 +73,11 @@ impl Localize for ExportError {
                 let e = error.localize(lang);
                 bi!(lang, "{path}: cannot write: {e}", "{path}：无法写入：{e}")
             }
+            ExportError::NoFolder { path, folder } => bi!(
+                lang,
+                "{path}: cannot write: the folder {folder} does not exist (create it, or name another)",
+                "{path}：无法写入：文件夹 {folder} 不存在（请先创建，或另选文件夹）"
+            ),
             ExportError::UnknownChart { name, charts } => {
                 let list = charts.join(", ");
                 bi!(
@@ -136,13 +146,29 @@ fn sanitized(df: &DataFrame) -> polars::prelude::PolarsResult<DataFrame> {
     Ok(out)
 }
 
+impl ExportError {
+    /// Why `path` could not be written: its folder is missing, or the system's error.
+    pub fn write(path: &Path, e: std::io::Error) -> ExportError {
+        let folder = path.parent().filter(|f| !f.as_os_str().is_empty());
+        match folder {
+            Some(f) if e.kind() == std::io::ErrorKind::NotFound && !f.is_dir() => {
+                ExportError::NoFolder {
+                    path: path.display().to_string(),
+                    folder: f.display().to_string(),
+                }
+            }
+            _ => ExportError::Write {
+                path: path.display().to_string(),
+                error: e.into(),
+            },
+        }
+    }
+}
+
 /// Write `df` to `path` as CSV or Parquet (by extension), atomically.
 pub fn write_table(df: &DataFrame, path: &Path) -> Result<(), ExportError> {
     let buf = table_bytes(df, path)?;
-    write_atomic(path, &buf).map_err(|e| ExportError::Write {
-        path: path.display().to_string(),
-        error: e.into(),
-    })
+    write_atomic(path, &buf).map_err(|e| ExportError::write(path, e))
 }
 
 /// The UTF-8 byte order mark a CSV starts with: Excel takes a file without one for the
