@@ -579,11 +579,18 @@ fn a_killed_backtest_leaves_a_whole_set() {
     let o = bin().args(args(&q5)).output().unwrap();
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(whole(), 5);
-    // The time a run takes, to kill within it.
-    let t0 = Instant::now();
-    let o = bin().args(args(&q4)).output().unwrap();
-    assert!(o.status.success());
-    let span = t0.elapsed().as_millis() as u64;
+    // The time a run takes, to kill within it: the fastest of three (a first run on a
+    // busy machine can take twice as long as the later ones, whose kills would then land
+    // after they finished).
+    let span = (0..3)
+        .map(|_| {
+            let t0 = Instant::now();
+            let o = bin().args(args(&q4)).output().unwrap();
+            assert!(o.status.success());
+            t0.elapsed().as_millis() as u64
+        })
+        .min()
+        .unwrap();
     let mut seed = 0x2545_f491_4f6c_dd1du64;
     let mut killed_mid_write = 0;
     for i in 0..100 {
