@@ -157,6 +157,31 @@ pub fn pick<'a>(en: &'a str, zh: &'a str) -> &'a str {
 
 /// Fixed interface labels: English -> Chinese.
 pub static TABLE: &[(&str, &str)] = &[
+    ("Sensitivity", "敏感性"),
+    ("IC t", "IC t 值"),
+    ("Spread (%)", "多空价差 (%)"),
+    ("HALO minus benchmark (%)", "HALO 减基准 (%)"),
+    ("Names kept (%)", "留存名称 (%)"),
+    ("Weight kept (%)", "留存权重 (%)"),
+    ("Sweep the pillar weights", "扫描支柱权重"),
+    (
+        "Each pillar's weight from 0 to 3 in 13 steps, the others held: every setting scored, windowed and backtested after each change",
+        "各支柱权重从 0 到 3 分 13 步，其余保持不变：每次改动后对每组设置计分、计算区间表现并回测",
+    ),
+    (
+        "Tick \"Sweep the pillar weights\" to see how the results move with each pillar's weight.",
+        "勾选“扫描支柱权重”，查看结果如何随各支柱权重变化。",
+    ),
+    ("Sweeping…", "扫描中…"),
+    (
+        "Pillar weight (the others held)",
+        "支柱权重（其余保持不变）",
+    ),
+    ("current weights", "当前权重"),
+    (
+        "Today's basket: share of the swept settings that keep each name",
+        "当前篮子：各成分股在扫描设置中留在篮子里的比例",
+    ),
     ("Cancel", "取消"),
     ("Open", "打开"),
     ("Save", "保存"),

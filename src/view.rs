@@ -45,6 +45,38 @@ pub struct RankingView {
     pub search: String,
 }
 
+/// What the sensitivity pane's lines measure at each weight.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SweepMeasure {
+    #[default]
+    IcMean,
+    IcT,
+    Spread,
+    HaloMinusBenchmark,
+    NamesKept,
+    WeightKept,
+}
+
+impl SweepMeasure {
+    pub const ALL: [SweepMeasure; 6] = [
+        SweepMeasure::IcMean,
+        SweepMeasure::IcT,
+        SweepMeasure::Spread,
+        SweepMeasure::HaloMinusBenchmark,
+        SweepMeasure::NamesKept,
+        SweepMeasure::WeightKept,
+    ];
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SensitivityView {
+    /// Sweep the pillar weights after each change (off: the sweep's work is not done).
+    pub run: bool,
+    pub measure: SweepMeasure,
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ViewState {
@@ -61,6 +93,7 @@ pub struct ViewState {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relative: Option<(SeriesId, SeriesId)>,
     pub ranking: RankingView,
+    pub sensitivity: SensitivityView,
 }
 
 #[cfg(test)]

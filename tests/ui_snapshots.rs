@@ -31,6 +31,11 @@ fn all_views(theme: egui::Theme, ppp: f32) {
     let mut results = vec![h.try_snapshot_options(format!("window_{tag}"), &opts)];
     for &pane in Pane::ALL {
         h.state_mut().maximized = Some(pane);
+        if pane == Pane::Sensitivity {
+            // With its sweep (off by default, it would show only how to start it).
+            h.state_mut().state.view.sensitivity.run = true;
+            common::wait_for_sweep(&mut h);
+        }
         h.run();
         results.push(h.try_snapshot_options(format!("pane_{pane:?}_{tag}").to_lowercase(), &opts));
     }

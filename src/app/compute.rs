@@ -12,7 +12,9 @@ use std::time::{Duration, Instant};
 
 use super::messages::{AppError, Worker};
 use super::worker::{Faults, guarded};
+use crate::engine::EngineError;
 use crate::engine::pipeline::{Inputs, Pipeline, Results};
+use crate::engine::sensitivity::{Sweep, SweepPoint, SweepSpec, sweep};
 use crate::engine::settings::Settings;
 
 /// What the worker sends back for a generation.
@@ -21,12 +23,18 @@ pub enum Done {
     Fast(u64, Results),
     Complete(u64, Results),
     Failed(u64, AppError),
+    /// One setting of the weight sweep (asked for with the job), as it is computed.
+    SweepPoint(u64, SweepPoint),
+    /// The whole sweep, or why it could not run.
+    Sweep(u64, Result<Arc<Sweep>, EngineError>),
 }
 
 struct Job {
     generation: u64,
     inputs: Arc<Inputs>,
     settings: Settings,
+    /// Sweep the pillar weights once the results are sent.
+    sweep: bool,
 }
 
 pub struct Computer {
@@ -81,6 +89,33 @@ fn spawn(
                 match r {
                     Ok(Some(Ok(results))) => {
                         send(Done::Complete(g, results));
+                        // On the same pipeline: its per-date pillar scores serve every
+                        // setting. Each point is sent as it comes; a newer job stops it.
+                        if job.sweep
+                            && !stale()
+                            && let Some(p) = pipeline.as_mut()
+                        {
+                            let r = guarded(Worker::Compute, &faults, || {
+                                let mut go_on = |x: &SweepPoint| {
+                                    send(Done::SweepPoint(g, x.clone())) && !stale()
+                                };
+                                sweep(p, &job.settings, SweepSpec::default(), &mut go_on)
+                            });
+                            match r {
+                                Ok(Ok(sw)) if sw.complete => {
+                                    send(Done::Sweep(g, Ok(Arc::new(sw))));
+                                }
+                                // Stopped for newer settings.
+                                Ok(Ok(_)) => {}
+                                Ok(Err(e)) => {
+                                    send(Done::Sweep(g, Err(e)));
+                                }
+                                Err(e) => {
+                                    pipeline = None;
+                                    send(Done::Failed(g, e));
+                                }
+                            }
+                        }
                     }
                     Ok(Some(Err(e))) => {
                         send(Done::Failed(g, e.into()));
@@ -114,7 +149,7 @@ impl Computer {
     }
 
     /// Start computing for these settings (abandoning any older job).
-    pub fn request(&mut self, inputs: Arc<Inputs>, settings: Settings) {
+    pub fn request(&mut self, inputs: Arc<Inputs>, settings: Settings, sweep: bool) {
         self.generation += 1;
         self.latest.store(self.generation, Ordering::Relaxed);
         self.started = Some(Instant::now());
@@ -122,6 +157,7 @@ impl Computer {
             generation: self.generation,
             inputs,
             settings,
+            sweep,
         };
         if let Err(std::sync::mpsc::SendError(job)) = self.jobs.send(job) {
             // The worker's thread is gone: start a new one and hand it the job.
@@ -168,7 +204,11 @@ impl Computer {
 
     fn current(&self, d: &Done) -> bool {
         let g = match d {
-            Done::Fast(g, _) | Done::Complete(g, _) | Done::Failed(g, _) => *g,
+            Done::Fast(g, _)
+            | Done::Complete(g, _)
+            | Done::Failed(g, _)
+            | Done::SweepPoint(g, _)
+            | Done::Sweep(g, _) => *g,
         };
         g == self.generation
     }

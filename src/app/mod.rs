@@ -145,8 +145,10 @@ pub struct WorkbenchApp {
     /// The backtest shown is from earlier settings; the new one is on its way.
     pub backtest_pending: bool,
     pub compute_error: Option<AppError>,
-    /// The settings last sent for computing.
-    requested: Option<Settings>,
+    /// The settings last sent for computing, and whether a weight sweep was asked with them.
+    requested: Option<(Settings, bool)>,
+    /// The weight sweep of the current settings, as far as it has come.
+    pub sweep: panes::sensitivity::SweepState,
     undo: Vec<Settings>,
     redo: Vec<Settings>,
     /// The settings as of the last undo step.
@@ -218,6 +220,7 @@ impl WorkbenchApp {
             backtest_pending: false,
             compute_error: None,
             requested: None,
+            sweep: Default::default(),
             undo: Vec::new(),
             redo: Vec::new(),
             committed,
@@ -837,10 +840,13 @@ impl WorkbenchApp {
     /// Recompute when the settings differ from what was last requested (no apply button).
     fn request_if_changed(&mut self) {
         let Some(inputs) = &self.inputs else { return };
-        if self.requested.as_ref() != Some(&self.state.settings) {
-            self.requested = Some(self.state.settings.clone());
+        let sweep = self.state.view.sensitivity.run;
+        let asked = (self.state.settings.clone(), sweep);
+        if self.requested.as_ref() != Some(&asked) {
+            self.requested = Some(asked);
             self.computer
-                .request(inputs.clone(), self.state.settings.clone());
+                .request(inputs.clone(), self.state.settings.clone(), sweep);
+            self.sweep.expect(self.computer.generation, sweep);
         }
     }
 
@@ -864,6 +870,8 @@ impl WorkbenchApp {
                     self.backtest_pending = false;
                     self.compute_error = Some(e);
                 }
+                Done::SweepPoint(g, x) => self.sweep.point(g, x),
+                Done::Sweep(g, r) => self.sweep.finish(g, r),
             }
         }
     }
@@ -1074,6 +1082,7 @@ impl WorkbenchApp {
             settings: &mut self.state.settings,
             highlight: &mut self.highlight,
             commands: &mut self.commands,
+            sweep: &self.sweep,
             figure: false,
             line_scale,
         };

@@ -36,6 +36,24 @@ pub fn settle(h: &mut Harness<'static, WorkbenchApp>) {
     h.run();
 }
 
+/// Frames until the weight sweep is in (it runs after the other panes' results; the
+/// pane's spinner repaints meanwhile, so steps, not `run`).
+pub fn wait_for_sweep(h: &mut Harness<'static, WorkbenchApp>) {
+    let end = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        h.state_mut().wait_for_load();
+        h.state_mut().wait_for_results();
+        h.run_steps(1);
+        let busy = h.state().sweep.running() || h.state().is_computing();
+        if !busy || std::time::Instant::now() > end {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    h.run();
+    assert!(!h.state().sweep.running(), "the sweep did not finish");
+}
+
 /// A user's own small dataset, nothing like the sample: eight A-share style codes in two
 /// sectors, one annual report each (FY2023, no market caps), and month-end closes from
 /// 2019-12 to 2025-06 that move by a known return each month ([`user_return`]).

@@ -107,6 +107,8 @@ pub struct PaneCtx<'a> {
     pub settings: &'a mut Settings,
     pub highlight: &'a mut Highlight,
     pub commands: &'a mut Vec<Command>,
+    /// The weight sweep, as far as it has come.
+    pub sweep: &'a sensitivity::SweepState,
     /// A figure for export: no controls, bar charts fit their cell.
     pub figure: bool,
     pub line_scale: f32,
@@ -206,6 +208,7 @@ panes! {
     Scenarios: scenarios::ScenariosPane,
     Backtest: backtest::BacktestPane,
     Ranking: ranking::RankingPane,
+    Sensitivity: sensitivity::SensitivityPane,
     Excluded: excluded::ExcludedPane,
     Data: data::DataPane,
 }

@@ -1,0 +1,255 @@
+//! How robust is the lens: each pillar's weight swept with the others held, one line per
+//! pillar of what the chosen measure does (IC, spread, HALO minus benchmark, the basket
+//! kept), the current weights marked; a click on a point sets that weight. Below, today's
+//! basket with the share of the settings that keep each name. The sweep runs in the
+//! compute worker after the other panes' results, streams in point by point and is
+//! stopped by the next change (`engine::sensitivity`).
+
+use std::sync::Arc;
+
+use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
+
+use super::{PaneCtx, PaneView};
+use crate::app::chart::{pct, series_color};
+use crate::engine::EngineError;
+use crate::engine::metrics::Pillar;
+use crate::engine::notes::SeriesId;
+use crate::engine::sensitivity::{Outcome, Sweep, SweepPoint};
+use crate::i18n::{Localize, pick, tr};
+use crate::view::SweepMeasure;
+
+/// The sweep of the settings last sent, as far as it has come.
+#[derive(Default)]
+pub struct SweepState {
+    /// The computation asked to sweep; None when no sweep was asked.
+    asked: Option<u64>,
+    /// The computation the points held come from.
+    shown: Option<u64>,
+    pub points: Vec<SweepPoint>,
+    /// The whole sweep (with the stability shares), or why it could not run.
+    pub done: Option<Result<Arc<Sweep>, EngineError>>,
+}
+
+impl SweepState {
+    /// Settings sent as computation `generation`; `asked`: with a sweep. The points of
+    /// the sweep before stay on screen until the new ones come.
+    pub fn expect(&mut self, generation: u64, asked: bool) {
+        self.asked = asked.then_some(generation);
+        if !asked {
+            *self = SweepState::default();
+        }
+    }
+
+    pub fn point(&mut self, generation: u64, x: SweepPoint) {
+        if self.asked != Some(generation) {
+            return;
+        }
+        if self.shown != Some(generation) {
+            // The first point of a new sweep replaces the old one.
+            self.points.clear();
+            self.done = None;
+            self.shown = Some(generation);
+        }
+        self.points.push(x);
+    }
+
+    pub fn finish(&mut self, generation: u64, r: Result<Arc<Sweep>, EngineError>) {
+        if self.asked == Some(generation) {
+            self.points = r.as_ref().map(|s| s.points.clone()).unwrap_or_default();
+            self.shown = Some(generation);
+            self.done = Some(r);
+        }
+    }
+
+    /// Still coming in.
+    pub fn running(&self) -> bool {
+        self.asked.is_some() && (self.shown != self.asked || self.done.is_none())
+    }
+}
+
+#[derive(Default)]
+pub struct SensitivityPane {
+    /// The last drawn plot's mapping from weights and values to the screen (where a
+    /// click lands; tests click through it).
+    pub transform: Option<egui_plot::PlotTransform>,
+}
+
+fn measure_label(m: SweepMeasure) -> &'static str {
+    match m {
+        SweepMeasure::IcMean => tr("IC mean"),
+        SweepMeasure::IcT => tr("IC t"),
+        SweepMeasure::Spread => tr("Spread (%)"),
+        SweepMeasure::HaloMinusBenchmark => tr("HALO minus benchmark (%)"),
+        SweepMeasure::NamesKept => tr("Names kept (%)"),
+        SweepMeasure::WeightKept => tr("Weight kept (%)"),
+    }
+}
+
+/// The measure at one setting, where it could be computed.
+fn value(o: &Outcome, m: SweepMeasure) -> Option<f64> {
+    let bt = o.backtest.as_ref().ok();
+    match m {
+        SweepMeasure::IcMean => bt.map(|b| b.ic_mean),
+        SweepMeasure::IcT => bt.map(|b| b.ic_t),
+        SweepMeasure::Spread => bt.map(|b| pct(b.spread)),
+        SweepMeasure::HaloMinusBenchmark => o.halo_minus_benchmark.as_ref().ok().map(|v| pct(*v)),
+        SweepMeasure::NamesKept => Some(pct(o.names_kept)),
+        SweepMeasure::WeightKept => Some(pct(o.weight_kept)),
+    }
+    .filter(|v| v.is_finite())
+}
+
+fn pillar_label(p: Pillar) -> &'static str {
+    pick(p.label_en(), p.label_zh())
+}
+
+/// A colour per pillar, from the series palette (the quantiles' colours).
+fn pillar_color(ui: &egui::Ui, p: Pillar) -> egui::Color32 {
+    series_color(ui, &SeriesId::Quantile(p.index() as u8 + 1))
+}
+
+impl PaneView for SensitivityPane {
+    fn title() -> &'static str {
+        tr("Sensitivity")
+    }
+
+    fn options(
+        &mut self,
+        ui: &mut egui::Ui,
+        view: &mut crate::view::ViewState,
+        _settings: &mut crate::engine::settings::Settings,
+    ) {
+        let v = &mut view.sensitivity;
+        ui.checkbox(&mut v.run, tr("Sweep the pillar weights"))
+            .on_hover_text(tr(
+                "Each pillar's weight from 0 to 3 in 13 steps, the others held: every setting scored, windowed and backtested after each change",
+            ));
+        for m in SweepMeasure::ALL {
+            ui.selectable_value(&mut v.measure, m, measure_label(m));
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PaneCtx) {
+        let v = ctx.view.sensitivity;
+        if !v.run {
+            ui.label(tr(
+                "Tick \"Sweep the pillar weights\" to see how the results move with each pillar's weight.",
+            ));
+            return;
+        }
+        let sw = ctx.sweep;
+        if let Some(Err(e)) = &sw.done {
+            ui.colored_label(ui.visuals().error_fg_color, e.text());
+            return;
+        }
+        if sw.running() {
+            ui.horizontal(|ui| {
+                ui.spinner();
+                let n = sw.points.len();
+                ui.label(format!("{} ({n})", tr("Sweeping…")));
+            });
+        }
+        if sw.points.is_empty() {
+            return;
+        }
+        let m = v.measure;
+        // What could not be computed at some setting, said once.
+        let mut why: Vec<String> = Vec::new();
+        for x in &sw.points {
+            let e = match &x.outcome {
+                Err(e) => Some(e),
+                Ok(o) => match m {
+                    SweepMeasure::IcMean | SweepMeasure::IcT | SweepMeasure::Spread => {
+                        o.backtest.as_ref().err()
+                    }
+                    SweepMeasure::HaloMinusBenchmark => o.halo_minus_benchmark.as_ref().err(),
+                    _ => None,
+                },
+            };
+            if let Some(t) = e.map(|e| e.text()).filter(|t| !why.contains(t)) {
+                why.push(t);
+            }
+        }
+        for t in &why {
+            ui.colored_label(ui.visuals().warn_fg_color, t);
+        }
+        let stability_rows = match &sw.done {
+            Some(Ok(s)) => s.stability.len().min(12),
+            _ => 0,
+        };
+        let height = (ui.available_height() - 24.0 - 20.0 * stability_rows.div_ceil(3) as f32).max(140.0);
+        let lines: Vec<(Pillar, Vec<[f64; 2]>)> = Pillar::ALL
+            .iter()
+            .map(|&p| {
+                let pts = sw
+                    .points
+                    .iter()
+                    .filter(|x| x.pillar == p)
+                    .filter_map(|x| Some([x.weight, value(x.outcome.as_ref().ok()?, m)?]))
+                    .collect();
+                (p, pts)
+            })
+            .collect();
+        let current: Vec<(Pillar, [f64; 2])> = sw
+            .points
+            .iter()
+            .filter(|x| x.current)
+            .filter_map(|x| Some((x.pillar, [x.weight, value(x.outcome.as_ref().ok()?, m)?])))
+            .collect();
+        let colors = Pillar::ALL.map(|p| pillar_color(ui, p));
+        let r = Plot::new("sensitivity_lines")
+            .height(height)
+            .legend(Legend::default())
+            .x_axis_label(tr("Pillar weight (the others held)"))
+            .y_axis_label(measure_label(m))
+            .show(ui, |pu| {
+                for (p, pts) in &lines {
+                    let line = Line::new(pillar_label(*p), PlotPoints::from(pts.clone()));
+                    pu.line(line.color(colors[p.index()]).width(2.0));
+                }
+                // The current weights, in their pillar's colour (one legend entry).
+                for (p, at) in &current {
+                    let dot = Points::new(tr("current weights"), vec![*at]);
+                    pu.points(dot.color(colors[p.index()]).radius(5.0));
+                }
+            });
+        self.transform = Some(r.transform);
+        // A click sets the pillar weight of the nearest point (in screen distance).
+        if r.response.clicked()
+            && let Some(at) = r.response.interact_pointer_pos()
+        {
+            let t = &r.transform;
+            let nearest = lines
+                .iter()
+                .flat_map(|(p, pts)| pts.iter().map(move |q| (*p, *q)))
+                .map(|(p, q)| {
+                    let s = t.position_from_point(&egui_plot::PlotPoint::new(q[0], q[1]));
+                    (p, q[0], s.distance(at))
+                })
+                .min_by(|a, b| a.2.total_cmp(&b.2));
+            if let Some((p, w, d)) = nearest
+                && d < 16.0
+            {
+                *ctx.settings.weights.pillar_mut(p) = w;
+            }
+        }
+        if let Some(Ok(s)) = &sw.done
+            && let Some(res) = ctx.results
+        {
+            let tickers = &res.prep().cs.tickers;
+            ui.label(tr("Today's basket: share of the swept settings that keep each name"));
+            egui::Grid::new("sensitivity_stability").striped(true).show(ui, |ui| {
+                let mut names: Vec<&(usize, f64)> = s.stability.iter().collect();
+                // The names only some lenses pick first.
+                names.sort_by(|a, b| a.1.total_cmp(&b.1));
+                for (k, (sec, share)) in names.iter().take(12).enumerate() {
+                    ui.label(tickers.get(*sec).map_or("?", |t| t.as_str()));
+                    ui.label(format!("{:.0}%", share * 100.0));
+                    if k % 3 == 2 {
+                        ui.end_row();
+                    }
+                }
+            });
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! The sensitivity pane driven through egui_kittest: off until asked, the sweep streams in
+//! from the compute worker and equals the engine's, a click on a point sets that pillar's
+//! weight (and the sweep follows the new weights), in English and in Chinese.
+
+mod common;
+
+use common::wait_for_sweep;
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use halo_workbench::app::{Pane, PersistedState, WorkbenchApp};
+use halo_workbench::engine::metrics::Pillar;
+use halo_workbench::engine::pipeline::Pipeline;
+use halo_workbench::engine::sensitivity::{SweepSpec, sweep};
+use halo_workbench::i18n::Lang;
+
+fn open(lang: Lang) -> Harness<'static, WorkbenchApp> {
+    let state = PersistedState {
+        lang,
+        ..Default::default()
+    };
+    let mut h = common::open([1400.0, 900.0], state);
+    h.state_mut().maximized = Some(Pane::Sensitivity);
+    h.run();
+    h
+}
+
+#[test]
+fn the_sweep_streams_in_equals_the_engine_and_a_click_sets_the_weight() {
+    let mut h = open(Lang::En);
+    // Off until asked: no sweep is run.
+    assert!(
+        h.query_by_label_contains("to see how the results move")
+            .is_some()
+    );
+    assert!(h.state().sweep.points.is_empty());
+    h.get_by_label("Sweep the pillar weights").click();
+    wait_for_sweep(&mut h);
+    let (got, want) = {
+        let app = h.state();
+        let done = app.sweep.done.clone().unwrap().unwrap();
+        let mut p = Pipeline::new(app.inputs.clone().unwrap());
+        let want = sweep(
+            &mut p,
+            &app.state.settings,
+            SweepSpec::default(),
+            &mut |_| true,
+        )
+        .unwrap();
+        (done, want)
+    };
+    assert_eq!(got.points.len(), 52);
+    for (a, b) in got.points.iter().zip(&want.points) {
+        let (a, b) = (a.outcome.as_ref().unwrap(), b.outcome.as_ref().unwrap());
+        let (x, y) = (a.backtest.as_ref().unwrap(), b.backtest.as_ref().unwrap());
+        assert_eq!(x.ic_mean.to_bits(), y.ic_mean.to_bits());
+        assert_eq!(a.basket, b.basket);
+    }
+    assert_eq!(got.stability, want.stability);
+    // The name fewest settings keep is listed under the chart.
+    let least = got
+        .stability
+        .iter()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap()
+        .0;
+    let ticker = h.state().results.as_ref().unwrap().prep().cs.tickers[least].clone();
+    assert!(h.query_by_label(&ticker).is_some(), "{ticker} listed");
+    // Click heavy assets' point at weight 2 (the default measure, the IC mean).
+    let target = got
+        .points
+        .iter()
+        .find(|x| x.pillar == Pillar::HeavyAssets && x.weight == 2.0)
+        .unwrap();
+    let ic = target
+        .outcome
+        .as_ref()
+        .unwrap()
+        .backtest
+        .as_ref()
+        .unwrap()
+        .ic_mean;
+    let pos = h
+        .state()
+        .panes
+        .sensitivity
+        .transform
+        .unwrap()
+        .position_from_point(&egui_plot::PlotPoint::new(2.0, ic));
+    h.event(egui::Event::PointerMoved(pos));
+    h.run_steps(1);
+    for pressed in [true, false] {
+        h.event(egui::Event::PointerButton {
+            pos,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: Default::default(),
+        });
+        h.run_steps(1);
+    }
+    assert_eq!(h.state().state.settings.weights.heavy_assets, 2.0);
+    // The sweep follows: its current point for heavy assets is now at 2.
+    wait_for_sweep(&mut h);
+    let done = h.state().sweep.done.clone().unwrap().unwrap();
+    let current: Vec<f64> = done
+        .points
+        .iter()
+        .filter(|x| x.current && x.pillar == Pillar::HeavyAssets)
+        .map(|x| x.weight)
+        .collect();
+    assert_eq!(current, [2.0]);
+    // Unticked, the sweep is dropped.
+    h.get_by_label("Sweep the pillar weights").click();
+    common::settle(&mut h);
+    assert!(h.state().sweep.points.is_empty());
+}
+
+#[test]
+fn the_pane_speaks_chinese() {
+    let mut h = open(Lang::Zh);
+    h.get_by_label("扫描支柱权重").click();
+    wait_for_sweep(&mut h);
+    assert_eq!(Pane::Sensitivity.title(), "敏感性");
+    for label in ["IC 均值", "留存名称 (%)"] {
+        assert!(h.query_by_label(label).is_some(), "{label}");
+    }
+    assert!(h.query_by_label_contains("当前篮子").is_some());
+    halo_workbench::i18n::set_lang(Lang::En);
+}
