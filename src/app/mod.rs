@@ -841,9 +841,13 @@ impl WorkbenchApp {
     fn request_if_changed(&mut self) {
         let Some(inputs) = &self.inputs else { return };
         let sweep = self.state.view.sensitivity.run;
-        let asked = (self.state.settings.clone(), sweep);
-        if self.requested.as_ref() != Some(&asked) {
-            self.requested = Some(asked);
+        // (Compared in place: this runs every frame, and the settings are cloned only to send.)
+        let same = self
+            .requested
+            .as_ref()
+            .is_some_and(|(s, w)| *s == self.state.settings && *w == sweep);
+        if !same {
+            self.requested = Some((self.state.settings.clone(), sweep));
             self.computer
                 .request(inputs.clone(), self.state.settings.clone(), sweep);
             self.sweep.expect(self.computer.generation, sweep);

@@ -177,7 +177,8 @@ impl PaneView for SensitivityPane {
             Some(Ok(s)) => s.stability.len().min(12),
             _ => 0,
         };
-        let height = (ui.available_height() - 24.0 - 20.0 * stability_rows.div_ceil(3) as f32).max(140.0);
+        let height =
+            (ui.available_height() - 44.0 - 20.0 * stability_rows.div_ceil(3) as f32).max(140.0);
         let lines: Vec<(Pillar, Vec<[f64; 2]>)> = Pillar::ALL
             .iter()
             .map(|&p| {
@@ -250,6 +251,16 @@ impl PaneView for SensitivityPane {
                     }
                 }
             });
+            let (shown, all) = (s.stability.len().min(12), s.stability.len());
+            ui.label(
+                egui::RichText::new(crate::bi!(
+                    crate::i18n::lang(),
+                    "{shown} of the basket's {all} names, the least kept first; all of them in `halo-workbench sensitivity --out`",
+                    "篮子 {all} 只成分股中留存最少的 {shown} 只；全部见 `halo-workbench sensitivity --out`"
+                ))
+                .small()
+                .weak(),
+            );
         }
     }
 }
