@@ -132,11 +132,20 @@ fn main() {
     println!("  ({} rebalance dates)", r.dates.len());
     let mut p = Pipeline::new(inputs.clone());
     let (h, _) = p.backtest_with_history(&settings).expect("backtest");
+    // The peers measure one forward period: so does this line (the next adds the horizons).
+    let mut one = settings.analytics.clone();
+    one.horizons.clear();
     measure("backtest given each date's scores", tables, 200, || {
-        backtest(&h, &inputs.returns, &settings.analytics)
+        backtest(&h, &inputs.returns, &one)
     });
+    measure(
+        "  the same at horizons 1, 3, 6, 12 months",
+        tables,
+        100,
+        || backtest(&h, &inputs.returns, &settings.analytics),
+    );
     if let Ok(path) = std::env::var("HALO_WRITE_PANEL") {
-        let r = backtest(&h, &inputs.returns, &settings.analytics);
+        let r = backtest(&h, &inputs.returns, &one);
         let mut out = String::from("date,asset,factor,fwd_return\n");
         for row in r.observations(&h) {
             out.push_str(&format!(
@@ -147,18 +156,20 @@ fn main() {
         std::fs::write(&path, out).expect("write panel");
         println!("  (its panel written to {path}; mean IC {:.6})", r.ic_mean);
     }
-    let mut moved = settings.clone();
     let mut k = 0u32;
-    measure(
-        "re-score + backtest after a pillar move",
-        tables,
-        200,
-        || {
+    let mut one_horizon = settings.clone();
+    one_horizon.analytics.horizons.clear();
+    for (name, base) in [
+        ("re-score + backtest after a pillar move", &settings),
+        ("  the same at one horizon (the peers')", &one_horizon),
+    ] {
+        let mut moved = base.clone();
+        measure(name, tables, 200, || {
             k += 1;
             moved.weights.heavy_assets = 1.0 + f64::from(k % 2);
             p.backtest(&moved).expect("backtest")
-        },
-    );
+        });
+    }
     measure(
         "weight sweep, 4 pillars x 13 (target 1.5 s)",
         tables,
@@ -169,6 +180,7 @@ fn main() {
                 .expect("sweep")
         },
     );
+    let mut moved = settings.clone();
     measure(
         "re-score + backtest after a metric move",
         tables,

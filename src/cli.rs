@@ -845,6 +845,9 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
             note(line);
         }
     }
+    for line in crate::engine::backtest::horizon_lines(&r, q, lang()) {
+        eprintln!("{line}");
+    }
     let Some(dir) = &a.out else {
         for s in &r.series {
             let (cum, cagr, sharpe, dd) = (
@@ -870,6 +873,8 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
         "panel.csv",
         "quantile_returns.csv",
         "ic.csv",
+        "horizons.csv",
+        "horizon_quantile_returns.csv",
         "summary.json",
     ];
     let set = output_set(dir, &names)?;
@@ -954,6 +959,12 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
     )
     .map_err(encode)?;
     export::write_table(&ic, &set.path("ic.csv"))?;
+    let (horizons, horizon_quantiles) = export::horizon_tables(&r.horizons)?;
+    export::write_table(&horizons, &set.path("horizons.csv"))?;
+    export::write_table(
+        &horizon_quantiles,
+        &set.path("horizon_quantile_returns.csv"),
+    )?;
     let series: serde_json::Map<String, serde_json::Value> = r
         .series
         .iter()
@@ -970,6 +981,10 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
         "periods_per_year": r.periods_per_year, "rebalances": r.dates.len(),
         "series": series,
         "trading_rules": r.trading,
+        "horizons": r.horizons.iter().map(|(months, h)| match h {
+            Ok(h) => serde_json::to_value(h).unwrap_or_default(),
+            Err(e) => serde_json::json!({ "months": months, "error": e.to_string() }),
+        }).collect::<Vec<_>>(),
     });
     write_json(&summary, &Some(set.path("summary.json")))?;
     commit_set(set, dir, &names)

@@ -457,6 +457,24 @@ pub static TABLE: &[(&str, &str)] = &[
     ("Cost (bps)", "成本（基点）"),
     ("Within sector", "行业内"),
     ("IC mean", "IC 均值"),
+    ("IC mean by horizon", "各区间 IC 均值"),
+    (
+        "(maximise the pane for the decay charts)",
+        "（最大化窗格可查看衰减图）",
+    ),
+    ("Horizons (months)", "远期区间（月）"),
+    (
+        "Forward horizons at which the IC and the quantiles' returns are also measured, in months, separated by commas",
+        "另外计量 IC 与分位组收益的远期区间，以月为单位，用逗号分隔",
+    ),
+    (
+        "Signal decay: from each rebalance date, the returns over each horizon; rates per month, whiskers ±1.96 standard errors",
+        "信号衰减：自每个调仓日起各区间的收益；按月折算，误差线为 ±1.96 个标准误",
+    ),
+    (
+        "* longer than the rebalance period: the periods overlap and the t overstates",
+        "* 长于调仓周期：区间相互重叠，t 值偏高",
+    ),
     ("Spread", "多空价差"),
     ("Maximise", "最大化"),
     ("Restore", "还原"),

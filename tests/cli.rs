@@ -372,6 +372,92 @@ fn backtest_writes_the_four_files() {
 }
 
 #[test]
+fn backtest_writes_each_horizon_and_says_why_one_cannot_be_measured() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |out: &std::path::Path, config: Option<&std::path::Path>| {
+        let mut c = bin();
+        c.args(["backtest", "--out"]).arg(out);
+        if let Some(cfg) = config {
+            c.arg("--config").arg(cfg);
+        }
+        let r = c.output().unwrap();
+        assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+        String::from_utf8(r.stderr).unwrap()
+    };
+    let out = dir.path().join("default");
+    let stderr = run(&out, None);
+    assert!(
+        stderr.contains("signal decay by forward horizon"),
+        "{stderr}"
+    );
+    let h = read_csv(&out.join("horizons.csv"));
+    assert_eq!(
+        h[0],
+        [
+            "horizon_months",
+            "dates",
+            "past_prices",
+            "overlapping",
+            "ic_mean",
+            "ic_std",
+            "ic_t",
+            "spread_per_month",
+            "spread_se",
+            "not_computed"
+        ]
+    );
+    let months: Vec<&str> = h[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(months, ["1", "3", "6", "12"]);
+    assert_eq!(h[1][3], "false");
+    assert!(h[2..].iter().all(|r| r[3] == "true" && r[9].is_empty()));
+    // The one-month horizon of the monthly backtest is its IC and spread; its rates per
+    // month are its quantiles' mean returns.
+    let s: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let num = |x: &str| x.parse::<f64>().unwrap();
+    assert!((num(&h[1][4]) - s["ic_mean"].as_f64().unwrap()).abs() < 1e-12);
+    assert!((num(&h[1][7]) - s["spread_mean"].as_f64().unwrap()).abs() < 1e-12);
+    let q = read_csv(&out.join("quantile_returns.csv"));
+    let hq = read_csv(&out.join("horizon_quantile_returns.csv"));
+    assert_eq!(
+        hq[0],
+        [
+            "horizon_months",
+            "quantile",
+            "mean_return_per_month",
+            "std_error",
+            "count"
+        ]
+    );
+    assert_eq!(hq.len(), 1 + 4 * 5);
+    for k in 1..=5 {
+        assert_eq!(hq[k][0], "1");
+        assert!((num(&hq[k][2]) - num(&q[k][1])).abs() < 1e-12);
+    }
+    // Ten years from each date runs past the sample's prices: the row says so.
+    let cfg = dir.path().join("long.toml");
+    std::fs::write(&cfg, "[analytics]\nhorizons = [1, 120]\n").unwrap();
+    let out = dir.path().join("long");
+    let stderr = run(&out, Some(&cfg));
+    assert!(stderr.contains("no 120-month forward return"), "{stderr}");
+    let h = read_csv(&out.join("horizons.csv"));
+    assert_eq!(h.len(), 3);
+    assert_eq!(h[2][0], "120");
+    assert!(h[2][4].is_empty());
+    assert!(h[2][9].contains("runs past the prices"), "{:?}", h[2]);
+    assert_eq!(h[2][2], s["rebalances"].to_string());
+    // Absurd horizons are refused, naming the key.
+    std::fs::write(&cfg, "[analytics]\nhorizons = [0]\n").unwrap();
+    let r = bin()
+        .args(["backtest", "--config"])
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert_eq!(r.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&r.stderr).contains("analytics.horizons"));
+}
+
+#[test]
 fn sensitivity_writes_a_row_per_setting_and_the_basket_stability() {
     let dir = tempfile::tempdir().unwrap();
     let r = bin()

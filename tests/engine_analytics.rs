@@ -13,6 +13,7 @@ use halo_workbench::engine::notes::SeriesId;
 use halo_workbench::engine::ols::ols;
 use halo_workbench::engine::performance::stats;
 use halo_workbench::engine::pipeline::{Inputs, Pipeline, Scored};
+use halo_workbench::engine::returns::ReturnPanel;
 use halo_workbench::engine::scenarios::{self, Scenario, ScenarioKind};
 use halo_workbench::engine::sectors::{GroupWeighting, Growth, buy_and_hold};
 use halo_workbench::engine::settings::Settings;
@@ -271,6 +272,177 @@ fn backtest_matches_alphalens_on_the_sample() {
             1e-10
         ));
     }
+}
+
+#[test]
+fn horizons_match_alphalens_on_a_random_universe() {
+    // A universe of 60 names over 40 months (listings, delistings, a missing month, tied
+    // and missing scores) scored at every month, and alphalens at each of 1, 3, 6 and 12
+    // months: its IC and t, and mean_return_by_quantile as rates per month (rate_of_return,
+    // std_conversion), each horizon run alone with returns compounded month by month.
+    let want = fixture("alphalens_horizons.json");
+    let months: Vec<NaiveDate> = want["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().parse().unwrap())
+        .collect();
+    let r: Vec<Vec<f64>> = want["returns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(nums)
+        .collect();
+    let rp = ReturnPanel {
+        months: months.clone(),
+        r,
+        levels: Default::default(),
+    };
+    let rebalance: Vec<usize> = want["rebalance"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_u64().unwrap() as usize)
+        .collect();
+    let halo: Vec<Vec<f64>> = want["scores"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(nums)
+        .collect();
+    let n = halo[0].len();
+    let h = History {
+        dates: rebalance.iter().map(|&m| months[m]).collect(),
+        month: rebalance.clone(),
+        basket: vec![Vec::new(); rebalance.len()],
+        // One sector shared by every date, as the pipeline shares it.
+        sector: std::iter::repeat_n(Arc::new(vec![0; n]), rebalance.len()).collect(),
+        sector_names: vec!["All".into()],
+        forward: vec![None; rebalance.len()],
+        halo,
+        ranked: Vec::new(),
+    };
+    let mut a = Settings::default().analytics;
+    // Out of order and repeated: each horizon once, shortest first.
+    a.horizons = vec![12, 1, 6, 3, 6];
+    let mut checked = 0;
+    for demeaned in [false, true] {
+        a.demeaned = demeaned;
+        let r = backtest(&h, &rp, &a);
+        let got: Vec<u32> = r.horizons.iter().map(|(m, _)| *m).collect();
+        assert_eq!(got, [1, 3, 6, 12]);
+        for case in want["cases"].as_array().unwrap() {
+            if case["demeaned"].as_bool().unwrap() != demeaned {
+                continue;
+            }
+            let m = case["months"].as_u64().unwrap() as u32;
+            let x = r
+                .horizons
+                .iter()
+                .find(|(k, _)| *k == m)
+                .unwrap()
+                .1
+                .as_ref()
+                .unwrap();
+            let num = |k: &str| case[k].as_f64().unwrap();
+            assert_eq!(x.dates as u64, case["dates"].as_u64().unwrap(), "{m}");
+            assert_eq!(
+                x.past_prices as u64,
+                case["past_prices"].as_u64().unwrap(),
+                "{m}"
+            );
+            assert_eq!(x.overlapping, m > 1);
+            for (key, v) in [
+                ("ic_mean", x.ic_mean),
+                ("ic_std", x.ic_std),
+                ("ic_t", x.ic_t),
+                ("spread_mean", x.spread_mean),
+                ("spread_se", x.spread_se),
+            ] {
+                assert!(
+                    close(v, num(key), 1e-10),
+                    "{m} months {key}: {v} vs {}",
+                    num(key)
+                );
+            }
+            for (k, q) in x.quantiles.iter().enumerate() {
+                let (mean, se) = (nums(&case["mean_return"])[k], nums(&case["std_error"])[k]);
+                assert!(
+                    close(q.mean_return, mean, 1e-10),
+                    "{m} Q{}: {} vs {mean}",
+                    k + 1,
+                    q.mean_return
+                );
+                assert!(close(q.std_error, se, 1e-10), "{m} Q{} se", k + 1);
+                assert_eq!(q.count as u64, case["count"][k].as_u64().unwrap());
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 8);
+}
+
+#[test]
+fn horizons_from_the_calendar_equal_those_computed_on_the_spot() {
+    // The pipeline's horizons (forward returns prepared once per calendar, each date's
+    // step while its scores are in the cache) against the backtest of the kept history
+    // (computed on the spot), bit for bit; the one-month horizon is the monthly backtest.
+    let ds = data::load_sample().unwrap();
+    let inputs = Inputs::new(&ds).unwrap();
+    let s = Settings::default();
+    let mut p = Pipeline::new(Arc::new(inputs.clone()));
+    let (h, r) = p.backtest_with_history(&s).unwrap();
+    let fast = p.backtest(&s).unwrap();
+    let mut bare = h.clone();
+    bare.forward = vec![None; bare.dates.len()];
+    bare.ranked = Vec::new();
+    let again = backtest(&bare, &inputs.returns, &s.analytics);
+    assert_eq!(r.horizons.len(), 4);
+    let bits = |x: &BacktestResult| -> Vec<Vec<u64>> {
+        x.horizons
+            .iter()
+            .map(|(_, h)| {
+                let h = h.as_ref().unwrap();
+                let mut v = vec![h.ic_mean, h.ic_t, h.spread_mean, h.spread_se];
+                v.extend(
+                    h.quantiles
+                        .iter()
+                        .flat_map(|q| [q.mean_return, q.std_error]),
+                );
+                v.into_iter().map(f64::to_bits).collect()
+            })
+            .collect()
+    };
+    assert_eq!(bits(&r), bits(&again));
+    assert_eq!(bits(&r), bits(&fast));
+    let one = r.horizons[0].1.as_ref().unwrap();
+    assert_eq!(one.months, 1);
+    assert!(close(one.ic_mean, r.ic_mean, 1e-14));
+    assert!(close(one.spread_mean, r.spread_mean, 1e-14));
+    // Thirty-six months on, the rebalances from 2018-03 have no prices to the end (2021-03).
+    let mut three_years = s.clone();
+    three_years.analytics.horizons = vec![36];
+    let x = p.backtest(&three_years).unwrap();
+    let x = x.horizons[0].1.as_ref().unwrap();
+    let past = h
+        .month
+        .iter()
+        .filter(|&&m| m + 36 >= inputs.returns.months.len());
+    assert_eq!(x.past_prices, past.count());
+    assert!(x.past_prices > 0 && x.dates > 0);
+    assert!(x.overlapping);
+    // No horizon asked for: none measured.
+    let mut none = s.clone();
+    none.analytics.horizons.clear();
+    assert!(p.backtest(&none).unwrap().horizons.is_empty());
+    // A horizon longer than the prices: said, not dropped.
+    let mut long = s.clone();
+    long.analytics.horizons = vec![1, 120];
+    let r = p.backtest(&long).unwrap();
+    assert!(matches!(
+        r.horizons[1],
+        (120, Err(EngineError::NoHorizonDate { months: 120, past_prices })) if past_prices == r.dates.len()
+    ));
 }
 
 #[test]

@@ -368,3 +368,68 @@ fn the_ranking_table_searches_and_sorts() {
     h.run();
     assert_eq!(tickers(&h).len(), scored);
 }
+
+#[test]
+fn the_backtest_pane_shows_the_signal_decay_and_takes_the_horizons_typed() {
+    let open = |lang| {
+        let state = PersistedState {
+            lang,
+            ..Default::default()
+        };
+        let mut h = common::open([1400.0, 900.0], state);
+        h.state_mut().maximized = Some(halo_workbench::app::Pane::Backtest);
+        h.run();
+        h
+    };
+    // The horizon `k`'s months, its dates and those past the prices, from the engine.
+    let horizon = |h: &Harness<'static, WorkbenchApp>, k: usize| {
+        let results = h.state().results.clone().unwrap();
+        let b = results.backtest.clone().unwrap();
+        let b = b.as_ref().as_ref().unwrap();
+        let (months, x) = &b.horizons[k];
+        let x = x.as_ref().unwrap();
+        (*months, x.dates, x.past_prices)
+    };
+    let mut h = open(halo_workbench::i18n::Lang::En);
+    // The default horizons, as the engine measured them.
+    h.get_by_label("IC mean by horizon");
+    assert_eq!(horizon(&h, 3).0, 12);
+    let input = "Horizons (months)";
+    h.get_by_role_and_label(Role::TextInput, input).click();
+    h.run();
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    h.get_by_role_and_label(Role::TextInput, input)
+        .type_text("1, 3, x");
+    h.run();
+    // A bad entry is named and not applied.
+    assert!(
+        h.query_by_label_contains("“x” is not a whole number of months from 1 to 120")
+            .is_some()
+    );
+    assert_eq!(h.state().state.settings.analytics.horizons, [1, 3, 6, 12]);
+    // Corrected to three years (past the sample's prices for the later dates) and ten
+    // (past them for every date): each measured where it can be, the rest said.
+    h.key_press(egui::Key::Backspace);
+    h.get_by_role_and_label(Role::TextInput, input)
+        .type_text("36, 120");
+    h.run_steps(2);
+    settle(&mut h);
+    assert_eq!(h.state().state.settings.analytics.horizons, [1, 3, 36, 120]);
+    let (months, n, past) = horizon(&h, 2);
+    assert!(months == 36 && past > 0 && n > 0);
+    let said = format!("36 m: {n} dates ({past} run past the prices)");
+    assert!(h.query_by_label_contains(&said).is_some(), "{said}");
+    assert!(
+        h.query_by_label_contains("no 120-month forward return")
+            .is_some()
+    );
+    // In Chinese: the charts' names and the note of the dates past the prices.
+    let mut h = open(halo_workbench::i18n::Lang::Zh);
+    h.get_by_label("各区间 IC 均值");
+    h.state_mut().state.settings.analytics.horizons = vec![1, 36];
+    h.run_steps(2);
+    settle(&mut h);
+    let (_, n, past) = horizon(&h, 1);
+    let said = format!("36 个月：{n} 个调仓日（{past} 个超出价格区间）");
+    assert!(h.query_by_label_contains(&said).is_some(), "{said}");
+}

@@ -413,12 +413,20 @@ pub struct CumLine<'a> {
 }
 
 /// Cumulative returns (%) over time, the legend above the plot so it never covers a line;
-/// long series are decimated for drawing.
-pub fn cumulative_chart(ui: &mut egui::Ui, ctx: &ChartCtx, id: &str, x: &[f64], lines: &[CumLine]) {
+/// long series are decimated for drawing. `below`: the height to leave under the chart
+/// (for what the pane draws there).
+pub fn cumulative_chart(
+    ui: &mut egui::Ui,
+    ctx: &ChartCtx,
+    id: &str,
+    x: &[f64],
+    lines: &[CumLine],
+    below: f32,
+) {
     let entries: Vec<(String, Color32)> = lines.iter().map(|l| (l.name.clone(), l.color)).collect();
     legend_strip(ui, &entries);
     Plot::new(id)
-        .height((ui.available_height() - 24.0).max(120.0))
+        .height((ui.available_height() - 24.0 - below).max(120.0))
         .x_axis_label(tr("Month"))
         .y_axis_label(tr("Cumulative return (%)"))
         .x_grid_spacer(month_grid)

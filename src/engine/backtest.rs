@@ -18,7 +18,9 @@ use super::stats::{
     argsort, average_ranks_into, average_ranks_kept, distinct_ranks_sxx, quantile_by,
 };
 use super::universe::Panel;
+use crate::bi;
 use crate::engine::settings::{AnalyticsSettings, Rebalance, ScoringSettings, Settings};
+use crate::i18n::{Lang, Localize};
 
 /// Scores and baskets at each rebalance date: the weight-dependent input of [`backtest`].
 #[derive(Clone, Debug, Default)]
@@ -108,6 +110,9 @@ pub struct PreparedHistory {
     pub forward: Vec<Arc<Forward>>,
     /// Each date's pillar scores for the last weights scored with (empty before the first).
     pillars: Vec<PillarScores>,
+    /// Per forward horizon (months) last asked for, per date: the returns over it (None
+    /// where it runs past the prices). Built when a horizon is first asked for.
+    horizon_forward: Vec<(u32, Vec<Option<Arc<Forward>>>)>,
     /// What it was built with (a cache key): scoring options, and the calendar's settings.
     pub key: (
         ScoringSettings,
@@ -184,8 +189,40 @@ impl PreparedHistory {
             forward,
             sector_names,
             pillars: Vec::new(),
+            horizon_forward: Vec::new(),
             key: Self::key_of(settings),
         }
+    }
+
+    /// Make the forward returns of each horizon asked for (the calendar's own where a
+    /// horizon is its period), keeping those already made. Those of other horizons are
+    /// dropped, unless none is asked for (a weight sweep's backtests, between the
+    /// window's).
+    fn prepare_horizons(&mut self, rp: &ReturnPanel, horizons: &[u32]) {
+        let mut kept = std::mem::take(&mut self.horizon_forward);
+        if !horizons.is_empty() {
+            kept.retain(|(h, _)| horizons.contains(h));
+        }
+        for &h in horizons {
+            if kept.iter().any(|(k, _)| *k == h) {
+                continue;
+            }
+            let per_date = (0..self.months.len())
+                .into_par_iter()
+                .map(|d| {
+                    let (from, to) = (self.months[d], self.months[d] + h as usize);
+                    let f = &self.forward[d];
+                    if (f.from, f.to) == (from, to) {
+                        Some(f.clone())
+                    } else {
+                        horizon_forward(rp, from, h, self.prepared[d].len()).map(Arc::new)
+                    }
+                })
+                .collect();
+            kept.push((h, per_date));
+        }
+        kept.sort_by_key(|(h, _)| *h);
+        self.horizon_forward = kept;
     }
 
     /// Score each date with the settings' weights and baskets, and run the backtest on
@@ -232,9 +269,12 @@ impl PreparedHistory {
                 .collect();
         }
         let a = &settings.analytics;
+        let horizons = a.horizon_months();
+        self.prepare_horizons(rp, &horizons);
         let min_names = 5 * a.quantiles.max(1) as usize;
         let score = |i: usize| score_halo_and_basket(&self.prepared[i], &self.pillars[i], settings);
-        let per_date: Vec<(usize, Option<(HaloAndBasket, DateResult)>)> = (0..self.prepared.len())
+        type Dated = (HaloAndBasket, DateResult, Vec<Option<DateResult>>);
+        let per_date: Vec<(usize, Option<Dated>)> = (0..self.prepared.len())
             .into_par_iter()
             .map_init(Scratch::default, |scratch, i| {
                 let mut sc = score(i);
@@ -244,10 +284,24 @@ impl PreparedHistory {
                 }
                 let date = DateInput::of(&sc, &self.sector[i], self.forward[i].clone());
                 let r = date_result(date, a, scratch);
+                // Each horizon's step while the date's scores are in the cache.
+                let at_horizons = self
+                    .horizon_forward
+                    .iter()
+                    .filter(|(h, _)| horizons.contains(h))
+                    .map(|(_, f)| {
+                        let f = f[i].clone()?;
+                        Some(date_result(
+                            DateInput::of(&sc, &self.sector[i], f),
+                            a,
+                            scratch,
+                        ))
+                    })
+                    .collect();
                 if !keep {
                     (sc.halo, sc.ranked) = Default::default();
                 }
-                (included, Some((sc, r)))
+                (included, Some((sc, r, at_horizons)))
             })
             .collect();
         let most = per_date.iter().map(|d| d.0).max().unwrap_or(0);
@@ -257,8 +311,13 @@ impl PreparedHistory {
             ..Default::default()
         };
         let (mut index, mut results) = (Vec::new(), Vec::new());
+        let mut at_horizons: Vec<(u32, Vec<Option<DateResult>>)> =
+            horizons.iter().map(|&h| (h, Vec::new())).collect();
         for (i, (_, d)) in per_date.into_iter().enumerate() {
-            let Some((sc, r)) = d else { continue };
+            let Some((sc, r, hz)) = d else { continue };
+            for ((_, dates), x) in at_horizons.iter_mut().zip(hz) {
+                dates.push(x);
+            }
             h.forward.push(Some(self.forward[i].clone()));
             h.dates.push(rp.months[self.months[i]]);
             h.month.push(self.months[i]);
@@ -286,9 +345,16 @@ impl PreparedHistory {
                 *r = date_result(date, a, &mut Scratch::default());
             }
         }
-        let r = summarize(&h, results, rp, a);
+        let r = summarize(&h, results, at_horizons, rp, a);
         Ok((h, r))
     }
+}
+
+/// Every security's return over the `months` months after `from`, or None when they run
+/// past the prices.
+fn horizon_forward(rp: &ReturnPanel, from: usize, months: u32, n: usize) -> Option<Forward> {
+    let to = from + months as usize;
+    (to < rp.months.len()).then(|| Forward::new(rp, from, to, n))
 }
 
 impl History {
@@ -333,6 +399,30 @@ pub struct QuantileStat {
     pub std_error: f64,
     /// Dates averaged.
     pub count: usize,
+}
+
+/// The backtest at one forward horizon: each rebalance date's scores against the returns
+/// over the `months` months after it, in alphalens' conventions (see [`horizon_stat`]).
+#[derive(Clone, Debug, Serialize)]
+pub struct HorizonStat {
+    pub months: u32,
+    /// Rebalance dates with an IC at this horizon.
+    pub dates: usize,
+    /// Rebalance dates left out: the horizon runs past the prices' last month.
+    pub past_prices: usize,
+    /// Longer than the rebalance period: consecutive dates' returns overlap, which the
+    /// t (as alphalens') does not allow for, so it overstates.
+    pub overlapping: bool,
+    pub ic_mean: f64,
+    pub ic_std: f64,
+    pub ic_t: f64,
+    /// Per quantile: the mean forward return as a rate per month, (1 + r)^(1/months) - 1,
+    /// and its standard error divided by √months.
+    pub quantiles: Vec<QuantileStat>,
+    /// Mean over dates of the top quantile's rate per month minus the bottom's, and its
+    /// standard error.
+    pub spread_mean: f64,
+    pub spread_se: f64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -415,6 +505,9 @@ pub struct BacktestResult {
     pub series: Vec<Series>,
     /// Dates left out, with the reason (alphalens drops them too).
     pub skipped: Vec<(NaiveDate, SkipReason)>,
+    /// The IC and the quantiles at each forward horizon the settings ask for (the
+    /// signal's decay), shortest first; a horizon no date can measure gives the reason.
+    pub horizons: Vec<(u32, Result<HorizonStat, EngineError>)>,
     /// What the A-share trading rules do to the spread (None when none applies).
     pub trading: Option<super::trading::TradingEffects>,
 }
@@ -586,6 +679,7 @@ struct Scratch {
 }
 
 /// What the backtest needs of one rebalance date.
+#[derive(Clone)]
 struct DateInput<'a> {
     halo: &'a [f64],
     /// The scored securities, best first (empty: sort the scores).
@@ -750,19 +844,43 @@ fn date_result(date: DateInput, a: &AnalyticsSettings, sc: &mut Scratch) -> Date
 
 /// Run the backtest over a score history.
 pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> BacktestResult {
-    let per_date: Vec<DateResult> = (0..h.dates.len())
+    let horizons = a.horizon_months();
+    let per_date: Vec<(DateResult, Vec<Option<DateResult>>)> = (0..h.dates.len())
         .into_par_iter()
         .map_init(Scratch::default, |sc, d| {
-            date_result(h.date(d, rp, a), a, sc)
+            let date = h.date(d, rp, a);
+            let at_horizons = horizons
+                .iter()
+                .map(|&months| {
+                    let f = horizon_forward(rp, h.month[d], months, h.halo[d].len())?;
+                    let at = DateInput {
+                        forward: Arc::new(f),
+                        ..date.clone()
+                    };
+                    Some(date_result(at, a, sc))
+                })
+                .collect();
+            let r = date_result(date, a, sc);
+            (r, at_horizons)
         })
         .collect();
-    summarize(h, per_date, rp, a)
+    let mut at_horizons: Vec<(u32, Vec<Option<DateResult>>)> =
+        horizons.iter().map(|&m| (m, Vec::new())).collect();
+    let mut results = Vec::with_capacity(per_date.len());
+    for (r, hz) in per_date {
+        results.push(r);
+        for ((_, dates), x) in at_horizons.iter_mut().zip(hz) {
+            dates.push(x);
+        }
+    }
+    summarize(h, results, at_horizons, rp, a)
 }
 
 /// The backtest's statistics and series from its dates' results.
 fn summarize(
     h: &History,
     per_date: Vec<DateResult>,
+    at_horizons: Vec<(u32, Vec<Option<DateResult>>)>,
     rp: &ReturnPanel,
     a: &AnalyticsSettings,
 ) -> BacktestResult {
@@ -772,34 +890,7 @@ fn summarize(
     let period_ends = (0..nd)
         .map(|d| rp.months[period_end(&h.month, d, step, rp)])
         .collect();
-    // Quantile statistics as alphalens' mean_return_by_quantile(by_date=False): each
-    // date's mean forward return per quantile (demeaned by the date's mean if asked), then
-    // the mean and standard error of those date means across dates.
-    let mut date_means: Vec<Vec<f64>> = vec![Vec::new(); q];
-    for dr in &per_date {
-        // (A date without names has no finite quantile mean: its centre is not used.)
-        let centre = if a.demeaned { dr.mean } else { 0.0 };
-        for (k, m) in date_means.iter_mut().enumerate() {
-            if dr.q_ret[k].is_finite() {
-                m.push(dr.q_ret[k] - centre);
-            }
-        }
-    }
-    let quantiles: Vec<QuantileStat> = date_means
-        .iter()
-        .enumerate()
-        .map(|(k, v)| {
-            let c = v.len() as f64;
-            let mean = v.iter().sum::<f64>() / c;
-            let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (c - 1.0)).sqrt();
-            QuantileStat {
-                quantile: k as u8 + 1,
-                mean_return: mean,
-                std_error: sd / c.sqrt(),
-                count: v.len(),
-            }
-        })
-        .collect();
+    let quantiles = quantile_stats(per_date.iter(), q, a.demeaned);
     let (top, bottom) = (&quantiles[q - 1], &quantiles[0]);
     let spread_mean = top.mean_return - bottom.mean_return;
     let spread_se = (top.std_error.powi(2) + bottom.std_error.powi(2)).sqrt();
@@ -807,9 +898,12 @@ fn summarize(
     let ic: Vec<f64> = per_date.iter().map(|d| d.ic).collect();
     let icv: Vec<f64> = ic.iter().copied().filter(|v| v.is_finite()).collect();
     let t = icv.len() as f64;
-    let ic_mean = icv.iter().sum::<f64>() / t;
-    let ic_std = (icv.iter().map(|v| (v - ic_mean).powi(2)).sum::<f64>() / (t - 1.0)).sqrt();
+    let (ic_mean, ic_std) = mean_sd(&icv);
     let ic_ir = ic_mean / ic_std;
+    let horizons = at_horizons
+        .into_iter()
+        .map(|(months, dates)| (months, horizon_stat(months, dates, a)))
+        .collect();
 
     // Turnover at each date against the one before (1 at the first): per quantile, the
     // share of its names that were not in it; for the basket, the weight bought.
@@ -919,6 +1013,161 @@ fn summarize(
         turnover,
         series,
         skipped,
+        horizons,
         trading: None,
     }
+}
+
+/// The mean and the standard deviation (ddof 1) of some values.
+fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let c = v.len() as f64;
+    let mean = v.iter().sum::<f64>() / c;
+    let sd = (v.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (c - 1.0)).sqrt();
+    (mean, sd)
+}
+
+/// Quantile statistics as alphalens' `mean_return_by_quantile(by_date=False)`: each
+/// date's mean forward return per quantile (demeaned by the date's mean if asked), then the
+/// mean and standard error of those date means across dates.
+fn quantile_stats<'a>(
+    dates: impl Iterator<Item = &'a DateResult>,
+    q: usize,
+    demeaned: bool,
+) -> Vec<QuantileStat> {
+    let mut date_means: Vec<Vec<f64>> = vec![Vec::new(); q];
+    for dr in dates {
+        // (A date without names has no finite quantile mean: its centre is not used.)
+        let centre = if demeaned { dr.mean } else { 0.0 };
+        for (k, m) in date_means.iter_mut().enumerate() {
+            if dr.q_ret[k].is_finite() {
+                m.push(dr.q_ret[k] - centre);
+            }
+        }
+    }
+    date_means
+        .iter()
+        .enumerate()
+        .map(|(k, v)| {
+            let (mean, sd) = mean_sd(v);
+            QuantileStat {
+                quantile: k as u8 + 1,
+                mean_return: mean,
+                std_error: sd / (v.len() as f64).sqrt(),
+                count: v.len(),
+            }
+        })
+        .collect()
+}
+
+/// One horizon's statistics from its dates' results (None: past the prices), in
+/// alphalens' conventions: the IC per date, its mean and t (the t of a one-sample test,
+/// which treats overlapping periods as independent); the quantiles' mean returns as rates
+/// per month (`rate_of_return` with a one-month base period, standard errors by
+/// `std_conversion`); the spread as the mean over dates of the top-minus-bottom difference
+/// of the dates' rates per month (its "mean period wise spread").
+fn horizon_stat(
+    months: u32,
+    dates: Vec<Option<DateResult>>,
+    a: &AnalyticsSettings,
+) -> Result<HorizonStat, EngineError> {
+    let q = a.quantiles.clamp(2, 20) as usize;
+    let past_prices = dates.iter().filter(|d| d.is_none()).count();
+    let dates: Vec<DateResult> = dates.into_iter().flatten().collect();
+    let ic: Vec<f64> = dates
+        .iter()
+        .map(|d| d.ic)
+        .filter(|v| v.is_finite())
+        .collect();
+    if ic.is_empty() {
+        return Err(EngineError::NoHorizonDate {
+            months,
+            past_prices,
+        });
+    }
+    let (ic_mean, ic_std) = mean_sd(&ic);
+    let h = f64::from(months);
+    let rate = |r: f64| (1.0 + r).powf(1.0 / h) - 1.0;
+    let quantiles = quantile_stats(dates.iter(), q, a.demeaned)
+        .into_iter()
+        .map(|s| QuantileStat {
+            mean_return: rate(s.mean_return),
+            std_error: s.std_error / h.sqrt(),
+            ..s
+        })
+        .collect();
+    let spreads: Vec<f64> = dates
+        .iter()
+        .map(|d| {
+            let centre = if a.demeaned { d.mean } else { 0.0 };
+            rate(d.q_ret[q - 1] - centre) - rate(d.q_ret[0] - centre)
+        })
+        .filter(|v| v.is_finite())
+        .collect();
+    let (spread_mean, spread_sd) = mean_sd(&spreads);
+    Ok(HorizonStat {
+        months,
+        dates: ic.len(),
+        past_prices,
+        overlapping: months as usize > a.rebalance.months(),
+        ic_mean,
+        ic_std,
+        ic_t: ic_mean / ic_std * (ic.len() as f64).sqrt(),
+        quantiles,
+        spread_mean,
+        spread_se: spread_sd / (spreads.len() as f64).sqrt(),
+    })
+}
+
+/// The backtest at each horizon in a few lines (the command line prints them): per
+/// horizon the IC mean and t, the top-minus-bottom spread per month, the dates measured,
+/// and why a horizon could not be.
+pub fn horizon_lines(r: &BacktestResult, quantiles: u32, lang: Lang) -> Vec<String> {
+    if r.horizons.is_empty() {
+        return Vec::new();
+    }
+    let q = quantiles;
+    let mut lines = vec![bi!(
+        lang,
+        "signal decay by forward horizon (IC mean and t; Q{q}-Q1 spread per month):",
+        "信号衰减，按远期区间（IC 均值与 t；Q{q}-Q1 月均价差）："
+    )];
+    let mut overlapping = false;
+    for (months, h) in &r.horizons {
+        let line = match h {
+            Ok(h) => {
+                overlapping |= h.overlapping;
+                let star = if h.overlapping { "*" } else { "" };
+                let (ic, t, s, se, n) = (
+                    h.ic_mean,
+                    h.ic_t,
+                    h.spread_mean * 100.0,
+                    h.spread_se * 100.0,
+                    h.dates,
+                );
+                let past = match (h.past_prices, lang) {
+                    (0, _) => String::new(),
+                    (p, Lang::En) => format!(" ({p} run past the prices)"),
+                    (p, Lang::Zh) => format!("（{p} 个超出价格区间）"),
+                };
+                bi!(
+                    lang,
+                    "  {months:>3} m{star:<1}  IC {ic:>8.4} (t {t:>6.2})  spread {s:>7.3}% (se {se:.3}%)  {n} dates{past}",
+                    "  {months:>3} 个月{star:<1}  IC {ic:>8.4}（t {t:>6.2}）  价差 {s:>7.3}%（标准误 {se:.3}%）  {n} 个调仓日{past}"
+                )
+            }
+            Err(e) => {
+                let e = e.localize(lang);
+                bi!(lang, "  {months:>3} m   {e}", "  {months:>3} 个月  {e}")
+            }
+        };
+        lines.push(line);
+    }
+    if overlapping {
+        lines.push(bi!(
+            lang,
+            "  * longer than the rebalance period: consecutive dates' returns overlap, and the t (as alphalens') treats them as independent, so it overstates",
+            "  * 长于调仓周期：相邻调仓日的收益区间重叠，t 值（与 alphalens 相同）视其为独立样本，因而偏高"
+        ));
+    }
+    lines
 }

@@ -102,6 +102,12 @@ pub enum EngineError {
         steps: usize,
         max: f64,
     },
+    /// No rebalance date has an IC over a `months`-month horizon: `past_prices` of them
+    /// run past the prices' last month, the others have too few names with its return.
+    NoHorizonDate {
+        months: u32,
+        past_prices: usize,
+    },
     /// A scenario that could not run, with the reason.
     Scenario {
         name: String,
@@ -311,6 +317,22 @@ impl Localize for EngineError {
                 lang,
                 "no sweep of {steps} steps from 0 to {max}: take 2 to 101 steps up to a weight above 0 and at most 10",
                 "无法从 0 到 {max} 分 {steps} 步扫描：步数须为 2 到 101，最大权重须大于 0 且不超过 10"
+            ),
+            NoHorizonDate {
+                months,
+                past_prices: 0,
+            } => bi!(
+                lang,
+                "no {months}-month forward return: no rebalance date has two names with a score and every month's price over it",
+                "无 {months} 个月远期收益：没有调仓日有两只证券同时具有得分和该区间每个月的价格"
+            ),
+            NoHorizonDate {
+                months,
+                past_prices,
+            } => bi!(
+                lang,
+                "no {months}-month forward return: the horizon of {past_prices} rebalance dates runs past the prices' last month, and no other date has two names priced over it",
+                "无 {months} 个月远期收益：{past_prices} 个调仓日的区间超出价格的最后一个月，其余调仓日没有两只证券在该区间内有完整价格"
             ),
             Scenario {
                 name,

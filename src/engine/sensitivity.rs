@@ -140,6 +140,8 @@ pub fn sweep(
         for weight in pillar_weights(&grid, current) {
             let mut s = settings.clone();
             *s.weights.pillar_mut(pillar) = weight;
+            // The sweep reads the backtest at its rebalance period alone.
+            s.analytics.horizons.clear();
             let weighted = Pillar::ALL.iter().any(|&q| s.weights.pillar(q) != 0.0);
             let scored = if weighted {
                 p.score(&s)

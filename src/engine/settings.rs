@@ -314,6 +314,9 @@ pub struct AnalyticsSettings {
     pub backtest_to: Option<NaiveDate>,
     /// A-share trading rules replayed on the backtest's top and bottom quantiles.
     pub trading: TradingRules,
+    /// Forward horizons, in months, at which the backtest also measures the IC and the
+    /// quantiles' returns (the signal's decay); each distinct one once, shortest first.
+    pub horizons: Vec<u32>,
 }
 
 /// A switch whose default depends on the data.
@@ -339,6 +342,20 @@ pub struct TradingRules {
     pub st: Switch,
 }
 
+/// The most forward horizons a backtest measures, and the longest (ten years).
+pub const MAX_HORIZONS: usize = 8;
+pub const MAX_HORIZON_MONTHS: u32 = 120;
+
+impl AnalyticsSettings {
+    /// The horizons to measure: each distinct one once, shortest first.
+    pub fn horizon_months(&self) -> Vec<u32> {
+        let mut h = self.horizons.clone();
+        h.sort_unstable();
+        h.dedup();
+        h
+    }
+}
+
 impl Default for AnalyticsSettings {
     fn default() -> Self {
         Self {
@@ -362,6 +379,7 @@ impl Default for AnalyticsSettings {
             backtest_from: None,
             backtest_to: None,
             trading: TradingRules::default(),
+            horizons: vec![1, 3, 6, 12],
         }
     }
 }
@@ -612,6 +630,20 @@ impl Settings {
         c.num("analytics.shrinkage", a.shrinkage, 0.0, 1.0, false);
         c.int("analytics.quantiles", a.quantiles.into(), 2, 20);
         c.num("analytics.cost_bps", a.cost_bps, 0.0, 10_000.0, false);
+        c.int(
+            "analytics.horizons (how many)",
+            a.horizons.len() as u64,
+            0,
+            MAX_HORIZONS as u64,
+        );
+        for h in &a.horizons {
+            c.int(
+                "analytics.horizons",
+                (*h).into(),
+                1,
+                MAX_HORIZON_MONTHS.into(),
+            );
+        }
         for s in &self.scenarios {
             match &s.kind {
                 ScenarioKind::Factor { shocks } => {

@@ -12,6 +12,7 @@ use crate::atomic::write_atomic;
 use crate::bi;
 use crate::data::error::IoFailure;
 use crate::engine::EngineError;
+use crate::engine::backtest::{HorizonStat, QuantileStat};
 use crate::engine::notes::SeriesId;
 use crate::engine::scenarios::Outcome;
 use crate::engine::sectors::SectorPerformance;
@@ -293,6 +294,101 @@ pub fn scenario_table<'a>(
         cols.push(Column::new(s.as_str().into(), c));
     }
     DataFrame::new(n, cols).map_err(encode)
+}
+
+/// The backtest at each forward horizon: one row per horizon (its IC, its spread per
+/// month, and why it could not be measured when it could not), and one row per horizon
+/// and quantile (the mean return per month).
+pub fn horizon_tables(
+    horizons: &[(u32, Result<HorizonStat, EngineError>)],
+) -> Result<(DataFrame, DataFrame), ExportError> {
+    let stat = |f: fn(&HorizonStat) -> f64| -> Vec<Option<f64>> {
+        horizons
+            .iter()
+            .map(|(_, h)| h.as_ref().ok().map(f))
+            .collect()
+    };
+    let months: Vec<u32> = horizons.iter().map(|(m, _)| *m).collect();
+    let summary = DataFrame::new(
+        horizons.len(),
+        vec![
+            Column::new("horizon_months".into(), months.clone()),
+            Column::new(
+                "dates".into(),
+                horizons
+                    .iter()
+                    .map(|(_, h)| h.as_ref().ok().map(|h| h.dates as u64))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "past_prices".into(),
+                horizons
+                    .iter()
+                    .map(|(_, h)| match h {
+                        Ok(h) => Some(h.past_prices as u64),
+                        Err(EngineError::NoHorizonDate { past_prices, .. }) => {
+                            Some(*past_prices as u64)
+                        }
+                        Err(_) => None,
+                    })
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "overlapping".into(),
+                horizons
+                    .iter()
+                    .map(|(_, h)| h.as_ref().ok().map(|h| h.overlapping))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new("ic_mean".into(), stat(|h| h.ic_mean)),
+            Column::new("ic_std".into(), stat(|h| h.ic_std)),
+            Column::new("ic_t".into(), stat(|h| h.ic_t)),
+            Column::new("spread_per_month".into(), stat(|h| h.spread_mean)),
+            Column::new("spread_se".into(), stat(|h| h.spread_se)),
+            Column::new(
+                "not_computed".into(),
+                horizons
+                    .iter()
+                    .map(|(_, h)| h.as_ref().err().map(|e| e.text()))
+                    .collect::<Vec<_>>(),
+            ),
+        ],
+    )
+    .map_err(encode)?;
+    let rows: Vec<(u32, &QuantileStat)> = horizons
+        .iter()
+        .filter_map(|(_, h)| h.as_ref().ok())
+        .flat_map(|h| h.quantiles.iter().map(move |q| (h.months, q)))
+        .collect();
+    let quantiles = DataFrame::new(
+        rows.len(),
+        vec![
+            Column::new(
+                "horizon_months".into(),
+                rows.iter().map(|r| r.0).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "quantile".into(),
+                rows.iter()
+                    .map(|r| u32::from(r.1.quantile))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "mean_return_per_month".into(),
+                rows.iter().map(|r| r.1.mean_return).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "std_error".into(),
+                rows.iter().map(|r| r.1.std_error).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "count".into(),
+                rows.iter().map(|r| r.1.count as u64).collect::<Vec<_>>(),
+            ),
+        ],
+    )
+    .map_err(encode)?;
+    Ok((summary, quantiles))
 }
 
 #[cfg(test)]

@@ -1,22 +1,78 @@
 //! The point-in-time quantile backtest: cumulative returns of each quantile, the
-//! top-minus-bottom spread, the benchmark and the HALO basket, with the IC in the title.
+//! top-minus-bottom spread, the benchmark and the HALO basket, with the IC in the title;
+//! under them the signal's decay (the IC and the spread at each forward horizon).
 
 use polars::prelude::DataFrame;
 
 use super::PaneView;
+use egui::Color32;
+use egui_plot::{Bar, BarChart, GridMark, Line, Plot, PlotPoints};
+
 use crate::app::chart::{
-    ChartCtx, ChartResponse, CumLine, cumulative_chart, pct, series_color, series_name, source,
-    title, year_fraction,
+    ChartCtx, ChartResponse, CumLine, PALETTE, cumulative_chart, pct, series_color, series_name,
+    source, title, year_fraction,
 };
 use crate::app::messages::ExportError;
+use crate::bi;
+use crate::engine::EngineError;
+use crate::engine::backtest::HorizonStat;
 use crate::engine::notes::SeriesId;
 use crate::engine::pipeline::Results;
-use crate::engine::settings::{Rebalance, Settings, Switch};
-use crate::i18n::{Localize, tr};
+use crate::engine::settings::{MAX_HORIZON_MONTHS, MAX_HORIZONS, Rebalance, Settings, Switch};
+use crate::i18n::{Lang, Localize, lang, tr};
 use crate::view::ViewState;
 
 #[derive(Default)]
-pub struct BacktestPane;
+pub struct BacktestPane {
+    /// The horizons as typed (kept while they do not parse), and the settings' horizons
+    /// they were last in step with.
+    horizons_text: String,
+    horizons_shown: Option<Vec<u32>>,
+}
+
+/// Why a list of horizons typed in the options row cannot be used.
+#[derive(Clone, Debug, PartialEq)]
+pub enum HorizonsError {
+    /// An entry that is not a whole number of months from 1 to the longest.
+    NotMonths(String),
+    TooMany(usize),
+}
+
+impl Localize for HorizonsError {
+    fn localize(&self, lang: Lang) -> String {
+        let (hi, most) = (MAX_HORIZON_MONTHS, MAX_HORIZONS);
+        match self {
+            HorizonsError::NotMonths(t) => bi!(
+                lang,
+                "“{t}” is not a whole number of months from 1 to {hi}",
+                "“{t}”不是 1 到 {hi} 之间的整月数"
+            ),
+            HorizonsError::TooMany(n) => bi!(
+                lang,
+                "{n} horizons: at most {most}",
+                "{n} 个区间：最多 {most} 个"
+            ),
+        }
+    }
+}
+
+/// Horizons typed as months separated by commas, spaces or 、(an empty list: none).
+pub fn parse_horizons(text: &str) -> Result<Vec<u32>, HorizonsError> {
+    let h = text
+        .split(|c: char| c == ',' || c == '，' || c == '、' || c.is_whitespace())
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.parse::<u32>()
+                .ok()
+                .filter(|m| (1..=MAX_HORIZON_MONTHS).contains(m))
+                .ok_or_else(|| HorizonsError::NotMonths(t.to_string()))
+        })
+        .collect::<Result<Vec<u32>, _>>()?;
+    if h.len() > MAX_HORIZONS {
+        return Err(HorizonsError::TooMany(h.len()));
+    }
+    Ok(h)
+}
 
 impl PaneView for BacktestPane {
     const CHART: bool = true;
@@ -36,6 +92,30 @@ impl PaneView for BacktestPane {
         ui.add(egui::DragValue::new(&mut a.cost_bps).range(0.0..=200.0))
             .labelled_by(l.id);
         ui.checkbox(&mut a.within_sector, tr("Within sector"));
+        // The text follows the settings unless it is being edited (a project loaded, say).
+        if self.horizons_shown.as_ref() != Some(&a.horizons) {
+            let shown: Vec<String> = a.horizons.iter().map(|h| h.to_string()).collect();
+            self.horizons_text = shown.join(", ");
+            self.horizons_shown = Some(a.horizons.clone());
+        }
+        let l = ui.label(tr("Horizons (months)"));
+        let edit = ui
+            .add(egui::TextEdit::singleline(&mut self.horizons_text).desired_width(90.0))
+            .labelled_by(l.id)
+            .on_hover_text(tr("Forward horizons at which the IC and the quantiles' returns are also measured, in months, separated by commas"));
+        let parsed = parse_horizons(&self.horizons_text);
+        match &parsed {
+            Ok(h) if edit.changed() => {
+                a.horizons = h.clone();
+                self.horizons_shown = Some(h.clone());
+            }
+            Ok(_) => {}
+            Err(e) => {
+                ui.colored_label(ui.visuals().error_fg_color, e.text());
+                // Not applied: the settings keep their horizons until the text parses.
+                self.horizons_shown = Some(a.horizons.clone());
+            }
+        }
         ui.menu_button(tr("Trading rules"), |ui| {
             ui.label(
                 egui::RichText::new(tr("A-share rules replayed on the top and bottom quantiles; automatic: on for A-share data."))
@@ -119,7 +199,23 @@ impl PaneView for BacktestPane {
                 },
             })
             .collect();
-        cumulative_chart(ui, ctx, "backtest_lines", &x, &lines);
+        // The decay charts where the pane has room for both charts, else their numbers
+        // in a line.
+        let roomy = ui.available_height() >= 420.0;
+        let strip = decay_height(ui);
+        let below = match (b.horizons.is_empty(), roomy) {
+            (true, _) => 0.0,
+            (false, true) => strip + 48.0,
+            (false, false) => 20.0,
+        };
+        cumulative_chart(ui, ctx, "backtest_lines", &x, &lines, below);
+        if !b.horizons.is_empty() {
+            if roomy {
+                decay_strip(ui, ctx, &b.horizons, r.settings.analytics.quantiles, strip);
+            } else {
+                decay_line(ui, &b.horizons);
+            }
+        }
         source(
             ui,
             ctx.dataset,
@@ -142,4 +238,183 @@ impl PaneView for BacktestPane {
             b.series.iter().zip(&curves).map(|(s, c)| (&s.id, &c[..])),
         )
     }
+}
+
+/// The height of the decay charts under the cumulative one (from the pane's height above
+/// both).
+fn decay_height(ui: &egui::Ui) -> f32 {
+    (ui.available_height() * 0.3).clamp(110.0, 260.0)
+}
+
+/// A horizon's label on the decay charts' axis: its months, starred when its periods
+/// overlap.
+fn horizon_label(months: u32, overlapping: bool) -> String {
+    let star = if overlapping { "*" } else { "" };
+    bi!(lang(), "{months} m{star}", "{months} 个月{star}")
+}
+
+/// The signal's decay: at each forward horizon the IC mean and the top-minus-bottom
+/// spread per month, bars with whiskers of ±1.96 standard errors, side by side; under
+/// them what they are, and what a horizon could not measure and why.
+fn decay_strip(
+    ui: &mut egui::Ui,
+    ctx: &ChartCtx,
+    horizons: &[(u32, Result<HorizonStat, EngineError>)],
+    quantiles: u32,
+    height: f32,
+) {
+    let labels: Vec<String> = horizons
+        .iter()
+        .map(|(m, h)| horizon_label(*m, matches!(h, Ok(h) if h.overlapping)))
+        .collect();
+    let ic: Vec<Option<(f64, f64)>> = horizons
+        .iter()
+        .map(|(_, h)| {
+            let h = h.as_ref().ok()?;
+            Some((h.ic_mean, h.ic_std / (h.dates as f64).sqrt()))
+        })
+        .collect();
+    let spread: Vec<Option<(f64, f64)>> = horizons
+        .iter()
+        .map(|(_, h)| {
+            let h = h.as_ref().ok()?;
+            Some((pct(h.spread_mean), pct(h.spread_se)))
+        })
+        .collect();
+    let q = quantiles;
+    let spread_title = bi!(
+        lang(),
+        "Q{q}−Q1 spread per month (%)",
+        "Q{q}−Q1 月均价差（%）"
+    );
+    let spread_color = ui.visuals().strong_text_color();
+    ui.columns(2, |cols| {
+        decay_bars(
+            &mut cols[0],
+            ctx,
+            "decay_ic",
+            tr("IC mean by horizon"),
+            &labels,
+            &ic,
+            PALETTE[0],
+            height,
+        );
+        decay_bars(
+            &mut cols[1],
+            ctx,
+            "decay_spread",
+            &spread_title,
+            &labels,
+            &spread,
+            spread_color,
+            height,
+        );
+    });
+    let mut caption = vec![tr("Signal decay: from each rebalance date, the returns over each horizon; rates per month, whiskers ±1.96 standard errors").to_string()];
+    if horizons.iter().any(|(_, h)| matches!(h, Ok(h) if h.overlapping)) {
+        caption.push(
+            tr("* longer than the rebalance period: the periods overlap and the t overstates")
+                .to_string(),
+        );
+    }
+    for (m, h) in horizons {
+        match h {
+            Ok(h) if h.past_prices > 0 => {
+                let (n, p) = (h.dates, h.past_prices);
+                caption.push(bi!(
+                    lang(),
+                    "{m} m: {n} dates ({p} run past the prices)",
+                    "{m} 个月：{n} 个调仓日（{p} 个超出价格区间）"
+                ));
+            }
+            Ok(_) => {}
+            Err(e) => caption.push(e.text()),
+        }
+    }
+    ui.label(egui::RichText::new(caption.join(" · ")).small().weak());
+}
+
+/// The decay in one line, for a pane too small for its charts: each horizon's IC mean.
+fn decay_line(ui: &mut egui::Ui, horizons: &[(u32, Result<HorizonStat, EngineError>)]) {
+    let items: Vec<String> = horizons
+        .iter()
+        .map(|(m, h)| match h {
+            Ok(h) => format!("{} {:.3}", horizon_label(*m, h.overlapping), h.ic_mean),
+            Err(_) => format!("{} –", horizon_label(*m, false)),
+        })
+        .collect();
+    let head = tr("IC mean by horizon");
+    let more = tr("(maximise the pane for the decay charts)");
+    let text = format!("{head}: {} {more}", items.join(" · "));
+    ui.label(egui::RichText::new(text).small());
+}
+
+/// One decay chart: a bar per horizon (none where it could not be measured) with its
+/// ±1.96 standard-error whisker.
+#[allow(clippy::too_many_arguments)]
+fn decay_bars(
+    ui: &mut egui::Ui,
+    ctx: &ChartCtx,
+    id: &str,
+    name: &str,
+    labels: &[String],
+    values: &[Option<(f64, f64)>],
+    color: Color32,
+    height: f32,
+) {
+    ui.label(egui::RichText::new(name).small().strong());
+    let n = labels.len();
+    let bars: Vec<Bar> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            let (m, _) = (*v)?;
+            Some(Bar::new(i as f64, m).name(&labels[i]).width(0.6))
+        })
+        .collect();
+    let labels = labels.to_vec();
+    let whisker = ui.visuals().text_color();
+    Plot::new(id)
+        .height(height)
+        .allow_scroll(false)
+        .allow_zoom(false)
+        .allow_drag(false)
+        .show_x(false)
+        .include_y(0.0)
+        .include_x(-0.6)
+        .include_x(n as f64 - 0.4)
+        .x_grid_spacer(move |_| {
+            (0..n)
+                .map(|i| GridMark {
+                    value: i as f64,
+                    step_size: 1.0,
+                })
+                .collect()
+        })
+        .x_axis_formatter(move |m, _| {
+            let i = m.value.round();
+            if (m.value - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < labels.len() {
+                labels[i as usize].clone()
+            } else {
+                String::new()
+            }
+        })
+        .show(ui, |p| {
+            p.bar_chart(BarChart::new(name, bars).color(color));
+            for (i, v) in values.iter().enumerate() {
+                let Some((m, se)) = *v else { continue };
+                if !se.is_finite() {
+                    continue;
+                }
+                let (x, lo, hi) = (i as f64, m - 1.96 * se, m + 1.96 * se);
+                let seg = |a: [f64; 2], b: [f64; 2]| {
+                    Line::new("±1.96 se", PlotPoints::from(vec![a, b]))
+                        .color(whisker)
+                        .width(1.2 * ctx.line_scale)
+                };
+                p.line(seg([x, lo], [x, hi]));
+                p.line(seg([x - 0.12, lo], [x + 0.12, lo]));
+                p.line(seg([x - 0.12, hi], [x + 0.12, hi]));
+            }
+        });
 }

@@ -187,7 +187,7 @@ impl PaneView for SectorsPane {
                         },
                     })
                     .collect();
-                cumulative_chart(ui, ctx, "sector_lines", &x, &lines);
+                cumulative_chart(ui, ctx, "sector_lines", &x, &lines, 0.0);
             }
             SectorChart::Relative => match relative_line(perf, ctx.view) {
                 Some((id, curve)) => {
@@ -202,7 +202,7 @@ impl PaneView for SectorsPane {
                         cumulative: &curve,
                         width: 2.5,
                     };
-                    cumulative_chart(ui, ctx, "sector_relative", &x, &[line]);
+                    cumulative_chart(ui, ctx, "sector_relative", &x, &[line], 0.0);
                 }
                 None => {
                     ui.label(tr("A relative chart needs two series in the window."));
