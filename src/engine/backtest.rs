@@ -58,7 +58,7 @@ pub struct Forward {
 
 impl Forward {
     fn new(rp: &ReturnPanel, from: usize, to: usize, n: usize) -> Forward {
-        let fwd: Vec<f64> = (0..n).map(|s| forward(rp, from, to, s)).collect();
+        let fwd = forward(rp, from, to, n);
         let order: Vec<u32> = argsort(&fwd).into_iter().map(|s| s as u32).collect();
         let distinct = order
             .windows(2)
@@ -70,6 +70,33 @@ impl Forward {
             order,
             distinct,
         }
+    }
+}
+
+/// The memory the horizons' forward returns may take before they are recomputed at each
+/// use instead (their order is always kept).
+const HORIZON_RETURNS_BUDGET: usize = 48 << 20;
+
+impl Forward {
+    /// Without the returns (a horizon's forward returns are kept so, their order alone:
+    /// the returns cost twice the memory and are recomputed in a pass).
+    fn without_returns(mut self) -> Forward {
+        self.fwd = Vec::new();
+        self
+    }
+
+    /// With the returns of `n` securities, recomputed when they were left out.
+    fn with_returns(f: &Arc<Forward>, rp: &ReturnPanel, n: usize) -> Arc<Forward> {
+        if f.fwd.len() == n {
+            return f.clone();
+        }
+        Arc::new(Forward {
+            from: f.from,
+            to: f.to,
+            fwd: forward(rp, f.from, f.to, n),
+            order: f.order.clone(),
+            distinct: f.distinct,
+        })
     }
 }
 
@@ -198,11 +225,17 @@ impl PreparedHistory {
     /// horizon is its period), keeping those already made. Those of other horizons are
     /// dropped, unless none is asked for (a weight sweep's backtests, between the
     /// window's).
-    fn prepare_horizons(&mut self, rp: &ReturnPanel, horizons: &[u32]) {
+    fn prepare_horizons(&mut self, rp: &ReturnPanel, horizons: &[u32], budget: usize) {
         let mut kept = std::mem::take(&mut self.horizon_forward);
         if !horizons.is_empty() {
             kept.retain(|(h, _)| horizons.contains(h));
         }
+        // The horizons' returns are kept while they fit the budget (a pillar move then
+        // reads them), else recomputed at each use, their order alone kept (a tenth of
+        // the time of a date's step, two thirds of the memory).
+        let n = self.prepared.first().map_or(0, |p| p.len());
+        let bytes = horizons.len() * self.months.len() * n * std::mem::size_of::<f64>();
+        let keep_returns = bytes <= budget;
         for &h in horizons {
             if kept.iter().any(|(k, _)| *k == h) {
                 continue;
@@ -215,7 +248,8 @@ impl PreparedHistory {
                     if (f.from, f.to) == (from, to) {
                         Some(f.clone())
                     } else {
-                        horizon_forward(rp, from, h, self.prepared[d].len()).map(Arc::new)
+                        horizon_forward(rp, from, h, self.prepared[d].len())
+                            .map(|f| Arc::new(if keep_returns { f } else { f.without_returns() }))
                     }
                 })
                 .collect();
@@ -270,10 +304,10 @@ impl PreparedHistory {
         }
         let a = &settings.analytics;
         let horizons = a.horizon_months();
-        self.prepare_horizons(rp, &horizons);
+        self.prepare_horizons(rp, &horizons, HORIZON_RETURNS_BUDGET);
         let min_names = 5 * a.quantiles.max(1) as usize;
         let score = |i: usize| score_halo_and_basket(&self.prepared[i], &self.pillars[i], settings);
-        type Dated = (HaloAndBasket, DateResult, Vec<Option<DateResult>>);
+        type Dated = (HaloAndBasket, DateResult, Vec<Option<HorizonDate>>);
         let per_date: Vec<(usize, Option<Dated>)> = (0..self.prepared.len())
             .into_par_iter()
             .map_init(Scratch::default, |scratch, i| {
@@ -290,12 +324,9 @@ impl PreparedHistory {
                     .iter()
                     .filter(|(h, _)| horizons.contains(h))
                     .map(|(_, f)| {
-                        let f = f[i].clone()?;
-                        Some(date_result(
-                            DateInput::of(&sc, &self.sector[i], f),
-                            a,
-                            scratch,
-                        ))
+                        let f = Forward::with_returns(f[i].as_ref()?, rp, sc.halo.len());
+                        let date = DateInput::of(&sc, &self.sector[i], f);
+                        Some(HorizonDate::from(date_result(date, a, scratch)))
                     })
                     .collect();
                 if !keep {
@@ -311,7 +342,7 @@ impl PreparedHistory {
             ..Default::default()
         };
         let (mut index, mut results) = (Vec::new(), Vec::new());
-        let mut at_horizons: Vec<(u32, Vec<Option<DateResult>>)> =
+        let mut at_horizons: Vec<(u32, Vec<Option<HorizonDate>>)> =
             horizons.iter().map(|&h| (h, Vec::new())).collect();
         for (i, (_, d)) in per_date.into_iter().enumerate() {
             let Some((sc, r, hz)) = d else { continue };
@@ -642,17 +673,24 @@ fn qcut_bins(x: &[f64], order: &[usize], q: usize) -> Option<Vec<usize>> {
     Some(bins)
 }
 
-/// Compounded return over months (from, to]; NaN if any month is missing.
-fn forward(rp: &ReturnPanel, from: usize, to: usize, s: usize) -> f64 {
-    let mut w = 1.0;
-    for m in from + 1..=to {
-        let r = rp.r[m][s];
-        if !r.is_finite() {
-            return f64::NAN;
+/// Each of the first `n` securities' compounded return over months (from, to]; NaN if
+/// any month is missing. Month by month over the securities (a row of returns read in
+/// order), each product in the order of its months.
+fn forward(rp: &ReturnPanel, from: usize, to: usize, n: usize) -> Vec<f64> {
+    let mut w = vec![1.0; n];
+    let mut known = vec![true; n];
+    for row in &rp.r[from + 1..=to] {
+        for ((w, k), r) in w.iter_mut().zip(&mut known).zip(row) {
+            *k &= r.is_finite();
+            *w *= 1.0 + r;
         }
-        w *= 1.0 + r;
+        // (A security past the row's end has no return.)
+        known.iter_mut().skip(row.len()).for_each(|k| *k = false);
     }
-    w - 1.0
+    w.iter()
+        .zip(&known)
+        .map(|(w, k)| if *k { w - 1.0 } else { f64::NAN })
+        .collect()
 }
 
 struct DateResult {
@@ -666,6 +704,24 @@ struct DateResult {
     q_ret: Vec<f64>,
     basket: f64,
     skipped: Option<SkipReason>,
+}
+
+/// What a horizon's statistics read of a date's result (its labels and returns are freed
+/// as soon as the date is done).
+struct HorizonDate {
+    mean: f64,
+    ic: f64,
+    q_ret: Vec<f64>,
+}
+
+impl From<DateResult> for HorizonDate {
+    fn from(d: DateResult) -> Self {
+        HorizonDate {
+            mean: d.mean,
+            ic: d.ic,
+            q_ret: d.q_ret,
+        }
+    }
 }
 
 /// Buffers a worker thread reuses from date to date.
@@ -845,7 +901,7 @@ fn date_result(date: DateInput, a: &AnalyticsSettings, sc: &mut Scratch) -> Date
 /// Run the backtest over a score history.
 pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> BacktestResult {
     let horizons = a.horizon_months();
-    let per_date: Vec<(DateResult, Vec<Option<DateResult>>)> = (0..h.dates.len())
+    let per_date: Vec<(DateResult, Vec<Option<HorizonDate>>)> = (0..h.dates.len())
         .into_par_iter()
         .map_init(Scratch::default, |sc, d| {
             let date = h.date(d, rp, a);
@@ -857,14 +913,14 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
                         forward: Arc::new(f),
                         ..date.clone()
                     };
-                    Some(date_result(at, a, sc))
+                    Some(HorizonDate::from(date_result(at, a, sc)))
                 })
                 .collect();
             let r = date_result(date, a, sc);
             (r, at_horizons)
         })
         .collect();
-    let mut at_horizons: Vec<(u32, Vec<Option<DateResult>>)> =
+    let mut at_horizons: Vec<(u32, Vec<Option<HorizonDate>>)> =
         horizons.iter().map(|&m| (m, Vec::new())).collect();
     let mut results = Vec::with_capacity(per_date.len());
     for (r, hz) in per_date {
@@ -880,7 +936,7 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
 fn summarize(
     h: &History,
     per_date: Vec<DateResult>,
-    at_horizons: Vec<(u32, Vec<Option<DateResult>>)>,
+    at_horizons: Vec<(u32, Vec<Option<HorizonDate>>)>,
     rp: &ReturnPanel,
     a: &AnalyticsSettings,
 ) -> BacktestResult {
@@ -890,7 +946,11 @@ fn summarize(
     let period_ends = (0..nd)
         .map(|d| rp.months[period_end(&h.month, d, step, rp)])
         .collect();
-    let quantiles = quantile_stats(per_date.iter(), q, a.demeaned);
+    let quantiles = quantile_stats(
+        per_date.iter().map(|d| (d.mean, &d.q_ret[..])),
+        q,
+        a.demeaned,
+    );
     let (top, bottom) = (&quantiles[q - 1], &quantiles[0]);
     let spread_mean = top.mean_return - bottom.mean_return;
     let spread_se = (top.std_error.powi(2) + bottom.std_error.powi(2)).sqrt();
@@ -1030,17 +1090,17 @@ fn mean_sd(v: &[f64]) -> (f64, f64) {
 /// date's mean forward return per quantile (demeaned by the date's mean if asked), then the
 /// mean and standard error of those date means across dates.
 fn quantile_stats<'a>(
-    dates: impl Iterator<Item = &'a DateResult>,
+    dates: impl Iterator<Item = (f64, &'a [f64])>,
     q: usize,
     demeaned: bool,
 ) -> Vec<QuantileStat> {
     let mut date_means: Vec<Vec<f64>> = vec![Vec::new(); q];
-    for dr in dates {
+    for (mean, q_ret) in dates {
         // (A date without names has no finite quantile mean: its centre is not used.)
-        let centre = if demeaned { dr.mean } else { 0.0 };
+        let centre = if demeaned { mean } else { 0.0 };
         for (k, m) in date_means.iter_mut().enumerate() {
-            if dr.q_ret[k].is_finite() {
-                m.push(dr.q_ret[k] - centre);
+            if q_ret[k].is_finite() {
+                m.push(q_ret[k] - centre);
             }
         }
     }
@@ -1067,12 +1127,12 @@ fn quantile_stats<'a>(
 /// of the dates' rates per month (its "mean period wise spread").
 fn horizon_stat(
     months: u32,
-    dates: Vec<Option<DateResult>>,
+    dates: Vec<Option<HorizonDate>>,
     a: &AnalyticsSettings,
 ) -> Result<HorizonStat, EngineError> {
     let q = a.quantiles.clamp(2, 20) as usize;
     let past_prices = dates.iter().filter(|d| d.is_none()).count();
-    let dates: Vec<DateResult> = dates.into_iter().flatten().collect();
+    let dates: Vec<HorizonDate> = dates.into_iter().flatten().collect();
     let ic: Vec<f64> = dates
         .iter()
         .map(|d| d.ic)
@@ -1087,7 +1147,7 @@ fn horizon_stat(
     let (ic_mean, ic_std) = mean_sd(&ic);
     let h = f64::from(months);
     let rate = |r: f64| (1.0 + r).powf(1.0 / h) - 1.0;
-    let quantiles = quantile_stats(dates.iter(), q, a.demeaned)
+    let quantiles = quantile_stats(dates.iter().map(|d| (d.mean, &d.q_ret[..])), q, a.demeaned)
         .into_iter()
         .map(|s| QuantileStat {
             mean_return: rate(s.mean_return),
@@ -1170,4 +1230,45 @@ pub fn horizon_lines(r: &BacktestResult, quantiles: u32, lang: Lang) -> Vec<Stri
         ));
     }
     lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::pipeline::Inputs;
+
+    #[test]
+    fn horizons_recomputed_at_each_use_equal_those_kept() {
+        let ds = crate::engine::synth::generate(300, 60, 3)
+            .expect("synthetic")
+            .dataset("synthetic");
+        let inputs = Inputs::new(&ds).expect("inputs");
+        let settings = Settings::default();
+        let bits = |budget: usize| {
+            let mut p = PreparedHistory::build(&inputs.panel, &inputs.returns, &settings);
+            p.prepare_horizons(
+                &inputs.returns,
+                &settings.analytics.horizon_months(),
+                budget,
+            );
+            let kept = p.horizon_forward[1]
+                .1
+                .iter()
+                .flatten()
+                .all(|f| !f.fwd.is_empty());
+            assert_eq!(kept, budget > 0);
+            let r = p.backtest(&inputs.returns, &settings).expect("backtest");
+            r.horizons
+                .iter()
+                .flat_map(|(_, h)| {
+                    let h = h.as_ref().expect("horizon");
+                    let q = h.quantiles.iter().map(|q| q.mean_return.to_bits());
+                    [h.ic_mean.to_bits(), h.spread_mean.to_bits()]
+                        .into_iter()
+                        .chain(q)
+                })
+                .collect::<Vec<u64>>()
+        };
+        assert_eq!(bits(0), bits(usize::MAX));
+    }
 }
