@@ -464,8 +464,8 @@ pub static TABLE: &[(&str, &str)] = &[
     ),
     ("Horizons (months)", "远期区间（月）"),
     (
-        "Forward horizons at which the IC and the quantiles' returns are also measured, in months, separated by commas",
-        "另外计量 IC 与分位组收益的远期区间，以月为单位，用逗号分隔",
+        "Forward horizons at which the IC and the quantiles' returns are also measured, in months, separated by commas; Enter applies them",
+        "另外计量 IC 与分位组收益的远期区间，以月为单位，用逗号分隔；按回车键应用",
     ),
     (
         "Signal decay: from each rebalance date, the returns over each horizon; rates per month, whiskers ±1.96 standard errors",

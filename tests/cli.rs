@@ -397,6 +397,8 @@ fn backtest_writes_each_horizon_and_says_why_one_cannot_be_measured() {
             "horizon_months",
             "dates",
             "past_prices",
+            "unmeasured",
+            "names_per_date",
             "overlapping",
             "ic_mean",
             "ic_std",
@@ -408,15 +410,21 @@ fn backtest_writes_each_horizon_and_says_why_one_cannot_be_measured() {
     );
     let months: Vec<&str> = h[1..].iter().map(|r| r[0].as_str()).collect();
     assert_eq!(months, ["1", "3", "6", "12"]);
-    assert_eq!(h[1][3], "false");
-    assert!(h[2..].iter().all(|r| r[3] == "true" && r[9].is_empty()));
+    assert_eq!(h[1][5], "false");
+    assert!(h[2..].iter().all(|r| r[5] == "true" && r[11].is_empty()));
+    // Fewer names a date have a return over a longer horizon.
+    let names: Vec<f64> = h[1..].iter().map(|r| r[4].parse().unwrap()).collect();
+    assert!(
+        names.windows(2).all(|w| w[0] >= w[1]) && names[3] < names[0],
+        "{names:?}"
+    );
     // The one-month horizon of the monthly backtest is its IC and spread; its rates per
     // month are its quantiles' mean returns.
     let s: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     let num = |x: &str| x.parse::<f64>().unwrap();
-    assert!((num(&h[1][4]) - s["ic_mean"].as_f64().unwrap()).abs() < 1e-12);
-    assert!((num(&h[1][7]) - s["spread_mean"].as_f64().unwrap()).abs() < 1e-12);
+    assert!((num(&h[1][6]) - s["ic_mean"].as_f64().unwrap()).abs() < 1e-12);
+    assert!((num(&h[1][9]) - s["spread_mean"].as_f64().unwrap()).abs() < 1e-12);
     let q = read_csv(&out.join("quantile_returns.csv"));
     let hq = read_csv(&out.join("horizon_quantile_returns.csv"));
     assert_eq!(
@@ -443,8 +451,8 @@ fn backtest_writes_each_horizon_and_says_why_one_cannot_be_measured() {
     let h = read_csv(&out.join("horizons.csv"));
     assert_eq!(h.len(), 3);
     assert_eq!(h[2][0], "120");
-    assert!(h[2][4].is_empty());
-    assert!(h[2][9].contains("runs past the prices"), "{:?}", h[2]);
+    assert!(h[2][6].is_empty());
+    assert!(h[2][11].contains("runs past the prices"), "{:?}", h[2]);
     assert_eq!(h[2][2], s["rebalances"].to_string());
     // Absurd horizons are refused, naming the key.
     std::fs::write(&cfg, "[analytics]\nhorizons = [0]\n").unwrap();

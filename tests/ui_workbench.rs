@@ -381,55 +381,79 @@ fn the_backtest_pane_shows_the_signal_decay_and_takes_the_horizons_typed() {
         h.run();
         h
     };
-    // The horizon `k`'s months, its dates and those past the prices, from the engine.
+    // The horizon `k`'s months, dates, names a date and dates past the prices, from the
+    // engine.
     let horizon = |h: &Harness<'static, WorkbenchApp>, k: usize| {
         let results = h.state().results.clone().unwrap();
         let b = results.backtest.clone().unwrap();
         let b = b.as_ref().as_ref().unwrap();
         let (months, x) = &b.horizons[k];
         let x = x.as_ref().unwrap();
-        (*months, x.dates, x.past_prices)
+        (*months, x.dates, x.names_per_date.round(), x.past_prices)
     };
     let mut h = open(halo_workbench::i18n::Lang::En);
     // The default horizons, as the engine measured them.
     h.get_by_label("IC mean by horizon");
-    assert_eq!(horizon(&h, 3).0, 12);
+    let (months, n, names, _) = horizon(&h, 3);
+    assert_eq!(months, 12);
+    let said = format!("12 m: {n} dates, {names} names a date");
+    assert!(h.query_by_label_contains(&said).is_some(), "{said}");
     let input = "Horizons (months)";
-    h.get_by_role_and_label(Role::TextInput, input).click();
-    h.run();
-    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
-    h.get_by_role_and_label(Role::TextInput, input)
-        .type_text("1, 3, x");
-    h.run();
-    // A bad entry is named and not applied.
+    let type_in = |h: &mut Harness<'static, WorkbenchApp>, text: &str| {
+        h.get_by_role_and_label(Role::TextInput, input).click();
+        h.run();
+        h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+        h.get_by_role_and_label(Role::TextInput, input)
+            .type_text(text);
+        h.run();
+    };
+    // Nothing applies while typing; a bad entry is named and, on Enter, not applied.
+    type_in(&mut h, "1, 3, x");
     assert!(
         h.query_by_label_contains("“x” is not a whole number of months from 1 to 120")
             .is_some()
     );
+    h.key_press(egui::Key::Enter);
+    h.run_steps(2);
     assert_eq!(h.state().state.settings.analytics.horizons, [1, 3, 6, 12]);
-    // Corrected to three years (past the sample's prices for the later dates) and ten
-    // (past them for every date): each measured where it can be, the rest said.
-    h.key_press(egui::Key::Backspace);
+    // Three years (past the sample's prices for the later dates) and ten (past them for
+    // every date), applied on Enter as one change: each measured where it can be, the
+    // rest said.
+    type_in(&mut h, "1, 3, 36, 1");
+    assert_eq!(h.state().state.settings.analytics.horizons, [1, 3, 6, 12]);
+    h.key_press(egui::Key::End);
     h.get_by_role_and_label(Role::TextInput, input)
-        .type_text("36, 120");
+        .type_text("20");
+    h.key_press(egui::Key::Enter);
     h.run_steps(2);
     settle(&mut h);
     assert_eq!(h.state().state.settings.analytics.horizons, [1, 3, 36, 120]);
-    let (months, n, past) = horizon(&h, 2);
+    let (months, n, names, past) = horizon(&h, 2);
     assert!(months == 36 && past > 0 && n > 0);
-    let said = format!("36 m: {n} dates ({past} run past the prices)");
+    let said = format!("36 m: {n} dates, {names} names a date, {past} past the prices");
     assert!(h.query_by_label_contains(&said).is_some(), "{said}");
     assert!(
         h.query_by_label_contains("no 120-month forward return")
             .is_some()
     );
-    // In Chinese: the charts' names and the note of the dates past the prices.
+    // Undone, the field follows the settings back.
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Z);
+    h.run_steps(2);
+    settle(&mut h);
+    assert_eq!(h.state().state.settings.analytics.horizons, [1, 3, 6, 12]);
+    let shown = h.get_by_role_and_label(Role::TextInput, input).value();
+    assert_eq!(shown.as_deref(), Some("1, 3, 6, 12"));
+    // In Chinese: the charts' names and what a horizon was measured on.
     let mut h = open(halo_workbench::i18n::Lang::Zh);
     h.get_by_label("各区间 IC 均值");
     h.state_mut().state.settings.analytics.horizons = vec![1, 36];
     h.run_steps(2);
     settle(&mut h);
-    let (_, n, past) = horizon(&h, 1);
-    let said = format!("36 个月：{n} 个调仓日（{past} 个超出价格区间）");
+    let (_, n, names, past) = horizon(&h, 1);
+    let said = format!("36 个月：{n} 个调仓日，平均每日 {names} 只，{past} 个超出价格区间");
     assert!(h.query_by_label_contains(&said).is_some(), "{said}");
+    let shown = h
+        .get_by_role_and_label(Role::TextInput, "远期区间（月）")
+        .value();
+    assert_eq!(shown.as_deref(), Some("1, 36"));
 }

@@ -140,6 +140,8 @@ pub struct PreparedHistory {
     /// Per forward horizon (months) last asked for, per date: the returns over it (None
     /// where it runs past the prices). Built when a horizon is first asked for.
     horizon_forward: Vec<(u32, Vec<Option<Arc<Forward>>>)>,
+    /// The memory the horizons' returns may take (else only their order is kept).
+    horizon_budget: usize,
     /// What it was built with (a cache key): scoring options, and the calendar's settings.
     pub key: (
         ScoringSettings,
@@ -217,6 +219,7 @@ impl PreparedHistory {
             sector_names,
             pillars: Vec::new(),
             horizon_forward: Vec::new(),
+            horizon_budget: HORIZON_RETURNS_BUDGET,
             key: Self::key_of(settings),
         }
     }
@@ -224,18 +227,26 @@ impl PreparedHistory {
     /// Make the forward returns of each horizon asked for (the calendar's own where a
     /// horizon is its period), keeping those already made. Those of other horizons are
     /// dropped, unless none is asked for (a weight sweep's backtests, between the
-    /// window's).
-    fn prepare_horizons(&mut self, rp: &ReturnPanel, horizons: &[u32], budget: usize) {
-        let mut kept = std::mem::take(&mut self.horizon_forward);
-        if !horizons.is_empty() {
-            kept.retain(|(h, _)| horizons.contains(h));
+    /// window's), and those kept otherwise than the budget now says are made again.
+    fn prepare_horizons(&mut self, rp: &ReturnPanel, horizons: &[u32]) {
+        if horizons.is_empty() {
+            return;
         }
         // The horizons' returns are kept while they fit the budget (a pillar move then
         // reads them), else recomputed at each use, their order alone kept (a tenth of
-        // the time of a date's step, two thirds of the memory).
+        // the time of a date's step, two thirds of the memory). The calendar's own period
+        // costs nothing: its returns are the backtest's.
+        let step = self.key.1.months();
+        let own = horizons.iter().filter(|&&h| h as usize != step).count();
         let n = self.prepared.first().map_or(0, |p| p.len());
-        let bytes = horizons.len() * self.months.len() * n * std::mem::size_of::<f64>();
-        let keep_returns = bytes <= budget;
+        let bytes = own * self.months.len() * n * std::mem::size_of::<f64>();
+        let keep_returns = bytes <= self.horizon_budget;
+        let mut kept = std::mem::take(&mut self.horizon_forward);
+        // Those of other horizons go, and those kept the other way are made again.
+        kept.retain(|(h, f)| {
+            let with_returns = f.iter().flatten().all(|f| !f.fwd.is_empty());
+            horizons.contains(h) && (*h as usize == step || with_returns == keep_returns)
+        });
         for &h in horizons {
             if kept.iter().any(|(k, _)| *k == h) {
                 continue;
@@ -304,7 +315,7 @@ impl PreparedHistory {
         }
         let a = &settings.analytics;
         let horizons = a.horizon_months();
-        self.prepare_horizons(rp, &horizons, HORIZON_RETURNS_BUDGET);
+        self.prepare_horizons(rp, &horizons);
         let min_names = 5 * a.quantiles.max(1) as usize;
         let score = |i: usize| score_halo_and_basket(&self.prepared[i], &self.pillars[i], settings);
         type Dated = (HaloAndBasket, DateResult, Vec<Option<HorizonDate>>);
@@ -441,6 +452,12 @@ pub struct HorizonStat {
     pub dates: usize,
     /// Rebalance dates left out: the horizon runs past the prices' last month.
     pub past_prices: usize,
+    /// Rebalance dates within the prices left out all the same: fewer than two names with
+    /// a return over the horizon, or scores so tied that the quantiles cannot be formed.
+    pub unmeasured: usize,
+    /// Names with a quantile per date measured, on average: fewer at a longer horizon as
+    /// names stop trading within it (their return over it is missing).
+    pub names_per_date: f64,
     /// Longer than the rebalance period: consecutive dates' returns overlap, which the
     /// t (as alphalens') does not allow for, so it overstates.
     pub overlapping: bool,
@@ -448,7 +465,7 @@ pub struct HorizonStat {
     pub ic_std: f64,
     pub ic_t: f64,
     /// Per quantile: the mean forward return as a rate per month, (1 + r)^(1/months) - 1,
-    /// and its standard error divided by √months.
+    /// and the standard error of that rate (the delta method).
     pub quantiles: Vec<QuantileStat>,
     /// Mean over dates of the top quantile's rate per month minus the bottom's, and its
     /// standard error.
@@ -712,6 +729,8 @@ struct HorizonDate {
     mean: f64,
     ic: f64,
     q_ret: Vec<f64>,
+    /// Names with a quantile.
+    names: usize,
 }
 
 impl From<DateResult> for HorizonDate {
@@ -719,6 +738,7 @@ impl From<DateResult> for HorizonDate {
         HorizonDate {
             mean: d.mean,
             ic: d.ic,
+            names: d.label.len() - bytecount::count(&d.label, 0),
             q_ret: d.q_ret,
         }
     }
@@ -1122,8 +1142,8 @@ fn quantile_stats<'a>(
 /// One horizon's statistics from its dates' results (None: past the prices), in
 /// alphalens' conventions: the IC per date, its mean and t (the t of a one-sample test,
 /// which treats overlapping periods as independent); the quantiles' mean returns as rates
-/// per month (`rate_of_return` with a one-month base period, standard errors by
-/// `std_conversion`); the spread as the mean over dates of the top-minus-bottom difference
+/// per month (`rate_of_return` with a one-month base period, the rate's standard error by
+/// the delta method); the spread as the mean over dates of the top-minus-bottom difference
 /// of the dates' rates per month (its "mean period wise spread").
 fn horizon_stat(
     months: u32,
@@ -1151,7 +1171,9 @@ fn horizon_stat(
         .into_iter()
         .map(|s| QuantileStat {
             mean_return: rate(s.mean_return),
-            std_error: s.std_error / h.sqrt(),
+            // The standard error of the rate shown, by the delta method: the rate's slope
+            // at the mean, times the h-month mean's standard error.
+            std_error: s.std_error * (1.0 + s.mean_return).powf(1.0 / h - 1.0) / h,
             ..s
         })
         .collect();
@@ -1164,10 +1186,14 @@ fn horizon_stat(
         .filter(|v| v.is_finite())
         .collect();
     let (spread_mean, spread_sd) = mean_sd(&spreads);
+    let measured = dates.iter().filter(|d| d.ic.is_finite());
+    let names: usize = measured.map(|d| d.names).sum();
     Ok(HorizonStat {
         months,
         dates: ic.len(),
         past_prices,
+        unmeasured: dates.len() - ic.len(),
+        names_per_date: names as f64 / ic.len() as f64,
         overlapping: months as usize > a.rebalance.months(),
         ic_mean,
         ic_std,
@@ -1204,15 +1230,21 @@ pub fn horizon_lines(r: &BacktestResult, quantiles: u32, lang: Lang) -> Vec<Stri
                     h.spread_se * 100.0,
                     h.dates,
                 );
-                let past = match (h.past_prices, lang) {
+                let names = h.names_per_date.round();
+                let mut past = match (h.past_prices, lang) {
                     (0, _) => String::new(),
-                    (p, Lang::En) => format!(" ({p} run past the prices)"),
-                    (p, Lang::Zh) => format!("（{p} 个超出价格区间）"),
+                    (p, Lang::En) => format!(", {p} past the prices"),
+                    (p, Lang::Zh) => format!("，{p} 个超出价格区间"),
+                };
+                past += &match (h.unmeasured, lang) {
+                    (0, _) => String::new(),
+                    (u, Lang::En) => format!(", {u} not measured"),
+                    (u, Lang::Zh) => format!("，{u} 个无法计量"),
                 };
                 bi!(
                     lang,
-                    "  {months:>3} m{star:<1}  IC {ic:>8.4} (t {t:>6.2})  spread {s:>7.3}% (se {se:.3}%)  {n} dates{past}",
-                    "  {months:>3} 个月{star:<1}  IC {ic:>8.4}（t {t:>6.2}）  价差 {s:>7.3}%（标准误 {se:.3}%）  {n} 个调仓日{past}"
+                    "  {months:>3} m{star:<1}  IC {ic:>8.4} (t {t:>6.2})  spread {s:>7.3}% (se {se:.3}%)  {n} dates, {names} names a date{past}",
+                    "  {months:>3} 个月{star:<1}  IC {ic:>8.4}（t {t:>6.2}）  价差 {s:>7.3}%（标准误 {se:.3}%）  {n} 个调仓日，平均每日 {names} 只{past}"
                 )
             }
             Err(e) => {
@@ -1237,38 +1269,63 @@ mod tests {
     use super::*;
     use crate::engine::pipeline::Inputs;
 
+    /// Every number of every horizon, as bits.
+    fn horizon_bits(r: &BacktestResult) -> Vec<u64> {
+        r.horizons
+            .iter()
+            .flat_map(|(_, h)| {
+                let h = h.as_ref().expect("horizon");
+                let mut v = vec![h.ic_mean, h.ic_std, h.ic_t, h.spread_mean, h.spread_se];
+                v.push(h.names_per_date);
+                v.extend(
+                    h.quantiles
+                        .iter()
+                        .flat_map(|q| [q.mean_return, q.std_error]),
+                );
+                v.into_iter().map(f64::to_bits).chain([
+                    h.dates as u64,
+                    h.past_prices as u64,
+                    h.unmeasured as u64,
+                ])
+            })
+            .collect()
+    }
+
     #[test]
-    fn horizons_recomputed_at_each_use_equal_those_kept() {
+    fn horizons_recomputed_at_each_use_equal_those_kept_and_those_on_the_spot() {
+        // Monthly, and quarterly within sectors demeaned: the horizons' returns kept, or
+        // recomputed at each use, or the backtest of the kept scores (all computed on the
+        // spot) give the same bits.
         let ds = crate::engine::synth::generate(300, 60, 3)
             .expect("synthetic")
             .dataset("synthetic");
         let inputs = Inputs::new(&ds).expect("inputs");
-        let settings = Settings::default();
-        let bits = |budget: usize| {
-            let mut p = PreparedHistory::build(&inputs.panel, &inputs.returns, &settings);
-            p.prepare_horizons(
-                &inputs.returns,
-                &settings.analytics.horizon_months(),
-                budget,
-            );
-            let kept = p.horizon_forward[1]
-                .1
-                .iter()
-                .flatten()
-                .all(|f| !f.fwd.is_empty());
-            assert_eq!(kept, budget > 0);
-            let r = p.backtest(&inputs.returns, &settings).expect("backtest");
-            r.horizons
-                .iter()
-                .flat_map(|(_, h)| {
-                    let h = h.as_ref().expect("horizon");
-                    let q = h.quantiles.iter().map(|q| q.mean_return.to_bits());
-                    [h.ic_mean.to_bits(), h.spread_mean.to_bits()]
-                        .into_iter()
-                        .chain(q)
-                })
-                .collect::<Vec<u64>>()
-        };
-        assert_eq!(bits(0), bits(usize::MAX));
+        let mut quarterly = Settings::default();
+        quarterly.analytics.rebalance = Rebalance::Quarterly;
+        quarterly.analytics.within_sector = true;
+        quarterly.analytics.demeaned = true;
+        for settings in [Settings::default(), quarterly] {
+            let run = |budget: usize| {
+                let mut p = PreparedHistory::build(&inputs.panel, &inputs.returns, &settings);
+                p.horizon_budget = budget;
+                let r = p.run(&inputs.returns, &settings).expect("backtest");
+                let kept = p.horizon_forward[2]
+                    .1
+                    .iter()
+                    .flatten()
+                    .all(|f| !f.fwd.is_empty());
+                assert_eq!(kept, budget > 0);
+                r
+            };
+            let (h, kept) = run(usize::MAX);
+            let (_, recomputed) = run(0);
+            let mut bare = h.clone();
+            bare.forward = vec![None; bare.dates.len()];
+            bare.ranked = Vec::new();
+            let spot = backtest(&bare, &inputs.returns, &settings.analytics);
+            assert_eq!(kept.horizons.len(), 4);
+            assert_eq!(horizon_bits(&kept), horizon_bits(&recomputed));
+            assert_eq!(horizon_bits(&kept), horizon_bits(&spot));
+        }
     }
 }

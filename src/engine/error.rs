@@ -103,7 +103,8 @@ pub enum EngineError {
         max: f64,
     },
     /// No rebalance date has an IC over a `months`-month horizon: `past_prices` of them
-    /// run past the prices' last month, the others have too few names with its return.
+    /// run past the prices' last month, the others have too few names with its return in
+    /// quantiles (or their scores tie).
     NoHorizonDate {
         months: u32,
         past_prices: usize,
@@ -323,16 +324,16 @@ impl Localize for EngineError {
                 past_prices: 0,
             } => bi!(
                 lang,
-                "no {months}-month forward return: no rebalance date has two names with a score and every month's price over it",
-                "无 {months} 个月远期收益：没有调仓日有两只证券同时具有得分和该区间每个月的价格"
+                "no {months}-month forward return: at no rebalance date do two names have a score and every month's price over it in quantiles (too few such names, or scores tied into fewer quantiles)",
+                "无 {months} 个月远期收益：没有调仓日能将两只以上同时具有得分和该区间每个月价格的证券分入分位组（此类证券太少，或得分并列导致分位组不足）"
             ),
             NoHorizonDate {
                 months,
                 past_prices,
             } => bi!(
                 lang,
-                "no {months}-month forward return: the horizon of {past_prices} rebalance dates runs past the prices' last month, and no other date has two names priced over it",
-                "无 {months} 个月远期收益：{past_prices} 个调仓日的区间超出价格的最后一个月，其余调仓日没有两只证券在该区间内有完整价格"
+                "no {months}-month forward return: the horizon of {past_prices} rebalance dates runs past the prices' last month, and at no other date do two names priced over it fall in quantiles",
+                "无 {months} 个月远期收益：{past_prices} 个调仓日的区间超出价格的最后一个月，其余调仓日没有两只在该区间内有完整价格的证券能分入分位组"
             ),
             Scenario {
                 name,

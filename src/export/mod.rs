@@ -334,6 +334,14 @@ pub fn horizon_tables(
                     .collect::<Vec<_>>(),
             ),
             Column::new(
+                "unmeasured".into(),
+                horizons
+                    .iter()
+                    .map(|(_, h)| h.as_ref().ok().map(|h| h.unmeasured as u64))
+                    .collect::<Vec<_>>(),
+            ),
+            Column::new("names_per_date".into(), stat(|h| h.names_per_date)),
+            Column::new(
                 "overlapping".into(),
                 horizons
                     .iter()

@@ -92,28 +92,34 @@ impl PaneView for BacktestPane {
         ui.add(egui::DragValue::new(&mut a.cost_bps).range(0.0..=200.0))
             .labelled_by(l.id);
         ui.checkbox(&mut a.within_sector, tr("Within sector"));
-        // The text follows the settings unless it is being edited (a project loaded, say).
-        if self.horizons_shown.as_ref() != Some(&a.horizons) {
+        // The text follows the settings when they change elsewhere (undo, a project
+        // opened) and it is not being edited; what is typed applies on Enter or when the
+        // field is left (one change, one undo step), and an entry that is not a horizon is
+        // named and not applied.
+        let id = ui.make_persistent_id("backtest_horizons");
+        let editing = ui.memory(|m| m.has_focus(id));
+        if !editing && self.horizons_shown.as_ref() != Some(&a.horizons) {
             let shown: Vec<String> = a.horizons.iter().map(|h| h.to_string()).collect();
             self.horizons_text = shown.join(", ");
             self.horizons_shown = Some(a.horizons.clone());
         }
         let l = ui.label(tr("Horizons (months)"));
         let edit = ui
-            .add(egui::TextEdit::singleline(&mut self.horizons_text).desired_width(90.0))
+            .add(
+                egui::TextEdit::singleline(&mut self.horizons_text)
+                    .id(id)
+                    .desired_width(90.0),
+            )
             .labelled_by(l.id)
-            .on_hover_text(tr("Forward horizons at which the IC and the quantiles' returns are also measured, in months, separated by commas"));
-        let parsed = parse_horizons(&self.horizons_text);
-        match &parsed {
-            Ok(h) if edit.changed() => {
+            .on_hover_text(tr("Forward horizons at which the IC and the quantiles' returns are also measured, in months, separated by commas; Enter applies them"));
+        match parse_horizons(&self.horizons_text) {
+            Ok(h) if edit.lost_focus() && h != a.horizons => {
                 a.horizons = h.clone();
-                self.horizons_shown = Some(h.clone());
+                self.horizons_shown = Some(h);
             }
             Ok(_) => {}
             Err(e) => {
                 ui.colored_label(ui.visuals().error_fg_color, e.text());
-                // Not applied: the settings keep their horizons until the text parses.
-                self.horizons_shown = Some(a.horizons.clone());
             }
         }
         ui.menu_button(tr("Trading rules"), |ui| {
@@ -310,6 +316,13 @@ fn decay_strip(
             height,
         );
     });
+    let caption = decay_caption(horizons);
+    ui.label(egui::RichText::new(caption.join(" · ")).small().weak());
+}
+
+/// What the decay charts are, and what each horizon was measured on: its dates, the names
+/// a date, the dates past the prices or not measured, or why it could not be.
+fn decay_caption(horizons: &[(u32, Result<HorizonStat, EngineError>)]) -> Vec<String> {
     let mut caption = vec![tr("Signal decay: from each rebalance date, the returns over each horizon; rates per month, whiskers ±1.96 standard errors").to_string()];
     if horizons.iter().any(|(_, h)| matches!(h, Ok(h) if h.overlapping)) {
         caption.push(
@@ -318,23 +331,35 @@ fn decay_strip(
         );
     }
     for (m, h) in horizons {
-        match h {
-            Ok(h) if h.past_prices > 0 => {
-                let (n, p) = (h.dates, h.past_prices);
-                caption.push(bi!(
+        caption.push(match h {
+            Ok(h) => {
+                let (n, names) = (h.dates, h.names_per_date.round());
+                let mut t = bi!(
                     lang(),
-                    "{m} m: {n} dates ({p} run past the prices)",
-                    "{m} 个月：{n} 个调仓日（{p} 个超出价格区间）"
-                ));
+                    "{m} m: {n} dates, {names} names a date",
+                    "{m} 个月：{n} 个调仓日，平均每日 {names} 只"
+                );
+                let (p, u) = (h.past_prices, h.unmeasured);
+                if p > 0 {
+                    t += &bi!(lang(), ", {p} past the prices", "，{p} 个超出价格区间");
+                }
+                if u > 0 {
+                    t += &bi!(
+                        lang(),
+                        ", {u} not measured (too few names with its return, or tied scores)",
+                        "，{u} 个无法计量（有该区间收益的证券太少或得分并列）"
+                    );
+                }
+                t
             }
-            Ok(_) => {}
-            Err(e) => caption.push(e.text()),
-        }
+            Err(e) => e.text(),
+        });
     }
-    ui.label(egui::RichText::new(caption.join(" · ")).small().weak());
+    caption
 }
 
-/// The decay in one line, for a pane too small for its charts: each horizon's IC mean.
+/// The decay in one line, for a pane too small for its charts: each horizon's IC mean
+/// (what they were measured on in its tooltip).
 fn decay_line(ui: &mut egui::Ui, horizons: &[(u32, Result<HorizonStat, EngineError>)]) {
     let items: Vec<String> = horizons
         .iter()
@@ -346,7 +371,8 @@ fn decay_line(ui: &mut egui::Ui, horizons: &[(u32, Result<HorizonStat, EngineErr
     let head = tr("IC mean by horizon");
     let more = tr("(maximise the pane for the decay charts)");
     let text = format!("{head}: {} {more}", items.join(" · "));
-    ui.label(egui::RichText::new(text).small());
+    ui.label(egui::RichText::new(text).small())
+        .on_hover_text(decay_caption(horizons).join("\n"));
 }
 
 /// One decay chart: a bar per horizon (none where it could not be measured) with its
