@@ -221,6 +221,10 @@ pub static FIELDS: &[FieldDef] = &[
             "period ending",
             "period end",
             "period end date",
+            "fiscal year end",
+            "fiscal year end date",
+            "fy end",
+            "fy end date",
             "period date",
             "fiscal period end",
             "report date",
@@ -462,6 +466,10 @@ pub static FIELDS: &[FieldDef] = &[
         [
             "ppe net",
             "net ppe",
+            "net pp&e",
+            "pp&e net",
+            "pp&e",
+            "property plant & equipment net",
             "fixed assets",
             "net fixed assets",
             "property plant and equipment net",
@@ -483,6 +491,8 @@ pub static FIELDS: &[FieldDef] = &[
         [
             "ppe gross",
             "gross ppe",
+            "gross pp&e",
+            "pp&e gross",
             "gross fixed assets",
             "property plant and equipment gross",
             "bs gross fix asset",
@@ -1381,6 +1391,47 @@ pub fn guess_kind(headers: &[String]) -> TableKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A Yahoo-style export's headers: the fiscal year end is the period, before a report
+    /// date; "Net PP&E" and "Net PPE" are net PP&E; the filing date is the disclosure date.
+    #[test]
+    fn yahoo_style_headers_find_their_fields() {
+        let field = |headers: &[&str], header: &str| {
+            let headers: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+            let numeric: Vec<bool> = headers
+                .iter()
+                .map(|h| !h.contains("Date") && !h.contains("End"))
+                .collect();
+            let r = resolve_columns(
+                TableKind::Fundamentals,
+                &headers,
+                &numeric,
+                &ColumnMapping::default(),
+            );
+            r.into_iter().find(|c| c.header == header).map(|c| c.target)
+        };
+        let f = |id: &str| Some(Target::Field(id.to_string()));
+        let a = [
+            "Ticker",
+            "Fiscal Year End",
+            "Report Date",
+            "Total Assets",
+            "Net PP&E",
+        ];
+        assert_eq!(field(&a, "Fiscal Year End"), f("date"));
+        assert_eq!(field(&a, "Net PP&E"), f("ppe_net"));
+        let b = [
+            "Ticker",
+            "Fiscal Year End",
+            "Filing Date",
+            "Net PPE",
+            "Gross PP&E",
+        ];
+        assert_eq!(field(&b, "Fiscal Year End"), f("date"));
+        assert_eq!(field(&b, "Filing Date"), f("disclosure_date"));
+        assert_eq!(field(&b, "Net PPE"), f("ppe_net"));
+        assert_eq!(field(&b, "Gross PP&E"), f("ppe_gross"));
+    }
 
     /// Percent by a high quantile of the non-zero values: a utilities universe's R&D in
     /// percent (most below 0.5%, many zero) is percent; the same as fractions is not.
