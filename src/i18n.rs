@@ -459,6 +459,10 @@ pub static TABLE: &[(&str, &str)] = &[
     ("IC mean", "IC 均值"),
     ("IC mean by horizon", "各区间 IC 均值"),
     (
+        "No forward horizons set: no decay charts (the Horizons field sets them)",
+        "未设置远期区间：无衰减图（可在“远期区间”栏设置）",
+    ),
+    (
         "(maximise the pane for the decay charts)",
         "（最大化窗格可查看衰减图）",
     ),

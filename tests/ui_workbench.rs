@@ -450,7 +450,7 @@ fn the_backtest_pane_shows_the_signal_decay_and_takes_the_horizons_typed() {
     h.run_steps(2);
     settle(&mut h);
     let (_, n, names, past) = horizon(&h, 1);
-    let said = format!("36 个月：{n} 个调仓日，平均每日 {names} 只，{past} 个超出价格区间");
+    let said = format!("36 个月：{n} 个调仓日，每个调仓日平均 {names} 只，{past} 个超出价格区间");
     assert!(h.query_by_label_contains(&said).is_some(), "{said}");
     let shown = h
         .get_by_role_and_label(Role::TextInput, "远期区间（月）")

@@ -1162,6 +1162,7 @@ fn horizon_stat(
         return Err(EngineError::NoHorizonDate {
             months,
             past_prices,
+            dates: past_prices + dates.len(),
         });
     }
     let (ic_mean, ic_std) = mean_sd(&ic);
@@ -1209,7 +1210,11 @@ fn horizon_stat(
 /// and why a horizon could not be.
 pub fn horizon_lines(r: &BacktestResult, quantiles: u32, lang: Lang) -> Vec<String> {
     if r.horizons.is_empty() {
-        return Vec::new();
+        return vec![bi!(
+            lang,
+            "signal decay: no forward horizon asked for (analytics.horizons is empty)",
+            "信号衰减：未设置远期区间（analytics.horizons 为空）"
+        )];
     }
     let q = quantiles;
     let mut lines = vec![bi!(
@@ -1244,7 +1249,7 @@ pub fn horizon_lines(r: &BacktestResult, quantiles: u32, lang: Lang) -> Vec<Stri
                 bi!(
                     lang,
                     "  {months:>3} m{star:<1}  IC {ic:>8.4} (t {t:>6.2})  spread {s:>7.3}% (se {se:.3}%)  {n} dates, {names} names a date{past}",
-                    "  {months:>3} 个月{star:<1}  IC {ic:>8.4}（t {t:>6.2}）  价差 {s:>7.3}%（标准误 {se:.3}%）  {n} 个调仓日，平均每日 {names} 只{past}"
+                    "  {months:>3} 个月{star:<1}  IC {ic:>8.4}（t {t:>6.2}）  价差 {s:>7.3}%（标准误 {se:.3}%）  {n} 个调仓日，每个调仓日平均 {names} 只{past}"
                 )
             }
             Err(e) => {

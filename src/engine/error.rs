@@ -108,6 +108,8 @@ pub enum EngineError {
     NoHorizonDate {
         months: u32,
         past_prices: usize,
+        /// The rebalance dates there were.
+        dates: usize,
     },
     /// A scenario that could not run, with the reason.
     Scenario {
@@ -321,7 +323,17 @@ impl Localize for EngineError {
             ),
             NoHorizonDate {
                 months,
+                past_prices,
+                dates,
+            } if past_prices == dates => bi!(
+                lang,
+                "no {months}-month forward return: the horizon of every one of the {dates} rebalance dates runs past the prices' last month",
+                "无 {months} 个月远期收益：全部 {dates} 个调仓日的区间都超出价格的最后一个月"
+            ),
+            NoHorizonDate {
+                months,
                 past_prices: 0,
+                ..
             } => bi!(
                 lang,
                 "no {months}-month forward return: at no rebalance date do two names have a score and every month's price over it in quantiles (too few such names, or scores tied into fewer quantiles)",
@@ -330,6 +342,7 @@ impl Localize for EngineError {
             NoHorizonDate {
                 months,
                 past_prices,
+                ..
             } => bi!(
                 lang,
                 "no {months}-month forward return: the horizon of {past_prices} rebalance dates runs past the prices' last month, and at no other date do two names priced over it fall in quantiles",

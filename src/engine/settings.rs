@@ -490,6 +490,8 @@ pub enum Allowed {
     Whole { lo: u64, hi: u64 },
     /// 1 (higher is more HALO) or -1 (lower is).
     Sign,
+    /// A list of at most this many values.
+    AtMost(u64),
 }
 
 impl Localize for Allowed {
@@ -511,6 +513,11 @@ impl Localize for Allowed {
                 )
             }
             Allowed::Sign => bi!(lang, "1 or -1", "1 或 -1"),
+            Allowed::AtMost(n) => bi!(
+                lang,
+                "a list of at most {n} values",
+                "至多含 {n} 个值的列表"
+            ),
         }
     }
 }
@@ -630,12 +637,14 @@ impl Settings {
         c.num("analytics.shrinkage", a.shrinkage, 0.0, 1.0, false);
         c.int("analytics.quantiles", a.quantiles.into(), 2, 20);
         c.num("analytics.cost_bps", a.cost_bps, 0.0, 10_000.0, false);
-        c.int(
-            "analytics.horizons (how many)",
-            a.horizons.len() as u64,
-            0,
-            MAX_HORIZONS as u64,
-        );
+        if a.horizons.len() > MAX_HORIZONS {
+            let value = format!("{:?}", a.horizons);
+            c.fail(
+                "analytics.horizons",
+                value,
+                Allowed::AtMost(MAX_HORIZONS as u64),
+            );
+        }
         for h in &a.horizons {
             c.int(
                 "analytics.horizons",

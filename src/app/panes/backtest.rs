@@ -210,17 +210,17 @@ impl PaneView for BacktestPane {
         let roomy = ui.available_height() >= 420.0;
         let strip = decay_height(ui);
         let below = match (b.horizons.is_empty(), roomy) {
-            (true, _) => 0.0,
             (false, true) => strip + 48.0,
-            (false, false) => 20.0,
+            _ => 20.0,
         };
         cumulative_chart(ui, ctx, "backtest_lines", &x, &lines, below);
-        if !b.horizons.is_empty() {
-            if roomy {
-                decay_strip(ui, ctx, &b.horizons, r.settings.analytics.quantiles, strip);
-            } else {
-                decay_line(ui, &b.horizons);
-            }
+        if b.horizons.is_empty() {
+            let off = tr("No forward horizons set: no decay charts (the Horizons field sets them)");
+            ui.label(egui::RichText::new(off).small().weak());
+        } else if roomy {
+            decay_strip(ui, ctx, &b.horizons, r.settings.analytics.quantiles, strip);
+        } else {
+            decay_line(ui, &b.horizons);
         }
         source(
             ui,
@@ -337,7 +337,7 @@ fn decay_caption(horizons: &[(u32, Result<HorizonStat, EngineError>)]) -> Vec<St
                 let mut t = bi!(
                     lang(),
                     "{m} m: {n} dates, {names} names a date",
-                    "{m} 个月：{n} 个调仓日，平均每日 {names} 只"
+                    "{m} 个月：{n} 个调仓日，每个调仓日平均 {names} 只"
                 );
                 let (p, u) = (h.past_prices, h.unmeasured);
                 if p > 0 {
