@@ -458,6 +458,11 @@ pub static TABLE: &[(&str, &str)] = &[
     ("Within sector", "行业内"),
     ("IC mean", "IC 均值"),
     ("IC mean by horizon", "各区间 IC 均值"),
+    ("Kept", "保留率"),
+    (
+        "The share of the weight sweep's settings whose basket keeps the name: core names at 100%, names only some lenses pick below (tick “Sweep the pillar weights” in the Sensitivity pane)",
+        "权重扫描中篮子保留该证券的设置所占比例：核心证券为 100%，仅少数视角选中的证券较低（在“敏感性”窗格中勾选“扫描支柱权重”）",
+    ),
     (
         "No forward horizons set: no decay charts (the Horizons field sets them)",
         "未设置远期区间：无衰减图（可在“远期区间”栏设置）",

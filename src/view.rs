@@ -34,6 +34,8 @@ pub enum SortKey {
     SupplyConstraint,
     CashFlowStability,
     Weight,
+    /// The share of the weight sweep's settings whose basket keeps the name.
+    Kept,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -127,3 +127,46 @@ fn the_pane_speaks_chinese() {
     assert!(h.query_by_label_contains("当前篮子").is_some());
     halo_workbench::i18n::set_lang(Lang::En);
 }
+
+#[test]
+fn the_ranking_shows_and_sorts_by_the_share_of_settings_that_keep_each_name() {
+    let mut h = open(Lang::En);
+    // Before the sweep, no share is shown.
+    h.state_mut().maximized = Some(Pane::Ranking);
+    h.run();
+    assert!(h.query_by_label("100%").is_none());
+    assert!(h.query_by_label("Kept").is_some());
+    h.state_mut().maximized = Some(Pane::Sensitivity);
+    h.run();
+    h.get_by_label("Sweep the pillar weights").click();
+    h.run_steps(1);
+    h.state_mut().maximized = Some(Pane::Ranking);
+    wait_for_sweep(&mut h);
+    let done = h.state().sweep.done.clone().unwrap().unwrap();
+    let results = h.state().results.clone().unwrap();
+    let tickers = &results.prep().cs.tickers;
+    // Sorted by the share kept: the names most settings keep first, then the rest of the
+    // basket by share, then the names outside it.
+    h.get_by_label("Kept").click();
+    h.run();
+    let share = |s: usize| {
+        done.stability
+            .iter()
+            .find(|x| x.0 == s)
+            .map_or(f64::NAN, |x| x.1)
+    };
+    let rows = h.state().panes.ranking.rows.as_ref().unwrap().rows.clone();
+    let shares: Vec<f64> = rows.iter().map(|&s| share(s)).collect();
+    let in_basket = shares.iter().take_while(|x| x.is_finite()).count();
+    assert_eq!(in_basket, done.stability.len());
+    assert!(
+        shares[..in_basket].windows(2).all(|w| w[0] >= w[1]),
+        "{shares:?}"
+    );
+    assert!(shares[0] > shares[in_basket - 1]);
+    // The first row shows its share.
+    let first = rows[0];
+    assert!(h.query_by_label(&tickers[first]).is_some());
+    let shown = format!("{:.0}%", shares[0] * 100.0);
+    assert!(h.query_all_by_label(&shown).count() >= 1, "{shown}");
+}

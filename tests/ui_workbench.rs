@@ -342,7 +342,7 @@ fn the_ranking_table_searches_and_sorts() {
     assert_ne!(best, it_best);
     assert!(h.query_by_label(&best).is_some(), "{best} at the top");
     assert_eq!(
-        h.state().panes.ranking.rows.as_ref().unwrap().2.len(),
+        h.state().panes.ranking.rows.as_ref().unwrap().rows.len(),
         scored
     );
     // Search: a sector's names only, best first.
@@ -354,7 +354,7 @@ fn the_ranking_table_searches_and_sorts() {
     click(&mut h, "Ticker");
     let tickers = |h: &Harness<'static, WorkbenchApp>| {
         let r = h.state().results.clone().unwrap();
-        let rows = h.state().panes.ranking.rows.as_ref().unwrap().2.clone();
+        let rows = h.state().panes.ranking.rows.as_ref().unwrap().rows.clone();
         rows.iter()
             .map(|&s| r.prep().cs.tickers[s].clone())
             .collect::<Vec<_>>()

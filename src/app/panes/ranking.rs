@@ -1,5 +1,7 @@
-//! The ranking: every scored security with its pillar scores and basket weight, searched
-//! and sorted; a click shows the security's metrics, z-scores and the report they come from.
+//! The ranking: every scored security with its pillar scores and basket weight, and, once
+//! the weight sweep has run, the share of its settings that keep each basket name (core
+//! names at 100%), searched and sorted; a click shows the security's metrics, z-scores and
+//! the report they come from.
 
 use std::sync::Arc;
 
@@ -9,20 +11,41 @@ use super::{PaneCtx, PaneView};
 use crate::app::chart::fmt_num;
 use crate::engine::metrics::Pillar;
 use crate::engine::pipeline::Results;
+use crate::engine::sensitivity::Sweep;
 use crate::i18n::{pick, tr};
 use crate::view::{RankingView, SortKey};
 
+/// The table's rows (filtered and sorted) and what they were made from: kept until the
+/// results, the search, the sort or the sweep change (not redone every frame).
+pub struct RankingRows {
+    pub results: Arc<Results>,
+    pub view: RankingView,
+    pub sweep: Option<Arc<Sweep>>,
+    pub rows: Arc<Vec<usize>>,
+}
+
 #[derive(Default)]
 pub struct RankingPane {
-    /// The table's rows (filtered and sorted) and what they were made from: kept until
-    /// the results, the search or the sort change (not redone every frame).
-    pub rows: Option<(Arc<Results>, RankingView, Arc<Vec<usize>>)>,
+    pub rows: Option<RankingRows>,
     /// The security whose details are shown.
     pub selected: Option<String>,
 }
 
-/// The scored names matching the search, in the sort's order.
-pub fn ranking_rows(r: &Results, v: &RankingView) -> Vec<usize> {
+/// Per security, the share of the sweep's settings whose basket keeps it (NaN outside
+/// today's basket).
+pub fn kept_shares(sweep: &Sweep, n: usize) -> Vec<f64> {
+    let mut kept = vec![f64::NAN; n];
+    for &(s, share) in &sweep.stability {
+        if let Some(k) = kept.get_mut(s) {
+            *k = share;
+        }
+    }
+    kept
+}
+
+/// The scored names matching the search, in the sort's order (`kept`: the sweep's shares,
+/// when it has run; names without one sort last).
+pub fn ranking_rows(r: &Results, v: &RankingView, kept: Option<&[f64]>) -> Vec<usize> {
     let (cs, sc) = (&r.prep().cs, r.scores());
     let q = v.search.to_lowercase();
     let mut rows: Vec<usize> = (0..cs.len())
@@ -47,6 +70,14 @@ pub fn ranking_rows(r: &Results, v: &RankingView) -> Vec<usize> {
             SortKey::SupplyConstraint => desc(pillar(Pillar::SupplyConstraint)),
             SortKey::CashFlowStability => desc(pillar(Pillar::CashFlowStability)),
             SortKey::Weight => desc(&sc.basket.weights),
+            SortKey::Kept => match kept {
+                // Higher first; names outside the basket (NaN) after them.
+                Some(k) => {
+                    let share = |s: usize| if k[s].is_finite() { k[s] } else { -1.0 };
+                    share(b).total_cmp(&share(a)).then(sc.rank[a].cmp(&sc.rank[b]))
+                }
+                None => sc.rank[a].cmp(&sc.rank[b]),
+            },
         };
         if v.descending { o.reverse() } else { o }
     });
@@ -90,14 +121,33 @@ impl PaneView for RankingPane {
                 tr("No security is scored: the notes above and the Excluded tab say why."),
             );
         }
+        // The sweep's shares once it is done for these settings.
+        let sweep = match &ctx.sweep.done {
+            Some(Ok(sw)) if !ctx.sweep.running() => Some(sw.clone()),
+            _ => None,
+        };
+        let kept = sweep.as_ref().map(|sw| kept_shares(sw, cs.len()));
+        let same = |a: &Option<Arc<Sweep>>| match (a, &sweep) {
+            (Some(x), Some(y)) => Arc::ptr_eq(x, y),
+            (None, None) => true,
+            _ => false,
+        };
         let rows = match &self.rows {
-            Some((res, v, rows)) if Arc::ptr_eq(res, &r) && v == view => rows.clone(),
+            Some(x) if Arc::ptr_eq(&x.results, &r) && x.view == *view && same(&x.sweep) => {
+                x.rows.clone()
+            }
             _ => {
-                let rows = Arc::new(ranking_rows(&r, view));
-                self.rows = Some((r.clone(), view.clone(), rows.clone()));
+                let rows = Arc::new(ranking_rows(&r, view, kept.as_deref()));
+                self.rows = Some(RankingRows {
+                    results: r.clone(),
+                    view: view.clone(),
+                    sweep: sweep.clone(),
+                    rows: rows.clone(),
+                });
                 rows
             }
         };
+        let sweeping = ctx.sweep.running();
         let detail_h = if self.selected.is_some() { 150.0 } else { 20.0 };
         let heads = [
             (SortKey::Rank, tr("Rank")),
@@ -109,12 +159,13 @@ impl PaneView for RankingPane {
             (SortKey::SupplyConstraint, tr("Supply constraint")),
             (SortKey::CashFlowStability, tr("Cash-flow stability")),
             (SortKey::Weight, tr("Weight")),
+            (SortKey::Kept, tr("Kept")),
         ];
         let table_h = (ui.available_height() - detail_h).max(80.0);
         let lit = ctx.highlight.lit().map(str::to_string);
         let selected = &mut self.selected;
         let mut hovered = None;
-        // Nine columns: a narrow pane scrolls sideways rather than cutting the last ones.
+        // Ten columns: a narrow pane scrolls sideways rather than cutting the last ones.
         egui::ScrollArea::horizontal()
             .id_salt("ranking_h")
             .show(ui, |ui| {
@@ -125,7 +176,7 @@ impl PaneView for RankingPane {
             .column(Column::auto().at_least(90.0))
             .column(Column::auto().at_least(120.0).clip(true))
             .column(Column::auto().at_least(120.0))
-            .columns(Column::auto().at_least(70.0), 5)
+            .columns(Column::auto().at_least(70.0), 6)
             .header(20.0, |mut h| {
                 for (key, name) in heads {
                     h.col(|ui| {
@@ -134,7 +185,13 @@ impl PaneView for RankingPane {
                         } else {
                             ""
                         };
-                        if ui.button(format!("{name}{arrow}")).clicked() {
+                        let button = ui.button(format!("{name}{arrow}"));
+                        let button = if key == SortKey::Kept {
+                            button.on_hover_text(tr("The share of the weight sweep's settings whose basket keeps the name: core names at 100%, names only some lenses pick below (tick “Sweep the pillar weights” in the Sensitivity pane)"))
+                        } else {
+                            button
+                        };
+                        if button.clicked() {
                             if view.sort == key {
                                 view.descending = !view.descending;
                             } else {
@@ -191,6 +248,17 @@ impl PaneView for RankingPane {
                         } else {
                             "–".into()
                         }));
+                    });
+                    row.col(|ui| {
+                        let in_basket = sc.basket.weights[s] > 0.0;
+                        let cell = match &kept {
+                            Some(k) if k[s].is_finite() => format!("{:.0}%", k[s] * 100.0),
+                            _ if in_basket && sweeping => "…".into(),
+                            // (No sweep: the header says how to run one.)
+                            _ if in_basket => String::new(),
+                            _ => "–".into(),
+                        };
+                        ui.label(text(cell));
                     });
                 });
             });
