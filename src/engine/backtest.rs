@@ -353,13 +353,10 @@ impl PreparedHistory {
             ..Default::default()
         };
         let (mut index, mut results) = (Vec::new(), Vec::new());
-        let mut at_horizons: Vec<(u32, Vec<Option<HorizonDate>>)> =
-            horizons.iter().map(|&h| (h, Vec::new())).collect();
+        let mut at_horizons = ByHorizon::new(&horizons);
         for (i, (_, d)) in per_date.into_iter().enumerate() {
             let Some((sc, r, hz)) = d else { continue };
-            for ((_, dates), x) in at_horizons.iter_mut().zip(hz) {
-                dates.push(x);
-            }
+            at_horizons.push(hz);
             h.forward.push(Some(self.forward[i].clone()));
             h.dates.push(rp.months[self.months[i]]);
             h.month.push(self.months[i]);
@@ -387,8 +384,24 @@ impl PreparedHistory {
                 *r = date_result(date, a, &mut Scratch::default());
             }
         }
-        let r = summarize(&h, results, at_horizons, rp, a);
+        let r = summarize(&h, results, at_horizons.0, rp, a);
         Ok((h, r))
+    }
+}
+
+/// Per horizon, each date's result there (None: past the prices), gathered date by date.
+struct ByHorizon(Vec<(u32, Vec<Option<HorizonDate>>)>);
+
+impl ByHorizon {
+    fn new(horizons: &[u32]) -> Self {
+        ByHorizon(horizons.iter().map(|&h| (h, Vec::new())).collect())
+    }
+
+    /// One date's results, a horizon each in the order of [`ByHorizon::new`].
+    fn push(&mut self, date: Vec<Option<HorizonDate>>) {
+        for ((_, dates), x) in self.0.iter_mut().zip(date) {
+            dates.push(x);
+        }
     }
 }
 
@@ -928,9 +941,15 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
             let at_horizons = horizons
                 .iter()
                 .map(|&months| {
-                    let f = horizon_forward(rp, h.month[d], months, h.halo[d].len())?;
+                    // (The calendar's own period where the horizon is it.)
+                    let (from, f) = (h.month[d], &date.forward);
+                    let forward = if (f.from, f.to) == (from, from + months as usize) {
+                        f.clone()
+                    } else {
+                        Arc::new(horizon_forward(rp, from, months, h.halo[d].len())?)
+                    };
                     let at = DateInput {
-                        forward: Arc::new(f),
+                        forward,
                         ..date.clone()
                     };
                     Some(HorizonDate::from(date_result(at, a, sc)))
@@ -940,16 +959,13 @@ pub fn backtest(h: &History, rp: &ReturnPanel, a: &AnalyticsSettings) -> Backtes
             (r, at_horizons)
         })
         .collect();
-    let mut at_horizons: Vec<(u32, Vec<Option<HorizonDate>>)> =
-        horizons.iter().map(|&m| (m, Vec::new())).collect();
+    let mut at_horizons = ByHorizon::new(&horizons);
     let mut results = Vec::with_capacity(per_date.len());
     for (r, hz) in per_date {
         results.push(r);
-        for ((_, dates), x) in at_horizons.iter_mut().zip(hz) {
-            dates.push(x);
-        }
+        at_horizons.push(hz);
     }
-    summarize(h, results, at_horizons, rp, a)
+    summarize(h, results, at_horizons.0, rp, a)
 }
 
 /// The backtest's statistics and series from its dates' results.
@@ -1205,6 +1221,32 @@ fn horizon_stat(
     })
 }
 
+impl HorizonStat {
+    /// What the horizon was measured on, as a phrase (the command line's table and the
+    /// window's caption): its dates and names a date, and the dates past the prices or
+    /// not measured.
+    pub fn coverage(&self, lang: Lang) -> String {
+        let (n, names) = (self.dates, self.names_per_date.round());
+        let mut t = bi!(
+            lang,
+            "{n} dates, {names} names a date",
+            "{n} 个调仓日，每个调仓日平均 {names} 只"
+        );
+        let (p, u) = (self.past_prices, self.unmeasured);
+        if p > 0 {
+            t += &bi!(lang, ", {p} past the prices", "，{p} 个超出价格区间");
+        }
+        if u > 0 {
+            t += &bi!(
+                lang,
+                ", {u} not measured (too few names with its return, or tied scores)",
+                "，{u} 个无法计量（有该区间收益的证券太少或得分并列）"
+            );
+        }
+        t
+    }
+}
+
 /// The backtest at each horizon in a few lines (the command line prints them): per
 /// horizon the IC mean and t, the top-minus-bottom spread per month, the dates measured,
 /// and why a horizon could not be.
@@ -1228,28 +1270,17 @@ pub fn horizon_lines(r: &BacktestResult, quantiles: u32, lang: Lang) -> Vec<Stri
             Ok(h) => {
                 overlapping |= h.overlapping;
                 let star = if h.overlapping { "*" } else { "" };
-                let (ic, t, s, se, n) = (
+                let (ic, t, s, se) = (
                     h.ic_mean,
                     h.ic_t,
                     h.spread_mean * 100.0,
                     h.spread_se * 100.0,
-                    h.dates,
                 );
-                let names = h.names_per_date.round();
-                let mut past = match (h.past_prices, lang) {
-                    (0, _) => String::new(),
-                    (p, Lang::En) => format!(", {p} past the prices"),
-                    (p, Lang::Zh) => format!("，{p} 个超出价格区间"),
-                };
-                past += &match (h.unmeasured, lang) {
-                    (0, _) => String::new(),
-                    (u, Lang::En) => format!(", {u} not measured"),
-                    (u, Lang::Zh) => format!("，{u} 个无法计量"),
-                };
+                let coverage = h.coverage(lang);
                 bi!(
                     lang,
-                    "  {months:>3} m{star:<1}  IC {ic:>8.4} (t {t:>6.2})  spread {s:>7.3}% (se {se:.3}%)  {n} dates, {names} names a date{past}",
-                    "  {months:>3} 个月{star:<1}  IC {ic:>8.4}（t {t:>6.2}）  价差 {s:>7.3}%（标准误 {se:.3}%）  {n} 个调仓日，每个调仓日平均 {names} 只{past}"
+                    "  {months:>3} m{star:<1}  IC {ic:>8.4} (t {t:>6.2})  spread {s:>7.3}% (se {se:.3}%)  {coverage}",
+                    "  {months:>3} 个月{star:<1}  IC {ic:>8.4}（t {t:>6.2}）  价差 {s:>7.3}%（标准误 {se:.3}%）  {coverage}"
                 )
             }
             Err(e) => {

@@ -333,24 +333,8 @@ fn decay_caption(horizons: &[(u32, Result<HorizonStat, EngineError>)]) -> Vec<St
     for (m, h) in horizons {
         caption.push(match h {
             Ok(h) => {
-                let (n, names) = (h.dates, h.names_per_date.round());
-                let mut t = bi!(
-                    lang(),
-                    "{m} m: {n} dates, {names} names a date",
-                    "{m} 个月：{n} 个调仓日，每个调仓日平均 {names} 只"
-                );
-                let (p, u) = (h.past_prices, h.unmeasured);
-                if p > 0 {
-                    t += &bi!(lang(), ", {p} past the prices", "，{p} 个超出价格区间");
-                }
-                if u > 0 {
-                    t += &bi!(
-                        lang(),
-                        ", {u} not measured (too few names with its return, or tied scores)",
-                        "，{u} 个无法计量（有该区间收益的证券太少或得分并列）"
-                    );
-                }
-                t
+                let coverage = h.coverage(lang());
+                bi!(lang(), "{m} m: {coverage}", "{m} 个月：{coverage}")
             }
             Err(e) => e.text(),
         });

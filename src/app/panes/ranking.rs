@@ -22,6 +22,8 @@ pub struct RankingRows {
     pub view: RankingView,
     pub sweep: Option<Arc<Sweep>>,
     pub rows: Arc<Vec<usize>>,
+    /// Per security, the sweep's share of settings keeping it ([`kept_shares`]).
+    pub kept: Option<Arc<Vec<f64>>>,
 }
 
 #[derive(Default)]
@@ -126,25 +128,26 @@ impl PaneView for RankingPane {
             Some(Ok(sw)) if !ctx.sweep.running() => Some(sw.clone()),
             _ => None,
         };
-        let kept = sweep.as_ref().map(|sw| kept_shares(sw, cs.len()));
         let same = |a: &Option<Arc<Sweep>>| match (a, &sweep) {
             (Some(x), Some(y)) => Arc::ptr_eq(x, y),
             (None, None) => true,
             _ => false,
         };
-        let rows = match &self.rows {
+        let (rows, kept) = match &self.rows {
             Some(x) if Arc::ptr_eq(&x.results, &r) && x.view == *view && same(&x.sweep) => {
-                x.rows.clone()
+                (x.rows.clone(), x.kept.clone())
             }
             _ => {
-                let rows = Arc::new(ranking_rows(&r, view, kept.as_deref()));
+                let kept = sweep.as_ref().map(|sw| Arc::new(kept_shares(sw, cs.len())));
+                let rows = Arc::new(ranking_rows(&r, view, kept.as_ref().map(|k| &k[..])));
                 self.rows = Some(RankingRows {
                     results: r.clone(),
                     view: view.clone(),
-                    sweep: sweep.clone(),
+                    sweep,
                     rows: rows.clone(),
+                    kept: kept.clone(),
                 });
-                rows
+                (rows, kept)
             }
         };
         let sweeping = ctx.sweep.running();
