@@ -75,8 +75,28 @@ pub enum Command {
     /// Each pillar's weight swept (the others held): basket overlap with today's, HALO
     /// minus benchmark over the sector window, IC mean and t, top-minus-bottom spread.
     Sensitivity(SensitivityArgs),
-    /// Render a chart or the dashboard to PNG (and its numbers to CSV), without a window.
+    /// Render a chart or the dashboard to PNG, SVG or PDF (by the extension of --out) and
+    /// its numbers to CSV, without a window.
     Export(ExportArgs),
+    /// One PDF with a cover (dataset, as-of date, lens and weights, data sources) and a
+    /// page per chart, and the pages as PNG in a folder beside it.
+    Deck(DeckArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DeckArgs {
+    /// A project file (its data, settings and view); default: the bundled sample, default
+    /// settings.
+    #[arg(long)]
+    pub project: Option<PathBuf>,
+    /// The scenario the scenarios page shows (default: the project's, else the first).
+    #[arg(long)]
+    pub scenario: Option<String>,
+    #[arg(long, default_value = "light", value_parser = ["light", "dark"])]
+    pub theme: String,
+    /// The PDF to write (`deck.pdf`); its pages go as PNG in the folder `deck/` beside it.
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 #[derive(Args, Debug)]
@@ -91,12 +111,12 @@ pub struct ExportArgs {
     /// The scenario the scenarios chart shows (default: the project's, else the first).
     #[arg(long)]
     pub scenario: Option<String>,
-    /// Pixels per point: 1, 2 or 3.
+    /// Pixels per point of a PNG: 1, 2 or 3 (SVG and PDF are vectors).
     #[arg(long, default_value_t = 2.0)]
     pub scale: f32,
     #[arg(long, default_value = "light", value_parser = ["light", "dark"])]
     pub theme: String,
-    /// The PNG to write; the chart's data goes beside it as CSV.
+    /// The figure to write, .png, .svg or .pdf; the chart's data goes beside it as CSV.
     #[arg(long)]
     pub out: PathBuf,
 }
@@ -267,6 +287,7 @@ pub fn run(cmd: Command) -> ExitCode {
         Command::Backtest(a) => report(backtest(a)),
         Command::Sensitivity(a) => report(sensitivity(a)),
         Command::Export(a) => report(export_figure(a)),
+        Command::Deck(a) => report(export_deck(a)),
     }
 }
 
@@ -1205,7 +1226,7 @@ fn export_figure(a: ExportArgs) -> Result<(), CliError> {
         },
         &a.out,
     )?;
-    let (png, width, height) = (w.png.display(), w.width, w.height);
+    let (figure, extent) = (w.figure.display(), w.extent.localize(lang()));
     let csv = w
         .csv
         .iter()
@@ -1217,8 +1238,26 @@ fn export_figure(a: ExportArgs) -> Result<(), CliError> {
         "{}",
         bi!(
             lang(),
-            "wrote {png} ({width} x {height} px) and {csv} in {secs:.2} s",
-            "已写入 {png}（{width} x {height} 像素）和 {csv}，用时 {secs:.2} 秒"
+            "wrote {figure} ({extent}) and {csv} in {secs:.2} s",
+            "已写入 {figure}（{extent}）和 {csv}，用时 {secs:.2} 秒"
+        )
+    );
+    Ok(())
+}
+
+fn export_deck(a: DeckArgs) -> Result<(), CliError> {
+    use crate::app::figure::{export_deck, project_scene};
+    let t0 = std::time::Instant::now();
+    let scene = project_scene(a.project.as_deref(), a.scenario.clone(), lang())?;
+    let w = export_deck(&scene, a.theme == "dark", &a.out)?;
+    let (pdf, folder, pages) = (w.pdf.display(), w.folder.display(), w.pages);
+    let secs = t0.elapsed().as_secs_f64();
+    eprintln!(
+        "{}",
+        bi!(
+            lang(),
+            "wrote {pdf} ({pages} pages) and its pages as PNG in {folder} in {secs:.2} s",
+            "已写入 {pdf}（{pages} 页），其各页 PNG 在 {folder}，用时 {secs:.2} 秒"
         )
     );
     Ok(())

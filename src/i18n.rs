@@ -341,6 +341,22 @@ pub static TABLE: &[(&str, &str)] = &[
     ("Reload with this mapping", "按此映射重新载入"),
     ("Back to automatic matching", "恢复自动匹配"),
     ("Pillar weights", "支柱权重"),
+    ("Research deck", "研究简报"),
+    ("every metric weighs 1", "各指标权重均为 1"),
+    ("As of", "截至"),
+    ("Data sources", "数据来源"),
+    ("Charts", "图表"),
+    ("Export deck (PDF and PNGs)", "导出简报（PDF 与 PNG）"),
+    (
+        "A cover (dataset, date, lens and weights, data sources) and one page per chart, in the interface's language",
+        "封面（数据集、日期、视角与权重、数据来源）加每个图表一页，使用界面语言",
+    ),
+    ("Export format", "导出格式"),
+    ("Pixels, at the export scale", "像素图，按导出倍率"),
+    (
+        "Vectors: text stays text, lines stay lines",
+        "矢量图：文字仍是文字，线条仍是线条",
+    ),
     ("Metric weights", "指标权重"),
     ("Heavy assets", "重资产"),
     ("Low obsolescence", "低淘汰"),
@@ -505,8 +521,8 @@ pub static TABLE: &[(&str, &str)] = &[
     ),
     ("Exporting…", "导出中…"),
     (
-        "PNG and CSV, at the scale and theme set in the File menu",
-        "PNG 与 CSV，按文件菜单中设定的倍率与主题",
+        "The chart (PNG, SVG or PDF) and its CSV, in the format, scale and theme set in the File menu",
+        "图表（PNG、SVG 或 PDF）及其 CSV，按文件菜单中设定的格式、倍率与主题导出",
     ),
     ("not significant", "不显著"),
     (

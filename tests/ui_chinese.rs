@@ -19,7 +19,8 @@ use halo_workbench::project::Project;
 /// Names that are the same in both languages.
 const KEPT: &[&str] = &[
     "HALO", "CSV", "UTF", "GBK", "GB18030", "Parquet", "xlsx", "Excel", "TOML", "Newey", "West",
-    "Ctrl", "Shift", "Esc", "English", "EN", "IC", "SH", "SZ", "AI", "EBITDA", "HHI",
+    "Ctrl", "Shift", "Esc", "English", "EN", "IC", "SH", "SZ", "AI", "EBITDA", "HHI", "PNG", "SVG",
+    "PDF",
 ];
 
 fn texts<S>(h: &Harness<'_, S>) -> Vec<String> {

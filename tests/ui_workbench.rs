@@ -279,6 +279,71 @@ fn export_buttons_write_png_and_csv_off_the_ui_thread() {
 }
 
 #[test]
+fn the_file_menu_exports_svg_and_pdf_and_the_deck_in_the_interfaces_language() {
+    use halo_workbench::app::figure::Format;
+    let mut h = open_app();
+    let dir = tempfile::tempdir().unwrap();
+    h.state_mut().state.export_dir = Some(dir.path().to_path_buf());
+    // File > SVG, then the sector pane's Export button.
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("SVG").click();
+    h.run();
+    assert_eq!(h.state().state.export_format, Format::Svg);
+    h.key_press(egui::Key::Escape);
+    h.run();
+    h.get_all_by_label("Export").next().unwrap().click();
+    h.run_steps(2);
+    h.state_mut().wait_for_export();
+    settle(&mut h);
+    assert!(h.state().errors.is_empty(), "{:?}", h.state().errors);
+    let svg = dir.path().join("halo_sectors_2017-04-01.svg");
+    let text = std::fs::read_to_string(&svg).unwrap_or_else(|e| panic!("{}: {e}", svg.display()));
+    assert!(text.starts_with("<svg") && text.contains(">Sector performance</text>"));
+    assert!(dir.path().join("halo_sectors_2017-04-01.csv").is_file());
+    let said = h.state().export_message.as_ref().unwrap().to_string();
+    assert!(said.contains("1100 x 700 pt, vector"), "{said}");
+    // PDF, and Ctrl+E: the dashboard as one PDF page.
+    h.get_by_label("File").click();
+    h.run();
+    h.get_by_label("PDF").click();
+    h.run();
+    h.key_press(egui::Key::Escape);
+    h.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::E);
+    h.run_steps(2);
+    h.state_mut().wait_for_export();
+    settle(&mut h);
+    let pdf = std::fs::read(dir.path().join("halo_dashboard_2017-04-01.pdf")).unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+    // In Chinese, File > 导出简报: the deck and its PNG pages.
+    h.state_mut().state.lang = halo_workbench::i18n::Lang::Zh;
+    settle(&mut h);
+    h.get_by_label("文件").click();
+    h.run();
+    h.get_by_label("导出格式");
+    h.get_by_label("导出简报（PDF 与 PNG）").click();
+    h.run_steps(2);
+    h.state_mut().wait_for_export();
+    settle(&mut h);
+    assert!(h.state().errors.is_empty(), "{:?}", h.state().errors);
+    let deck = dir.path().join("halo_deck_2017-04-01.pdf");
+    assert!(std::fs::read(&deck).unwrap().starts_with(b"%PDF-"));
+    let pages = std::fs::read_dir(dir.path().join("halo_deck_2017-04-01"))
+        .unwrap()
+        .count();
+    assert_eq!(pages, 1 + halo_workbench::app::Pane::charts().len());
+    let said = halo_workbench::i18n::Localize::localize(
+        h.state().export_message.as_ref().unwrap(),
+        halo_workbench::i18n::Lang::Zh,
+    );
+    let pages = format!("{pages} 页");
+    assert!(
+        said.contains("已保存简报") && said.contains(&pages),
+        "{said}"
+    );
+}
+
+#[test]
 fn presentation_mode_fills_the_window_and_steps_like_slides() {
     let mut h = open_app();
     h.key_press(egui::Key::F5);

@@ -14,11 +14,13 @@ use egui_kittest::Harness;
 use super::chart::ChartCtx;
 use super::messages::{AppError, ExportError};
 use super::panes::Pane;
+use super::vector::Svg;
 use crate::atomic::write_with_manifest;
-use crate::data::{self, Dataset, SourceFile};
+use crate::bi;
+use crate::data::{self, Dataset, LoadReport, SourceFile, TableKind};
 use crate::engine::metrics::Pillar;
 use crate::engine::pipeline::{Pipeline, Results};
-use crate::i18n::{Lang, pick, set_lang, tr};
+use crate::i18n::{Lang, Localize, pick, set_lang, tr};
 use crate::project::Project;
 use crate::view::ViewState;
 
@@ -63,6 +65,61 @@ impl Figure {
     }
 }
 
+/// A figure's file format: PNG pixels, or SVG and PDF vectors drawn from the same frame.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Format {
+    #[default]
+    Png,
+    Svg,
+    Pdf,
+}
+
+impl Format {
+    pub const ALL: [Format; 3] = [Format::Png, Format::Svg, Format::Pdf];
+
+    /// Its file extension, and its name in the export menu.
+    pub fn ext(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Svg => "svg",
+            Format::Pdf => "pdf",
+        }
+    }
+
+    /// The format a file name asks for, by its extension (any case).
+    pub fn of(path: &Path) -> Result<Format, ExportError> {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        Format::ALL
+            .into_iter()
+            .find(|f| f.ext() == ext)
+            .ok_or_else(|| ExportError::UnknownFigureFormat {
+                path: path.display().to_string(),
+                extension: ext,
+            })
+    }
+}
+
+/// A page the off-screen window draws: a deck's cover, or a figure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Page {
+    Cover,
+    Figure(Figure),
+}
+
+impl Page {
+    /// Its name in a deck's file names.
+    pub fn id(self) -> &'static str {
+        match self {
+            Page::Cover => "cover",
+            Page::Figure(f) => f.id(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct FigureRequest {
     pub figure: Figure,
@@ -74,9 +131,16 @@ pub struct FigureRequest {
 impl FigureRequest {
     /// Logical size of the figure in points.
     pub fn size(&self) -> [f32; 2] {
-        match self.figure {
-            Figure::Dashboard => [1600.0, 1000.0],
-            Figure::Chart(_) => [1100.0, 700.0],
+        Page::Figure(self.figure).size()
+    }
+}
+
+impl Page {
+    /// Logical size in points (a deck's pages, cover included, are a chart's size).
+    pub fn size(self) -> [f32; 2] {
+        match self {
+            Page::Figure(Figure::Dashboard) => [1600.0, 1000.0],
+            Page::Figure(Figure::Chart(_)) | Page::Cover => [1100.0, 700.0],
         }
     }
 }
@@ -88,7 +152,18 @@ pub struct Scene {
     pub view: ViewState,
     /// The dataset's name, for the subtitle and the source lines.
     pub dataset: String,
+    /// What each table was read from, for a deck's cover.
+    pub sources: Vec<LoadReport>,
     pub lang: Lang,
+}
+
+/// The load reports of a dataset's tables, in the order of the table kinds.
+pub fn sources(ds: &Dataset) -> Vec<LoadReport> {
+    TableKind::ALL
+        .iter()
+        .filter_map(|k| ds.table(*k))
+        .map(|t| t.report.clone())
+        .collect()
 }
 
 /// "Dataset, as of, weights, preset": the subtitle of a figure, in its language.
@@ -163,18 +238,126 @@ pub fn draw(ui: &mut egui::Ui, scene: &Scene, figure: Figure) {
     }
 }
 
+/// A deck's cover: the dataset, its date, the lens and its weights, what each table was
+/// read from, and the charts that follow.
+fn draw_cover(ui: &mut egui::Ui, scene: &Scene) {
+    egui::Frame::new()
+        .inner_margin(40.0)
+        .show(ui, |ui| cover(ui, scene));
+}
+
+fn cover(ui: &mut egui::Ui, scene: &Scene) {
+    use egui::RichText;
+    let r = &scene.results;
+    let s = &r.settings;
+    ui.label(RichText::new(tr("HALO Workbench")).size(34.0).strong());
+    ui.label(RichText::new(tr("Research deck")).size(22.0));
+    ui.add_space(28.0);
+    let preset = crate::engine::presets::preset(&s.preset)
+        .map(|p| pick(&p.name, &p.name_zh).to_string())
+        .unwrap_or_else(|| s.preset.clone());
+    let weights = Pillar::ALL
+        .map(|p| {
+            format!(
+                "{} {:.2}",
+                pick(p.label_en(), p.label_zh()),
+                s.weights.pillar(p)
+            )
+        })
+        .join(", ");
+    let metrics: Vec<String> = crate::engine::metrics::METRICS
+        .iter()
+        .filter_map(|m| {
+            let w = s.weights.metrics.get(m.id).copied().unwrap_or(1.0);
+            (w != 1.0).then(|| format!("{} {w:.2}", pick(m.label_en, m.label_zh)))
+        })
+        .collect();
+    let metrics = if metrics.is_empty() {
+        tr("every metric weighs 1").to_string()
+    } else {
+        metrics.join(", ")
+    };
+    let lines = [
+        (tr("Dataset"), scene.dataset.clone()),
+        (tr("As of"), r.as_of().to_string()),
+        (tr("Preset"), preset),
+        (tr("Pillar weights"), weights),
+        (tr("Metric weights"), metrics),
+    ];
+    egui::Grid::new("cover")
+        .spacing([20.0, 10.0])
+        .show(ui, |ui| {
+            for (k, v) in lines {
+                ui.label(RichText::new(k).size(16.0).strong());
+                ui.label(RichText::new(v).size(16.0));
+                ui.end_row();
+            }
+        });
+    ui.add_space(24.0);
+    ui.label(RichText::new(tr("Data sources")).size(16.0).strong());
+    for rep in &scene.sources {
+        ui.label(source_line(rep, scene.lang));
+    }
+    ui.add_space(24.0);
+    ui.label(RichText::new(tr("Charts")).size(16.0).strong());
+    let charts = Pane::charts()
+        .iter()
+        .map(|p| p.title().to_string())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    ui.label(RichText::new(charts).size(16.0));
+}
+
+/// "Fundamentals: file.csv (CSV, GB18030/GBK; 300 of 302 rows, 300 tickers, 2020-12-31 to
+/// 2024-12-31)": one table's source on a deck's cover.
+fn source_line(r: &LoadReport, lang: Lang) -> String {
+    let kind = super::panes::data::kind_label(r.kind);
+    let (file, format) = (&r.file, &r.format);
+    let enc = if r.encoding.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", r.encoding)
+    };
+    let (kept, read) = (r.rows_kept, r.rows_read);
+    let mut facts = vec![bi!(
+        lang,
+        "{kept} of {read} rows",
+        "{read} 行中保留 {kept} 行"
+    )];
+    if let Some(n) = r.tickers {
+        facts.push(bi!(lang, "{n} tickers", "{n} 只证券"));
+    }
+    if let (Some(a), Some(b)) = (&r.first_date, &r.last_date) {
+        facts.push(bi!(lang, "{a} to {b}", "{a} 至 {b}"));
+    }
+    let facts = facts.join(bi!(lang, ", ", "，").as_str());
+    bi!(
+        lang,
+        "{kind}: {file} ({format}{enc}; {facts})",
+        "{kind}：{file}（{format}{enc}；{facts}）"
+    )
+}
+
+/// Draw a page: a deck's cover or a figure.
+fn draw_page(ui: &mut egui::Ui, scene: &Scene, page: Page) {
+    match page {
+        Page::Cover => draw_cover(ui, scene),
+        Page::Figure(f) => draw(ui, scene, f),
+    }
+}
+
 /// The off-screen window figures are drawn in: a central panel, as in the app.
 #[derive(Default)]
 struct FigureApp {
-    job: Option<(Scene, Figure)>,
+    job: Option<(Scene, Page)>,
 }
 
 impl eframe::App for FigureApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         egui::CentralPanel::default().show(ui, |ui| {
-            if let Some((scene, figure)) = &self.job {
+            if let Some((scene, page)) = &self.job {
                 set_lang(scene.lang);
-                draw(ui, scene, *figure);
+                draw_page(ui, scene, *page);
             }
         });
     }
@@ -190,6 +373,68 @@ impl Default for Renderer {
     fn default() -> Self {
         Self::new()
     }
+}
+
+/// A figure drawn: its pixels, or its frame's shapes as SVG (written as SVG or as PDF).
+pub enum Drawing {
+    Png(image::RgbaImage),
+    Svg(Svg),
+    Pdf(Svg),
+}
+
+/// The size of a written figure: pixels for PNG, points for SVG and PDF.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Extent {
+    Pixels { width: u32, height: u32 },
+    Points { width: f32, height: f32 },
+}
+
+impl Localize for Extent {
+    fn localize(&self, lang: Lang) -> String {
+        match *self {
+            Extent::Pixels { width, height } => {
+                bi!(lang, "{width} x {height} px", "{width} x {height} 像素")
+            }
+            Extent::Points { width, height } => {
+                bi!(
+                    lang,
+                    "{width} x {height} pt, vector",
+                    "{width} x {height} 磅，矢量"
+                )
+            }
+        }
+    }
+}
+
+impl Drawing {
+    pub fn extent(&self) -> Extent {
+        match self {
+            Drawing::Png(img) => Extent::Pixels {
+                width: img.width(),
+                height: img.height(),
+            },
+            Drawing::Svg(s) | Drawing::Pdf(s) => Extent::Points {
+                width: s.size[0],
+                height: s.size[1],
+            },
+        }
+    }
+
+    /// The file's bytes.
+    pub fn encode(&self) -> Result<Vec<u8>, ExportError> {
+        match self {
+            Drawing::Png(img) => png_bytes(img),
+            Drawing::Svg(s) => Ok(s.text.clone().into_bytes()),
+            Drawing::Pdf(s) => super::vector::pdf(std::slice::from_ref(s)),
+        }
+    }
+}
+
+fn png_bytes(img: &image::RgbaImage) -> Result<Vec<u8>, ExportError> {
+    let mut png = Vec::new();
+    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .map_err(|e| ExportError::Encode(e.to_string()))?;
+    Ok(png)
 }
 
 impl Renderer {
@@ -209,19 +454,15 @@ impl Renderer {
         Renderer { h }
     }
 
-    /// Draw one figure of `scene`.
-    pub fn render(
-        &mut self,
-        scene: &Scene,
-        req: &FigureRequest,
-    ) -> Result<image::RgbaImage, ExportError> {
-        let theme = if req.dark {
+    /// Lay out one page of `scene` in the theme and at the pixels per point asked for.
+    fn lay_out(&mut self, scene: &Scene, page: Page, scale: f32, dark: bool) {
+        let theme = if dark {
             egui::Theme::Dark
         } else {
             egui::Theme::Light
         };
         self.h.ctx.set_theme(theme);
-        self.h.set_size(req.size().into());
+        self.h.set_size(page.size().into());
         // The pixels per point of the off-screen window, as the harness's builder sets it.
         if let Some(v) = self
             .h
@@ -229,23 +470,87 @@ impl Renderer {
             .viewports
             .get_mut(&egui::ViewportId::ROOT)
         {
-            v.native_pixels_per_point = Some(req.scale);
+            v.native_pixels_per_point = Some(scale);
         }
-        self.h.state_mut().job = Some((scene.clone(), req.figure));
+        self.h.state_mut().job = Some((scene.clone(), page));
         // No hover, no tooltip: the pointer is gone before the frames that are drawn.
         self.h.remove_cursor();
         self.h.run_steps(3);
+    }
+
+    fn raster(&mut self) -> Result<image::RgbaImage, ExportError> {
         let img = self.h.render().map_err(ExportError::Render);
         self.h.state_mut().job = None;
         img
     }
+
+    /// The last frame's shapes as SVG.
+    fn frame_svg(&self, page: Page) -> Result<Svg, ExportError> {
+        let bg = self.h.ctx.global_style().visuals.panel_fill;
+        super::vector::svg(&self.h.output().shapes, page.size(), bg)
+    }
+
+    /// Draw one figure of `scene` as pixels.
+    pub fn render(
+        &mut self,
+        scene: &Scene,
+        req: &FigureRequest,
+    ) -> Result<image::RgbaImage, ExportError> {
+        self.lay_out(scene, Page::Figure(req.figure), req.scale, req.dark);
+        self.raster()
+    }
+
+    /// Draw one figure of `scene` as SVG, from the frame [`Self::render`] rasterizes.
+    pub fn svg(&mut self, scene: &Scene, req: &FigureRequest) -> Result<Svg, ExportError> {
+        let page = Page::Figure(req.figure);
+        self.lay_out(scene, page, req.scale, req.dark);
+        let svg = self.frame_svg(page);
+        self.h.state_mut().job = None;
+        svg
+    }
+
+    /// Draw one figure in a format.
+    pub fn draw(
+        &mut self,
+        scene: &Scene,
+        req: &FigureRequest,
+        format: Format,
+    ) -> Result<Drawing, ExportError> {
+        Ok(match format {
+            Format::Png => Drawing::Png(self.render(scene, req)?),
+            Format::Svg => Drawing::Svg(self.svg(scene, req)?),
+            Format::Pdf => Drawing::Pdf(self.svg(scene, req)?),
+        })
+    }
+
+    /// A deck's pages (cover, then each chart), each as SVG and as pixels at `scale`.
+    pub fn deck(
+        &mut self,
+        scene: &Scene,
+        scale: f32,
+        dark: bool,
+    ) -> Result<Vec<(Page, Svg, image::RgbaImage)>, ExportError> {
+        let mut pages = vec![Page::Cover];
+        pages.extend(
+            Pane::charts()
+                .into_iter()
+                .map(|p| Page::Figure(Figure::Chart(p))),
+        );
+        pages
+            .into_iter()
+            .map(|page| {
+                self.lay_out(scene, page, scale, dark);
+                let svg = self.frame_svg(page)?;
+                Ok((page, svg, self.raster()?))
+            })
+            .collect()
+    }
 }
 
 pub struct Written {
-    pub png: PathBuf,
+    pub figure: PathBuf,
     pub csv: Vec<PathBuf>,
-    pub width: u32,
-    pub height: u32,
+    pub extent: Extent,
 }
 
 /// Where a figure's CSV goes: `out` with .csv for a chart, `<stem>_<chart>.csv` for each
@@ -263,20 +568,17 @@ fn csv_path(out: &Path, figure: Figure, pane: Pane) -> PathBuf {
     }
 }
 
-/// Write a rendered figure (PNG) and its charts' numbers (CSV) beside it, as one set with
-/// a manifest written last (`<figure>.manifest.json`).
+/// Write a drawn figure (PNG, SVG or PDF) and its charts' numbers (CSV) beside it, as one
+/// set with a manifest written last (`<figure>.manifest.json`).
 pub fn write(
-    img: &image::RgbaImage,
+    drawing: &Drawing,
     scene: &Scene,
     figure: Figure,
     out: &Path,
 ) -> Result<Written, ExportError> {
-    let mut png = Vec::new();
-    img.write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
-        .map_err(|e| ExportError::Encode(e.to_string()))?;
     // The image and its tables are one set: a reader of the manifest never sees the
     // image of one export beside the tables of another.
-    let mut files = vec![(out.to_path_buf(), png)];
+    let mut files = vec![(out.to_path_buf(), drawing.encode()?)];
     let mut csv = Vec::new();
     for p in figure.panes() {
         let path = csv_path(out, figure, p);
@@ -284,20 +586,83 @@ pub fn write(
         files.push((path.clone(), crate::export::table_bytes(&table, &path)?));
         csv.push(path);
     }
-    let manifest = out.with_extension("manifest.json");
-    write_with_manifest(&files, &manifest).map_err(|e| ExportError::write(out, e))?;
+    write_set(&files, out)?;
     Ok(Written {
-        png: out.to_path_buf(),
+        figure: out.to_path_buf(),
         csv,
-        width: img.width(),
-        height: img.height(),
+        extent: drawing.extent(),
     })
 }
 
-/// Render and write one figure with a renderer of its own.
+/// Write files as one set, the manifest `<out>.manifest.json` last.
+fn write_set(files: &[(PathBuf, Vec<u8>)], out: &Path) -> Result<(), ExportError> {
+    write_with_manifest(files, &out.with_extension("manifest.json"))
+        .map_err(|e| ExportError::write(out, e))
+}
+
+/// A written deck: the PDF, the folder of its pages as PNG, and how many pages.
+pub struct WrittenDeck {
+    pub pdf: PathBuf,
+    pub folder: PathBuf,
+    pub pages: usize,
+}
+
+/// A deck is one PDF: its name must end in .pdf.
+fn deck_path(out: &Path) -> Result<(), ExportError> {
+    match Format::of(out) {
+        Ok(Format::Pdf) => Ok(()),
+        _ => Err(ExportError::DeckNotPdf {
+            path: out.display().to_string(),
+        }),
+    }
+}
+
+/// The folder a deck's PNG pages go in: the PDF's name without `.pdf`.
+pub fn deck_folder(out: &Path) -> PathBuf {
+    out.with_extension("")
+}
+
+/// Write a deck: one PDF of its pages, and each page as PNG (`NN_<page>.png`) in the
+/// folder beside it, as one set with a manifest written last.
+pub fn write_deck(
+    pages: &[(Page, Svg, image::RgbaImage)],
+    out: &Path,
+) -> Result<WrittenDeck, ExportError> {
+    deck_path(out)?;
+    let svgs: Vec<Svg> = pages.iter().map(|(_, s, _)| s.clone()).collect();
+    let mut files = vec![(out.to_path_buf(), super::vector::pdf(&svgs)?)];
+    let folder = deck_folder(out);
+    if out
+        .parent()
+        .is_some_and(|p| p.as_os_str().is_empty() || p.is_dir())
+    {
+        std::fs::create_dir_all(&folder).map_err(|e| ExportError::write(&folder, e))?;
+    }
+    for (i, (page, _, img)) in pages.iter().enumerate() {
+        let path = folder.join(format!("{:02}_{}.png", i, page.id()));
+        files.push((path, png_bytes(img)?));
+    }
+    write_set(&files, out)?;
+    Ok(WrittenDeck {
+        pdf: out.to_path_buf(),
+        folder,
+        pages: pages.len(),
+    })
+}
+
+/// Draw and write one figure with a renderer of its own, in the format of `out`'s
+/// extension.
 pub fn export(scene: &Scene, req: &FigureRequest, out: &Path) -> Result<Written, ExportError> {
-    let img = Renderer::new().render(scene, req)?;
-    write(&img, scene, req.figure, out)
+    let format = Format::of(out)?;
+    let drawing = Renderer::new().draw(scene, req, format)?;
+    write(&drawing, scene, req.figure, out)
+}
+
+/// Draw and write a deck with a renderer of its own.
+pub fn export_deck(scene: &Scene, dark: bool, out: &Path) -> Result<WrittenDeck, ExportError> {
+    deck_path(out)?;
+    let pages = Renderer::new().deck(scene, 2.0, dark)?;
+    write_deck(&pages, out)
 }
 
 /// The scene a project's window shows (or the bundled sample's with default settings),
@@ -337,6 +702,7 @@ pub fn project_scene(
     Ok(Scene {
         results: Arc::new(results),
         view,
+        sources: sources(&ds),
         dataset: ds.name,
         lang,
     })

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 pub const CJK_FONT: &[u8] = include_bytes!("../../assets/fonts/NotoSansSC-HALO-subset.otf");
 
-pub fn install(ctx: &egui::Context) {
+/// egui's fonts with the Chinese fallback: what every window and figure draws with.
+pub fn definitions() -> egui::FontDefinitions {
     let mut fonts = egui::FontDefinitions::default();
     fonts.font_data.insert(
         "noto_sans_sc".into(),
@@ -19,5 +20,9 @@ pub fn install(ctx: &egui::Context) {
             .or_default()
             .push("noto_sans_sc".into());
     }
-    ctx.set_fonts(fonts);
+    fonts
+}
+
+pub fn install(ctx: &egui::Context) {
+    ctx.set_fonts(definitions());
 }

@@ -6,7 +6,9 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, TryRecvError, channel};
 use std::time::{Duration, Instant};
 
-use super::figure::{FigureRequest, Renderer, Scene, Written, write};
+use super::figure::{
+    Drawing, FigureRequest, Format, Renderer, Scene, Written, WrittenDeck, write, write_deck,
+};
 use super::messages::{AppError, Job, Worker};
 use super::worker::{Faults, guarded};
 use crate::data::{self, Dataset, Progress, SourceFile};
@@ -130,15 +132,26 @@ impl LoadJob {
     }
 }
 
-/// A written figure and its image (for the clipboard).
-pub struct Exported {
-    pub image: image::RgbaImage,
-    pub written: Written,
+/// What an export writes: one figure in a format, or a deck (a PDF of the cover and every
+/// chart, and its pages as PNG).
+#[derive(Clone, Copy, Debug)]
+pub enum ExportKind {
+    Figure { req: FigureRequest, format: Format },
+    Deck { dark: bool },
+}
+
+/// A written figure and its image (a PNG's, for the clipboard), or a written deck.
+pub enum Exported {
+    Figure {
+        image: Option<image::RgbaImage>,
+        written: Written,
+    },
+    Deck(WrittenDeck),
 }
 
 struct ExportJob {
     scene: Scene,
-    req: FigureRequest,
+    kind: ExportKind,
     out: PathBuf,
 }
 
@@ -169,9 +182,21 @@ fn spawn_exporter(ctx: egui::Context, faults: Arc<Faults>) -> Spawned {
             while let Ok(job) = rx.recv() {
                 let r = guarded(Worker::Export, &faults, || {
                     let r = renderer.get_or_insert_with(Renderer::new);
-                    let image = r.render(&job.scene, &job.req)?;
-                    let written = write(&image, &job.scene, job.req.figure, &job.out)?;
-                    Ok::<_, AppError>(Exported { image, written })
+                    Ok::<_, AppError>(match job.kind {
+                        ExportKind::Figure { req, format } => {
+                            let drawing = r.draw(&job.scene, &req, format)?;
+                            let written = write(&drawing, &job.scene, req.figure, &job.out)?;
+                            let image = match drawing {
+                                Drawing::Png(img) => Some(img),
+                                Drawing::Svg(_) | Drawing::Pdf(_) => None,
+                            };
+                            Exported::Figure { image, written }
+                        }
+                        ExportKind::Deck { dark } => {
+                            let pages = r.deck(&job.scene, 2.0, dark)?;
+                            Exported::Deck(write_deck(&pages, &job.out)?)
+                        }
+                    })
                 });
                 let r = match r {
                     Ok(r) => r,
@@ -202,8 +227,8 @@ impl Exporter {
         }
     }
 
-    pub fn start(&mut self, scene: Scene, req: FigureRequest, out: PathBuf) {
-        let job = ExportJob { scene, req, out };
+    pub fn start(&mut self, scene: Scene, kind: ExportKind, out: PathBuf) {
+        let job = ExportJob { scene, kind, out };
         if let Err(std::sync::mpsc::SendError(job)) = self.jobs.send(job) {
             self.respawn();
             let _ = self.jobs.send(job);

@@ -1,6 +1,7 @@
 //! What the window says: errors of every layer, the work in progress, and its status
 //! line, as enums with their fields, each written in both languages.
 
+use super::figure::Extent;
 use crate::bi;
 use crate::data::LoadError;
 use crate::engine::EngineError;
@@ -182,8 +183,12 @@ pub enum Status {
     },
     Saved {
         path: String,
-        width: u32,
-        height: u32,
+        extent: Extent,
+    },
+    SavedDeck {
+        path: String,
+        folder: String,
+        pages: usize,
     },
     Project {
         path: String,
@@ -218,14 +223,18 @@ impl Localize for Status {
                 "{dataset} — {tables} table(s) loaded",
                 "{dataset} — 已载入 {tables} 张表"
             ),
-            Status::Saved {
+            Status::Saved { path, extent } => {
+                let extent = extent.localize(lang);
+                bi!(lang, "Saved {path} ({extent})", "已保存 {path}（{extent}）")
+            }
+            Status::SavedDeck {
                 path,
-                width,
-                height,
+                folder,
+                pages,
             } => bi!(
                 lang,
-                "Saved {path} ({width} x {height} px)",
-                "已保存 {path}（{width} x {height} 像素）"
+                "Saved the deck {path} ({pages} pages) and its pages as PNG in {folder}",
+                "已保存简报 {path}（{pages} 页），其各页 PNG 在 {folder}"
             ),
             Status::Project { path } => bi!(lang, "project {path}", "项目 {path}"),
         }

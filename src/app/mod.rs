@@ -17,6 +17,7 @@ pub mod jobs;
 pub mod messages;
 pub mod panes;
 mod raster;
+pub mod vector;
 pub mod worker;
 
 use std::path::PathBuf;
@@ -37,8 +38,8 @@ use crate::project::{DatasetSpec, Project};
 use crate::view::ViewState;
 use compute::{Computer, Done};
 pub use figure::Figure;
-use figure::{FigureRequest, Scene};
-use jobs::{Exporter, Keep, LoadJob, Loaded};
+use figure::{FigureRequest, Format, Scene};
+use jobs::{ExportKind, Exporter, Keep, LoadJob, Loaded};
 use messages::{AppError, Job, Status, Worker};
 pub use panes::Pane;
 use panes::{Highlight, PaneCtx, Panes};
@@ -61,7 +62,9 @@ pub struct PersistedState {
     /// What the charts show: the scenario, bars or lines, the ranking's order.
     pub view: ViewState,
     pub lang: Lang,
-    /// Figure export: pixels per point, theme, folder, and whether to copy the image.
+    /// Figure export: format, pixels per point (PNG), theme, folder, and whether to copy the
+    /// image (PNG).
+    pub export_format: Format,
     pub export_scale: f32,
     pub export_dark: bool,
     pub export_dir: Option<PathBuf>,
@@ -83,6 +86,7 @@ impl Default for PersistedState {
             settings: Settings::default(),
             view: ViewState::default(),
             lang: Lang::En,
+            export_format: Format::Png,
             export_scale: 2.0,
             export_dark: false,
             export_dir: None,
@@ -116,8 +120,11 @@ pub enum Command {
     ResetSettings,
     ResetLayout,
     ApplyPreset(String),
-    /// Draw a chart or the dashboard as on screen, to PNG (and CSV), off the UI thread.
+    /// Draw a chart or the dashboard as on screen, as PNG, SVG or PDF (and CSV), off the
+    /// UI thread.
     Export(Figure),
+    /// The cover and every chart as on screen, as one PDF and a folder of PNGs.
+    ExportDeck,
 }
 
 struct DialogJob {
@@ -428,6 +435,7 @@ impl WorkbenchApp {
                 self.maximized = None;
             }
             Command::Export(figure) => self.start_export(figure),
+            Command::ExportDeck => self.start_deck(),
             Command::ApplyPreset(id) => match crate::engine::presets::preset(&id) {
                 Some(p) => p.apply(&mut self.state.settings),
                 None => self.errors.push(AppError::NoPreset { id }),
@@ -646,17 +654,45 @@ impl WorkbenchApp {
                 {
                     self.push(Command::Export(Figure::Dashboard));
                 }
+                if ui
+                    .button(tr("Export deck (PDF and PNGs)"))
+                    .on_hover_text(tr(
+                        "A cover (dataset, date, lens and weights, data sources) and one page per chart, in the interface's language",
+                    ))
+                    .clicked()
+                {
+                    self.push(Command::ExportDeck);
+                }
                 ui.horizontal(|ui| {
-                    ui.label(tr("Export scale"));
-                    for s in [1.0, 2.0, 3.0] {
-                        ui.selectable_value(&mut self.state.export_scale, s, format!("{s}x"));
+                    ui.label(tr("Export format"));
+                    for f in Format::ALL {
+                        ui.selectable_value(
+                            &mut self.state.export_format,
+                            f,
+                            f.ext().to_ascii_uppercase(),
+                        )
+                        .on_hover_text(match f {
+                            Format::Png => tr("Pixels, at the export scale"),
+                            Format::Svg | Format::Pdf => {
+                                tr("Vectors: text stays text, lines stay lines")
+                            }
+                        });
                     }
                 });
+                // The scale and the clipboard are a PNG's: a vector has no pixels.
+                ui.add_enabled_ui(self.state.export_format == Format::Png, |ui| {
+                    ui.horizontal(|ui| {
+                        ui.label(tr("Export scale"));
+                        for s in [1.0, 2.0, 3.0] {
+                            ui.selectable_value(&mut self.state.export_scale, s, format!("{s}x"));
+                        }
+                    });
+                    ui.checkbox(
+                        &mut self.state.export_to_clipboard,
+                        tr("Copy exported images to the clipboard"),
+                    );
+                });
                 ui.checkbox(&mut self.state.export_dark, tr("Export in the dark theme"));
-                ui.checkbox(
-                    &mut self.state.export_to_clipboard,
-                    tr("Copy exported images to the clipboard"),
-                );
                 ui.separator();
                 ui.menu_button(tr("Recent files"), |ui| {
                     if self.state.recent_files.is_empty() {
@@ -998,12 +1034,13 @@ impl WorkbenchApp {
             results: self.results.clone()?,
             view: self.state.view.clone(),
             dataset: self.dataset.name.clone(),
+            sources: figure::sources(&self.dataset),
             lang: self.state.lang,
         })
     }
 
-    /// Draw a figure of what is on screen on the export worker, and write PNG and CSV to
-    /// the export folder. Nothing is reloaded or recomputed.
+    /// Draw a figure of what is on screen on the export worker, and write it (in the
+    /// export format) and its CSV to the export folder. Nothing is reloaded or recomputed.
     fn start_export(&mut self, figure: Figure) {
         let Some(scene) = self.scene() else {
             self.errors.push(messages::ExportError::NoResults.into());
@@ -1014,37 +1051,69 @@ impl WorkbenchApp {
             scale: self.state.export_scale,
             dark: self.state.export_dark,
         };
-        let dir = self
-            .state
+        let format = self.state.export_format;
+        let scale = match format {
+            Format::Png => format!("_{}x", req.scale),
+            Format::Svg | Format::Pdf => String::new(),
+        };
+        let out = self.export_folder().join(format!(
+            "halo_{}_{}{scale}.{}",
+            figure.id(),
+            scene.results.as_of(),
+            format.ext()
+        ));
+        self.exporter
+            .start(scene, ExportKind::Figure { req, format }, out);
+        self.export_message = None;
+    }
+
+    /// The export folder: the one chosen, else the working folder.
+    fn export_folder(&self) -> PathBuf {
+        self.state
             .export_dir
             .clone()
             .or_else(|| std::env::current_dir().ok())
-            .unwrap_or_default();
-        let out = dir.join(format!(
-            "halo_{}_{}_{}x.png",
-            figure.id(),
-            scene.results.as_of(),
-            req.scale
-        ));
-        self.exporter.start(scene, req, out);
+            .unwrap_or_default()
+    }
+
+    /// Draw the deck of what is on screen on the export worker: `halo_deck_<date>.pdf` and
+    /// the folder of its pages as PNG.
+    fn start_deck(&mut self) {
+        let Some(scene) = self.scene() else {
+            self.errors.push(messages::ExportError::NoResults.into());
+            return;
+        };
+        let out = self
+            .export_folder()
+            .join(format!("halo_deck_{}.pdf", scene.results.as_of()));
+        let kind = ExportKind::Deck {
+            dark: self.state.export_dark,
+        };
+        self.exporter.start(scene, kind, out);
         self.export_message = None;
     }
 
     fn finish_export(&mut self, done: Result<jobs::Exported, AppError>) {
         match done {
-            Ok(d) => {
-                if self.state.export_to_clipboard {
-                    let size = [d.image.width() as usize, d.image.height() as usize];
+            Ok(jobs::Exported::Figure { image, written }) => {
+                if let Some(image) = image.filter(|_| self.state.export_to_clipboard) {
+                    let size = [image.width() as usize, image.height() as usize];
                     self.ctx
                         .copy_image(egui::ColorImage::from_rgba_unmultiplied(
                             size,
-                            d.image.as_raw(),
+                            image.as_raw(),
                         ));
                 }
                 self.export_message = Some(Status::Saved {
-                    path: d.written.png.display().to_string(),
-                    width: d.written.width,
-                    height: d.written.height,
+                    path: written.figure.display().to_string(),
+                    extent: written.extent,
+                });
+            }
+            Ok(jobs::Exported::Deck(d)) => {
+                self.export_message = Some(Status::SavedDeck {
+                    path: d.pdf.display().to_string(),
+                    folder: d.folder.display().to_string(),
+                    pages: d.pages,
                 });
             }
             Err(e) => self.errors.push(e),

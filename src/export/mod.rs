@@ -54,6 +54,26 @@ pub enum ExportError {
     BadScale {
         scale: f32,
     },
+    /// A figure's file name ends in neither .png, .svg nor .pdf.
+    UnknownFigureFormat {
+        path: String,
+        extension: String,
+    },
+    /// A deck is written as PDF, and its name says otherwise.
+    DeckNotPdf {
+        path: String,
+    },
+    /// A figure holds something a vector format cannot.
+    NotVector(Unvectorizable),
+}
+
+/// What a figure may hold that cannot be written as vectors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unvectorizable {
+    /// A picture (a textured shape).
+    Image,
+    /// Custom GPU drawing.
+    Callback,
 }
 
 impl Localize for ExportError {
@@ -105,6 +125,28 @@ impl Localize for ExportError {
                 "the scale must be 1, 2 or 3 (not {scale})",
                 "倍率必须为 1、2 或 3（而不是 {scale}）"
             ),
+            ExportError::UnknownFigureFormat { path, extension } => bi!(
+                lang,
+                "{path}: unknown figure format {extension:?}; use .png, .svg or .pdf",
+                "{path}：未知的图像格式 {extension:?}；请使用 .png、.svg 或 .pdf"
+            ),
+            ExportError::DeckNotPdf { path } => bi!(
+                lang,
+                "{path}: a deck is written as one PDF; name it .pdf",
+                "{path}：简报写为一个 PDF 文件；请以 .pdf 命名"
+            ),
+            ExportError::NotVector(what) => match what {
+                Unvectorizable::Image => bi!(
+                    lang,
+                    "the figure holds a picture, which SVG and PDF export cannot write as vectors; export it as PNG",
+                    "图中含有图片，SVG 与 PDF 导出无法将其写为矢量；请导出为 PNG"
+                ),
+                Unvectorizable::Callback => bi!(
+                    lang,
+                    "the figure holds custom GPU drawing, which SVG and PDF export cannot write; export it as PNG",
+                    "图中含有自定义 GPU 绘制，SVG 与 PDF 导出无法写出；请导出为 PNG"
+                ),
+            },
         }
     }
 }

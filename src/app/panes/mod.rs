@@ -296,7 +296,7 @@ pub fn pane_ui(
                 && ui
                     .small_button(tr("Export"))
                     .on_hover_text(tr(
-                        "PNG and CSV, at the scale and theme set in the File menu",
+                        "The chart (PNG, SVG or PDF) and its CSV, in the format, scale and theme set in the File menu",
                     ))
                     .clicked()
             {

@@ -1,0 +1,197 @@
+//! Vector figures and the deck: the SVG is the frame the PNG is drawn from, written as
+//! elements (text as text, a rectangle per bar); the PDF opens in poppler (pdftoppm draws
+//! it, pdftotext reads its title back); a Chinese deck embeds the bundled font. poppler's
+//! tools come from .ci/run (poppler-utils).
+
+use std::path::Path;
+use std::process::Command;
+
+use halo_workbench::app::Pane;
+use halo_workbench::app::chart::sector_color;
+use halo_workbench::app::figure::{
+    Figure, FigureRequest, Format, Renderer, Scene, deck_folder, export, export_deck, project_scene,
+};
+use halo_workbench::app::vector;
+use halo_workbench::engine::notes::SeriesId;
+use halo_workbench::i18n::{Lang, set_lang};
+
+fn req(figure: Figure) -> FigureRequest {
+    FigureRequest {
+        figure,
+        scale: 1.0,
+        dark: false,
+    }
+}
+
+fn scene(lang: Lang) -> Scene {
+    project_scene(None, None, lang).unwrap()
+}
+
+/// A poppler tool's output; it must be there (CI installs poppler-utils).
+fn poppler(tool: &str, args: &[&str]) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) is needed: {e}"));
+    assert!(
+        out.status.success(),
+        "{tool} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Every `<text>` element's characters.
+fn texts(doc: &usvg::roxmltree::Document) -> Vec<String> {
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| n.text().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn the_sector_chart_as_svg_holds_its_title_axis_label_and_a_rectangle_per_bar() {
+    let scene = scene(Lang::En);
+    set_lang(Lang::En);
+    let svg = Renderer::new()
+        .svg(&scene, &req(Figure::Chart(Pane::Sectors)))
+        .unwrap();
+    assert_eq!(svg.size, [1100.0, 700.0]);
+    let doc = usvg::roxmltree::Document::parse(&svg.text).unwrap();
+    // usvg reads it with the bundled fonts, as the PDF writer does.
+    vector::parse(&svg).unwrap();
+    let texts = texts(&doc);
+    let perf = scene.results.sectors.as_ref().unwrap();
+    let title = format!("Sector performance {} – {}", perf.from, perf.to);
+    assert!(texts.contains(&title), "{title:?} in {texts:?}");
+    assert!(texts.iter().any(|t| t == "Return (%)"), "{texts:?}");
+    // Each group's bar is one rectangle in its colour (as the pane fills it, a quarter
+    // darker), and its name is text beside it.
+    let fill = |c: egui::Color32| {
+        let [r, g, b, _] = c.gamma_multiply(0.75).to_srgba_unmultiplied();
+        format!("#{r:02x}{g:02x}{b:02x}")
+    };
+    let rects: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect"))
+        .filter_map(|n| n.attribute("fill").map(str::to_string))
+        .collect();
+    assert!(!perf.groups.is_empty());
+    for g in &perf.groups {
+        let SeriesId::Sector(name) = &g.id else {
+            continue;
+        };
+        let n = rects
+            .iter()
+            .filter(|f| **f == fill(sector_color(name)))
+            .count();
+        assert_eq!(n, 1, "one bar of {name}: {n}");
+        assert!(texts.iter().any(|t| t == name), "{name} labelled");
+    }
+}
+
+#[test]
+fn the_formats_follow_the_extension_and_an_unknown_one_is_named() {
+    assert_eq!(Format::of(Path::new("a/b.SVG")).unwrap(), Format::Svg);
+    assert_eq!(Format::of(Path::new("b.pdf")).unwrap(), Format::Pdf);
+    assert_eq!(Format::of(Path::new("b.png")).unwrap(), Format::Png);
+    let e = Format::of(Path::new("fig.jpg")).unwrap_err().to_string();
+    assert!(e.contains("fig.jpg") && e.contains(".svg"), "{e}");
+    let dir = tempfile::tempdir().unwrap();
+    let e = export_deck(&scene(Lang::En), false, &dir.path().join("deck.png"))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("deck.png") && e.contains(".pdf"), "{e}");
+}
+
+#[test]
+fn a_pdf_figure_opens_and_its_text_is_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let scene = scene(Lang::En);
+    for (pane, title) in [
+        (Pane::Backtest, "Backtest"),
+        (Pane::Exposures, "Factor exposures"),
+    ] {
+        let out = dir.path().join(format!("{}.pdf", pane.id()));
+        let w = export(&scene, &req(Figure::Chart(pane)), &out).unwrap();
+        assert_eq!(w.figure, out);
+        assert!(w.csv[0].exists());
+        let bytes = std::fs::read(&out).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"));
+        let text = poppler("pdftotext", &[out.to_str().unwrap(), "-"]);
+        assert!(text.contains(title), "{title} in {text}");
+        // pdftoppm draws it: a page of the figure's size, not blank.
+        let png = dir.path().join(pane.id());
+        poppler(
+            "pdftoppm",
+            &[
+                "-png",
+                "-r",
+                "36",
+                "-singlefile",
+                out.to_str().unwrap(),
+                png.to_str().unwrap(),
+            ],
+        );
+        let img = image::open(png.with_extension("png")).unwrap().to_rgba8();
+        // 1100 x 700 points at 36 dpi: half the points.
+        assert_eq!((img.width(), img.height()), (550, 350));
+        let inked = img.pixels().filter(|p| p[0] < 200).count();
+        assert!(inked > 2000, "{inked} dark pixels");
+    }
+}
+
+#[test]
+fn a_chinese_deck_has_a_cover_a_page_per_chart_and_embeds_the_font() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("简报.pdf");
+    let scene = scene(Lang::Zh);
+    let w = export_deck(&scene, false, &out).unwrap();
+    let charts = Pane::charts();
+    assert_eq!(w.pages, charts.len() + 1);
+    let path = out.to_str().unwrap();
+    let info = poppler("pdfinfo", &[path]);
+    assert!(
+        info.lines()
+            .any(|l| l.starts_with("Pages:") && l.ends_with(&format!(" {}", w.pages))),
+        "{info}"
+    );
+    let cover = poppler("pdftotext", &["-f", "1", "-l", "1", path, "-"]);
+    for want in ["研究简报", "数据来源", "支柱权重", &scene.dataset] {
+        assert!(cover.contains(want), "{want} on the cover: {cover}");
+    }
+    // The as-of date, and each table's file.
+    assert!(
+        cover.contains(&scene.results.as_of().to_string()),
+        "{cover}"
+    );
+    for s in &scene.sources {
+        assert!(cover.contains(&s.file), "{} on the cover: {cover}", s.file);
+    }
+    let fonts = poppler("pdffonts", &[path]);
+    let noto = fonts
+        .lines()
+        .find(|l| l.contains("NotoSansCJKsc"))
+        .unwrap_or_else(|| panic!("the Chinese font embedded: {fonts}"));
+    // name, type, encoding, emb, sub, uni, object: emb and sub are yes.
+    assert!(noto.contains(" yes yes "), "{noto}");
+    // The PNG pages beside it, one per page, in order.
+    let folder = deck_folder(&out);
+    assert_eq!(folder, w.folder);
+    let mut pngs: Vec<String> = std::fs::read_dir(&folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    pngs.sort();
+    let mut want = vec!["00_cover.png".to_string()];
+    want.extend(
+        charts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("{:02}_{}.png", i + 1, p.id())),
+    );
+    assert_eq!(pngs, want);
+    let img = image::open(folder.join("00_cover.png")).unwrap();
+    assert_eq!((img.width(), img.height()), (2200, 1400));
+}
