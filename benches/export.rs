@@ -72,8 +72,12 @@ fn main() {
                 v.sort_by(f64::total_cmp);
                 v[v.len() / 2]
             };
+            let scale = match format {
+                Format::Png => " 2x",
+                Format::Svg | Format::Pdf => "",
+            };
             println!(
-                "in-app export, {name} 2x as {} ({extent}), figure and CSV written: best {:.3} s, median {:.3} s (median drawing {:.3} s, encoding and writing {:.3} s)",
+                "in-app export, {name}{scale} as {} ({extent}), figure and CSV written: best {:.3} s, median {:.3} s (median drawing {:.3} s, encoding and writing {:.3} s)",
                 format.ext(),
                 best,
                 median,
