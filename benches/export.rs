@@ -87,7 +87,7 @@ fn main() {
         }
     }
     let (best, median) = times(3, |i| {
-        let pages = r.deck(&scene, 2.0, false).expect("deck");
+        let pages = r.deck(&scene, false).expect("deck");
         write_deck(&pages, &dir.path().join(format!("deck_{i}.pdf"))).expect("write deck");
     });
     println!(

@@ -1215,6 +1215,8 @@ fn export_figure(a: ExportArgs) -> Result<(), CliError> {
         return Err(ExportError::BadScale { scale: a.scale }.into());
     }
     let figure = Figure::parse(&a.chart)?;
+    // A name that says no format is refused before anything is computed.
+    crate::app::figure::Format::of(&a.out)?;
     let t0 = std::time::Instant::now();
     let scene = project_scene(a.project.as_deref(), a.scenario.clone(), lang())?;
     let w = export(
@@ -1246,7 +1248,8 @@ fn export_figure(a: ExportArgs) -> Result<(), CliError> {
 }
 
 fn export_deck(a: DeckArgs) -> Result<(), CliError> {
-    use crate::app::figure::{export_deck, project_scene};
+    use crate::app::figure::{deck_path, export_deck, project_scene};
+    deck_path(&a.out)?;
     let t0 = std::time::Instant::now();
     let scene = project_scene(a.project.as_deref(), a.scenario.clone(), lang())?;
     let w = export_deck(&scene, a.theme == "dark", &a.out)?;

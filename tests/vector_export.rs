@@ -27,6 +27,16 @@ fn scene(lang: Lang) -> Scene {
     project_scene(None, None, lang).unwrap()
 }
 
+/// The sample's sector chart as SVG, in a language.
+fn sector_svg(lang: Lang) -> (Scene, vector::Svg) {
+    let scene = scene(lang);
+    set_lang(lang);
+    let svg = Renderer::new()
+        .svg(&scene, &req(Figure::Chart(Pane::Sectors)))
+        .unwrap();
+    (scene, svg)
+}
+
 /// A poppler tool's output; it must be there (CI installs poppler-utils).
 fn poppler(tool: &str, args: &[&str]) -> String {
     let out = Command::new(tool)
@@ -51,11 +61,7 @@ fn texts(doc: &usvg::roxmltree::Document) -> Vec<String> {
 
 #[test]
 fn the_sector_chart_as_svg_holds_its_title_axis_label_and_a_rectangle_per_bar() {
-    let scene = scene(Lang::En);
-    set_lang(Lang::En);
-    let svg = Renderer::new()
-        .svg(&scene, &req(Figure::Chart(Pane::Sectors)))
-        .unwrap();
+    let (scene, svg) = sector_svg(Lang::En);
     assert_eq!(svg.size, [1100.0, 700.0]);
     let doc = usvg::roxmltree::Document::parse(&svg.text).unwrap();
     // usvg reads it with the bundled fonts, as the PDF writer does.
@@ -194,4 +200,61 @@ fn a_chinese_deck_has_a_cover_a_page_per_chart_and_embeds_the_font() {
     assert_eq!(pngs, want);
     let img = image::open(folder.join("00_cover.png")).unwrap();
     assert_eq!((img.width(), img.height()), (2200, 1400));
+}
+
+#[test]
+fn chinese_and_latin_on_one_line_are_each_in_the_font_egui_drew_them_with() {
+    let (scene, svg) = sector_svg(Lang::Zh);
+    let doc = usvg::roxmltree::Document::parse(&svg.text).unwrap();
+    let font_of = |want: &str| {
+        doc.descendants()
+            .find(|n| n.has_tag_name("text") && n.text().is_some_and(|t| t.contains(want)))
+            .and_then(|n| n.attribute("font-family"))
+            .unwrap_or_else(|| panic!("{want} as text"))
+            .to_string()
+    };
+    // The chart's title: 行业表现 in the bundled Chinese font, its dates in egui's Latin one.
+    assert_eq!(font_of("行业表现"), "'Noto Sans CJK SC'");
+    let perf = scene.results.sectors.as_ref().unwrap();
+    assert_eq!(font_of(&perf.from.to_string()), "'Ubuntu'");
+}
+
+#[test]
+fn a_deck_never_replaces_a_folder_of_other_files_nor_mixes_two_decks() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("notes.pdf");
+    let folder = deck_folder(&out);
+    std::fs::create_dir(&folder).unwrap();
+    std::fs::write(folder.join("minutes.txt"), "keep me").unwrap();
+    let scene = scene(Lang::En);
+    let e = export_deck(&scene, false, &out).err().unwrap().to_string();
+    assert!(
+        e.contains("minutes.txt") && e.contains("not a page of a deck"),
+        "{e}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(folder.join("minutes.txt")).unwrap(),
+        "keep me"
+    );
+    assert!(!out.exists(), "nothing written");
+    // Its own folder: a second deck replaces the first's pages whole.
+    std::fs::remove_file(folder.join("minutes.txt")).unwrap();
+    export_deck(&scene, false, &out).unwrap();
+    let first = std::fs::read(folder.join("00_cover.png")).unwrap();
+    export_deck(&scene, true, &out).unwrap();
+    assert_ne!(
+        std::fs::read(folder.join("00_cover.png")).unwrap(),
+        first,
+        "dark now"
+    );
+    assert_eq!(
+        std::fs::read_dir(&folder).unwrap().count(),
+        1 + Pane::charts().len()
+    );
+    // A folder that does not exist is named, not made.
+    let e = export_deck(&scene, false, &dir.path().join("no/such/deck.pdf"))
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("does not exist"), "{e}");
 }

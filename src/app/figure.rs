@@ -15,7 +15,7 @@ use super::chart::ChartCtx;
 use super::messages::{AppError, ExportError};
 use super::panes::Pane;
 use super::vector::Svg;
-use crate::atomic::write_with_manifest;
+use crate::atomic::{FolderSet, SetError, write_with_manifest};
 use crate::bi;
 use crate::data::{self, Dataset, LoadReport, SourceFile, TableKind};
 use crate::engine::metrics::Pillar;
@@ -102,6 +102,9 @@ impl Format {
             })
     }
 }
+
+/// The pixels per point of a deck's PNG pages.
+pub const DECK_SCALE: f32 = 2.0;
 
 /// A page the off-screen window draws: a deck's cover, or a figure.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -424,7 +427,11 @@ impl Drawing {
     pub fn encode(&self) -> Result<Vec<u8>, ExportError> {
         match self {
             Drawing::Png(img) => png_bytes(img),
-            Drawing::Svg(s) => Ok(s.text.clone().into_bytes()),
+            // Read back as the PDF writer reads it: a file no reader takes is never written.
+            Drawing::Svg(s) => {
+                super::vector::parse(s)?;
+                Ok(s.text.clone().into_bytes())
+            }
             Drawing::Pdf(s) => super::vector::pdf(std::slice::from_ref(s)),
         }
     }
@@ -500,10 +507,11 @@ impl Renderer {
         self.raster()
     }
 
-    /// Draw one figure of `scene` as SVG, from the frame [`Self::render`] rasterizes.
+    /// Draw one figure of `scene` as SVG, from the frame [`Self::render`] rasterizes (laid
+    /// out at one pixel per point: a vector has no pixels, so its scale is not asked).
     pub fn svg(&mut self, scene: &Scene, req: &FigureRequest) -> Result<Svg, ExportError> {
         let page = Page::Figure(req.figure);
-        self.lay_out(scene, page, req.scale, req.dark);
+        self.lay_out(scene, page, 1.0, req.dark);
         let svg = self.frame_svg(page);
         self.h.state_mut().job = None;
         svg
@@ -523,11 +531,11 @@ impl Renderer {
         })
     }
 
-    /// A deck's pages (cover, then each chart), each as SVG and as pixels at `scale`.
+    /// A deck's pages (cover, then each chart), each as SVG and as pixels at
+    /// [`DECK_SCALE`].
     pub fn deck(
         &mut self,
         scene: &Scene,
-        scale: f32,
         dark: bool,
     ) -> Result<Vec<(Page, Svg, image::RgbaImage)>, ExportError> {
         let mut pages = vec![Page::Cover];
@@ -539,7 +547,7 @@ impl Renderer {
         pages
             .into_iter()
             .map(|page| {
-                self.lay_out(scene, page, scale, dark);
+                self.lay_out(scene, page, DECK_SCALE, dark);
                 let svg = self.frame_svg(page)?;
                 Ok((page, svg, self.raster()?))
             })
@@ -608,7 +616,7 @@ pub struct WrittenDeck {
 }
 
 /// A deck is one PDF: its name must end in .pdf.
-fn deck_path(out: &Path) -> Result<(), ExportError> {
+pub fn deck_path(out: &Path) -> Result<(), ExportError> {
     match Format::of(out) {
         Ok(Format::Pdf) => Ok(()),
         _ => Err(ExportError::DeckNotPdf {
@@ -622,27 +630,45 @@ pub fn deck_folder(out: &Path) -> PathBuf {
     out.with_extension("")
 }
 
-/// Write a deck: one PDF of its pages, and each page as PNG (`NN_<page>.png`) in the
-/// folder beside it, as one set with a manifest written last.
+/// Write a deck: each page as PNG (`NN_<page>.png`) in the folder beside the PDF, that
+/// folder written as one; then the PDF of the pages, with its manifest written last.
 pub fn write_deck(
     pages: &[(Page, Svg, image::RgbaImage)],
     out: &Path,
 ) -> Result<WrittenDeck, ExportError> {
     deck_path(out)?;
-    let svgs: Vec<Svg> = pages.iter().map(|(_, s, _)| s.clone()).collect();
-    let mut files = vec![(out.to_path_buf(), super::vector::pdf(&svgs)?)];
-    let folder = deck_folder(out);
-    if out
+    let pdf = super::vector::pdf(&pages.iter().map(|(_, s, _)| s.clone()).collect::<Vec<_>>())?;
+    if let Some(dir) = out
         .parent()
-        .is_some_and(|p| p.as_os_str().is_empty() || p.is_dir())
+        .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
     {
-        std::fs::create_dir_all(&folder).map_err(|e| ExportError::write(&folder, e))?;
+        return Err(ExportError::NoFolder {
+            path: out.display().to_string(),
+            folder: dir.display().to_string(),
+        });
     }
-    for (i, (page, _, img)) in pages.iter().enumerate() {
-        let path = folder.join(format!("{:02}_{}.png", i, page.id()));
-        files.push((path, png_bytes(img)?));
+    // The pages' folder is replaced whole (never a mix of two decks), and only when it
+    // holds nothing but a deck's pages; then the PDF and its manifest.
+    let folder = deck_folder(out);
+    let names: Vec<String> = pages
+        .iter()
+        .enumerate()
+        .map(|(i, (page, _, _))| format!("{:02}_{}.png", i, page.id()))
+        .collect();
+    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
+    let set = FolderSet::new(&folder, &name_refs).map_err(|e| match e {
+        SetError::Foreign { file } => ExportError::DeckFolderInUse {
+            folder: folder.display().to_string(),
+            file: file.display().to_string(),
+        },
+        SetError::Io(e) => ExportError::write(&folder, e),
+    })?;
+    for (name, (_, _, img)) in names.iter().zip(pages) {
+        set.write(name, &png_bytes(img)?)
+            .map_err(|e| ExportError::write(&folder.join(name), e))?;
     }
-    write_set(&files, out)?;
+    set.commit().map_err(|e| ExportError::write(&folder, e))?;
+    write_set(&[(out.to_path_buf(), pdf)], out)?;
     Ok(WrittenDeck {
         pdf: out.to_path_buf(),
         folder,
@@ -661,7 +687,7 @@ pub fn export(scene: &Scene, req: &FigureRequest, out: &Path) -> Result<Written,
 /// Draw and write a deck with a renderer of its own.
 pub fn export_deck(scene: &Scene, dark: bool, out: &Path) -> Result<WrittenDeck, ExportError> {
     deck_path(out)?;
-    let pages = Renderer::new().deck(scene, 2.0, dark)?;
+    let pages = Renderer::new().deck(scene, dark)?;
     write_deck(&pages, out)
 }
 

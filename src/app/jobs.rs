@@ -193,7 +193,7 @@ fn spawn_exporter(ctx: egui::Context, faults: Arc<Faults>) -> Spawned {
                             Exported::Figure { image, written }
                         }
                         ExportKind::Deck { dark } => {
-                            let pages = r.deck(&job.scene, 2.0, dark)?;
+                            let pages = r.deck(&job.scene, dark)?;
                             Exported::Deck(write_deck(&pages, &job.out)?)
                         }
                     })

@@ -7,6 +7,7 @@
 use std::fmt::Write as _;
 use std::sync::{Arc, OnceLock};
 
+use egui::Vec2;
 use egui::epaint::{
     ClippedShape, Color32, ColorMode, CornerRadius, Galley, Mesh, PathStroke, Pos2, Rect, Shape,
     Stroke, StrokeKind, TextShape,
@@ -23,12 +24,43 @@ pub struct Svg {
     pub size: [f32; 2],
 }
 
-/// The bundled fonts egui draws with, as usvg finds them, and the SVG family list of each
-/// egui family (its fonts in egui's fallback order).
+/// One of egui's fonts as usvg finds it: its face in the database, the family name SVG
+/// names it by, and egui's size tweak for it (its icon font is drawn smaller).
+struct Face {
+    id: fontdb::ID,
+    family: String,
+    scale: f32,
+}
+
+/// The bundled fonts egui draws with, loaded for usvg, and each egui family's faces in
+/// egui's fallback order.
 struct Fonts {
     db: Arc<fontdb::Database>,
-    proportional: String,
-    monospace: String,
+    proportional: Vec<Face>,
+    monospace: Vec<Face>,
+    /// egui's fonts fontdb could not read (none: they are compiled in).
+    unread: Vec<String>,
+}
+
+impl Fonts {
+    /// The face egui draws `c` with in `family`: the first of the family's fonts that has
+    /// it (the first font's replacement mark when none has).
+    fn face(&self, family: &egui::FontFamily, c: char) -> Option<&Face> {
+        let list = match family {
+            egui::FontFamily::Monospace => &self.monospace,
+            _ => &self.proportional,
+        };
+        let has = |f: &&Face| {
+            self.db
+                .with_face_data(f.id, |data, index| {
+                    let face = ttf_parser::Face::parse(data, index).ok()?;
+                    face.glyph_index(c)
+                })
+                .flatten()
+                .is_some()
+        };
+        list.iter().find(has).or(list.first())
+    }
 }
 
 fn fonts() -> &'static Fonts {
@@ -36,36 +68,44 @@ fn fonts() -> &'static Fonts {
     FONTS.get_or_init(|| {
         let defs = super::fonts::definitions();
         let mut db = fontdb::Database::new();
-        let mut family_of = std::collections::HashMap::new();
+        let mut loaded = std::collections::HashMap::new();
+        let mut unread = Vec::new();
         for (key, data) in &defs.font_data {
             let ids = db.load_font_source(fontdb::Source::Binary(data.font.clone()));
-            if let Some(face) = ids.first().and_then(|id| db.face(*id))
-                && let Some((name, _)) = face.families.first()
-            {
-                family_of.insert(key.clone(), name.clone());
+            let id = ids.get(data.index as usize).or(ids.first()).copied();
+            match id.and_then(|id| Some((id, db.face(id)?.families.first()?.0.clone()))) {
+                Some((id, family)) => {
+                    loaded.insert(key.clone(), (id, family, data.tweak.scale));
+                }
+                None => unread.push(key.clone()),
             }
         }
-        let list = |family: egui::FontFamily| {
-            let names: Vec<String> = defs
-                .families
+        let list = |family: egui::FontFamily| -> Vec<Face> {
+            defs.families
                 .get(&family)
                 .into_iter()
                 .flatten()
-                .filter_map(|k| family_of.get(k))
-                .map(|n| format!("'{n}'"))
-                .collect();
-            names.join(", ")
+                .filter_map(|k| loaded.get(k))
+                .map(|(id, family, scale)| Face {
+                    id: *id,
+                    family: family.clone(),
+                    scale: *scale,
+                })
+                .collect()
         };
         Fonts {
             proportional: list(egui::FontFamily::Proportional),
             monospace: list(egui::FontFamily::Monospace),
             db: Arc::new(db),
+            unread,
         }
     })
 }
 
-/// A number as SVG writes it: two decimals, trailing zeros dropped.
+/// A number as SVG writes it: two decimals, trailing zeros dropped; within ±1e7 as epaint
+/// clamps its rectangles, and 0 for what is not a number.
 fn num(x: f32) -> String {
+    let x = if x.is_nan() { 0.0 } else { x.clamp(-1e7, 1e7) };
     let s = format!("{x:.2}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.into() }
@@ -125,11 +165,15 @@ fn style(fill: Color32, stroke: Option<(f32, Color32)>, bg: Color32) -> String {
     s
 }
 
-fn path_stroke(s: &PathStroke) -> Option<(f32, Color32)> {
+fn path_stroke(s: &PathStroke, points: &[Pos2]) -> Option<(f32, Color32)> {
     match &s.color {
         ColorMode::Solid(c) => Some((s.width, *c)),
-        // A gradient stroke: its colour at the start, as SVG has no per-point colours.
-        ColorMode::UV(f) => Some((s.width, f(Rect::ZERO, Pos2::ZERO))),
+        // A gradient stroke: its colour at the first point, as SVG has no per-point
+        // colours.
+        ColorMode::UV(f) => {
+            let first = points.first().copied().unwrap_or_default();
+            Some((s.width, f(Rect::from_points(points), first)))
+        }
     }
 }
 
@@ -150,17 +194,35 @@ fn points_d(points: &[Pos2], closed: bool) -> String {
     d
 }
 
-/// The rectangle a stroke of `kind` is drawn on, `width` wide.
-fn stroked_rect(rect: Rect, width: f32, kind: StrokeKind) -> Rect {
-    match kind {
-        StrokeKind::Inside => rect.shrink(width / 2.0),
-        StrokeKind::Middle => rect,
-        StrokeKind::Outside => rect.expand(width / 2.0),
+/// The radii of a rectangle's corners, in points.
+#[derive(Clone, Copy, PartialEq)]
+struct CornerRadiusF32 {
+    nw: f32,
+    ne: f32,
+    sw: f32,
+    se: f32,
+}
+
+impl From<CornerRadius> for CornerRadiusF32 {
+    fn from(r: CornerRadius) -> Self {
+        CornerRadiusF32 {
+            nw: r.nw as f32,
+            ne: r.ne as f32,
+            sw: r.sw as f32,
+            se: r.se as f32,
+        }
     }
 }
 
-fn radius(r: CornerRadius) -> f32 {
-    [r.nw, r.ne, r.sw, r.se].into_iter().max().unwrap_or(0) as f32
+impl CornerRadiusF32 {
+    fn map(self, f: impl Fn(f32) -> f32) -> Self {
+        CornerRadiusF32 {
+            nw: f(self.nw),
+            ne: f(self.ne),
+            sw: f(self.sw),
+            se: f(self.se),
+        }
+    }
 }
 
 struct Writer {
@@ -182,30 +244,17 @@ impl Writer {
                     self.shape(s)?;
                 }
             }
-            Shape::Circle(c) => {
-                let _ = writeln!(
-                    out,
-                    r#"<circle cx="{}" cy="{}" r="{}" {}/>"#,
-                    num(c.center.x),
-                    num(c.center.y),
-                    num(c.radius),
-                    style(c.fill, Some((c.stroke.width, c.stroke.color)), bg)
-                );
-            }
-            Shape::Ellipse(e) => {
-                let _ = writeln!(
-                    out,
-                    r#"<ellipse cx="{}" cy="{}" rx="{}" ry="{}" transform="rotate({} {} {})" {}/>"#,
-                    num(e.center.x),
-                    num(e.center.y),
-                    num(e.radius.x),
-                    num(e.radius.y),
-                    num(e.angle.to_degrees()),
-                    num(e.center.x),
-                    num(e.center.y),
-                    style(e.fill, Some((e.stroke.width, e.stroke.color)), bg)
-                );
-            }
+            // egui strokes circles and ellipses outside their radius.
+            Shape::Circle(c) => ellipse(
+                out,
+                c.center,
+                Vec2::splat(c.radius),
+                0.0,
+                c.fill,
+                c.stroke,
+                bg,
+            ),
+            Shape::Ellipse(e) => ellipse(out, e.center, e.radius, e.angle, e.fill, e.stroke, bg),
             Shape::LineSegment { points, stroke } => line(out, points, *stroke, bg),
             Shape::Path(p) => {
                 let fill = if p.closed {
@@ -217,7 +266,7 @@ impl Writer {
                     out,
                     r#"<path d="{}" {} stroke-linejoin="round"/>"#,
                     points_d(&p.points, p.closed),
-                    style(fill, path_stroke(&p.stroke), bg)
+                    style(fill, path_stroke(&p.stroke, &p.points), bg)
                 );
             }
             Shape::Band(b) => {
@@ -235,18 +284,21 @@ impl Writer {
                 if r.brush.is_some() {
                     return Err(ExportError::NotVector(Unvectorizable::Image));
                 }
-                let rx = radius(r.corner_radius);
+                let radii = CornerRadiusF32::from(r.corner_radius);
                 if r.fill != Color32::TRANSPARENT {
-                    rect(out, r.rect, rx, r.angle, &style(r.fill, None, bg));
+                    rect(out, r.rect, radii, r.angle, &style(r.fill, None, bg));
                 }
                 if r.stroke.width > 0.0 && r.stroke.color != Color32::TRANSPARENT {
-                    let at = stroked_rect(r.rect, r.stroke.width, r.stroke_kind);
-                    let s = style(
-                        Color32::TRANSPARENT,
-                        Some((r.stroke.width, r.stroke.color)),
-                        bg,
-                    );
-                    rect(out, at, rx, r.angle, &s);
+                    // The stroke's centre line, and its corners' radii there.
+                    let w = r.stroke.width;
+                    let (at, grow) = match r.stroke_kind {
+                        StrokeKind::Inside => (r.rect.shrink(w / 2.0), -w / 2.0),
+                        StrokeKind::Middle => (r.rect, 0.0),
+                        StrokeKind::Outside => (r.rect.expand(w / 2.0), w / 2.0),
+                    };
+                    let radii = radii.map(|c| if c > 0.0 { (c + grow).max(0.0) } else { 0.0 });
+                    let s = style(Color32::TRANSPARENT, Some((w, r.stroke.color)), bg);
+                    rect(out, at, radii, r.angle, &s);
                 }
             }
             Shape::Text(t) => text(out, t, fonts(), bg),
@@ -302,7 +354,7 @@ fn curve(
     let _ = writeln!(
         out,
         r#"<path d="{d}" {}/>"#,
-        style(fill, path_stroke(stroke), bg)
+        style(fill, path_stroke(stroke, points), bg)
     );
 }
 
@@ -322,31 +374,90 @@ fn line(out: &mut String, p: &[Pos2; 2], stroke: Stroke, bg: Color32) {
     }
 }
 
-fn rect(out: &mut String, r: Rect, rx: f32, angle: f32, style: &str) {
-    let rotate = if angle != 0.0 {
-        let c = r.center();
-        format!(
-            r#" transform="rotate({} {} {})""#,
-            num(angle.to_degrees()),
-            num(c.x),
-            num(c.y)
-        )
-    } else {
-        String::new()
+/// ` transform="rotate(…)"` by `angle` (radians, clockwise) about a point; none at 0.
+fn rotation(angle: f32, about: Pos2) -> String {
+    if angle == 0.0 {
+        return String::new();
+    }
+    format!(
+        r#" transform="rotate({} {} {})""#,
+        num(angle.to_degrees()),
+        num(about.x),
+        num(about.y)
+    )
+}
+
+/// A rectangle with its corners' radii (each at most half the shorter side, as epaint
+/// draws them), rotated about its centre: a `<rect>` when the corners are alike, else a
+/// path of arcs.
+fn rect(out: &mut String, r: Rect, radii: CornerRadiusF32, angle: f32, style: &str) {
+    let half = 0.5 * r.width().min(r.height()).max(0.0);
+    let c = radii.map(|x| x.clamp(0.0, half));
+    let rotate = rotation(angle, r.center());
+    if c.nw == c.ne && c.nw == c.sw && c.nw == c.se {
+        let rx = if c.nw > 0.0 {
+            format!(r#" rx="{}""#, num(c.nw))
+        } else {
+            String::new()
+        };
+        let _ = writeln!(
+            out,
+            r#"<rect x="{}" y="{}" width="{}" height="{}"{rx}{rotate} {style}/>"#,
+            num(r.min.x),
+            num(r.min.y),
+            num(r.width()),
+            num(r.height())
+        );
+        return;
+    }
+    let (x0, y0, x1, y1) = (r.min.x, r.min.y, r.max.x, r.max.y);
+    let arc = |d: &mut String, rad: f32, x: f32, y: f32| {
+        let _ = write!(d, "A{0} {0} 0 0 1 {1} {2}", num(rad), num(x), num(y));
     };
-    let rx = if rx > 0.0 {
-        format!(r#" rx="{}""#, num(rx))
-    } else {
-        String::new()
+    let mut d = format!("M{} {}", num(x0 + c.nw), num(y0));
+    let _ = write!(d, "L{} {}", num(x1 - c.ne), num(y0));
+    arc(&mut d, c.ne, x1, y0 + c.ne);
+    let _ = write!(d, "L{} {}", num(x1), num(y1 - c.se));
+    arc(&mut d, c.se, x1 - c.se, y1);
+    let _ = write!(d, "L{} {}", num(x0 + c.sw), num(y1));
+    arc(&mut d, c.sw, x0, y1 - c.sw);
+    let _ = write!(d, "L{} {}", num(x0), num(y0 + c.nw));
+    arc(&mut d, c.nw, x0 + c.nw, y0);
+    let _ = writeln!(out, r#"<path d="{d}Z"{rotate} {style}/>"#);
+}
+
+/// A circle or ellipse: its fill within the radius, its stroke outside it (as egui
+/// strokes them), rotated by `angle`.
+fn ellipse(
+    out: &mut String,
+    centre: Pos2,
+    radius: Vec2,
+    angle: f32,
+    fill: Color32,
+    stroke: Stroke,
+    bg: Color32,
+) {
+    let mut one = |r: Vec2, style: String| {
+        let rotate = rotation(angle, centre);
+        let _ = writeln!(
+            out,
+            r#"<ellipse cx="{}" cy="{}" rx="{}" ry="{}"{rotate} {style}/>"#,
+            num(centre.x),
+            num(centre.y),
+            num(r.x),
+            num(r.y)
+        );
     };
-    let _ = writeln!(
-        out,
-        r#"<rect x="{}" y="{}" width="{}" height="{}"{rx}{rotate} {style}/>"#,
-        num(r.min.x),
-        num(r.min.y),
-        num(r.width()),
-        num(r.height())
-    );
+    if fill != Color32::TRANSPARENT {
+        one(radius, style(fill, None, bg));
+    }
+    if stroke.width > 0.0 && stroke.color != Color32::TRANSPARENT {
+        let r = radius + Vec2::splat(stroke.width / 2.0);
+        one(
+            r,
+            style(Color32::TRANSPARENT, Some((stroke.width, stroke.color)), bg),
+        );
+    }
 }
 
 /// A mesh without a texture, as its triangles: one path per colour (a vertex's colour is
@@ -357,27 +468,33 @@ fn mesh(out: &mut String, m: &Mesh, bg: Color32) -> Result<(), ExportError> {
     }
     let mut by_colour: Vec<(Color32, String)> = Vec::new();
     for t in m.indices.chunks_exact(3) {
-        let v = |i: u32| &m.vertices[i as usize];
-        let c = v(t[0]).color;
-        if c == Color32::TRANSPARENT {
+        let [Some(a), Some(b), Some(c)] = [0, 1, 2].map(|k| m.vertices.get(t[k] as usize)) else {
+            return Err(ExportError::Render(format!(
+                "a mesh's triangle names a vertex past its {}",
+                m.vertices.len()
+            )));
+        };
+        if a.color == Color32::TRANSPARENT {
             continue;
         }
-        let d = points_d(&[v(t[0]).pos, v(t[1]).pos, v(t[2]).pos], true);
-        match by_colour.iter_mut().find(|(k, _)| *k == c) {
+        let d = points_d(&[a.pos, b.pos, c.pos], true);
+        match by_colour.iter_mut().find(|(k, _)| *k == a.color) {
             Some((_, path)) => path.push_str(&d),
-            None => by_colour.push((c, d)),
+            None => by_colour.push((a.color, d)),
         }
     }
     for (c, d) in by_colour {
-        // The triangles' own colour as a hairline too: no seams between them.
-        let _ = writeln!(out, r#"<path d="{d}" {}/>"#, style(c, Some((0.25, c)), bg));
+        // An opaque mesh's triangles get a hairline of their colour, so no seam shows
+        // between them; a see-through one none (it would darken the shared edges).
+        let edge = (c.a() == 255).then_some((0.25, c));
+        let _ = writeln!(out, r#"<path d="{d}" {}/>"#, style(c, edge, bg));
     }
     Ok(())
 }
 
 /// The section (font and colour) of each glyph of a galley, row by row: the glyphs follow
-/// the job's characters less its newlines; a glyph that is not the next character (the
-/// elision mark of a truncated label) keeps the section it is in.
+/// the job's characters less its newlines; a glyph that is none of the next characters
+/// (the elision mark of a truncated label) keeps the section it is in.
 fn glyph_sections(g: &Galley) -> Vec<Vec<usize>> {
     let sections = &g.job.sections;
     let section_at = |byte: usize| {
@@ -386,12 +503,15 @@ fn glyph_sections(g: &Galley) -> Vec<Vec<usize>> {
             .position(|s| s.byte_range.contains(&egui::epaint::text::ByteIndex(byte)))
             .unwrap_or(sections.len().saturating_sub(1))
     };
-    let mut chars = g
+    let chars: Vec<(usize, char)> = g
         .job
         .text
         .char_indices()
         .filter(|(_, c)| *c != '\n' && *c != '\r')
-        .peekable();
+        .collect();
+    // The next character not yet matched; a glyph matches within a few characters of it
+    // (egui drops a mark no font has), so one unmatched glyph cannot lose the place.
+    let mut next = 0;
     let mut current = 0;
     g.rows
         .iter()
@@ -399,11 +519,10 @@ fn glyph_sections(g: &Galley) -> Vec<Vec<usize>> {
             row.glyphs
                 .iter()
                 .map(|glyph| {
-                    if let Some((i, c)) = chars.peek().copied()
-                        && c == glyph.chr
-                    {
-                        current = section_at(i);
-                        chars.next();
+                    let ahead = chars.len().min(next + 4);
+                    if let Some(j) = (next..ahead).find(|&j| chars[j].1 == glyph.chr) {
+                        current = section_at(chars[j].0);
+                        next = j + 1;
                     }
                     current
                 })
@@ -451,8 +570,22 @@ fn pieces(glyphs: &[egui::epaint::text::Glyph]) -> Vec<Piece<'_>> {
     out
 }
 
-/// A text shape: for each row, one `<text>` per run of glyphs in one section, each
-/// character at the x egui placed it, on the row's baseline.
+/// The ranges of `0..n` over which `key` stays the same.
+fn runs<K: PartialEq>(n: usize, key: impl Fn(usize) -> K) -> Vec<std::ops::Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < n {
+        let k = key(start);
+        let end = (start + 1..n).find(|&i| key(i) != k).unwrap_or(n);
+        out.push(start..end);
+        start = end;
+    }
+    out
+}
+
+/// A text shape: for each row, one `<text>` per run of glyphs in one section and one
+/// font face (the one egui drew them with), each character at the x and on the baseline
+/// egui placed it.
 fn text(out: &mut String, t: &TextShape, fonts: &Fonts, bg: Color32) {
     let g = &t.galley;
     if g.job.sections.is_empty() {
@@ -460,28 +593,13 @@ fn text(out: &mut String, t: &TextShape, fonts: &Fonts, bg: Color32) {
     }
     let rotate = t.angle != 0.0;
     if rotate {
-        let _ = writeln!(
-            out,
-            r#"<g transform="rotate({} {} {})">"#,
-            num(t.angle.to_degrees()),
-            num(t.pos.x),
-            num(t.pos.y)
-        );
+        let _ = writeln!(out, "<g{}>", rotation(t.angle, t.pos));
     }
     let sections = glyph_sections(g);
     for (row, secs) in g.rows.iter().zip(&sections) {
-        let mut start = 0;
-        while start < row.glyphs.len() {
-            let sec = secs[start];
-            let end = (start..row.glyphs.len())
-                .find(|&i| secs[i] != sec)
-                .unwrap_or(row.glyphs.len());
-            let glyphs = &row.glyphs[start..end];
-            start = end;
-            if glyphs.iter().all(|gl| gl.chr.is_whitespace()) {
-                continue;
-            }
-            let format = &g.job.sections[sec].format;
+        let origin = t.pos + row.pos.to_vec2();
+        for run in runs(row.glyphs.len(), |i| secs[i]) {
+            let format = &g.job.sections[secs[run.start]].format;
             let mut colour = t.override_text_color.unwrap_or(format.color);
             if colour == Color32::PLACEHOLDER {
                 colour = t.fallback_color;
@@ -492,36 +610,53 @@ fn text(out: &mut String, t: &TextShape, fonts: &Fonts, bg: Color32) {
             let Some(fill) = paint("fill", colour, bg) else {
                 continue;
             };
-            let origin = t.pos + row.pos.to_vec2();
-            let y = num(origin.y + glyphs[0].pos.y);
-            let family = match &format.font_id.family {
-                egui::FontFamily::Monospace => &fonts.monospace,
-                _ => &fonts.proportional,
-            };
             let italic = if format.italics {
                 r#" font-style="italic""#
             } else {
                 ""
             };
-            let size = num(format.font_id.size);
-            for piece in pieces(glyphs) {
-                // Each character at its x; a ligature ("fi": egui gives the second
-                // character no advance) at the x of its first, shaped as one.
-                let xs: Vec<String> = match piece {
-                    Piece::Placed(gs) => gs.iter().map(|gl| num(origin.x + gl.pos.x)).collect(),
-                    Piece::Ligature(gs) => vec![num(origin.x + gs[0].pos.x)],
+            let glyphs = &row.glyphs[run];
+            let family = &format.font_id.family;
+            let face = |i: usize| fonts.face(family, glyphs[i].chr).map(|f| f.id);
+            for by_face in runs(glyphs.len(), face) {
+                let glyphs = &glyphs[by_face];
+                if glyphs.iter().all(|gl| gl.chr.is_whitespace()) {
+                    continue;
+                }
+                let Some(face) = fonts.face(family, glyphs[0].chr) else {
+                    continue;
                 };
-                let chars: String = piece.glyphs().iter().map(|gl| gl.chr).collect();
-                let _ = writeln!(
-                    out,
-                    r#"<text xml:space="preserve" x="{}" y="{y}" font-family="{family}" font-size="{size}"{italic} {fill}>{}</text>"#,
-                    xs.join(" "),
-                    escape(&chars)
-                );
+                let size = num(format.font_id.size * face.scale);
+                for piece in pieces(glyphs) {
+                    // Each character at its x and y; a ligature ("fi": egui gives the
+                    // second character no advance) at those of its first, shaped as one.
+                    let at = |gs: &[egui::epaint::text::Glyph]| {
+                        let xs: Vec<String> =
+                            gs.iter().map(|gl| num(origin.x + gl.pos.x)).collect();
+                        let mut ys: Vec<String> =
+                            gs.iter().map(|gl| num(origin.y + gl.pos.y)).collect();
+                        if ys.iter().all(|y| *y == ys[0]) {
+                            ys.truncate(1);
+                        }
+                        (xs.join(" "), ys.join(" "))
+                    };
+                    let (x, y) = match piece {
+                        Piece::Placed(gs) => at(gs),
+                        Piece::Ligature(gs) => at(&gs[..1]),
+                    };
+                    let chars: String = piece.glyphs().iter().map(|gl| gl.chr).collect();
+                    let _ = writeln!(
+                        out,
+                        r#"<text xml:space="preserve" x="{x}" y="{y}" font-family="'{}'" font-size="{size}"{italic} {fill}>{}</text>"#,
+                        face.family,
+                        escape(&chars)
+                    );
+                }
             }
         }
-        if t.underline.width > 0.0 && !row.glyphs.is_empty() {
-            let r = row.rect().translate(t.pos.to_vec2());
+        if t.underline.width > 0.0 && row.glyphs.iter().any(|gl| !gl.chr.is_whitespace()) {
+            // Under the row's ink, as epaint draws it.
+            let r = row.visuals.mesh_bounds.translate(origin.to_vec2());
             line(out, &[r.left_bottom(), r.right_bottom()], t.underline, bg);
         }
     }
@@ -532,6 +667,9 @@ fn text(out: &mut String, t: &TextShape, fonts: &Fonts, bg: Color32) {
 
 /// The SVG of a frame's shapes, `size` points wide and high, on a page of colour `bg`.
 pub fn svg(shapes: &[ClippedShape], size: [f32; 2], bg: Color32) -> Result<Svg, ExportError> {
+    if let Some(font) = fonts().unread.first() {
+        return Err(ExportError::FontUnreadable { font: font.clone() });
+    }
     let bounds = Rect::from_min_size(Pos2::ZERO, size.into());
     let mut w = Writer {
         bg,
@@ -667,7 +805,24 @@ mod tests {
             s.contains(r##"<rect x="10" y="10" width="20" height="10" rx="3" fill="#ff0000"/>"##),
             "{s}"
         );
-        assert!(s.contains(r##"<rect x="11" y="11" width="18" height="8" rx="3" fill="none" stroke="#000000" stroke-width="2"/>"##), "{s}");
+        // ... and its corners' radius there, 3 - 1.
+        assert!(s.contains(r##"<rect x="11" y="11" width="18" height="8" rx="2" fill="none" stroke="#000000" stroke-width="2"/>"##), "{s}");
+        // Corners unlike: a path of arcs, each radius at most half the height.
+        let radii = CornerRadius {
+            nw: 0,
+            ne: 9,
+            sw: 0,
+            se: 2,
+        };
+        let s = one(Shape::rect_filled(r, radii, Color32::RED));
+        assert!(s.contains(r##"<path d="M10 10L25 10A5 5 0 0 1 30 15L30 18A2 2 0 0 1 28 20L10 20A0 0 0 0 1 10 20L10 10A0 0 0 0 1 10 10Z" fill="#ff0000"/>"##), "{s}");
+        // egui strokes a circle outside its radius: the stroke's centre at 4 + 1.
+        let s = one(Shape::Circle(CircleShape::stroke(
+            Pos2::new(5.0, 6.0),
+            4.0,
+            Stroke::new(2.0, Color32::BLACK),
+        )));
+        assert!(s.contains(r##"<ellipse cx="5" cy="6" rx="5" ry="5" fill="none" stroke="#000000" stroke-width="2"/>"##), "{s}");
         // Premultiplied half-transparent white is white at opacity 0.5.
         let s = one(Shape::Circle(CircleShape::filled(
             Pos2::new(5.0, 6.0),
@@ -675,7 +830,9 @@ mod tests {
             Color32::from_white_alpha(128),
         )));
         assert!(
-            s.contains(r##"<circle cx="5" cy="6" r="4" fill="#ffffff" fill-opacity="0.5"/>"##),
+            s.contains(
+                r##"<ellipse cx="5" cy="6" rx="4" ry="4" fill="#ffffff" fill-opacity="0.5"/>"##
+            ),
             "{s}"
         );
         let s = one(Shape::line_segment(

@@ -65,6 +65,15 @@ pub enum ExportError {
     },
     /// A figure holds something a vector format cannot.
     NotVector(Unvectorizable),
+    /// One of the bundled fonts could not be read for a vector figure.
+    FontUnreadable {
+        font: String,
+    },
+    /// A deck's page folder holds files that are not a deck's pages.
+    DeckFolderInUse {
+        folder: String,
+        file: String,
+    },
 }
 
 /// What a figure may hold that cannot be written as vectors.
@@ -134,6 +143,16 @@ impl Localize for ExportError {
                 lang,
                 "{path}: a deck is written as one PDF; name it .pdf",
                 "{path}：简报写为一个 PDF 文件；请以 .pdf 命名"
+            ),
+            ExportError::FontUnreadable { font } => bi!(
+                lang,
+                "the bundled font {font} could not be read for the vector figure; export it as PNG",
+                "无法读取内置字体 {font} 以生成矢量图；请导出为 PNG"
+            ),
+            ExportError::DeckFolderInUse { folder, file } => bi!(
+                lang,
+                "{folder}: holds {file}, which is not a page of a deck: the deck's pages would replace the folder; name the deck otherwise",
+                "{folder}：含有 {file}，它不是简报的页面；简报的页面会替换该文件夹；请为简报另取名称"
             ),
             ExportError::NotVector(what) => match what {
                 Unvectorizable::Image => bi!(
