@@ -32,7 +32,7 @@ fn times(n: usize, mut f: impl FnMut(usize)) -> (f64, f64) {
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let t0 = Instant::now();
-    let scene: Scene = project_scene(None, None, Lang::En).expect("sample scene");
+    let scene: Scene = project_scene(None, None, false, Lang::En).expect("sample scene");
     let computed = t0.elapsed().as_secs_f64();
     let t0 = Instant::now();
     let mut r = Renderer::new();

@@ -94,6 +94,10 @@ pub struct DeckArgs {
     pub scenario: Option<String>,
     #[arg(long, default_value = "light", value_parser = ["light", "dark"])]
     pub theme: String,
+    /// Run the weight sweep and add its sensitivity page (without it, the page is there
+    /// when the project's view runs the sweep).
+    #[arg(long)]
+    pub sweep: bool,
     /// The PDF to write (`deck.pdf`); its pages go as PNG in the folder `deck/` beside it.
     #[arg(long)]
     pub out: PathBuf,
@@ -105,7 +109,8 @@ pub struct ExportArgs {
     /// settings.
     #[arg(long)]
     pub project: Option<PathBuf>,
-    /// sectors, exposures, scenarios, backtest or dashboard.
+    /// sectors, exposures, scenarios, backtest, sensitivity (the weight sweep, run for it)
+    /// or dashboard.
     #[arg(long)]
     pub chart: String,
     /// The scenario the scenarios chart shows (default: the project's, else the first).
@@ -1055,55 +1060,8 @@ fn sensitivity(a: SensitivityArgs) -> Result<(), CliError> {
             "{name}：{n} 组设置，用时 {secs:.2} 秒；逐一扫描各支柱权重，其余权重保持设置中的值"
         )
     );
-    // One row per setting: the numbers, or empty cells and the reason.
-    let err = |e: &EngineError| e.localize(lang());
-    let mut cols: [Vec<Option<f64>>; 7] = Default::default();
-    let mut notes = Vec::new();
-    for x in &sw.points {
-        let mut why = Vec::new();
-        let mut cells = [None; 7];
-        match &x.outcome {
-            Err(e) => why.push(err(e)),
-            Ok(o) => {
-                cells[0] = Some(o.names_kept);
-                cells[1] = Some(o.weight_kept);
-                match &o.halo_minus_benchmark {
-                    Ok(v) => cells[2] = Some(*v),
-                    Err(e) => why.push(err(e)),
-                }
-                match &o.backtest {
-                    Ok(b) => {
-                        cells[3..].copy_from_slice(&[
-                            Some(b.ic_mean),
-                            Some(b.ic_t),
-                            Some(b.spread),
-                            Some(b.rebalances as f64),
-                        ]);
-                    }
-                    Err(e) => why.push(err(e)),
-                }
-            }
-        }
-        for (c, v) in cols.iter_mut().zip(cells) {
-            c.push(v);
-        }
-        // (A reason both parts give, no prices for example, is said once.)
-        why.dedup();
-        let sep = match lang() {
-            Lang::En => "; ",
-            Lang::Zh => "；",
-        };
-        notes.push(why.join(sep));
-    }
-    let heads = [
-        "names_kept",
-        "weight_kept",
-        "halo_minus_benchmark",
-        "ic_mean",
-        "ic_t",
-        "spread",
-        "rebalances",
-    ];
+    let rows = export::SweepRows::new(&sw, lang());
+    let (cols, notes, heads) = (&rows.cols, &rows.notes, export::SweepRows::HEADS);
     let tickers = &p.inputs().panel.tickers;
     let Some(dir) = &a.out else {
         // (The last column, rebalances, is a count.)
@@ -1163,31 +1121,9 @@ fn sensitivity(a: SensitivityArgs) -> Result<(), CliError> {
         return Ok(());
     };
     let encode = |e: polars::prelude::PolarsError| ExportError::Encode(e.to_string());
-    let mut columns = vec![
-        Column::new(
-            "pillar".into(),
-            sw.points.iter().map(|x| x.pillar.id()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "weight".into(),
-            sw.points.iter().map(|x| x.weight).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "current".into(),
-            sw.points.iter().map(|x| x.current).collect::<Vec<_>>(),
-        ),
-    ];
-    columns.extend(
-        heads
-            .iter()
-            .zip(&cols)
-            .map(|(h, c)| Column::new((*h).into(), c.clone())),
-    );
-    columns.push(Column::new("note".into(), notes));
     let names = ["sensitivity.csv", "stability.csv"];
     let set = output_set(dir, &names)?;
-    let table = DataFrame::new(sw.points.len(), columns).map_err(encode)?;
-    export::write_table(&table, &set.path("sensitivity.csv"))?;
+    export::write_table(&rows.table(&sw)?, &set.path("sensitivity.csv"))?;
     let stability = DataFrame::new(
         sw.stability.len(),
         vec![
@@ -1218,7 +1154,9 @@ fn export_figure(a: ExportArgs) -> Result<(), CliError> {
     // A name that says no format is refused before anything is computed.
     crate::app::figure::Format::of(&a.out)?;
     let t0 = std::time::Instant::now();
-    let scene = project_scene(a.project.as_deref(), a.scenario.clone(), lang())?;
+    // The sensitivity figure is the weight sweep's: run it, as the pane's tick would.
+    let sweep = figure == Figure::Chart(crate::app::Pane::Sensitivity);
+    let scene = project_scene(a.project.as_deref(), a.scenario.clone(), sweep, lang())?;
     let w = export(
         &scene,
         &FigureRequest {
@@ -1251,7 +1189,7 @@ fn export_deck(a: DeckArgs) -> Result<(), CliError> {
     use crate::app::figure::{deck_path, export_deck, project_scene};
     deck_path(&a.out)?;
     let t0 = std::time::Instant::now();
-    let scene = project_scene(a.project.as_deref(), a.scenario.clone(), lang())?;
+    let scene = project_scene(a.project.as_deref(), a.scenario.clone(), a.sweep, lang())?;
     let w = export_deck(&scene, a.theme == "dark", &a.out)?;
     let (pdf, folder, pages) = (w.pdf.display(), w.folder.display(), w.pages);
     let secs = t0.elapsed().as_secs_f64();

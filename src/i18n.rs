@@ -342,6 +342,12 @@ pub static TABLE: &[(&str, &str)] = &[
     ("Back to automatic matching", "恢复自动匹配"),
     ("Pillar weights", "支柱权重"),
     ("Research deck", "研究简报"),
+    ("the weight sweep was not run", "未运行权重扫描"),
+    ("No sensitivity page", "无敏感性页"),
+    (
+        "each pillar's weight from 0 to 3 in 13 steps, the others held",
+        "各支柱权重从 0 到 3 分 13 步，其余保持不变",
+    ),
     ("every metric weighs 1", "各指标权重均为 1"),
     ("As of", "截至"),
     ("Data sources", "数据来源"),

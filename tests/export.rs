@@ -14,7 +14,7 @@ use halo_workbench::i18n::Lang;
 
 /// What the sample's window shows at start: default settings and view.
 fn sample_scene() -> Scene {
-    project_scene(None, None, Lang::En).unwrap()
+    project_scene(None, None, false, Lang::En).unwrap()
 }
 
 fn render(scene: &Scene, r: &FigureRequest) -> image::RgbaImage {
@@ -243,7 +243,7 @@ fn a_formula_in_the_data_is_defused_in_the_csv() {
     st.analytics.window_to = chrono::NaiveDate::from_ymd_opt(2017, 2, 28);
     let file = dir.path().join("formula.halo.toml");
     project.save(&file).unwrap();
-    let scene = project_scene(Some(&file), None, Lang::En).unwrap();
+    let scene = project_scene(Some(&file), None, false, Lang::En).unwrap();
     let out = dir.path().join("s.png");
     export(&scene, &req(Figure::Chart(Pane::Sectors), 1.0, false), &out).unwrap();
     let text = std::fs::read_to_string(dir.path().join("s.csv")).unwrap();

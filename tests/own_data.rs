@@ -1018,7 +1018,7 @@ fn chosen_lines_and_a_relative_line_are_what_the_figure_exports() {
     let results = h.state().results.clone().unwrap();
     let table = |h: &Harness<'static, WorkbenchApp>| {
         Pane::Sectors
-            .table(&results, &h.state().state.view)
+            .table(&results, &h.state().state.view, &Default::default())
             .unwrap()
     };
     let t = table(&h);

@@ -218,7 +218,7 @@ fn the_exported_dashboard_in_chinese_has_no_english_label() {
     use halo_workbench::app::figure::{Figure, draw, project_scene};
     let dir = tempfile::tempdir().unwrap();
     let file = project_file(dir.path());
-    let scene = project_scene(Some(&file), None, Lang::Zh).expect("scene");
+    let scene = project_scene(Some(&file), None, false, Lang::Zh).expect("scene");
     let mut h = Harness::builder()
         .with_size([1600.0, 1000.0])
         .with_context_setup(halo_workbench::app::fonts::install)

@@ -25,6 +25,17 @@ fn open(lang: Lang) -> Harness<'static, WorkbenchApp> {
     h
 }
 
+/// A swept setting's backtest IC mean.
+fn ic_mean(x: &halo_workbench::engine::sensitivity::SweepPoint) -> f64 {
+    x.outcome
+        .as_ref()
+        .unwrap()
+        .backtest
+        .as_ref()
+        .unwrap()
+        .ic_mean
+}
+
 #[test]
 fn the_sweep_streams_in_equals_the_engine_and_a_click_sets_the_weight() {
     let mut h = open(Lang::En);
@@ -72,14 +83,7 @@ fn the_sweep_streams_in_equals_the_engine_and_a_click_sets_the_weight() {
         .iter()
         .find(|x| x.pillar == Pillar::HeavyAssets && x.weight == 2.0)
         .unwrap();
-    let ic = target
-        .outcome
-        .as_ref()
-        .unwrap()
-        .backtest
-        .as_ref()
-        .unwrap()
-        .ic_mean;
+    let ic = ic_mean(target);
     let pos = h
         .state()
         .panes
@@ -113,6 +117,35 @@ fn the_sweep_streams_in_equals_the_engine_and_a_click_sets_the_weight() {
     h.get_by_label("Sweep the pillar weights").click();
     common::settle(&mut h);
     assert!(h.state().sweep.points.is_empty());
+}
+
+#[test]
+fn the_panes_export_button_writes_the_sweep_as_a_figure_and_its_csv() {
+    let mut h = open(Lang::En);
+    let dir = tempfile::tempdir().unwrap();
+    h.state_mut().state.export_dir = Some(dir.path().to_path_buf());
+    h.state_mut().state.export_scale = 1.0;
+    h.get_by_label("Sweep the pillar weights").click();
+    wait_for_sweep(&mut h);
+    h.get_by_label("Export").click();
+    h.run_steps(2);
+    h.state_mut().wait_for_export();
+    common::settle(&mut h);
+    assert!(h.state().errors.is_empty(), "{:?}", h.state().errors);
+    let png = dir.path().join("halo_sensitivity_2017-04-01_1x.png");
+    let img = image::open(&png).unwrap_or_else(|e| panic!("{}: {e}", png.display()));
+    assert_eq!((img.width(), img.height()), (1100, 700));
+    // The CSV: a row per swept setting, the sweep's own numbers.
+    let done = h.state().sweep.done.clone().unwrap().unwrap();
+    let text =
+        std::fs::read_to_string(dir.path().join("halo_sensitivity_2017-04-01_1x.csv")).unwrap();
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    assert_eq!(rows.len(), done.points.len());
+    for (row, x) in rows.iter().zip(&done.points) {
+        let cells: Vec<&str> = row.split(',').collect();
+        assert_eq!(cells[0], x.pillar.id());
+        assert_eq!(cells[6].parse::<f64>().unwrap(), ic_mean(x), "{row}");
+    }
 }
 
 #[test]

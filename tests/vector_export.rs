@@ -24,7 +24,7 @@ fn req(figure: Figure) -> FigureRequest {
 }
 
 fn scene(lang: Lang) -> Scene {
-    project_scene(None, None, lang).unwrap()
+    project_scene(None, None, false, lang).unwrap()
 }
 
 /// The sample's sector chart as SVG, in a language.
@@ -51,12 +51,19 @@ fn poppler(tool: &str, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// Every `<text>` element's characters.
+/// The text of the SVG, each run of `<text>` elements on one baseline joined (a label is
+/// split where a ligature or another font takes over).
 fn texts(doc: &usvg::roxmltree::Document) -> Vec<String> {
-    doc.descendants()
-        .filter(|n| n.has_tag_name("text"))
-        .map(|n| n.text().unwrap_or_default().to_string())
-        .collect()
+    let mut out: Vec<(String, String)> = Vec::new();
+    for n in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        let y = n.attribute("y").unwrap_or_default().to_string();
+        let t = n.text().unwrap_or_default();
+        match out.last_mut() {
+            Some((last_y, s)) if *last_y == y => s.push_str(t),
+            _ => out.push((y, t.to_string())),
+        }
+    }
+    out.into_iter().map(|(_, s)| s).collect()
 }
 
 #[test]
@@ -164,7 +171,14 @@ fn a_chinese_deck_has_a_cover_a_page_per_chart_and_embeds_the_font() {
         "{info}"
     );
     let cover = poppler("pdftotext", &["-f", "1", "-l", "1", path, "-"]);
-    for want in ["研究简报", "数据来源", "支柱权重", &scene.dataset] {
+    // No sweep in the sample's view: the sensitivity page is left out, and the cover says so.
+    for want in [
+        "研究简报",
+        "数据来源",
+        "支柱权重",
+        "无敏感性页",
+        &scene.dataset,
+    ] {
         assert!(cover.contains(want), "{want} on the cover: {cover}");
     }
     // The as-of date, and each table's file.
@@ -257,4 +271,49 @@ fn a_deck_never_replaces_a_folder_of_other_files_nor_mixes_two_decks() {
         .unwrap()
         .to_string();
     assert!(e.contains("does not exist"), "{e}");
+}
+
+#[test]
+fn the_sensitivity_figure_is_the_sweeps_and_refused_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let req = req(Figure::Chart(Pane::Sensitivity));
+    // Without a sweep there is nothing to draw: said, nothing written.
+    let out = dir.path().join("none.svg");
+    let e = export(&scene(Lang::En), &req, &out)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("weight sweep has not finished"), "{e}");
+    assert!(!out.exists());
+    // With it: the figure, its lines named, and a deck with its page.
+    let scene = project_scene(None, None, true, Lang::En).unwrap();
+    let out = dir.path().join("sensitivity.svg");
+    export(&scene, &req, &out).unwrap();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let doc = usvg::roxmltree::Document::parse(&text).unwrap();
+    let texts = texts(&doc);
+    assert!(
+        texts.iter().any(|t| t == "Sensitivity: IC mean"),
+        "{texts:?}"
+    );
+    for p in halo_workbench::engine::metrics::Pillar::ALL {
+        assert!(
+            texts.iter().any(|t| t == p.label_en()),
+            "{} in the legend",
+            p.label_en()
+        );
+    }
+    let deck = dir.path().join("deck.pdf");
+    let w = export_deck(&scene, false, &deck).unwrap();
+    assert_eq!(w.pages, Pane::charts().len() + 2);
+    let last = format!("{:02}_sensitivity.png", w.pages - 1);
+    assert!(deck_folder(&deck).join(last).is_file());
+    let cover = poppler(
+        "pdftotext",
+        &["-f", "1", "-l", "1", deck.to_str().unwrap(), "-"],
+    );
+    assert!(
+        cover.contains("Sensitivity") && !cover.contains("No sensitivity page"),
+        "{cover}"
+    );
 }

@@ -20,6 +20,8 @@ pub struct ChartCtx<'a> {
     pub dataset: &'a str,
     /// What the charts show (scenario, bars or lines).
     pub view: &'a ViewState,
+    /// The weight sweep, as far as it has come (the sensitivity figure's).
+    pub sweep: &'a super::panes::sensitivity::SweepState,
     /// The sector lit in every chart (hovered, or clicked).
     pub lit: Option<&'a str>,
     /// A figure for export: bar charts fit their cell (a figure cannot scroll).

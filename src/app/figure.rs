@@ -14,6 +14,7 @@ use egui_kittest::Harness;
 use super::chart::ChartCtx;
 use super::messages::{AppError, ExportError};
 use super::panes::Pane;
+use super::panes::sensitivity::SweepState;
 use super::vector::Svg;
 use crate::atomic::{FolderSet, SetError, write_with_manifest};
 use crate::bi;
@@ -49,9 +50,9 @@ impl Figure {
             })
     }
 
-    /// Every chart, then the dashboard.
+    /// Every figure of a pane, then the dashboard.
     pub fn all() -> Vec<Figure> {
-        let mut v: Vec<Figure> = Pane::charts().into_iter().map(Figure::Chart).collect();
+        let mut v: Vec<Figure> = Pane::figures().into_iter().map(Figure::Chart).collect();
         v.push(Figure::Dashboard);
         v
     }
@@ -157,6 +158,8 @@ pub struct Scene {
     pub dataset: String,
     /// What each table was read from, for a deck's cover.
     pub sources: Vec<LoadReport>,
+    /// The weight sweep on screen (the sensitivity figure's).
+    pub sweep: SweepState,
     pub lang: Lang,
 }
 
@@ -204,6 +207,7 @@ pub fn draw(ui: &mut egui::Ui, scene: &Scene, figure: Figure) {
         backtest_pending: false,
         dataset: &scene.dataset,
         view: &scene.view,
+        sweep: &scene.sweep,
         lit: None,
         figure: true,
         line_scale: 1.0,
@@ -303,12 +307,38 @@ fn cover(ui: &mut egui::Ui, scene: &Scene) {
     }
     ui.add_space(24.0);
     ui.label(RichText::new(tr("Charts")).size(16.0).strong());
-    let charts = Pane::charts()
+    let charts = deck_panes(scene)
         .iter()
         .map(|p| p.title().to_string())
         .collect::<Vec<_>>()
         .join(" · ");
     ui.label(RichText::new(charts).size(16.0));
+    // The page a deck leaves out, and why.
+    if !swept(scene) {
+        let why = match &scene.sweep.done {
+            Some(Err(e)) => e.text(),
+            _ => tr("the weight sweep was not run").to_string(),
+        };
+        ui.label(
+            RichText::new(format!("{}: {why}", tr("No sensitivity page")))
+                .size(14.0)
+                .color(ui.visuals().warn_fg_color),
+        );
+    }
+}
+
+/// The weight sweep finished (the sensitivity figure can be drawn).
+fn swept(scene: &Scene) -> bool {
+    scene.sweep.done.as_ref().is_some_and(|d| d.is_ok())
+}
+
+/// The panes a deck has a page for: every chart, and the sensitivity figure when the
+/// weight sweep finished.
+fn deck_panes(scene: &Scene) -> Vec<Pane> {
+    Pane::figures()
+        .into_iter()
+        .filter(|p| p.is_chart() || swept(scene))
+        .collect()
 }
 
 /// "Fundamentals: file.csv (CSV, GB18030/GBK; 300 of 302 rows, 300 tickers, 2020-12-31 to
@@ -540,7 +570,7 @@ impl Renderer {
     ) -> Result<Vec<(Page, Svg, image::RgbaImage)>, ExportError> {
         let mut pages = vec![Page::Cover];
         pages.extend(
-            Pane::charts()
+            deck_panes(scene)
                 .into_iter()
                 .map(|p| Page::Figure(Figure::Chart(p))),
         );
@@ -590,7 +620,7 @@ pub fn write(
     let mut csv = Vec::new();
     for p in figure.panes() {
         let path = csv_path(out, figure, p);
-        let table = p.table(&scene.results, &scene.view)?;
+        let table = p.table(&scene.results, &scene.view, &scene.sweep)?;
         files.push((path.clone(), crate::export::table_bytes(&table, &path)?));
         csv.push(path);
     }
@@ -693,10 +723,12 @@ pub fn export_deck(scene: &Scene, dark: bool, out: &Path) -> Result<WrittenDeck,
 
 /// The scene a project's window shows (or the bundled sample's with default settings),
 /// computed through the same pipeline: for the headless export. `scenario` picks the
-/// scenario pane's scenario, overriding the project's view.
+/// scenario pane's scenario, overriding the project's view; `sweep` runs the weight sweep
+/// (the sensitivity figure's) also when the project's view does not.
 pub fn project_scene(
     project: Option<&Path>,
     scenario: Option<String>,
+    sweep: bool,
     lang: Lang,
 ) -> Result<Scene, AppError> {
     let (ds, settings, mut view) = match project {
@@ -714,7 +746,9 @@ pub fn project_scene(
     if scenario.is_some() {
         view.scenario = scenario;
     }
-    let results = Pipeline::from_dataset(&ds)?.results(&settings)?;
+    view.sensitivity.run |= sweep;
+    let mut pipeline = Pipeline::from_dataset(&ds)?;
+    let results = pipeline.results(&settings)?;
     // A scenario asked for by name must exist: never the first one in its place.
     if let Some(name) = &view.scenario
         && !results.scenarios.iter().any(|s| &s.name == name)
@@ -725,9 +759,18 @@ pub fn project_scene(
         }
         .into());
     }
+    // The sweep the window's sensitivity pane would show, whole.
+    let sweep = if view.sensitivity.run {
+        let spec = crate::engine::sensitivity::SweepSpec::default();
+        let sw = crate::engine::sensitivity::sweep(&mut pipeline, &settings, spec, &mut |_| true);
+        SweepState::finished(sw.map(Arc::new))
+    } else {
+        SweepState::default()
+    };
     Ok(Scene {
         results: Arc::new(results),
         view,
+        sweep,
         sources: sources(&ds),
         dataset: ds.name,
         lang,

@@ -1035,6 +1035,7 @@ impl WorkbenchApp {
             view: self.state.view.clone(),
             dataset: self.dataset.name.clone(),
             sources: figure::sources(&self.dataset),
+            sweep: self.sweep.clone(),
             lang: self.state.lang,
         })
     }

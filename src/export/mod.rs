@@ -16,6 +16,7 @@ use crate::engine::backtest::{HorizonStat, QuantileStat};
 use crate::engine::notes::SeriesId;
 use crate::engine::scenarios::Outcome;
 use crate::engine::sectors::SectorPerformance;
+use crate::engine::sensitivity::Sweep;
 use crate::i18n::{Lang, Localize};
 
 /// Why a figure could not be exported.
@@ -26,6 +27,8 @@ pub enum ExportError {
     /// The chart's own result could not be computed.
     Chart(EngineError),
     BacktestNotReady,
+    /// The sensitivity figure asked for, and no weight sweep has finished.
+    SweepNotReady,
     /// The renderer failed (its own message).
     Render(String),
     /// The image or table could not be encoded (the encoder's message).
@@ -94,6 +97,11 @@ impl Localize for ExportError {
                 "没有可绘制的结果：是否已载入基本面表？"
             ),
             ExportError::Chart(e) => e.localize(lang),
+            ExportError::SweepNotReady => bi!(
+                lang,
+                "the weight sweep has not finished: tick \"Sweep the pillar weights\" in the sensitivity pane and wait for it",
+                "权重扫描尚未完成：请在敏感性窗格勾选“扫描支柱权重”并等待其完成"
+            ),
             ExportError::BacktestNotReady => {
                 bi!(lang, "the backtest is not ready yet", "回测尚未完成")
             }
@@ -173,6 +181,96 @@ impl Localize for ExportError {
 crate::english_display!(ExportError);
 
 impl std::error::Error for ExportError {}
+
+/// A weight sweep's rows: per setting, its numbers (empty where they could not be
+/// computed) and the reasons, in a language. One table for the command line's print and
+/// CSV and the sensitivity figure's CSV.
+pub struct SweepRows {
+    /// In the order of [`Self::HEADS`].
+    pub cols: [Vec<Option<f64>>; 7],
+    pub notes: Vec<String>,
+}
+
+impl SweepRows {
+    pub const HEADS: [&'static str; 7] = [
+        "names_kept",
+        "weight_kept",
+        "halo_minus_benchmark",
+        "ic_mean",
+        "ic_t",
+        "spread",
+        "rebalances",
+    ];
+
+    pub fn new(sw: &Sweep, lang: Lang) -> SweepRows {
+        let err = |e: &EngineError| e.localize(lang);
+        let mut cols: [Vec<Option<f64>>; 7] = Default::default();
+        let mut notes = Vec::new();
+        for x in &sw.points {
+            let mut why = Vec::new();
+            let mut cells = [None; 7];
+            match &x.outcome {
+                Err(e) => why.push(err(e)),
+                Ok(o) => {
+                    cells[0] = Some(o.names_kept);
+                    cells[1] = Some(o.weight_kept);
+                    match &o.halo_minus_benchmark {
+                        Ok(v) => cells[2] = Some(*v),
+                        Err(e) => why.push(err(e)),
+                    }
+                    match &o.backtest {
+                        Ok(b) => {
+                            cells[3..].copy_from_slice(&[
+                                Some(b.ic_mean),
+                                Some(b.ic_t),
+                                Some(b.spread),
+                                Some(b.rebalances as f64),
+                            ]);
+                        }
+                        Err(e) => why.push(err(e)),
+                    }
+                }
+            }
+            for (c, v) in cols.iter_mut().zip(cells) {
+                c.push(v);
+            }
+            // (A reason both parts give, no prices for example, is said once.)
+            why.dedup();
+            let sep = match lang {
+                Lang::En => "; ",
+                Lang::Zh => "；",
+            };
+            notes.push(why.join(sep));
+        }
+        SweepRows { cols, notes }
+    }
+
+    /// As a table: pillar, weight, current, the numbers, note.
+    pub fn table(&self, sw: &Sweep) -> Result<DataFrame, ExportError> {
+        let mut columns = vec![
+            Column::new(
+                "pillar".into(),
+                sw.points.iter().map(|x| x.pillar.id()).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "weight".into(),
+                sw.points.iter().map(|x| x.weight).collect::<Vec<_>>(),
+            ),
+            Column::new(
+                "current".into(),
+                sw.points.iter().map(|x| x.current).collect::<Vec<_>>(),
+            ),
+        ];
+        columns.extend(
+            Self::HEADS
+                .iter()
+                .zip(&self.cols)
+                .map(|(h, c)| Column::new((*h).into(), c.clone())),
+        );
+        columns.push(Column::new("note".into(), self.notes.clone()));
+        DataFrame::new(sw.points.len(), columns).map_err(|e| ExportError::Encode(e.to_string()))
+    }
+}
 
 /// A text cell a spreadsheet would run as a formula (= + - @, and tab / carriage return
 /// that some import as one) gets a leading apostrophe, as OWASP recommends for CSV.

@@ -5,6 +5,7 @@
 use polars::prelude::DataFrame;
 
 use super::PaneView;
+use super::sensitivity::SweepState;
 use egui::Color32;
 use egui_plot::{Bar, BarChart, GridMark, Line, Plot, PlotPoints};
 
@@ -231,7 +232,7 @@ impl PaneView for BacktestPane {
         ChartResponse::default()
     }
 
-    fn table(r: &Results, _view: &ViewState) -> Result<DataFrame, ExportError> {
+    fn table(r: &Results, _view: &ViewState, _: &SweepState) -> Result<DataFrame, ExportError> {
         let b = r
             .backtest
             .as_deref()

@@ -5,6 +5,7 @@ use egui::RichText;
 use polars::prelude::{Column, DataFrame};
 
 use super::PaneView;
+use super::sensitivity::SweepState;
 use crate::app::chart::{
     BENCH, ChartCtx, ChartResponse, HALO, Row, bar_rows, fmt_num, notes, source, title,
 };
@@ -147,7 +148,7 @@ impl PaneView for ExposuresPane {
         ChartResponse::default()
     }
 
-    fn table(r: &Results, _view: &ViewState) -> Result<DataFrame, ExportError> {
+    fn table(r: &Results, _view: &ViewState, _: &SweepState) -> Result<DataFrame, ExportError> {
         let e = &r.exposures.characteristic.exposures;
         DataFrame::new(
             e.len(),

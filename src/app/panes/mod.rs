@@ -25,6 +25,10 @@ pub trait PaneView: Default {
     /// A chart: it has a figure, an export, and a slide in presentation mode.
     const CHART: bool = false;
 
+    /// It has a figure and an export (every chart, and the sensitivity pane, whose figure
+    /// is not on the dashboard).
+    const FIGURE: bool = Self::CHART;
+
     /// The pane's title, in the interface's language.
     fn title() -> &'static str;
 
@@ -33,8 +37,12 @@ pub trait PaneView: Default {
         ChartResponse::default()
     }
 
-    /// The numbers behind the chart, written beside an exported figure (charts only).
-    fn table(_results: &Results, _view: &ViewState) -> Result<DataFrame, ExportError> {
+    /// The numbers behind the chart, written beside an exported figure (figures only).
+    fn table(
+        _results: &Results,
+        _view: &ViewState,
+        _sweep: &sensitivity::SweepState,
+    ) -> Result<DataFrame, ExportError> {
         Err(ExportError::NoResults)
     }
 
@@ -122,6 +130,7 @@ impl PaneCtx<'_> {
             backtest_pending: self.backtest_pending,
             dataset: &self.dataset.name,
             view: self.view,
+            sweep: self.sweep,
             lit: self.highlight.lit(),
             figure: self.figure,
             line_scale: self.line_scale,
@@ -161,15 +170,26 @@ macro_rules! panes {
                 }
             }
 
+            pub fn is_figure(self) -> bool {
+                match self {
+                    $(Pane::$variant => <$module::$ty as PaneView>::FIGURE),*
+                }
+            }
+
             pub fn draw(self, ui: &mut egui::Ui, ctx: &ChartCtx) -> ChartResponse {
                 match self {
                     $(Pane::$variant => <$module::$ty as PaneView>::draw(ui, ctx)),*
                 }
             }
 
-            pub fn table(self, r: &Results, view: &ViewState) -> Result<DataFrame, ExportError> {
+            pub fn table(
+                self,
+                r: &Results,
+                view: &ViewState,
+                sweep: &sensitivity::SweepState,
+            ) -> Result<DataFrame, ExportError> {
                 match self {
-                    $(Pane::$variant => <$module::$ty as PaneView>::table(r, view)),*
+                    $(Pane::$variant => <$module::$ty as PaneView>::table(r, view, sweep)),*
                 }
             }
         }
@@ -217,6 +237,13 @@ impl Pane {
     /// The charts, in the order of presentation mode's slides and of the dashboard.
     pub fn charts() -> Vec<Pane> {
         Pane::ALL.iter().copied().filter(|p| p.is_chart()).collect()
+    }
+
+    /// The panes with a figure: the charts, then the others that export one.
+    pub fn figures() -> Vec<Pane> {
+        let mut v = Pane::charts();
+        v.extend(Pane::ALL.iter().filter(|p| p.is_figure() && !p.is_chart()));
+        v
     }
 }
 
@@ -292,7 +319,7 @@ pub fn pane_ui(
             {
                 *maximized = if max { None } else { Some(pane) };
             }
-            if pane.is_chart()
+            if pane.is_figure()
                 && ui
                     .small_button(tr("Export"))
                     .on_hover_text(tr(

@@ -5,6 +5,7 @@ use egui::RichText;
 use polars::prelude::DataFrame;
 
 use super::PaneView;
+use super::sensitivity::SweepState;
 use crate::app::chart::{
     ChartCtx, ChartResponse, Row, bar_rows, pct, sector_color, series_color, series_name, source,
     title,
@@ -112,7 +113,7 @@ impl PaneView for ScenariosPane {
     }
 
     /// The scenario shown: each portfolio's return and every sector's contribution.
-    fn table(r: &Results, view: &ViewState) -> Result<DataFrame, ExportError> {
+    fn table(r: &Results, view: &ViewState, _: &SweepState) -> Result<DataFrame, ExportError> {
         match r.outcomes.get(selected(r, view)) {
             Some(Ok(o)) => crate::export::scenario_table(std::iter::once(o)),
             Some(Err(e)) => Err(ExportError::Chart(e.clone())),

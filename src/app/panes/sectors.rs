@@ -4,6 +4,7 @@
 use polars::prelude::DataFrame;
 
 use super::PaneView;
+use super::sensitivity::SweepState;
 use crate::app::chart::{
     ChartCtx, ChartResponse, CumLine, Row, bar_rows, cumulative_chart, pct, series_color,
     notes, series_name, source, title, year_fraction,
@@ -249,7 +250,7 @@ impl PaneView for SectorsPane {
     }
 
     /// Bars: each group's total return; lines: each group's cumulative return by month.
-    fn table(r: &Results, view: &ViewState) -> Result<DataFrame, ExportError> {
+    fn table(r: &Results, view: &ViewState, _: &SweepState) -> Result<DataFrame, ExportError> {
         let p = r.sectors.as_ref().map_err(|e| ExportError::Chart(e.clone()))?;
         match view.sectors {
             SectorChart::Bars => crate::export::sectors_table(p),

@@ -9,7 +9,13 @@ use std::sync::Arc;
 
 use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
 
+use polars::prelude::DataFrame;
+
 use super::{PaneCtx, PaneView};
+use crate::app::chart::{ChartCtx, ChartResponse, source, title};
+use crate::app::messages::ExportError;
+use crate::engine::pipeline::Results;
+use crate::view::ViewState;
 use crate::app::chart::{pct, series_color};
 use crate::engine::EngineError;
 use crate::engine::metrics::Pillar;
@@ -19,7 +25,7 @@ use crate::i18n::{Localize, pick, tr};
 use crate::view::SweepMeasure;
 
 /// The sweep of the settings last sent, as far as it has come.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct SweepState {
     /// The computation asked to sweep; None when no sweep was asked.
     asked: Option<u64>,
@@ -59,6 +65,14 @@ impl SweepState {
             self.shown = Some(generation);
             self.done = Some(r);
         }
+    }
+
+    /// A finished sweep (or why it could not run), as the command line computes it.
+    pub fn finished(r: Result<Arc<Sweep>, EngineError>) -> SweepState {
+        let mut s = SweepState::default();
+        s.expect(0, true);
+        s.finish(0, r);
+        s
     }
 
     /// Still coming in.
@@ -109,6 +123,8 @@ fn pillar_color(ui: &egui::Ui, p: Pillar) -> egui::Color32 {
 }
 
 impl PaneView for SensitivityPane {
+    const FIGURE: bool = true;
+
     fn title() -> &'static str {
         tr("Sensitivity")
     }
@@ -129,30 +145,108 @@ impl PaneView for SensitivityPane {
         }
     }
 
+    fn draw(ui: &mut egui::Ui, ctx: &ChartCtx) -> ChartResponse {
+        let v = ctx.view.sensitivity;
+        if v.run {
+            chart(ui, v.measure, ctx.sweep, Some(ctx.results), ctx.dataset);
+        } else {
+            ui.label(tr(NOT_RUN));
+        }
+        ChartResponse::default()
+    }
+
+    fn table(
+        _results: &Results,
+        _view: &ViewState,
+        sweep: &SweepState,
+    ) -> Result<DataFrame, ExportError> {
+        match &sweep.done {
+            Some(Ok(sw)) => crate::export::SweepRows::new(sw, crate::i18n::lang()).table(sw),
+            Some(Err(e)) => Err(ExportError::Chart(e.clone())),
+            None => Err(ExportError::SweepNotReady),
+        }
+    }
+
     fn ui(&mut self, ui: &mut egui::Ui, ctx: &mut PaneCtx) {
         let v = ctx.view.sensitivity;
         if !v.run {
-            ui.label(tr(
-                "Tick \"Sweep the pillar weights\" to see how the results move with each pillar's weight.",
-            ));
+            ui.label(tr(NOT_RUN));
             return;
         }
-        let sw = ctx.sweep;
-        if let Some(Err(e)) = &sw.done {
-            ui.colored_label(ui.visuals().error_fg_color, e.text());
+        let results = ctx.results.map(|r| &**r);
+        let Some(r) = chart(ui, v.measure, ctx.sweep, results, &ctx.dataset.name) else {
             return;
+        };
+        self.transform = Some(r.transform);
+        // A click sets the pillar weight of the nearest point (in screen distance).
+        if r.response.clicked()
+            && let Some(at) = r.response.interact_pointer_pos()
+        {
+            let t = &r.transform;
+            let nearest = lines(ctx.sweep, v.measure)
+                .into_iter()
+                .flat_map(|(p, pts)| pts.into_iter().map(move |q| (p, q)))
+                .map(|(p, q)| {
+                    let s = t.position_from_point(&egui_plot::PlotPoint::new(q[0], q[1]));
+                    (p, q[0], s.distance(at))
+                })
+                .min_by(|a, b| a.2.total_cmp(&b.2));
+            if let Some((p, w, d)) = nearest
+                && d < 16.0
+            {
+                *ctx.settings.weights.pillar_mut(p) = w;
+            }
         }
-        if sw.running() {
-            ui.horizontal(|ui| {
-                ui.spinner();
-                let n = sw.points.len();
-                ui.label(format!("{} ({n})", tr("Sweeping…")));
-            });
-        }
-        if sw.points.is_empty() {
-            return;
-        }
-        let m = v.measure;
+    }
+}
+
+const NOT_RUN: &str =
+    "Tick \"Sweep the pillar weights\" to see how the results move with each pillar's weight.";
+
+/// Each pillar's line of the measure over its swept weights.
+fn lines(sw: &SweepState, m: SweepMeasure) -> Vec<(Pillar, Vec<[f64; 2]>)> {
+    Pillar::ALL
+        .iter()
+        .map(|&p| {
+            let pts = sw
+                .points
+                .iter()
+                .filter(|x| x.pillar == p)
+                .filter_map(|x| Some([x.weight, value(x.outcome.as_ref().ok()?, m)?]))
+                .collect();
+            (p, pts)
+        })
+        .collect()
+}
+
+/// The sensitivity chart: its title, what could not be computed, the lines with the
+/// current weights marked, and today's basket's least kept names. The pane (which
+/// handles a click on it) and the figure draw it; None before there is a point.
+fn chart(
+    ui: &mut egui::Ui,
+    m: SweepMeasure,
+    sw: &SweepState,
+    results: Option<&Results>,
+    dataset: &str,
+) -> Option<egui_plot::PlotResponse<()>> {
+    title(
+        ui,
+        &format!("{}: {}", tr("Sensitivity"), measure_label(m)),
+    );
+    if let Some(Err(e)) = &sw.done {
+        ui.colored_label(ui.visuals().error_fg_color, e.text());
+        return None;
+    }
+    if sw.running() {
+        ui.horizontal(|ui| {
+            ui.spinner();
+            let n = sw.points.len();
+            ui.label(format!("{} ({n})", tr("Sweeping…")));
+        });
+    }
+    if sw.points.is_empty() {
+        return None;
+    }
         // What could not be computed at some setting, said once.
         let mut why: Vec<String> = Vec::new();
         for x in &sw.points {
@@ -179,18 +273,7 @@ impl PaneView for SensitivityPane {
         };
         let height =
             (ui.available_height() - 44.0 - 20.0 * stability_rows.div_ceil(3) as f32).max(140.0);
-        let lines: Vec<(Pillar, Vec<[f64; 2]>)> = Pillar::ALL
-            .iter()
-            .map(|&p| {
-                let pts = sw
-                    .points
-                    .iter()
-                    .filter(|x| x.pillar == p)
-                    .filter_map(|x| Some([x.weight, value(x.outcome.as_ref().ok()?, m)?]))
-                    .collect();
-                (p, pts)
-            })
-            .collect();
+        let lines = lines(sw, m);
         let current: Vec<(Pillar, [f64; 2])> = sw
             .points
             .iter()
@@ -214,28 +297,8 @@ impl PaneView for SensitivityPane {
                     pu.points(dot.color(colors[p.index()]).radius(5.0));
                 }
             });
-        self.transform = Some(r.transform);
-        // A click sets the pillar weight of the nearest point (in screen distance).
-        if r.response.clicked()
-            && let Some(at) = r.response.interact_pointer_pos()
-        {
-            let t = &r.transform;
-            let nearest = lines
-                .iter()
-                .flat_map(|(p, pts)| pts.iter().map(move |q| (*p, *q)))
-                .map(|(p, q)| {
-                    let s = t.position_from_point(&egui_plot::PlotPoint::new(q[0], q[1]));
-                    (p, q[0], s.distance(at))
-                })
-                .min_by(|a, b| a.2.total_cmp(&b.2));
-            if let Some((p, w, d)) = nearest
-                && d < 16.0
-            {
-                *ctx.settings.weights.pillar_mut(p) = w;
-            }
-        }
         if let Some(Ok(s)) = &sw.done
-            && let Some(res) = ctx.results
+            && let Some(res) = results
         {
             let tickers = &res.prep().cs.tickers;
             ui.label(tr("Today's basket: share of the swept settings that keep each name"));
@@ -262,5 +325,9 @@ impl PaneView for SensitivityPane {
                 .weak(),
             );
         }
+    if let Some(res) = results {
+        let extra = tr("each pillar's weight from 0 to 3 in 13 steps, the others held");
+        source(ui, dataset, res.as_of(), extra);
     }
+    Some(r)
 }
