@@ -45,8 +45,14 @@ fn the_sweep_streams_in_equals_the_engine_and_a_click_sets_the_weight() {
             .is_some()
     );
     assert!(h.state().sweep.points.is_empty());
+    // The tick sweeps the results on screen: they are not computed again.
+    let before = h.state().results.clone().unwrap();
     h.get_by_label("Sweep the pillar weights").click();
     wait_for_sweep(&mut h);
+    assert!(std::sync::Arc::ptr_eq(
+        &before,
+        h.state().results.as_ref().unwrap()
+    ));
     let (got, want) = {
         let app = h.state();
         let done = app.sweep.done.clone().unwrap().unwrap();
@@ -113,10 +119,16 @@ fn the_sweep_streams_in_equals_the_engine_and_a_click_sets_the_weight() {
         .map(|x| x.weight)
         .collect();
     assert_eq!(current, [2.0]);
-    // Unticked, the sweep is dropped.
+    // Unticked, the sweep is dropped, and the results stay as they are.
+    let before = h.state().results.clone().unwrap();
     h.get_by_label("Sweep the pillar weights").click();
     common::settle(&mut h);
     assert!(h.state().sweep.points.is_empty());
+    assert!(std::sync::Arc::ptr_eq(
+        &before,
+        h.state().results.as_ref().unwrap()
+    ));
+    assert!(!h.state().is_computing());
 }
 
 #[test]

@@ -3,7 +3,8 @@
 //! stages, so the window never waits and work for an outdated slider position is
 //! cancelled. The worker keeps one [`Pipeline`] per dataset (its caches), is supervised
 //! (a panic is reported, the pipeline rebuilt, the worker goes on), and is restarted if
-//! its thread ever ends.
+//! its thread ever ends. Ticking the weight sweep sends a job for the sweep alone: the
+//! results on screen are already those settings'.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -33,6 +34,9 @@ struct Job {
     generation: u64,
     inputs: Arc<Inputs>,
     settings: Settings,
+    /// Compute the results (false: the window has these settings' results, and asks for
+    /// the sweep alone).
+    results: bool,
     /// Sweep the pillar weights once the results are sent.
     sweep: bool,
 }
@@ -76,56 +80,65 @@ fn spawn(
                     ctx.request_repaint();
                     ok
                 };
-                let r = guarded(Worker::Compute, &faults, || {
-                    // One pipeline per dataset: its caches belong to that data alone.
-                    let p = match &mut pipeline {
-                        Some(p) if p.inputs().id == job.inputs.id => p,
-                        _ => pipeline.insert(Pipeline::new(job.inputs.clone())),
-                    };
-                    p.run(&job.settings, &stale, &|fast| {
-                        send(Done::Fast(g, fast.clone()))
+                // One pipeline per dataset: its caches belong to that data alone.
+                if pipeline
+                    .as_ref()
+                    .is_none_or(|p| p.inputs().id != job.inputs.id)
+                {
+                    pipeline = Some(Pipeline::new(job.inputs.clone()));
+                }
+                let r = if job.results {
+                    guarded(Worker::Compute, &faults, || {
+                        pipeline.as_mut().and_then(|p| {
+                            p.run(&job.settings, &stale, &|fast| {
+                                send(Done::Fast(g, fast.clone()))
+                            })
+                        })
                     })
-                });
+                } else {
+                    Ok(None)
+                };
                 match r {
                     Ok(Some(Ok(results))) => {
                         send(Done::Complete(g, results));
-                        // On the same pipeline: its per-date pillar scores serve every
-                        // setting. Each point is sent as it comes; a newer job stops it.
-                        if job.sweep
-                            && !stale()
-                            && let Some(p) = pipeline.as_mut()
-                        {
-                            let r = guarded(Worker::Compute, &faults, || {
-                                let mut go_on = |x: &SweepPoint| {
-                                    send(Done::SweepPoint(g, x.clone())) && !stale()
-                                };
-                                sweep(p, &job.settings, SweepSpec::default(), &mut go_on)
-                            });
-                            match r {
-                                Ok(Ok(sw)) if sw.complete => {
-                                    send(Done::Sweep(g, Ok(Arc::new(sw))));
-                                }
-                                // Stopped for newer settings.
-                                Ok(Ok(_)) => {}
-                                Ok(Err(e)) => {
-                                    send(Done::Sweep(g, Err(e)));
-                                }
-                                Err(e) => {
-                                    pipeline = None;
-                                    send(Done::Failed(g, e));
-                                }
-                            }
-                        }
                     }
                     Ok(Some(Err(e))) => {
                         send(Done::Failed(g, e.into()));
+                        continue;
                     }
-                    // Stale: a newer job is waiting.
+                    // Stale (a newer job is waiting), or the sweep alone was asked.
                     Ok(None) => {}
                     Err(e) => {
                         // Its caches may be half-built: start again from the data.
                         pipeline = None;
                         send(Done::Failed(g, e));
+                        continue;
+                    }
+                }
+                // On the same pipeline: its per-date pillar scores serve every setting.
+                // Each point is sent as it comes; a newer job stops it.
+                if job.sweep
+                    && !stale()
+                    && let Some(p) = pipeline.as_mut()
+                {
+                    let r = guarded(Worker::Compute, &faults, || {
+                        let mut go_on =
+                            |x: &SweepPoint| send(Done::SweepPoint(g, x.clone())) && !stale();
+                        sweep(p, &job.settings, SweepSpec::default(), &mut go_on)
+                    });
+                    match r {
+                        Ok(Ok(sw)) if sw.complete => {
+                            send(Done::Sweep(g, Ok(Arc::new(sw))));
+                        }
+                        // Stopped for newer settings.
+                        Ok(Ok(_)) => {}
+                        Ok(Err(e)) => {
+                            send(Done::Sweep(g, Err(e)));
+                        }
+                        Err(e) => {
+                            pipeline = None;
+                            send(Done::Failed(g, e));
+                        }
                     }
                 }
             }
@@ -150,13 +163,32 @@ impl Computer {
 
     /// Start computing for these settings (abandoning any older job).
     pub fn request(&mut self, inputs: Arc<Inputs>, settings: Settings, sweep: bool) {
+        self.send(inputs, settings, true, sweep);
+        self.started = Some(Instant::now());
+    }
+
+    /// Sweep the weights of the settings whose results the window has, without computing
+    /// them again (abandoning any older job).
+    pub fn request_sweep(&mut self, inputs: Arc<Inputs>, settings: Settings) {
+        self.send(inputs, settings, false, true);
+        self.started = None;
+    }
+
+    /// Stop what is running (a sweep no longer asked for): its answers are dropped.
+    pub fn cancel(&mut self) {
         self.generation += 1;
         self.latest.store(self.generation, Ordering::Relaxed);
-        self.started = Some(Instant::now());
+        self.started = None;
+    }
+
+    fn send(&mut self, inputs: Arc<Inputs>, settings: Settings, results: bool, sweep: bool) {
+        self.generation += 1;
+        self.latest.store(self.generation, Ordering::Relaxed);
         let job = Job {
             generation: self.generation,
             inputs,
             settings,
+            results,
             sweep,
         };
         if let Err(std::sync::mpsc::SendError(job)) = self.jobs.send(job) {

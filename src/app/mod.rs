@@ -878,16 +878,29 @@ impl WorkbenchApp {
         let Some(inputs) = &self.inputs else { return };
         let sweep = self.state.view.sensitivity.run;
         // (Compared in place: this runs every frame, and the settings are cloned only to send.)
-        let same = self
-            .requested
-            .as_ref()
-            .is_some_and(|(s, w)| *s == self.state.settings && *w == sweep);
-        if !same {
-            self.requested = Some((self.state.settings.clone(), sweep));
+        let (same_settings, same_sweep) = match &self.requested {
+            Some((s, w)) => (*s == self.state.settings, *w == sweep),
+            None => (false, false),
+        };
+        if same_settings && same_sweep {
+            return;
+        }
+        self.requested = Some((self.state.settings.clone(), sweep));
+        // Only the sweep's tick changed, and the results on screen are these settings':
+        // sweep them, or stop the sweep, without computing the results again.
+        let shown = self.results.is_some() && self.compute_error.is_none();
+        if same_settings && shown && !self.computer.busy() {
+            if sweep {
+                self.computer
+                    .request_sweep(inputs.clone(), self.state.settings.clone());
+            } else {
+                self.computer.cancel();
+            }
+        } else {
             self.computer
                 .request(inputs.clone(), self.state.settings.clone(), sweep);
-            self.sweep.expect(self.computer.generation, sweep);
         }
+        self.sweep.expect(self.computer.generation, sweep);
     }
 
     fn take(&mut self, done: Vec<Done>) {
