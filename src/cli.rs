@@ -155,6 +155,10 @@ pub struct SensitivityArgs {
     /// not among them).
     #[arg(long, default_value_t = 13)]
     pub steps: usize,
+    /// Sweep each metric's weight within its pillar too (a row per metric setting, its
+    /// `metric` column naming it).
+    #[arg(long)]
+    pub metrics: bool,
     /// Folder for sensitivity.csv (one row per setting) and stability.csv (today's basket,
     /// with the share of settings that keep each name); without it a table is printed.
     #[arg(long)]
@@ -1047,17 +1051,26 @@ fn sensitivity(a: SensitivityArgs) -> Result<(), CliError> {
     let spec = SweepSpec {
         max: a.max,
         steps: a.steps,
+        metrics: a.metrics,
     };
     let t0 = std::time::Instant::now();
     let sw = sweep(&mut p, &settings, spec, &mut |_| true)?;
     let secs = t0.elapsed().as_secs_f64();
     let (name, n) = (&ds.name, sw.points.len());
+    let (also, also_zh) = if a.metrics {
+        (
+            " (and each metric's within its pillar)",
+            "（及各指标在其支柱内的权重）",
+        )
+    } else {
+        ("", "")
+    };
     eprintln!(
         "{}",
         bi!(
             lang(),
-            "{name}: {n} settings in {secs:.2} s; each pillar's weight swept, the others held as the settings give them",
-            "{name}：{n} 组设置，用时 {secs:.2} 秒；逐一扫描各支柱权重，其余权重保持设置中的值"
+            "{name}: {n} settings in {secs:.2} s; each pillar's weight swept{also}, the others held as the settings give them",
+            "{name}：{n} 组设置，用时 {secs:.2} 秒；逐一扫描各支柱权重{also_zh}，其余权重保持设置中的值"
         )
     );
     let rows = export::SweepRows::new(&sw, lang());
@@ -1096,11 +1109,7 @@ fn sensitivity(a: SensitivityArgs) -> Result<(), CliError> {
                 .collect();
             out!(
                 "{:<20} {:>6.2} {:>7} {}  {}",
-                if zh {
-                    x.pillar.label_zh()
-                } else {
-                    x.pillar.label_en()
-                },
+                crate::app::panes::sensitivity::line_label(x),
                 x.weight,
                 if x.current { "*" } else { "" },
                 nums.join(" "),

@@ -344,6 +344,15 @@ pub static TABLE: &[(&str, &str)] = &[
     ("Research deck", "研究简报"),
     ("the weight sweep was not run", "未运行权重扫描"),
     ("No sensitivity page", "无敏感性页"),
+    ("and each metric's", "及各指标权重"),
+    (
+        "Weight of the pillar or metric (the others held)",
+        "支柱或指标的权重（其余不变）",
+    ),
+    (
+        "Each metric's weight within its pillar too, 0 to 3 in 13 steps: a dashed line per metric, in its pillar's colour (a sweep several times longer)",
+        "各指标在其支柱内的权重也从 0 到 3 分 13 步扫描：每个指标一条虚线，颜色同其支柱（扫描耗时数倍）",
+    ),
     (
         "each pillar's weight from 0 to 3 in 13 steps, the others held",
         "各支柱权重从 0 到 3 分 13 步，其余保持不变",

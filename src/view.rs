@@ -76,6 +76,8 @@ impl SweepMeasure {
 pub struct SensitivityView {
     /// Sweep the pillar weights after each change (off: the sweep's work is not done).
     pub run: bool,
+    /// Sweep each metric's weight within its pillar too.
+    pub metrics: bool,
     pub measure: SweepMeasure,
 }
 

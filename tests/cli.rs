@@ -479,6 +479,7 @@ fn sensitivity_writes_a_row_per_setting_and_the_basket_stability() {
         rows[0],
         [
             "pillar",
+            "metric",
             "weight",
             "current",
             "names_kept",
@@ -493,13 +494,42 @@ fn sensitivity_writes_a_row_per_setting_and_the_basket_stability() {
     );
     // 0, 0.5, 1, 1.5, 2 for each pillar; 1 is the default weight, marked.
     assert_eq!(rows.len(), 1 + 4 * 5);
-    let current: Vec<_> = rows[1..].iter().filter(|r| r[2] == "true").collect();
+    let current: Vec<_> = rows[1..].iter().filter(|r| r[3] == "true").collect();
     assert_eq!(current.len(), 4);
     for r in current {
-        assert_eq!((r[1].as_str(), r[3].as_str()), ("1.0", "1.0"));
+        assert_eq!((r[2].as_str(), r[4].as_str()), ("1.0", "1.0"));
     }
-    let weights: Vec<&str> = rows[1..6].iter().map(|r| r[1].as_str()).collect();
+    let weights: Vec<&str> = rows[1..6].iter().map(|r| r[2].as_str()).collect();
     assert_eq!(weights, ["0.0", "0.5", "1.0", "1.5", "2.0"]);
+    // The pillars' own rows name no metric; --metrics adds a line of rows per metric.
+    assert!(rows[1..].iter().all(|r| r[1].is_empty()));
+    let r = bin()
+        .args([
+            "sensitivity",
+            "--steps",
+            "5",
+            "--max",
+            "2",
+            "--metrics",
+            "--out",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let rows = read_csv(&dir.path().join("sensitivity.csv"));
+    let ppe: Vec<&str> = rows[1..]
+        .iter()
+        .filter(|r| r[1] == "ppe_intensity")
+        .map(|r| r[2].as_str())
+        .collect();
+    assert_eq!(ppe, ["0.0", "0.5", "1.0", "1.5", "2.0"]);
+    assert!(
+        rows[1..]
+            .iter()
+            .filter(|r| r[1] == "ppe_intensity")
+            .all(|r| r[0] == "heavy_assets")
+    );
     let stability = read_csv(&dir.path().join("stability.csv"));
     assert_eq!(stability[0], ["ticker", "share_of_settings"]);
     assert!(stability.len() > 10);

@@ -110,7 +110,17 @@ fn a_stopped_sweep_says_so_and_bad_sweeps_are_refused() {
     assert!(!sw.complete);
     assert_eq!(sw.points.len(), 3);
     for (max, steps) in [(3.0, 1), (3.0, 500), (0.0, 13), (f64::NAN, 13), (1e6, 13)] {
-        let e = sweep(&mut p, &s, SweepSpec { max, steps }, &mut |_| true).unwrap_err();
+        let e = sweep(
+            &mut p,
+            &s,
+            SweepSpec {
+                max,
+                steps,
+                metrics: false,
+            },
+            &mut |_| true,
+        )
+        .unwrap_err();
         assert!(matches!(e, EngineError::BadSweep { .. }), "{e}");
     }
     assert_eq!(pillar_weights(&[0.0, 1.5, 3.0], 1.0), [0.0, 1.0, 1.5, 3.0]);
@@ -138,7 +148,17 @@ fn a_setting_with_every_weight_zero_gives_its_reason() {
     ] {
         *s.weights.pillar_mut(q) = 0.0;
     }
-    let sw = sweep(&mut p, &s, SweepSpec { max: 1.0, steps: 2 }, &mut |_| true).unwrap();
+    let sw = sweep(
+        &mut p,
+        &s,
+        SweepSpec {
+            max: 1.0,
+            steps: 2,
+            metrics: false,
+        },
+        &mut |_| true,
+    )
+    .unwrap();
     let zero = sw
         .pillar(Pillar::HeavyAssets)
         .find(|x| x.weight == 0.0)
@@ -150,4 +170,67 @@ fn a_setting_with_every_weight_zero_gives_its_reason() {
         .find(|x| x.weight == 1.0)
         .unwrap();
     assert!(one.outcome.as_ref().unwrap().backtest.is_ok());
+}
+
+#[test]
+fn on_demand_each_metrics_weight_is_swept_within_its_pillar() {
+    let inputs = inputs();
+    let settings = Settings::default();
+    let mut p = Pipeline::new(inputs.clone());
+    let spec = SweepSpec {
+        metrics: true,
+        ..Default::default()
+    };
+    let sw = sweep(&mut p, &settings, spec, &mut |_| true).unwrap();
+    // The pillars' lines first, as without metrics, then a line per metric the run uses.
+    let plain = sweep(&mut p, &settings, SweepSpec::default(), &mut |_| true).unwrap();
+    assert_eq!(sw.points.len() % 13, 0);
+    assert!(sw.points.len() > plain.points.len());
+    for (a, b) in sw.points.iter().zip(&plain.points) {
+        assert_eq!(
+            (a.pillar, &a.metric, a.weight),
+            (b.pillar, &b.metric, b.weight)
+        );
+    }
+    let today = Pipeline::new(inputs.clone()).score(&settings).unwrap();
+    let used: Vec<&str> = today
+        .prep
+        .base
+        .metrics
+        .iter()
+        .filter(|m| !today.prep.base.empty_metrics.contains(&m.id))
+        .map(|m| m.id.as_str())
+        .collect();
+    let swept: Vec<&str> = sw
+        .points
+        .iter()
+        .filter_map(|x| x.metric.as_deref())
+        .step_by(13)
+        .collect();
+    assert_eq!(swept, used);
+    // A metric's point, recomputed from nothing with that metric's weight.
+    for x in sw.points.iter().filter(|x| x.metric.is_some()).step_by(7) {
+        let id = x.metric.clone().unwrap();
+        let mut s = settings.clone();
+        s.weights.metrics.insert(id.clone(), x.weight);
+        let mut fresh = Pipeline::new(inputs.clone());
+        let b = fresh.score(&s).unwrap().scores.basket.members.clone();
+        let o = x.outcome.as_ref().unwrap();
+        assert_eq!(o.basket, b, "{id} {}", x.weight);
+        let r = fresh.backtest(&s).unwrap();
+        let line = o.backtest.as_ref().unwrap();
+        assert_eq!(
+            line.ic_mean.to_bits(),
+            r.ic_mean.to_bits(),
+            "{id} {}",
+            x.weight
+        );
+    }
+    // Leaving a metric out (weight 0) changes the basket for some metric.
+    assert!(
+        sw.points
+            .iter()
+            .filter(|x| x.metric.is_some() && x.weight == 0.0)
+            .any(|x| x.outcome.as_ref().unwrap().names_kept < 1.0)
+    );
 }

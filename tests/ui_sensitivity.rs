@@ -156,8 +156,28 @@ fn the_panes_export_button_writes_the_sweep_as_a_figure_and_its_csv() {
     for (row, x) in rows.iter().zip(&done.points) {
         let cells: Vec<&str> = row.split(',').collect();
         assert_eq!(cells[0], x.pillar.id());
-        assert_eq!(cells[6].parse::<f64>().unwrap(), ic_mean(x), "{row}");
+        assert_eq!(cells[7].parse::<f64>().unwrap(), ic_mean(x), "{row}");
     }
+}
+
+#[test]
+fn on_demand_the_metrics_weights_are_swept_too_each_a_line() {
+    let mut h = open(Lang::En);
+    h.get_by_label("Sweep the pillar weights").click();
+    wait_for_sweep(&mut h);
+    assert!(h.query_by_label("PP&E intensity").is_none());
+    h.get_by_label("and each metric's").click();
+    wait_for_sweep(&mut h);
+    let done = h.state().sweep.done.clone().unwrap().unwrap();
+    let ppe: Vec<_> = done
+        .points
+        .iter()
+        .filter(|x| x.metric.as_deref() == Some("ppe_intensity"))
+        .collect();
+    assert_eq!(ppe.len(), 13);
+    assert!(ppe.iter().all(|x| x.pillar == Pillar::HeavyAssets));
+    // Its line is in the legend, by the metric's label.
+    assert!(h.query_by_label("PP&E intensity").is_some());
 }
 
 #[test]

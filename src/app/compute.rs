@@ -37,8 +37,8 @@ struct Job {
     /// Compute the results (false: the window has these settings' results, and asks for
     /// the sweep alone).
     results: bool,
-    /// Sweep the pillar weights once the results are sent.
-    sweep: bool,
+    /// Sweep the weights once the results are sent.
+    sweep: Option<SweepSpec>,
 }
 
 pub struct Computer {
@@ -117,14 +117,14 @@ fn spawn(
                 }
                 // On the same pipeline: its per-date pillar scores serve every setting.
                 // Each point is sent as it comes; a newer job stops it.
-                if job.sweep
+                if let Some(spec) = job.sweep
                     && !stale()
                     && let Some(p) = pipeline.as_mut()
                 {
                     let r = guarded(Worker::Compute, &faults, || {
                         let mut go_on =
                             |x: &SweepPoint| send(Done::SweepPoint(g, x.clone())) && !stale();
-                        sweep(p, &job.settings, SweepSpec::default(), &mut go_on)
+                        sweep(p, &job.settings, spec, &mut go_on)
                     });
                     match r {
                         Ok(Ok(sw)) if sw.complete => {
@@ -162,15 +162,15 @@ impl Computer {
     }
 
     /// Start computing for these settings (abandoning any older job).
-    pub fn request(&mut self, inputs: Arc<Inputs>, settings: Settings, sweep: bool) {
+    pub fn request(&mut self, inputs: Arc<Inputs>, settings: Settings, sweep: Option<SweepSpec>) {
         self.send(inputs, settings, true, sweep);
         self.started = Some(Instant::now());
     }
 
     /// Sweep the weights of the settings whose results the window has, without computing
     /// them again (abandoning any older job).
-    pub fn request_sweep(&mut self, inputs: Arc<Inputs>, settings: Settings) {
-        self.send(inputs, settings, false, true);
+    pub fn request_sweep(&mut self, inputs: Arc<Inputs>, settings: Settings, spec: SweepSpec) {
+        self.send(inputs, settings, false, Some(spec));
         self.started = None;
     }
 
@@ -181,7 +181,13 @@ impl Computer {
         self.started = None;
     }
 
-    fn send(&mut self, inputs: Arc<Inputs>, settings: Settings, results: bool, sweep: bool) {
+    fn send(
+        &mut self,
+        inputs: Arc<Inputs>,
+        settings: Settings,
+        results: bool,
+        sweep: Option<SweepSpec>,
+    ) {
         self.generation += 1;
         self.latest.store(self.generation, Ordering::Relaxed);
         let job = Job {

@@ -761,7 +761,7 @@ pub fn project_scene(
     }
     // The sweep the window's sensitivity pane would show, whole.
     let sweep = if view.sensitivity.run {
-        let spec = crate::engine::sensitivity::SweepSpec::default();
+        let spec = super::panes::sensitivity::spec(view.sensitivity).unwrap_or_default();
         let sw = crate::engine::sensitivity::sweep(&mut pipeline, &settings, spec, &mut |_| true);
         SweepState::finished(sw.map(Arc::new))
     } else {

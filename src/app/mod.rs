@@ -152,8 +152,8 @@ pub struct WorkbenchApp {
     /// The backtest shown is from earlier settings; the new one is on its way.
     pub backtest_pending: bool,
     pub compute_error: Option<AppError>,
-    /// The settings last sent for computing, and whether a weight sweep was asked with them.
-    requested: Option<(Settings, bool)>,
+    /// The settings last sent for computing, and the weight sweep asked with them.
+    requested: Option<(Settings, Option<crate::engine::sensitivity::SweepSpec>)>,
     /// The weight sweep of the current settings, as far as it has come.
     pub sweep: panes::sensitivity::SweepState,
     undo: Vec<Settings>,
@@ -876,7 +876,7 @@ impl WorkbenchApp {
     /// Recompute when the settings differ from what was last requested (no apply button).
     fn request_if_changed(&mut self) {
         let Some(inputs) = &self.inputs else { return };
-        let sweep = self.state.view.sensitivity.run;
+        let sweep = panes::sensitivity::spec(self.state.view.sensitivity);
         // (Compared in place: this runs every frame, and the settings are cloned only to send.)
         let (same_settings, same_sweep) = match &self.requested {
             Some((s, w)) => (*s == self.state.settings, *w == sweep),
@@ -890,17 +890,18 @@ impl WorkbenchApp {
         // sweep them, or stop the sweep, without computing the results again.
         let shown = self.results.is_some() && self.compute_error.is_none();
         if same_settings && shown && !self.computer.busy() {
-            if sweep {
-                self.computer
-                    .request_sweep(inputs.clone(), self.state.settings.clone());
-            } else {
-                self.computer.cancel();
+            match sweep {
+                Some(spec) => {
+                    self.computer
+                        .request_sweep(inputs.clone(), self.state.settings.clone(), spec)
+                }
+                None => self.computer.cancel(),
             }
         } else {
             self.computer
                 .request(inputs.clone(), self.state.settings.clone(), sweep);
         }
-        self.sweep.expect(self.computer.generation, sweep);
+        self.sweep.expect(self.computer.generation, sweep.is_some());
     }
 
     fn take(&mut self, done: Vec<Done>) {

@@ -12,11 +12,13 @@ use super::notes::SeriesId;
 use super::pipeline::Pipeline;
 use super::settings::Settings;
 
-/// The weights each pillar is swept over: `steps` evenly spaced from 0 to `max`.
+/// The weights each pillar is swept over: `steps` evenly spaced from 0 to `max`; with
+/// `metrics`, each metric's weight within its pillar too (on demand: a dozen more lines).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SweepSpec {
     pub max: f64,
     pub steps: usize,
+    pub metrics: bool,
 }
 
 impl Default for SweepSpec {
@@ -26,6 +28,7 @@ impl Default for SweepSpec {
         SweepSpec {
             max: 3.0,
             steps: 13,
+            metrics: false,
         }
     }
 }
@@ -81,9 +84,12 @@ pub struct Outcome {
 
 #[derive(Clone, Debug)]
 pub struct SweepPoint {
+    /// The pillar swept, or the pillar of the metric swept.
     pub pillar: Pillar,
+    /// The metric whose weight within its pillar is swept; None: the pillar's weight.
+    pub metric: Option<String>,
     pub weight: f64,
-    /// The settings' own weight for the pillar (every pillar's line passes through it).
+    /// The settings' own weight for it (every line passes through the current setting).
     pub current: bool,
     /// Why the setting could not be scored (every pillar weight 0, say).
     pub outcome: Result<Outcome, EngineError>,
@@ -102,8 +108,11 @@ pub struct Sweep {
 }
 
 impl Sweep {
+    /// A pillar's own line (not its metrics').
     pub fn pillar(&self, p: Pillar) -> impl Iterator<Item = &SweepPoint> {
-        self.points.iter().filter(move |x| x.pillar == p)
+        self.points
+            .iter()
+            .filter(move |x| x.pillar == p && x.metric.is_none())
     }
 }
 
@@ -134,79 +143,51 @@ pub fn sweep(
     if base.members.is_empty() {
         return Err(EngineError::EmptyBasket);
     }
+    // Each line: what it sweeps, its current weight, and how a weight is set.
+    let mut lines: Vec<(Pillar, Option<String>, f64)> = Pillar::ALL
+        .iter()
+        .map(|&q| (q, None, settings.weights.pillar(q)))
+        .collect();
+    if spec.metrics {
+        let base = &today.prep.base;
+        lines.extend(
+            base.metrics
+                .iter()
+                .filter(|m| !base.empty_metrics.contains(&m.id))
+                .map(|m| (m.pillar, Some(m.id.clone()), settings.weights.metric(&m.id))),
+        );
+    }
     let (mut points, mut complete) = (Vec::new(), true);
-    'pillars: for pillar in Pillar::ALL {
-        let current = settings.weights.pillar(pillar);
+    'lines: for (pillar, metric, current) in lines {
         for weight in pillar_weights(&grid, current) {
             let mut s = settings.clone();
-            *s.weights.pillar_mut(pillar) = weight;
+            match &metric {
+                None => *s.weights.pillar_mut(pillar) = weight,
+                Some(id) => {
+                    s.weights.metrics.insert(id.clone(), weight);
+                }
+            }
             // The sweep reads the backtest at its rebalance period alone.
             s.analytics.horizons.clear();
-            let weighted = Pillar::ALL.iter().any(|&q| s.weights.pillar(q) != 0.0);
-            let scored = if weighted {
-                p.score(&s)
-            } else {
-                Err(EngineError::NoPillarWeight)
-            };
-            let scored = scored.and_then(|x| {
-                // (No name passes coverage with the weights left, say.)
-                if x.scores.basket.members.is_empty() {
-                    Err(EngineError::EmptyBasket)
-                } else {
-                    Ok(x)
-                }
-            });
-            let outcome = scored.map(|scored| {
-                let b = &scored.scores.basket;
-                let kept = base.members.iter().filter(|m| b.members.contains(m));
-                let names_kept = kept.count() as f64 / base.members.len() as f64;
-                let weight_kept = base
-                    .members
-                    .iter()
-                    .map(|&m| base.weights[m].min(b.weights[m]))
-                    .sum();
-                let halo_minus_benchmark = p.sectors(&s, &scored).and_then(|w| {
-                    let total = |id: &SeriesId| w.group(id).map(|g| g.total);
-                    match (total(&SeriesId::HaloBasket), total(&SeriesId::Benchmark)) {
-                        (Some(h), Some(b)) => Ok(h - b),
-                        // (No member of the basket has a price at the window's start.)
-                        _ => Err(EngineError::BasketNotPriced {
-                            from: w.priced_from,
-                        }),
-                    }
-                });
-                let backtest = p.backtest(&s).map(|r| BacktestLine {
-                    ic_mean: r.ic_mean,
-                    ic_t: r.ic_t,
-                    spread: r.spread_mean,
-                    rebalances: r.dates.len(),
-                });
-                Outcome {
-                    basket: b.members.clone(),
-                    names_kept,
-                    weight_kept,
-                    halo_minus_benchmark,
-                    backtest,
-                }
-            });
             let point = SweepPoint {
                 pillar,
+                metric: metric.clone(),
                 weight,
                 current: (weight - current).abs() < 1e-12,
-                outcome,
+                outcome: outcome(p, &s, base),
             };
             let more = go_on(&point);
             points.push(point);
             if !more {
                 complete = false;
-                break 'pillars;
+                break 'lines;
             }
         }
     }
-    // Over distinct settings: the current one, on every pillar's line, counts once.
+    // Over distinct settings: the current one, on every line, counts once.
     let scored: Vec<&Outcome> = points
         .iter()
-        .filter(|x| !x.current || x.pillar == Pillar::ALL[0])
+        .filter(|x| !x.current || (x.pillar == Pillar::ALL[0] && x.metric.is_none()))
         .filter_map(|x| x.outcome.as_ref().ok())
         .collect();
     let stability = base
@@ -221,5 +202,60 @@ pub fn sweep(
         points,
         stability,
         complete,
+    })
+}
+
+/// What the settings `s` give, against today's basket `base`.
+fn outcome(
+    p: &mut Pipeline,
+    s: &Settings,
+    base: &super::basket::Basket,
+) -> Result<Outcome, EngineError> {
+    let weighted = Pillar::ALL.iter().any(|&q| s.weights.pillar(q) != 0.0);
+    let scored = if weighted {
+        p.score(s)
+    } else {
+        Err(EngineError::NoPillarWeight)
+    };
+    let scored = scored.and_then(|x| {
+        // (No name passes coverage with the weights left, say.)
+        if x.scores.basket.members.is_empty() {
+            Err(EngineError::EmptyBasket)
+        } else {
+            Ok(x)
+        }
+    });
+    scored.map(|scored| {
+        let b = &scored.scores.basket;
+        let kept = base.members.iter().filter(|m| b.members.contains(m));
+        let names_kept = kept.count() as f64 / base.members.len() as f64;
+        let weight_kept = base
+            .members
+            .iter()
+            .map(|&m| base.weights[m].min(b.weights[m]))
+            .sum();
+        let halo_minus_benchmark = p.sectors(s, &scored).and_then(|w| {
+            let total = |id: &SeriesId| w.group(id).map(|g| g.total);
+            match (total(&SeriesId::HaloBasket), total(&SeriesId::Benchmark)) {
+                (Some(h), Some(b)) => Ok(h - b),
+                // (No member of the basket has a price at the window's start.)
+                _ => Err(EngineError::BasketNotPriced {
+                    from: w.priced_from,
+                }),
+            }
+        });
+        let backtest = p.backtest(s).map(|r| BacktestLine {
+            ic_mean: r.ic_mean,
+            ic_t: r.ic_t,
+            spread: r.spread_mean,
+            rebalances: r.dates.len(),
+        });
+        Outcome {
+            basket: b.members.clone(),
+            names_kept,
+            weight_kept,
+            halo_minus_benchmark,
+            backtest,
+        }
     })
 }

@@ -245,12 +245,20 @@ impl SweepRows {
         SweepRows { cols, notes }
     }
 
-    /// As a table: pillar, weight, current, the numbers, note.
+    /// As a table: pillar, metric, weight, current, the numbers, note.
     pub fn table(&self, sw: &Sweep) -> Result<DataFrame, ExportError> {
         let mut columns = vec![
             Column::new(
                 "pillar".into(),
                 sw.points.iter().map(|x| x.pillar.id()).collect::<Vec<_>>(),
+            ),
+            // The metric swept within the pillar; empty on the pillar's own rows.
+            Column::new(
+                "metric".into(),
+                sw.points
+                    .iter()
+                    .map(|x| x.metric.clone().unwrap_or_default())
+                    .collect::<Vec<_>>(),
             ),
             Column::new(
                 "weight".into(),

@@ -140,6 +140,12 @@ impl PaneView for SensitivityPane {
             .on_hover_text(tr(
                 "Each pillar's weight from 0 to 3 in 13 steps, the others held: every setting scored, windowed and backtested after each change",
             ));
+        ui.add_enabled_ui(v.run, |ui| {
+            ui.checkbox(&mut v.metrics, tr("and each metric's"))
+                .on_hover_text(tr(
+                    "Each metric's weight within its pillar too, 0 to 3 in 13 steps: a dashed line per metric, in its pillar's colour (a sweep several times longer)",
+                ));
+        });
         for m in SweepMeasure::ALL {
             ui.selectable_value(&mut v.measure, m, measure_label(m));
         }
@@ -183,18 +189,24 @@ impl PaneView for SensitivityPane {
             && let Some(at) = r.response.interact_pointer_pos()
         {
             let t = &r.transform;
-            let nearest = lines(ctx.sweep, v.measure)
-                .into_iter()
-                .flat_map(|(p, pts)| pts.into_iter().map(move |q| (p, q)))
-                .map(|(p, q)| {
+            let lines = lines(ctx.sweep, v.measure);
+            let nearest = lines
+                .iter()
+                .flat_map(|l| l.points.iter().map(move |q| (l, q)))
+                .map(|(l, q)| {
                     let s = t.position_from_point(&egui_plot::PlotPoint::new(q[0], q[1]));
-                    (p, q[0], s.distance(at))
+                    (l, q[0], s.distance(at))
                 })
                 .min_by(|a, b| a.2.total_cmp(&b.2));
-            if let Some((p, w, d)) = nearest
+            if let Some((l, w, d)) = nearest
                 && d < 16.0
             {
-                *ctx.settings.weights.pillar_mut(p) = w;
+                match &l.metric {
+                    None => *ctx.settings.weights.pillar_mut(l.pillar) = w,
+                    Some(id) => {
+                        ctx.settings.weights.metrics.insert(id.clone(), w);
+                    }
+                }
             }
         }
     }
@@ -203,20 +215,59 @@ impl PaneView for SensitivityPane {
 const NOT_RUN: &str =
     "Tick \"Sweep the pillar weights\" to see how the results move with each pillar's weight.";
 
-/// Each pillar's line of the measure over its swept weights.
-fn lines(sw: &SweepState, m: SweepMeasure) -> Vec<(Pillar, Vec<[f64; 2]>)> {
-    Pillar::ALL
-        .iter()
-        .map(|&p| {
-            let pts = sw
-                .points
-                .iter()
-                .filter(|x| x.pillar == p)
-                .filter_map(|x| Some([x.weight, value(x.outcome.as_ref().ok()?, m)?]))
-                .collect();
-            (p, pts)
-        })
-        .collect()
+/// The sweep the view asks for: none when it is off.
+pub fn spec(v: crate::view::SensitivityView) -> Option<crate::engine::sensitivity::SweepSpec> {
+    v.run.then(|| crate::engine::sensitivity::SweepSpec {
+        metrics: v.metrics,
+        ..Default::default()
+    })
+}
+
+/// A swept line's name: its pillar, or its metric (the bundled metric's label, a custom
+/// metric's column).
+pub fn line_label(x: &SweepPoint) -> String {
+    match &x.metric {
+        None => pillar_label(x.pillar).to_string(),
+        Some(id) => crate::engine::metrics::METRICS
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| pick(m.label_en, m.label_zh).to_string())
+            .unwrap_or_else(|| id.clone()),
+    }
+}
+
+/// A line of the sweep: what it sweeps (a pillar, or a metric within it), its name, and
+/// its points (weight, measure).
+struct SweptLine {
+    pillar: Pillar,
+    metric: Option<String>,
+    name: String,
+    points: Vec<[f64; 2]>,
+}
+
+/// Each swept line of the measure over its weights: the pillars', then the metrics'.
+fn lines(sw: &SweepState, m: SweepMeasure) -> Vec<SweptLine> {
+    let mut out: Vec<SweptLine> = Vec::new();
+    for x in &sw.points {
+        let at = value_at(x, m).map(|v| [x.weight, v]);
+        match out
+            .iter_mut()
+            .find(|l| l.pillar == x.pillar && l.metric == x.metric)
+        {
+            Some(l) => l.points.extend(at),
+            None => out.push(SweptLine {
+                pillar: x.pillar,
+                metric: x.metric.clone(),
+                name: line_label(x),
+                points: at.into_iter().collect(),
+            }),
+        }
+    }
+    out
+}
+
+fn value_at(x: &SweepPoint, m: SweepMeasure) -> Option<f64> {
+    value(x.outcome.as_ref().ok()?, m)
 }
 
 /// The sensitivity chart: its title, what could not be computed, the lines with the
@@ -274,27 +325,36 @@ fn chart(
         let height =
             (ui.available_height() - 44.0 - 20.0 * stability_rows.div_ceil(3) as f32).max(140.0);
         let lines = lines(sw, m);
-        let current: Vec<(Pillar, [f64; 2])> = sw
+        // The current setting, on every line: marked once.
+        let current: Option<[f64; 2]> = sw
             .points
             .iter()
             .filter(|x| x.current)
-            .filter_map(|x| Some((x.pillar, [x.weight, value(x.outcome.as_ref().ok()?, m)?])))
-            .collect();
+            .find_map(|x| Some([x.weight, value_at(x, m)?]));
         let colors = Pillar::ALL.map(|p| pillar_color(ui, p));
+        let mark = ui.visuals().strong_text_color();
         let r = Plot::new("sensitivity_lines")
             .height(height)
             .legend(Legend::default())
-            .x_axis_label(tr("Pillar weight (the others held)"))
+            .x_axis_label(if lines.iter().any(|l| l.metric.is_some()) {
+                tr("Weight of the pillar or metric (the others held)")
+            } else {
+                tr("Pillar weight (the others held)")
+            })
             .y_axis_label(measure_label(m))
             .show(ui, |pu| {
-                for (p, pts) in &lines {
-                    let line = Line::new(pillar_label(*p), PlotPoints::from(pts.clone()));
-                    pu.line(line.color(colors[p.index()]).width(2.0));
+                for l in &lines {
+                    let line = Line::new(l.name.as_str(), PlotPoints::from(l.points.clone()))
+                        .color(colors[l.pillar.index()]);
+                    // A metric's line: thinner and dashed, in its pillar's colour.
+                    pu.line(match l.metric {
+                        None => line.width(2.0),
+                        Some(_) => line.width(1.2).style(egui_plot::LineStyle::dashed_loose()),
+                    });
                 }
-                // The current weights, in their pillar's colour (one legend entry).
-                for (p, at) in &current {
-                    let dot = Points::new(tr("current weights"), vec![*at]);
-                    pu.points(dot.color(colors[p.index()]).radius(5.0));
+                if let Some(at) = current {
+                    let dot = Points::new(tr("current weights"), vec![at]);
+                    pu.points(dot.color(mark).radius(5.0));
                 }
             });
         if let Some(Ok(s)) = &sw.done
