@@ -87,8 +87,8 @@ fn main() {
         }
     }
     let (best, median) = times(3, |i| {
-        let pages = r.deck(&scene, false).expect("deck");
-        write_deck(&pages, &dir.path().join(format!("deck_{i}.pdf"))).expect("write deck");
+        let deck = r.deck(&scene, false).expect("deck");
+        write_deck(&deck, &dir.path().join(format!("deck_{i}.pdf"))).expect("write deck");
     });
     println!(
         "deck (cover and {} charts: one PDF and a PNG per page at 2x): best {best:.3} s, median {median:.3} s",

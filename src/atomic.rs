@@ -202,8 +202,12 @@ impl From<std::io::Error> for SetError {
 
 impl FolderSet {
     /// A set of the files `names` for the folder `target`, which must be new, empty, or
-    /// hold only files of those names (an earlier run's).
+    /// a folder holding only files of those names (an earlier run's).
     pub fn new(target: &Path, names: &[&str]) -> Result<FolderSet, SetError> {
+        // A file (or a link) of that name is not a folder to replace.
+        if std::fs::symlink_metadata(target).is_ok_and(|m| !m.is_dir()) {
+            return Err(SetError::Io(std::io::ErrorKind::NotADirectory.into()));
+        }
         if let Ok(entries) = std::fs::read_dir(target) {
             for e in entries.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();

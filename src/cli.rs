@@ -1200,6 +1200,17 @@ fn export_deck(a: DeckArgs) -> Result<(), CliError> {
     let t0 = std::time::Instant::now();
     let scene = project_scene(a.project.as_deref(), a.scenario.clone(), a.sweep, lang())?;
     let w = export_deck(&scene, a.theme == "dark", &a.out)?;
+    for (p, e) in &w.not_drawn {
+        let (title, why) = (p.title(), e.localize(lang()));
+        eprintln!(
+            "{}",
+            bi!(
+                lang(),
+                "note: {title} is not drawn on this data (its page says why): {why}",
+                "注意：{title} 在此数据上无法绘制（其页面说明原因）：{why}"
+            )
+        );
+    }
     let (pdf, folder, pages) = (w.pdf.display(), w.folder.display(), w.pages);
     let secs = t0.elapsed().as_secs_f64();
     eprintln!(

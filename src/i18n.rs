@@ -342,8 +342,6 @@ pub static TABLE: &[(&str, &str)] = &[
     ("Back to automatic matching", "恢复自动匹配"),
     ("Pillar weights", "支柱权重"),
     ("Research deck", "研究简报"),
-    ("the weight sweep was not run", "未运行权重扫描"),
-    ("No sensitivity page", "无敏感性页"),
     ("and each metric's", "及各指标权重"),
     (
         "Weight of the pillar or metric (the others held)",

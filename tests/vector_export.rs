@@ -317,3 +317,94 @@ fn the_sensitivity_figure_is_the_sweeps_and_refused_without_one() {
         "{cover}"
     );
 }
+
+#[test]
+fn a_deck_reruns_over_its_own_pages_and_never_takes_a_file_of_its_folders_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("weekly.pdf");
+    // With the sensitivity page, then without: the first deck's pages are a deck's.
+    let swept = project_scene(None, None, true, Lang::En).unwrap();
+    export_deck(&swept, false, &out).unwrap();
+    let w = export_deck(&scene(Lang::En), false, &out).unwrap();
+    let pages = std::fs::read_dir(&w.folder).unwrap().count();
+    assert_eq!(
+        pages, w.pages,
+        "the earlier sensitivity page is gone with its deck"
+    );
+    // A file where the pages' folder would be: named, left as it was.
+    let out = dir.path().join("q3.pdf");
+    std::fs::write(dir.path().join("q3"), "my notes").unwrap();
+    let e = export_deck(&scene(Lang::En), false, &out)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("q3") && e.contains("not a folder"), "{e}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("q3")).unwrap(),
+        "my notes"
+    );
+}
+
+#[test]
+fn a_folder_where_a_figures_csv_goes_is_named_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("y.csv")).unwrap();
+    let out = dir.path().join("y.svg");
+    let e = export(&scene(Lang::En), &req(Figure::Chart(Pane::Sectors)), &out)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(e.contains("y.csv") && e.contains("it is a folder"), "{e}");
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_deck_on_data_without_prices_says_which_pages_cannot_be_drawn() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut project = halo_workbench::project::Project::default();
+    project.dataset.name = "fundamentals only".into();
+    project.dataset.files = vec![halo_workbench::data::SourceFile {
+        path: Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data/fundamentals.csv"),
+        options: Default::default(),
+    }];
+    let file = dir.path().join("f.halo.toml");
+    project.save(&file).unwrap();
+    let scene = project_scene(Some(&file), None, false, Lang::En).unwrap();
+    let out = dir.path().join("f.pdf");
+    let w = export_deck(&scene, false, &out).unwrap();
+    let missing: Vec<Pane> = w.not_drawn.iter().map(|(p, _)| *p).collect();
+    assert!(
+        missing.contains(&Pane::Sectors) && missing.contains(&Pane::Backtest),
+        "{missing:?}"
+    );
+    let cover = poppler(
+        "pdftotext",
+        &["-f", "1", "-l", "1", out.to_str().unwrap(), "-"],
+    );
+    assert!(cover.contains("Not drawn: Sector performance"), "{cover}");
+}
+
+#[test]
+fn the_gics_sectors_chinese_names_have_their_english_names_colours() {
+    let pairs = [
+        ("信息技术", "Information Technology"),
+        ("可选消费", "Consumer Discretionary"),
+        ("工业", "Industrials"),
+        ("公用事业", "Utilities"),
+        ("能源", "Energy"),
+        ("原材料", "Materials"),
+        ("房地产", "Real Estate"),
+        ("日常消费", "Consumer Staples"),
+        ("医疗保健", "Health Care"),
+        ("金融", "Financials"),
+        ("通信服务", "Communication Services"),
+    ];
+    for (zh, en) in pairs {
+        assert_eq!(sector_color(zh), sector_color(en), "{zh}");
+    }
+    // Eleven sectors, eleven colours.
+    let mut colours: Vec<_> = pairs.iter().map(|(zh, _)| sector_color(zh)).collect();
+    colours.sort_by_key(|c| c.to_array());
+    colours.dedup();
+    assert_eq!(colours.len(), pairs.len());
+}

@@ -83,8 +83,32 @@ const SECTOR_COLORS: [(&str, Color32); 12] = [
     ),
 ];
 
-/// A stable colour per sector name: the GICS sectors' own, others hashed into the palette.
+/// The GICS sectors' Chinese names (as Wind, Choice and iFinD export them): the colour of
+/// the English name.
+const SECTOR_NAMES_ZH: [(&str, &str); 14] = [
+    ("信息技术", "Information Technology"),
+    ("可选消费", "Consumer Discretionary"),
+    ("非日常生活消费品", "Consumer Discretionary"),
+    ("工业", "Industrials"),
+    ("公用事业", "Utilities"),
+    ("能源", "Energy"),
+    ("原材料", "Materials"),
+    ("材料", "Materials"),
+    ("房地产", "Real Estate"),
+    ("日常消费", "Consumer Staples"),
+    ("主要消费", "Consumer Staples"),
+    ("医疗保健", "Health Care"),
+    ("金融", "Financials"),
+    ("通信服务", "Communication Services"),
+];
+
+/// A stable colour per sector name: the GICS sectors' own (by their English or Chinese
+/// names), others hashed into the palette.
 pub fn sector_color(name: &str) -> Color32 {
+    let name = SECTOR_NAMES_ZH
+        .iter()
+        .find(|(zh, _)| *zh == name)
+        .map_or(name, |(_, en)| en);
     if let Some((_, c)) = SECTOR_COLORS.iter().find(|(n, _)| *n == name) {
         return *c;
     }

@@ -313,16 +313,30 @@ fn cover(ui: &mut egui::Ui, scene: &Scene) {
         .collect::<Vec<_>>()
         .join(" · ");
     ui.label(RichText::new(charts).size(16.0));
+    let warn = ui.visuals().warn_fg_color;
+    for (p, e) in not_drawn(scene) {
+        let (title, why) = (p.title(), e.localize(scene.lang));
+        let line = bi!(
+            scene.lang,
+            "Not drawn: {title}: {why}",
+            "无法绘制：{title}：{why}"
+        );
+        ui.label(RichText::new(line).size(14.0).color(warn));
+    }
     // The page a deck leaves out, and why.
     if !swept(scene) {
         let why = match &scene.sweep.done {
-            Some(Err(e)) => e.text(),
-            _ => tr("the weight sweep was not run").to_string(),
+            Some(Err(e)) => e.localize(scene.lang),
+            _ => bi!(scene.lang, "the weight sweep was not run", "未运行权重扫描"),
         };
         ui.label(
-            RichText::new(format!("{}: {why}", tr("No sensitivity page")))
-                .size(14.0)
-                .color(ui.visuals().warn_fg_color),
+            RichText::new(bi!(
+                scene.lang,
+                "No sensitivity page: {why}",
+                "无敏感性页：{why}"
+            ))
+            .size(14.0)
+            .color(warn),
         );
     }
 }
@@ -561,28 +575,46 @@ impl Renderer {
         })
     }
 
-    /// A deck's pages (cover, then each chart), each as SVG and as pixels at
-    /// [`DECK_SCALE`].
-    pub fn deck(
-        &mut self,
-        scene: &Scene,
-        dark: bool,
-    ) -> Result<Vec<(Page, Svg, image::RgbaImage)>, ExportError> {
+    /// Draw a deck of `scene`.
+    pub fn deck(&mut self, scene: &Scene, dark: bool) -> Result<Deck, ExportError> {
         let mut pages = vec![Page::Cover];
         pages.extend(
             deck_panes(scene)
                 .into_iter()
                 .map(|p| Page::Figure(Figure::Chart(p))),
         );
-        pages
+        let pages = pages
             .into_iter()
             .map(|page| {
                 self.lay_out(scene, page, DECK_SCALE, dark);
                 let svg = self.frame_svg(page)?;
                 Ok((page, svg, self.raster()?))
             })
-            .collect()
+            .collect::<Result<_, ExportError>>()?;
+        Ok(Deck {
+            pages,
+            not_drawn: not_drawn(scene),
+        })
     }
+}
+
+/// A deck's pages drawn (cover, then each chart), each as SVG and as pixels at
+/// [`DECK_SCALE`], and the charts whose page says why it could not be drawn.
+pub struct Deck {
+    pub pages: Vec<(Page, Svg, image::RgbaImage)>,
+    pub not_drawn: Vec<(Pane, ExportError)>,
+}
+
+/// The deck's charts that cannot be drawn on this data, and why (their page says it too).
+fn not_drawn(scene: &Scene) -> Vec<(Pane, ExportError)> {
+    deck_panes(scene)
+        .into_iter()
+        .filter_map(|p| {
+            p.table(&scene.results, &scene.view, &scene.sweep)
+                .err()
+                .map(|e| (p, e))
+        })
+        .collect()
 }
 
 pub struct Written {
@@ -632,10 +664,23 @@ pub fn write(
     })
 }
 
-/// Write files as one set, the manifest `<out>.manifest.json` last.
+/// Write files as one set, the manifest `<out>.manifest.json` last. A folder in the
+/// place of one of them is named before anything is written.
 fn write_set(files: &[(PathBuf, Vec<u8>)], out: &Path) -> Result<(), ExportError> {
-    write_with_manifest(files, &out.with_extension("manifest.json"))
-        .map_err(|e| ExportError::write(out, e))
+    let manifest = out.with_extension("manifest.json");
+    let paths = files
+        .iter()
+        .map(|(p, _)| p.as_path())
+        .chain([manifest.as_path()]);
+    for p in paths {
+        if p.is_dir() {
+            return Err(ExportError::write(
+                p,
+                std::io::ErrorKind::IsADirectory.into(),
+            ));
+        }
+    }
+    write_with_manifest(files, &manifest).map_err(|e| ExportError::write(out, e))
 }
 
 /// A written deck: the PDF, the folder of its pages as PNG, and how many pages.
@@ -643,6 +688,7 @@ pub struct WrittenDeck {
     pub pdf: PathBuf,
     pub folder: PathBuf,
     pub pages: usize,
+    pub not_drawn: Vec<(Pane, ExportError)>,
 }
 
 /// A deck is one PDF: its name must end in .pdf.
@@ -662,11 +708,9 @@ pub fn deck_folder(out: &Path) -> PathBuf {
 
 /// Write a deck: each page as PNG (`NN_<page>.png`) in the folder beside the PDF, that
 /// folder written as one; then the PDF of the pages, with its manifest written last.
-pub fn write_deck(
-    pages: &[(Page, Svg, image::RgbaImage)],
-    out: &Path,
-) -> Result<WrittenDeck, ExportError> {
+pub fn write_deck(deck: &Deck, out: &Path) -> Result<WrittenDeck, ExportError> {
     deck_path(out)?;
+    let pages = &deck.pages;
     let pdf = super::vector::pdf(&pages.iter().map(|(_, s, _)| s.clone()).collect::<Vec<_>>())?;
     if let Some(dir) = out
         .parent()
@@ -680,13 +724,24 @@ pub fn write_deck(
     // The pages' folder is replaced whole (never a mix of two decks), and only when it
     // holds nothing but a deck's pages; then the PDF and its manifest.
     let folder = deck_folder(out);
+    let page_name = |i: usize, page: Page| format!("{i:02}_{}.png", page.id());
     let names: Vec<String> = pages
         .iter()
         .enumerate()
-        .map(|(i, (page, _, _))| format!("{:02}_{}.png", i, page.id()))
+        .map(|(i, (page, _, _))| page_name(i, *page))
         .collect();
-    let name_refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let set = FolderSet::new(&folder, &name_refs).map_err(|e| match e {
+    // Any deck's pages are a deck's (one with the sensitivity page, one without).
+    let mut kinds = vec![Page::Cover];
+    kinds.extend(
+        Pane::figures()
+            .into_iter()
+            .map(|p| Page::Figure(Figure::Chart(p))),
+    );
+    let any: Vec<String> = (0..kinds.len())
+        .flat_map(|i| kinds.iter().map(move |k| page_name(i, *k)))
+        .collect();
+    let any: Vec<&str> = any.iter().map(String::as_str).collect();
+    let set = FolderSet::new(&folder, &any).map_err(|e| match e {
         SetError::Foreign { file } => ExportError::DeckFolderInUse {
             folder: folder.display().to_string(),
             file: file.display().to_string(),
@@ -703,6 +758,7 @@ pub fn write_deck(
         pdf: out.to_path_buf(),
         folder,
         pages: pages.len(),
+        not_drawn: deck.not_drawn.clone(),
     })
 }
 

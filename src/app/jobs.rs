@@ -193,8 +193,8 @@ fn spawn_exporter(ctx: egui::Context, faults: Arc<Faults>) -> Spawned {
                             Exported::Figure { image, written }
                         }
                         ExportKind::Deck { dark } => {
-                            let pages = r.deck(&job.scene, dark)?;
-                            Exported::Deck(write_deck(&pages, &job.out)?)
+                            let deck = r.deck(&job.scene, dark)?;
+                            Exported::Deck(write_deck(&deck, &job.out)?)
                         }
                     })
                 });

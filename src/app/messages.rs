@@ -189,6 +189,8 @@ pub enum Status {
         path: String,
         folder: String,
         pages: usize,
+        /// The charts whose page says why it could not be drawn.
+        not_drawn: Vec<String>,
     },
     Project {
         path: String,
@@ -231,11 +233,24 @@ impl Localize for Status {
                 path,
                 folder,
                 pages,
-            } => bi!(
-                lang,
-                "Saved the deck {path} ({pages} pages) and its pages as PNG in {folder}",
-                "已保存简报 {path}（{pages} 页），其各页 PNG 在 {folder}"
-            ),
+                not_drawn,
+            } => {
+                let saved = bi!(
+                    lang,
+                    "Saved the deck {path} ({pages} pages) and its pages as PNG in {folder}",
+                    "已保存简报 {path}（{pages} 页），其各页 PNG 在 {folder}"
+                );
+                if not_drawn.is_empty() {
+                    saved
+                } else {
+                    let list = crate::i18n::join(lang, not_drawn);
+                    bi!(
+                        lang,
+                        "{saved}; not drawn on this data (their pages and the cover say why): {list}",
+                        "{saved}；以下图表在此数据上无法绘制（其页面与封面说明原因）：{list}"
+                    )
+                }
+            }
             Status::Project { path } => bi!(lang, "project {path}", "项目 {path}"),
         }
     }

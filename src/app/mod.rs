@@ -1129,6 +1129,11 @@ impl WorkbenchApp {
                     path: d.pdf.display().to_string(),
                     folder: d.folder.display().to_string(),
                     pages: d.pages,
+                    not_drawn: d
+                        .not_drawn
+                        .iter()
+                        .map(|(p, _)| p.title().to_string())
+                        .collect(),
                 });
             }
             Err(e) => self.errors.push(e),

@@ -39,6 +39,7 @@ impl Localize for IoFailure {
             K::PermissionDenied => Some(("permission denied", "没有权限")),
             K::AlreadyExists => Some(("it already exists", "已存在")),
             K::IsADirectory => Some(("it is a folder", "这是文件夹")),
+            K::NotADirectory => Some(("it is a file, not a folder", "这是文件而不是文件夹")),
             K::StorageFull => Some(("the disk is full", "磁盘已满")),
             K::ReadOnlyFilesystem => Some(("the disk is read-only", "磁盘为只读")),
             K::UnexpectedEof => Some(("the file ended early", "文件提前结束")),
