@@ -116,9 +116,10 @@ pub struct ExportArgs {
     /// The scenario the scenarios chart shows (default: the project's, else the first).
     #[arg(long)]
     pub scenario: Option<String>,
-    /// Pixels per point of a PNG: 1, 2 or 3 (SVG and PDF are vectors).
-    #[arg(long, default_value_t = 2.0)]
-    pub scale: f32,
+    /// Pixels per point of a PNG: 1, 2 or 3 (default 2; SVG and PDF are vectors, and
+    /// take none).
+    #[arg(long)]
+    pub scale: Option<f32>,
     #[arg(long, default_value = "light", value_parser = ["light", "dark"])]
     pub theme: String,
     /// The figure to write, .png, .svg or .pdf; the chart's data goes beside it as CSV.
@@ -1156,12 +1157,23 @@ fn sensitivity(a: SensitivityArgs) -> Result<(), CliError> {
 
 fn export_figure(a: ExportArgs) -> Result<(), CliError> {
     use crate::app::figure::{Figure, FigureRequest, export, project_scene};
-    if ![1.0, 2.0, 3.0].contains(&a.scale) {
-        return Err(ExportError::BadScale { scale: a.scale }.into());
+    let scale = a.scale.unwrap_or(2.0);
+    if ![1.0, 2.0, 3.0].contains(&scale) {
+        return Err(ExportError::BadScale { scale }.into());
     }
     let figure = Figure::parse(&a.chart)?;
     // A name that says no format is refused before anything is computed.
-    crate::app::figure::Format::of(&a.out)?;
+    let format = crate::app::figure::Format::of(&a.out)?;
+    if a.scale.is_some() && format != crate::app::figure::Format::Png {
+        eprintln!(
+            "{}",
+            bi!(
+                lang(),
+                "note: --scale is a PNG's pixels per point; an SVG or PDF is vectors and takes none",
+                "注意：--scale 是 PNG 的每点像素数；SVG 与 PDF 为矢量图，不使用它"
+            )
+        );
+    }
     let t0 = std::time::Instant::now();
     // The sensitivity figure is the weight sweep's: run it, as the pane's tick would.
     let sweep = figure == Figure::Chart(crate::app::Pane::Sensitivity);
@@ -1170,7 +1182,7 @@ fn export_figure(a: ExportArgs) -> Result<(), CliError> {
         &scene,
         &FigureRequest {
             figure,
-            scale: a.scale,
+            scale,
             dark: a.theme == "dark",
         },
         &a.out,

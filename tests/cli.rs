@@ -544,6 +544,20 @@ fn sensitivity_writes_a_row_per_setting_and_the_basket_stability() {
 }
 
 #[test]
+fn a_scale_given_for_a_vector_figure_is_said_to_be_unused() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = bin()
+        .args(["export", "--chart", "exposures", "--scale", "3", "--out"])
+        .arg(dir.path().join("e.svg"))
+        .output()
+        .unwrap();
+    assert!(r.status.success(), "{}", String::from_utf8_lossy(&r.stderr));
+    let e = String::from_utf8(r.stderr).unwrap();
+    assert!(e.contains("--scale is a PNG's"), "{e}");
+    assert!(e.contains("1100 x 700 pt, vector"), "{e}");
+}
+
+#[test]
 fn an_export_into_a_missing_folder_names_the_folder() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("no such folder").join("sectors.png");

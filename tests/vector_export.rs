@@ -110,6 +110,20 @@ fn the_formats_follow_the_extension_and_an_unknown_one_is_named() {
     assert_eq!(Format::of(Path::new("b.png")).unwrap(), Format::Png);
     let e = Format::of(Path::new("fig.jpg")).unwrap_err().to_string();
     assert!(e.contains("fig.jpg") && e.contains(".svg"), "{e}");
+    let e = Format::of(Path::new("figs/")).unwrap_err().to_string();
+    assert!(e.contains("says no format"), "{e}");
+    // A scenario named in Chinese is the scenario.
+    let zh = project_scene(
+        None,
+        Some("2020年疫情冲击（历史重演）".into()),
+        false,
+        Lang::Zh,
+    );
+    let view = zh.unwrap().view;
+    assert_eq!(
+        view.scenario.as_deref(),
+        Some("2020 pandemic crash (replay)")
+    );
     let dir = tempfile::tempdir().unwrap();
     let e = export_deck(&scene(Lang::En), false, &dir.path().join("deck.png"))
         .err()
@@ -134,6 +148,14 @@ fn a_pdf_figure_opens_and_its_text_is_text() {
         assert!(bytes.starts_with(b"%PDF-"));
         let text = poppler("pdftotext", &[out.to_str().unwrap(), "-"]);
         assert!(text.contains(title), "{title} in {text}");
+        // Titled: the chart, the dataset and its date.
+        let info = poppler("pdfinfo", &[out.to_str().unwrap()]);
+        let want = format!("{title}: {}, as of 2017-04-01", scene.dataset);
+        let got = info
+            .lines()
+            .find_map(|l| l.strip_prefix("Title:"))
+            .map(str::trim);
+        assert_eq!(got, Some(want.as_str()), "{info}");
         // pdftoppm draws it: a page of the figure's size, not blank.
         let png = dir.path().join(pane.id());
         poppler(

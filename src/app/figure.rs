@@ -476,7 +476,7 @@ impl Drawing {
                 super::vector::parse(s)?;
                 Ok(s.text.clone().into_bytes())
             }
-            Drawing::Pdf(s) => super::vector::pdf(std::slice::from_ref(s)),
+            Drawing::Pdf(s) => super::vector::pdf(std::slice::from_ref(s), &s.title),
         }
     }
 }
@@ -535,10 +535,21 @@ impl Renderer {
         img
     }
 
-    /// The last frame's shapes as SVG.
-    fn frame_svg(&self, page: Page) -> Result<Svg, ExportError> {
+    /// The last frame's shapes as SVG, titled "<page>: <dataset>, as of <date>".
+    fn frame_svg(&self, scene: &Scene, page: Page) -> Result<Svg, ExportError> {
         let bg = self.h.ctx.global_style().visuals.panel_fill;
-        super::vector::svg(&self.h.output().shapes, page.size(), bg)
+        let name = match page {
+            Page::Cover => tr("Research deck"),
+            Page::Figure(Figure::Chart(p)) => p.title(),
+            Page::Figure(Figure::Dashboard) => tr("HALO Workbench"),
+        };
+        let title = format!(
+            "{name}: {}, {} {}",
+            scene.dataset,
+            tr("as of"),
+            scene.results.as_of()
+        );
+        super::vector::svg(&self.h.output().shapes, page.size(), bg, &title)
     }
 
     /// Draw one figure of `scene` as pixels.
@@ -556,7 +567,7 @@ impl Renderer {
     pub fn svg(&mut self, scene: &Scene, req: &FigureRequest) -> Result<Svg, ExportError> {
         let page = Page::Figure(req.figure);
         self.lay_out(scene, page, 1.0, req.dark);
-        let svg = self.frame_svg(page);
+        let svg = self.frame_svg(scene, page);
         self.h.state_mut().job = None;
         svg
     }
@@ -587,7 +598,7 @@ impl Renderer {
             .into_iter()
             .map(|page| {
                 self.lay_out(scene, page, DECK_SCALE, dark);
-                let svg = self.frame_svg(page)?;
+                let svg = self.frame_svg(scene, page)?;
                 Ok((page, svg, self.raster()?))
             })
             .collect::<Result<_, ExportError>>()?;
@@ -711,7 +722,10 @@ pub fn deck_folder(out: &Path) -> PathBuf {
 pub fn write_deck(deck: &Deck, out: &Path) -> Result<WrittenDeck, ExportError> {
     deck_path(out)?;
     let pages = &deck.pages;
-    let pdf = super::vector::pdf(&pages.iter().map(|(_, s, _)| s.clone()).collect::<Vec<_>>())?;
+    let svgs: Vec<Svg> = pages.iter().map(|(_, s, _)| s.clone()).collect();
+    // The deck is titled as its cover.
+    let title = svgs.first().map(|s| s.title.clone()).unwrap_or_default();
+    let pdf = super::vector::pdf(&svgs, &title)?;
     if let Some(dir) = out
         .parent()
         .filter(|d| !d.as_os_str().is_empty() && !d.is_dir())
@@ -805,15 +819,23 @@ pub fn project_scene(
     view.sensitivity.run |= sweep;
     let mut pipeline = Pipeline::from_dataset(&ds)?;
     let results = pipeline.results(&settings)?;
-    // A scenario asked for by name must exist: never the first one in its place.
-    if let Some(name) = &view.scenario
-        && !results.scenarios.iter().any(|s| &s.name == name)
-    {
-        return Err(ExportError::NoScenario {
-            name: name.clone(),
-            available: results.scenarios.iter().map(|s| s.name.clone()).collect(),
+    // A scenario asked for by name (English or Chinese) must exist: never the first one
+    // in its place.
+    if let Some(name) = view.scenario.clone() {
+        match results
+            .scenarios
+            .iter()
+            .find(|s| s.name == name || (!s.name_zh.is_empty() && s.name_zh == name))
+        {
+            Some(s) => view.scenario = Some(s.name.clone()),
+            None => {
+                return Err(ExportError::NoScenario {
+                    name,
+                    available: results.scenarios.iter().map(|s| s.name.clone()).collect(),
+                }
+                .into());
+            }
         }
-        .into());
     }
     // The sweep the window's sensitivity pane would show, whole.
     let sweep = if view.sensitivity.run {

@@ -17,11 +17,13 @@ use usvg::fontdb;
 use super::messages::ExportError;
 use crate::export::Unvectorizable;
 
-/// A figure as SVG, and its size in points (one SVG user unit is one point).
+/// A figure as SVG, its size in points (one SVG user unit is one point), and its title
+/// (the SVG's `<title>`, and a PDF's).
 #[derive(Clone, Debug)]
 pub struct Svg {
     pub text: String,
     pub size: [f32; 2],
+    pub title: String,
 }
 
 /// One of egui's fonts as usvg finds it: its face in the database, the family name SVG
@@ -666,7 +668,12 @@ fn text(out: &mut String, t: &TextShape, fonts: &Fonts, bg: Color32) {
 }
 
 /// The SVG of a frame's shapes, `size` points wide and high, on a page of colour `bg`.
-pub fn svg(shapes: &[ClippedShape], size: [f32; 2], bg: Color32) -> Result<Svg, ExportError> {
+pub fn svg(
+    shapes: &[ClippedShape],
+    size: [f32; 2],
+    bg: Color32,
+    title: &str,
+) -> Result<Svg, ExportError> {
     if let Some(font) = fonts().unread.first() {
         return Err(ExportError::FontUnreadable { font: font.clone() });
     }
@@ -718,6 +725,7 @@ pub fn svg(shapes: &[ClippedShape], size: [f32; 2], bg: Color32) -> Result<Svg, 
         num(size[0]),
         num(size[1])
     );
+    let _ = writeln!(text, "<title>{}</title>", escape(title));
     if !w.clips.is_empty() {
         text.push_str("<defs>\n");
         for (i, r) in w.clips.iter().enumerate() {
@@ -734,7 +742,11 @@ pub fn svg(shapes: &[ClippedShape], size: [f32; 2], bg: Color32) -> Result<Svg, 
     }
     text.push_str(&w.out);
     text.push_str("</svg>\n");
-    Ok(Svg { text, size })
+    Ok(Svg {
+        text,
+        size,
+        title: title.to_string(),
+    })
 }
 
 /// Parse an SVG of ours with the bundled fonts, as the PDF writer reads it.
@@ -746,15 +758,21 @@ pub fn parse(svg: &Svg) -> Result<usvg::Tree, ExportError> {
     usvg::Tree::from_str(&svg.text, &opt).map_err(|e| ExportError::Encode(e.to_string()))
 }
 
-/// One PDF of the pages, each the size of its SVG in points; text as text, the fonts used
-/// embedded (subset).
-pub fn pdf(pages: &[Svg]) -> Result<Vec<u8>, ExportError> {
+/// One PDF of the pages, each the size of its SVG in points, titled; text as text, the
+/// fonts used embedded (subset).
+pub fn pdf(pages: &[Svg], title: &str) -> Result<Vec<u8>, ExportError> {
     use krilla::Document;
     use krilla::geom::Size;
+    use krilla::metadata::Metadata;
     use krilla::page::PageSettings;
     use krilla_svg::{SurfaceExt, SvgSettings};
     let trees = pages.iter().map(parse).collect::<Result<Vec<_>, _>>()?;
     let mut doc = Document::new();
+    doc.set_metadata(
+        Metadata::new()
+            .title(title.to_string())
+            .creator(format!("HALO Workbench {}", env!("CARGO_PKG_VERSION"))),
+    );
     for (svg, tree) in pages.iter().zip(&trees) {
         let [w, h] = svg.size;
         let (Some(size), Some(settings)) = (Size::from_wh(w, h), PageSettings::from_wh(w, h))
@@ -785,7 +803,13 @@ mod tests {
     }
 
     fn one(shape: Shape) -> String {
-        let svg = svg(&[clipped(shape)], [100.0, 50.0], Color32::from_gray(248)).unwrap();
+        let svg = svg(
+            &[clipped(shape)],
+            [100.0, 50.0],
+            Color32::from_gray(248),
+            "t",
+        )
+        .unwrap();
         parse(&svg).unwrap();
         svg.text
     }
@@ -891,7 +915,9 @@ mod tests {
             shape: Shape::rect_filled(r.expand(5.0), 0, Color32::RED),
             transform_after_tessellation: egui::emath::TSTransform::new(egui::vec2(3.0, 4.0), 2.0),
         };
-        let s = svg(&[shape], [100.0, 50.0], Color32::WHITE).unwrap().text;
+        let s = svg(&[shape], [100.0, 50.0], Color32::WHITE, "t")
+            .unwrap()
+            .text;
         assert!(s.contains(r#"<g transform="matrix(2 0 0 2 3 4)">"#), "{s}");
         assert!(
             s.contains(
@@ -906,7 +932,13 @@ mod tests {
             Rect::from_min_max(Pos2::ZERO, Pos2::new(1.0, 1.0)),
             Color32::WHITE,
         );
-        let e = svg(&[clipped(Shape::mesh(m))], [100.0, 50.0], Color32::WHITE).unwrap_err();
+        let e = svg(
+            &[clipped(Shape::mesh(m))],
+            [100.0, 50.0],
+            Color32::WHITE,
+            "t",
+        )
+        .unwrap_err();
         assert_eq!(e, ExportError::NotVector(Unvectorizable::Image));
         // An untextured mesh is its triangles.
         let mut m = Mesh::default();

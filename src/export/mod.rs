@@ -142,6 +142,13 @@ impl Localize for ExportError {
                 "the scale must be 1, 2 or 3 (not {scale})",
                 "倍率必须为 1、2 或 3（而不是 {scale}）"
             ),
+            ExportError::UnknownFigureFormat { path, extension } if extension.is_empty() => {
+                bi!(
+                    lang,
+                    "{path}: the name says no format; end it in .png, .svg or .pdf",
+                    "{path}：文件名未指明格式；请以 .png、.svg 或 .pdf 结尾"
+                )
+            }
             ExportError::UnknownFigureFormat { path, extension } => bi!(
                 lang,
                 "{path}: unknown figure format {extension:?}; use .png, .svg or .pdf",

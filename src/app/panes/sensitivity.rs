@@ -333,8 +333,11 @@ fn chart(
             .find_map(|x| Some([x.weight, value_at(x, m)?]));
         let colors = Pillar::ALL.map(|p| pillar_color(ui, p));
         let mark = ui.visuals().strong_text_color();
+        // Room on the right for the legend, so it does not sit on the lines' ends.
+        let right = sw.points.iter().map(|x| x.weight).fold(0.0, f64::max);
         let r = Plot::new("sensitivity_lines")
             .height(height)
+            .include_x(right * 1.3)
             .legend(Legend::default())
             .x_axis_label(if lines.iter().any(|l| l.metric.is_some()) {
                 tr("Weight of the pillar or metric (the others held)")
