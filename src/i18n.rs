@@ -355,6 +355,10 @@ pub static TABLE: &[(&str, &str)] = &[
         "each pillar's weight from 0 to 3 in 13 steps, the others held",
         "各支柱权重从 0 到 3 分 13 步，其余保持不变",
     ),
+    (
+        "each pillar's and each metric's weight from 0 to 3 in 13 steps, the others held",
+        "各支柱与各指标权重从 0 到 3 分 13 步，其余保持不变",
+    ),
     ("every metric weighs 1", "各指标权重均为 1"),
     ("As of", "截至"),
     ("Data sources", "数据来源"),

@@ -226,6 +226,19 @@ fn on_demand_each_metrics_weight_is_swept_within_its_pillar() {
             x.weight
         );
     }
+    // The stability shares stay the pillar lines' (a metric setting can repeat one).
+    assert_eq!(sw.stability, plain.stability);
+    // A pillar weighted 0 has no metric lines: its metrics move nothing.
+    let mut off = settings.clone();
+    off.weights.low_obsolescence = 0.0;
+    let sw_off = sweep(&mut p, &off, spec, &mut |_| true).unwrap();
+    assert!(sw_off.points.iter().filter(|x| x.metric.is_some()).count() > 0);
+    assert!(
+        !sw_off
+            .points
+            .iter()
+            .any(|x| x.metric.is_some() && x.pillar == Pillar::LowObsolescence)
+    );
     // Leaving a metric out (weight 0) changes the basket for some metric.
     assert!(
         sw.points

@@ -353,6 +353,18 @@ fn a_deck_reruns_over_its_own_pages_and_never_takes_a_file_of_its_folders_name()
         pages, w.pages,
         "the earlier sensitivity page is gone with its deck"
     );
+    // A folder where the PDF goes: named before the pages' folder is touched.
+    std::fs::rename(&out, dir.path().join("moved.pdf")).unwrap();
+    std::fs::create_dir(&out).unwrap();
+    let e = export_deck(&scene(Lang::En), false, &out)
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(
+        e.contains("weekly.pdf") && e.contains("it is a folder"),
+        "{e}"
+    );
+    assert_eq!(std::fs::read_dir(&w.folder).unwrap().count(), w.pages);
     // A file where the pages' folder would be: named, left as it was.
     let out = dir.path().join("q3.pdf");
     std::fs::write(dir.path().join("q3"), "my notes").unwrap();

@@ -327,6 +327,11 @@ fn cover(ui: &mut egui::Ui, scene: &Scene) {
     if !swept(scene) {
         let why = match &scene.sweep.done {
             Some(Err(e)) => e.localize(scene.lang),
+            _ if scene.sweep.running() => bi!(
+                scene.lang,
+                "the weight sweep has not finished",
+                "权重扫描尚未完成"
+            ),
             _ => bi!(scene.lang, "the weight sweep was not run", "未运行权重扫描"),
         };
         ui.label(
@@ -675,22 +680,27 @@ pub fn write(
     })
 }
 
+/// A folder where one of the files goes, named.
+fn no_folder_at<'a>(paths: impl IntoIterator<Item = &'a Path>) -> Result<(), ExportError> {
+    match paths.into_iter().find(|p| p.is_dir()) {
+        Some(p) => Err(ExportError::write(
+            p,
+            std::io::ErrorKind::IsADirectory.into(),
+        )),
+        None => Ok(()),
+    }
+}
+
 /// Write files as one set, the manifest `<out>.manifest.json` last. A folder in the
 /// place of one of them is named before anything is written.
 fn write_set(files: &[(PathBuf, Vec<u8>)], out: &Path) -> Result<(), ExportError> {
     let manifest = out.with_extension("manifest.json");
-    let paths = files
-        .iter()
-        .map(|(p, _)| p.as_path())
-        .chain([manifest.as_path()]);
-    for p in paths {
-        if p.is_dir() {
-            return Err(ExportError::write(
-                p,
-                std::io::ErrorKind::IsADirectory.into(),
-            ));
-        }
-    }
+    no_folder_at(
+        files
+            .iter()
+            .map(|(p, _)| p.as_path())
+            .chain([manifest.as_path()]),
+    )?;
     write_with_manifest(files, &manifest).map_err(|e| ExportError::write(out, e))
 }
 
@@ -721,6 +731,8 @@ pub fn deck_folder(out: &Path) -> PathBuf {
 /// folder written as one; then the PDF of the pages, with its manifest written last.
 pub fn write_deck(deck: &Deck, out: &Path) -> Result<WrittenDeck, ExportError> {
     deck_path(out)?;
+    // Before the pages' folder is replaced: the PDF and its manifest can go where they go.
+    no_folder_at([out, out.with_extension("manifest.json").as_path()])?;
     let pages = &deck.pages;
     let svgs: Vec<Svg> = pages.iter().map(|(_, s, _)| s.clone()).collect();
     // The deck is titled as its cover.

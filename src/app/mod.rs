@@ -920,9 +920,10 @@ impl WorkbenchApp {
                     self.results = Some(Arc::new(r));
                     self.compute_error = None;
                 }
-                Done::Failed(_, e) => {
+                Done::Failed(g, e) => {
                     self.backtest_pending = false;
                     self.compute_error = Some(e);
+                    self.sweep.fail(g);
                 }
                 Done::SweepPoint(g, x) => self.sweep.point(g, x),
                 Done::Sweep(g, r) => self.sweep.finish(g, r),
@@ -1049,7 +1050,7 @@ impl WorkbenchApp {
             view: self.state.view.clone(),
             dataset: self.dataset.name.clone(),
             sources: figure::sources(&self.dataset),
-            sweep: self.sweep.clone(),
+            sweep: self.sweep.settled(),
             lang: self.state.lang,
         })
     }

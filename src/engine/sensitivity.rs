@@ -99,8 +99,8 @@ pub struct SweepPoint {
 pub struct Sweep {
     /// Per pillar, in [`Pillar::ALL`]'s order, its points in ascending weight.
     pub points: Vec<SweepPoint>,
-    /// Today's basket members, best first, with the share of the distinct settings scored
-    /// whose basket holds them ("core" names at 1, names only some lenses pick below); of
+    /// Today's basket members, best first, with the share of the pillar lines' distinct
+    /// settings scored whose basket holds them ("core" names at 1, names only some lenses pick below); of
     /// the settings reached, when the sweep was stopped.
     pub stability: Vec<(usize, f64)>,
     /// False when the sweep was stopped before its last setting.
@@ -151,9 +151,11 @@ pub fn sweep(
     if spec.metrics {
         let base = &today.prep.base;
         lines.extend(
+            // (A metric of a pillar weighted 0 moves nothing: no line.)
             base.metrics
                 .iter()
                 .filter(|m| !base.empty_metrics.contains(&m.id))
+                .filter(|m| settings.weights.pillar(m.pillar) != 0.0)
                 .map(|m| (m.pillar, Some(m.id.clone()), settings.weights.metric(&m.id))),
         );
     }
@@ -184,10 +186,13 @@ pub fn sweep(
             }
         }
     }
-    // Over distinct settings: the current one, on every line, counts once.
+    // Over the pillar lines' distinct settings: the current one, on every line, counts
+    // once. (A metric's setting can repeat one: in a pillar of one metric, any positive
+    // weight scores alike.)
     let scored: Vec<&Outcome> = points
         .iter()
-        .filter(|x| !x.current || (x.pillar == Pillar::ALL[0] && x.metric.is_none()))
+        .filter(|x| x.metric.is_none())
+        .filter(|x| !x.current || x.pillar == Pillar::ALL[0])
         .filter_map(|x| x.outcome.as_ref().ok())
         .collect();
     let stability = base

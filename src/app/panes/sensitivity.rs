@@ -46,6 +46,26 @@ impl SweepState {
         }
     }
 
+    /// The computation `generation` failed: its sweep will not come (the window says why).
+    pub fn fail(&mut self, generation: u64) {
+        if self.asked == Some(generation) {
+            *self = SweepState::default();
+        }
+    }
+
+    /// What a figure may show: the sweep when it is finished; while a new one comes in,
+    /// one not finished (the last one's points are of other settings).
+    pub fn settled(&self) -> SweepState {
+        if self.running() {
+            SweepState {
+                asked: self.asked,
+                ..Default::default()
+            }
+        } else {
+            self.clone()
+        }
+    }
+
     pub fn point(&mut self, generation: u64, x: SweepPoint) {
         if self.asked != Some(generation) {
             return;
@@ -389,8 +409,46 @@ fn chart(
             );
         }
     if let Some(res) = results {
-        let extra = tr("each pillar's weight from 0 to 3 in 13 steps, the others held");
+        let extra = if sw.points.iter().any(|x| x.metric.is_some()) {
+            tr("each pillar's and each metric's weight from 0 to 3 in 13 steps, the others held")
+        } else {
+            tr("each pillar's weight from 0 to 3 in 13 steps, the others held")
+        };
         source(ui, dataset, res.as_of(), extra);
     }
     Some(r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn done() -> Result<Arc<Sweep>, EngineError> {
+        Ok(Arc::new(Sweep {
+            points: Vec::new(),
+            stability: Vec::new(),
+            complete: true,
+        }))
+    }
+
+    #[test]
+    fn a_figure_never_takes_the_last_settings_sweep_and_a_failed_run_stops_the_spinner() {
+        let mut s = SweepState::default();
+        s.expect(1, true);
+        s.finish(1, done());
+        assert!(!s.running() && s.settled().done.is_some());
+        // New settings: until their sweep is in, a figure has none (the one shown is the
+        // last settings').
+        s.expect(2, true);
+        assert!(s.running() && s.done.is_some());
+        let shown = s.settled();
+        assert!(shown.running() && shown.done.is_none());
+        // Their computation failed: no sweep is coming, nothing spins.
+        s.fail(2);
+        assert!(!s.running());
+        // A failure of an older computation changes nothing.
+        s.expect(3, true);
+        s.fail(2);
+        assert!(s.running());
+    }
 }
