@@ -26,7 +26,9 @@ fn all_views(theme: egui::Theme, ppp: f32) {
         },
         ppp as u32
     );
-    let opts = SnapshotOptions::new().threshold(0.6);
+    // A fresh machine's software renderer put 2 pixels of a fading edge a shade apart on
+    // one snapshot (invisible at 8x): a handful of pixels may differ, never a moved border.
+    let opts = SnapshotOptions::new().threshold(0.6).max_failed_pixels(4);
     let mut h = render(theme, ppp);
     let mut results = vec![h.try_snapshot_options(format!("window_{tag}"), &opts)];
     for &pane in Pane::ALL {
