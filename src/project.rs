@@ -8,7 +8,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::atomic::write_atomic;
 use crate::data::SourceFile;
-use crate::engine::settings::{ConfigError, Settings};
+use crate::engine::compare::{MAX_PINS, Pin};
+use crate::engine::settings::{Allowed, ConfigError, Settings};
 use crate::view::ViewState;
 
 pub const VERSION: u32 = 1;
@@ -24,6 +25,8 @@ pub struct Project {
     /// What the charts show (scenario, bars or lines, the ranking's order): a figure
     /// exported from the project is the one the window showed.
     pub view: ViewState,
+    /// Settings pinned as reference lenses beside the live one (at most [`MAX_PINS`]).
+    pub pins: Vec<Pin>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -92,6 +95,7 @@ impl Project {
             detail: e.to_string(),
         })?;
         p.settings = p.settings.checked(&name)?;
+        p.pins = check_pins(p.pins, &name)?;
         let base = path.parent().unwrap_or(Path::new("."));
         for f in &mut p.dataset.files {
             if f.path.is_relative() {
@@ -100,6 +104,31 @@ impl Project {
         }
         Ok(p)
     }
+}
+
+/// Pins as read from a file: at most [`MAX_PINS`], each one's settings checked (a bad
+/// value is named by its pin: `pins.2.settings.weights…`).
+pub fn check_pins(pins: Vec<Pin>, path: &str) -> Result<Vec<Pin>, ConfigError> {
+    if pins.len() > MAX_PINS {
+        return Err(ConfigError::Invalid {
+            path: path.to_string(),
+            key: "pins".into(),
+            value: pins.len().to_string(),
+            allowed: Allowed::AtMost(MAX_PINS as u64),
+        });
+    }
+    pins.into_iter()
+        .enumerate()
+        .map(|(k, pin)| match pin.settings.validate() {
+            Ok(()) => Ok(pin),
+            Err(e) => Err(ConfigError::Invalid {
+                path: path.to_string(),
+                key: format!("pins.{}.settings.{}", k + 1, e.key),
+                value: e.value,
+                allowed: e.allowed,
+            }),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -137,6 +166,15 @@ mod tests {
                 sectors: crate::view::SectorChart::Lines,
                 ..Default::default()
             },
+            pins: vec![Pin {
+                settings: {
+                    let mut s = Settings::default();
+                    crate::engine::presets::preset("goldman_sachs")
+                        .unwrap()
+                        .apply(&mut s);
+                    s
+                },
+            }],
         };
         let file = dir.path().join("proj").join("a.halo.toml");
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
@@ -147,10 +185,35 @@ mod tests {
         assert_eq!(back.dataset.files[0].options, p.dataset.files[0].options);
         assert_eq!(back.settings, p.settings);
         assert_eq!(back.view, p.view);
+        assert_eq!(back.pins, p.pins, "the pinned lens comes back as it was");
+        assert!(text.contains("[[pins]]"), "{text}");
         assert!(text.contains("[view]") && text.contains("scenario = \"Higher for longer\""));
         assert_eq!(
             back.dataset.files[0].path.canonicalize().unwrap(),
             data.canonicalize().unwrap()
         );
+    }
+
+    #[test]
+    fn pins_beyond_three_or_out_of_range_are_refused_and_named() {
+        let pin = |w: f64| format!("[[pins]]\n[pins.settings.weights]\nheavy_assets = {w}\n");
+        let path = Path::new("/x/p.toml");
+        let four: String = (0..4).map(|_| pin(2.0)).collect();
+        match Project::from_toml(&four, path) {
+            Err(ConfigError::Invalid { key, value, .. }) => {
+                assert_eq!((key.as_str(), value.as_str()), ("pins", "4"))
+            }
+            other => panic!("{other:?}"),
+        }
+        let bad = format!("{}{}", pin(1.0), pin(50.0));
+        match Project::from_toml(&bad, path) {
+            Err(ConfigError::Invalid { key, .. }) => {
+                assert!(key.starts_with("pins.2.settings."), "{key}")
+            }
+            other => panic!("{other:?}"),
+        }
+        let two = format!("{}{}", pin(1.0), pin(2.5));
+        let p = Project::from_toml(&two, path).unwrap();
+        assert_eq!(p.pins.len(), 2);
     }
 }

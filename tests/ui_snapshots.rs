@@ -67,3 +67,50 @@ fn light_2x() {
 fn dark_2x() {
     all_views(egui::Theme::Dark, 2.0);
 }
+
+/// Compare mode: the Goldman Sachs lens pinned beside the Morgan Stanley lens, the window
+/// and each chart (ghost bars and dashed lines, the lens legend) and the ranking.
+fn compare_views(theme: egui::Theme) {
+    let tag = if theme == egui::Theme::Dark {
+        "dark"
+    } else {
+        "light"
+    };
+    let opts = SnapshotOptions::new().threshold(0.6).max_failed_pixels(4);
+    let mut h = render(theme, 1.0);
+    h.state_mut()
+        .push(halo_workbench::app::Command::ApplyPreset(
+            "goldman_sachs".into(),
+        ));
+    common::settle(&mut h);
+    h.state_mut().push(halo_workbench::app::Command::Pin);
+    h.state_mut()
+        .push(halo_workbench::app::Command::ApplyPreset(
+            "morgan_stanley".into(),
+        ));
+    common::settle(&mut h);
+    let mut results = vec![h.try_snapshot_options(format!("compare_window_{tag}"), &opts)];
+    let mut panes = Pane::charts();
+    panes.push(Pane::Ranking);
+    for pane in panes {
+        h.state_mut().maximized = Some(pane);
+        h.run();
+        let name = format!("compare_{pane:?}_{tag}").to_lowercase();
+        results.push(h.try_snapshot_options(name, &opts));
+    }
+    let failed: Vec<String> = results
+        .into_iter()
+        .filter_map(|r| r.err().map(|e| e.to_string()))
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}");
+}
+
+#[test]
+fn compare_light() {
+    compare_views(egui::Theme::Light);
+}
+
+#[test]
+fn compare_dark() {
+    compare_views(egui::Theme::Dark);
+}

@@ -3,9 +3,13 @@
 //! charts, cumulative-return lines, and decimation of long series. A pane, presentation
 //! mode and an exported figure all draw a chart with the same function and these parts.
 
-use egui::{Color32, RichText};
-use egui_plot::{Bar, BarChart, Legend, Line, Plot, PlotPoints, VLine};
+use std::sync::Arc;
 
+use egui::{Color32, RichText};
+use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints, VLine};
+
+use super::messages::AppError;
+use crate::engine::compare::{Lens, LensName};
 use crate::engine::notes::SeriesId;
 use crate::engine::pipeline::Results;
 use crate::i18n::{Localize, tr};
@@ -28,6 +32,174 @@ pub struct ChartCtx<'a> {
     pub figure: bool,
     /// Line widths are multiplied by this (2 in presentation mode).
     pub line_scale: f32,
+    /// The live lens's name and the pinned lenses drawn beside it.
+    pub lenses: &'a Lenses,
+}
+
+/// A pinned lens's results: computed, on their way, or why they could not be.
+#[derive(Clone)]
+pub enum PinResults {
+    Ready(Arc<Results>),
+    Computing,
+    Failed(AppError),
+}
+
+/// A pinned lens as the charts draw it.
+#[derive(Clone)]
+pub struct Pinned {
+    pub name: LensName,
+    pub results: PinResults,
+}
+
+/// The lenses on screen: the live one's name and the pins (none: one lens, no legend).
+#[derive(Clone)]
+pub struct Lenses {
+    pub live: LensName,
+    pub pins: Vec<Pinned>,
+}
+
+impl Default for Lenses {
+    fn default() -> Self {
+        Lenses {
+            live: LensName {
+                lens: Lens::Live,
+                preset: None,
+            },
+            pins: Vec::new(),
+        }
+    }
+}
+
+impl ChartCtx<'_> {
+    /// The pinned lenses' results that are in, with their pin's index.
+    pub fn ready_pins(&self) -> impl Iterator<Item = (usize, &Results)> {
+        self.lenses
+            .pins
+            .iter()
+            .enumerate()
+            .filter_map(|(k, p)| match &p.results {
+                PinResults::Ready(r) => Some((k, &**r)),
+                _ => None,
+            })
+    }
+
+    /// `f` of the live results and of each pinned lens's that are in (those it gives
+    /// nothing for left out), the live lens first.
+    pub fn per_lens<T>(&self, f: impl Fn(&Results) -> Option<T>) -> Vec<(Lens, T)> {
+        let live = f(self.results).map(|t| (Lens::Live, t));
+        live.into_iter()
+            .chain(
+                self.ready_pins()
+                    .filter_map(|(k, r)| f(r).map(|t| (Lens::Pinned(k), t))),
+            )
+            .collect()
+    }
+
+    /// The live lens's bars, each with its value under every pinned lens as a ghost
+    /// (`None`: the pin's results are not in, the pin has no such bar, or the value is the
+    /// same); bars are matched by name.
+    pub fn with_ghosts(&self, build: impl Fn(&Results) -> Vec<Row>) -> Vec<Row> {
+        let mut rows = build(self.results);
+        let pins = self.lenses.pins.len();
+        for r in &mut rows {
+            r.ghosts = vec![None; pins];
+        }
+        for (k, pinned) in self.ready_pins() {
+            for g in build(pinned) {
+                if let Some(r) = rows.iter_mut().find(|r| r.name == g.name)
+                    && (g.value - r.value).abs() > 1e-9 * r.value.abs().max(1.0)
+                {
+                    r.ghosts[k] = Some(g.value);
+                }
+            }
+        }
+        rows
+    }
+}
+
+/// How a pinned lens's lines are drawn: dashed, dotted, or short dashes (the live lens's
+/// are solid).
+pub fn pin_style(k: usize) -> LineStyle {
+    match k % 3 {
+        0 => LineStyle::Dashed { length: 10.0 },
+        1 => LineStyle::Dotted { spacing: 5.0 },
+        _ => LineStyle::Dashed { length: 4.0 },
+    }
+}
+
+/// A pinned lens's colour: the live one's, muted.
+pub fn ghost_color(c: Color32) -> Color32 {
+    c.gamma_multiply(0.45)
+}
+
+/// A lens's mark across `rect`: a solid line in `color` for the live lens (`None`), else
+/// the pin's dashes or dots, muted.
+pub fn lens_mark(p: &egui::Painter, rect: egui::Rect, style: Option<LineStyle>, color: Color32) {
+    let y = rect.center().y;
+    let (on, gap, stroke) = match style {
+        None | Some(LineStyle::Solid) => (rect.width(), 0.0, egui::Stroke::new(3.0, color)),
+        Some(LineStyle::Dashed { length }) => (
+            length * 0.6,
+            length * 0.4,
+            egui::Stroke::new(2.5, ghost_color(color)),
+        ),
+        Some(LineStyle::Dotted { spacing }) => {
+            (1.5, spacing, egui::Stroke::new(2.5, ghost_color(color)))
+        }
+    };
+    let mut x = rect.left();
+    while x < rect.right() {
+        let e = (x + on).min(rect.right());
+        p.line_segment([egui::pos2(x, y), egui::pos2(e, y)], stroke);
+        x = e + gap.max(0.5);
+    }
+}
+
+/// Under a chart's title, when lenses are pinned: a line naming each lens with the mark
+/// it is drawn with (solid: live; dashed, dotted: the pins, muted), a pin still computing
+/// or failed said so, and how to read the ghosts.
+pub fn lens_legend(ui: &mut egui::Ui, ctx: &ChartCtx) {
+    let lenses = ctx.lenses;
+    if lenses.pins.is_empty() {
+        return;
+    }
+    let lang = crate::i18n::lang();
+    ui.horizontal_wrapped(|ui| {
+        let font = egui::TextStyle::Small.resolve(ui.style());
+        let text = ui.visuals().text_color();
+        let entry = |ui: &mut egui::Ui, name: String, style: Option<LineStyle>| {
+            let galley = ui
+                .painter()
+                .layout_no_wrap(name.clone(), font.clone(), text);
+            let size = egui::vec2(28.0 + galley.size().x, galley.size().y.max(10.0));
+            let (rect, resp) = ui.allocate_exact_size(size, egui::Sense::hover());
+            // Read out (and found by tests) as the lens's name.
+            resp.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, name.clone()));
+            let mark = egui::Rect::from_min_size(rect.min, egui::vec2(24.0, rect.height()));
+            lens_mark(ui.painter(), mark, style, text);
+            ui.painter()
+                .galley(egui::pos2(rect.left() + 28.0, rect.top()), galley, text);
+        };
+        entry(ui, lenses.live.localize(lang), None);
+        for (k, pin) in lenses.pins.iter().enumerate() {
+            let name = pin.name.localize(lang);
+            let name = match &pin.results {
+                PinResults::Ready(_) => name,
+                PinResults::Computing => {
+                    crate::bi!(lang, "{name} (computing…)", "{name}（计算中……）")
+                }
+                PinResults::Failed(e) => {
+                    let why = e.localize(lang);
+                    crate::bi!(
+                        lang,
+                        "{name} (not computed: {why})",
+                        "{name}（未能计算：{why}）"
+                    )
+                }
+            };
+            entry(ui, name, Some(pin_style(k)));
+        }
+    });
 }
 
 /// What the pointer did on a chart: the sector under it, and whether it was clicked.
@@ -308,12 +480,26 @@ pub fn pct(x: f64) -> f64 {
     x * 100.0
 }
 
-/// One bar: its label, value, colour, and the legend entry it belongs to.
+/// One bar: its label, value, colour, and the legend entry it belongs to; with lenses
+/// pinned, its value under each pin where that differs ([`ChartCtx::with_ghosts`]).
 pub struct Row {
     pub name: String,
     pub value: f64,
     pub color: Color32,
     pub group: String,
+    pub ghosts: Vec<Option<f64>>,
+}
+
+impl Row {
+    pub fn new(name: String, value: f64, color: Color32, group: String) -> Row {
+        Row {
+            name,
+            value,
+            color,
+            group,
+            ghosts: Vec::new(),
+        }
+    }
 }
 
 /// Horizontal bars, the first row at the top; returns the row under the pointer. `fit`:
@@ -329,11 +515,33 @@ pub fn bar_rows(
 ) -> Option<usize> {
     let n = rows.len();
     let names: Vec<String> = rows.iter().map(|r| r.name.clone()).collect();
+    // With lenses pinned, each row has a slot per lens: the live bar on top, a pin's
+    // (muted, outlined) under it where its value differs.
+    let pins = rows.iter().map(|r| r.ghosts.len()).max().unwrap_or(0);
+    let slot = 0.8 / (pins + 1) as f64;
+    let at = |i: usize, lens: usize| match pins {
+        0 => (n - 1 - i) as f64,
+        _ => (n - 1 - i) as f64 + 0.4 - slot * (lens as f64 + 0.5),
+    };
+    let width = if pins == 0 { 0.7 } else { slot * 0.9 };
+    let mut ghosts: Vec<Vec<Bar>> = vec![Vec::new(); pins];
     // One bar chart per legend group, so the legend says what the colours mean.
     let mut groups: Vec<(&str, Color32, Vec<Bar>)> = Vec::new();
     for (i, r) in rows.iter().enumerate() {
+        for (k, g) in r.ghosts.iter().enumerate() {
+            if let Some(v) = g {
+                ghosts[k].push(
+                    Bar::new(at(i, k + 1), *v)
+                        .name(&r.name)
+                        .width(width)
+                        .fill(ghost_color(r.color))
+                        .stroke(egui::Stroke::new(1.0, r.color)),
+                );
+            }
+        }
         let lit = highlight == Some(r.name.as_str());
-        let bar = Bar::new((n - 1 - i) as f64, r.value)
+        let bar = Bar::new(at(i, 0), r.value)
+            .width(width)
             .name(&r.name)
             .fill(if lit {
                 r.color
@@ -357,9 +565,10 @@ pub fn bar_rows(
     }
     let label_names = names;
     // Room on the right for the legend, so it never sits on a bar.
-    let (lo, hi) = rows.iter().fold((0.0f64, 0.0f64), |(lo, hi), r| {
-        (lo.min(r.value), hi.max(r.value))
-    });
+    let (lo, hi) = rows
+        .iter()
+        .flat_map(|r| std::iter::once(r.value).chain(r.ghosts.iter().flatten().copied()))
+        .fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
     let room = hi + 0.45 * (hi - lo).max(1e-9);
     // Rows tall enough for every label; the chart scrolls when the pane is shorter.
     let max_h = (ui.available_height() - 20.0).max(120.0);
@@ -404,13 +613,19 @@ pub fn bar_rows(
                 .include_x(room)
                 .legend(Legend::default().position(egui_plot::Corner::RightBottom))
                 .show(ui, |p| {
-                    for (group, color, bars) in groups {
+                    for (k, bars) in ghosts.into_iter().enumerate() {
+                        let name = LensName {
+                            lens: Lens::Pinned(k),
+                            preset: None,
+                        };
                         p.bar_chart(
-                            BarChart::new(group, bars)
-                                .color(color)
-                                .horizontal()
-                                .width(0.7),
+                            BarChart::new(name.text(), bars)
+                                .color(ghost_color(Color32::GRAY))
+                                .horizontal(),
                         );
+                    }
+                    for (group, color, bars) in groups {
+                        p.bar_chart(BarChart::new(group, bars).color(color).horizontal());
                     }
                     if let Some(t) = threshold {
                         p.vline(VLine::new("±2/√EN", t).color(Color32::GRAY));
@@ -429,28 +644,40 @@ pub fn bar_rows(
 }
 
 /// One line of a cumulative-return chart.
-pub struct CumLine<'a> {
+pub struct CumLine {
     pub name: String,
     pub color: Color32,
     /// Cumulative return per point of the x axis (0.05 = +5%).
-    pub cumulative: &'a [f64],
+    pub cumulative: Vec<f64>,
     /// Line width before presentation mode's scaling.
     pub width: f32,
 }
 
+/// One lens's lines of a cumulative-return chart, on its own x axis (lenses may differ in
+/// the dates they cover).
+pub struct LensLines {
+    pub x: Vec<f64>,
+    pub lines: Vec<CumLine>,
+}
+
 /// Cumulative returns (%) over time, the legend above the plot so it never covers a line;
-/// long series are decimated for drawing. `below`: the height to leave under the chart
-/// (for what the pane draws there).
+/// long series are decimated for drawing. `lenses`: the live lens's lines first, a pinned
+/// lens's drawn under them, muted and dashed or dotted. `below`: the height to leave
+/// under the chart (for what the pane draws there).
 pub fn cumulative_chart(
     ui: &mut egui::Ui,
     ctx: &ChartCtx,
     id: &str,
-    x: &[f64],
-    lines: &[CumLine],
+    lenses: &[(Lens, LensLines)],
     below: f32,
 ) {
-    let entries: Vec<(String, Color32)> = lines.iter().map(|l| (l.name.clone(), l.color)).collect();
+    let entries: Vec<(String, Color32)> = lenses
+        .iter()
+        .filter(|(l, _)| *l == Lens::Live)
+        .flat_map(|(_, s)| s.lines.iter().map(|l| (l.name.clone(), l.color)))
+        .collect();
     legend_strip(ui, &entries);
+    let lang = crate::i18n::lang();
     Plot::new(id)
         .height((ui.available_height() - 24.0 - below).max(120.0))
         .x_axis_label(tr("Month"))
@@ -458,17 +685,34 @@ pub fn cumulative_chart(
         .x_grid_spacer(month_grid)
         .x_axis_formatter(month_label)
         .show(ui, |p| {
-            for l in lines {
-                let pts: Vec<[f64; 2]> = x
-                    .iter()
-                    .zip(l.cumulative)
-                    .map(|(a, v)| [*a, pct(*v)])
-                    .collect();
-                p.line(
-                    Line::new(l.name.as_str(), PlotPoints::from(decimate(&pts, 2000)))
-                        .color(l.color)
-                        .width(l.width * ctx.line_scale),
-                );
+            // The pins' lines first, so the live ones are drawn over them.
+            for (lens, set) in lenses.iter().rev() {
+                for l in &set.lines {
+                    let pts: Vec<[f64; 2]> = set
+                        .x
+                        .iter()
+                        .zip(&l.cumulative)
+                        .map(|(a, v)| [*a, pct(*v)])
+                        .collect();
+                    let pts = PlotPoints::from(decimate(&pts, 2000));
+                    let line = match lens {
+                        Lens::Live => Line::new(l.name.as_str(), pts)
+                            .color(l.color)
+                            .width(l.width * ctx.line_scale),
+                        Lens::Pinned(k) => {
+                            let of = LensName {
+                                lens: *lens,
+                                preset: None,
+                            }
+                            .localize(lang);
+                            Line::new(format!("{} ({of})", l.name), pts)
+                                .color(ghost_color(l.color))
+                                .style(pin_style(*k))
+                                .width(l.width.min(2.0) * ctx.line_scale)
+                        }
+                    };
+                    p.line(line);
+                }
             }
         });
 }

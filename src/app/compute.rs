@@ -4,7 +4,8 @@
 //! cancelled. The worker keeps one [`Pipeline`] per dataset (its caches), is supervised
 //! (a panic is reported, the pipeline rebuilt, the worker goes on), and is restarted if
 //! its thread ever ends. Ticking the weight sweep sends a job for the sweep alone: the
-//! results on screen are already those settings'.
+//! results on screen are already those settings'. The pinned lenses the window lacks go
+//! with a job and are computed after its live results, on a pipeline of their own.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -28,6 +29,9 @@ pub enum Done {
     SweepPoint(u64, SweepPoint),
     /// The whole sweep, or why it could not run.
     Sweep(u64, Result<Arc<Sweep>, EngineError>),
+    /// A pinned lens's results (computed after the live ones), for the data of this
+    /// inputs id: kept whatever the generation, while the pin and the data are there.
+    Pinned(u64, Settings, Result<Arc<Results>, AppError>),
 }
 
 struct Job {
@@ -39,6 +43,10 @@ struct Job {
     results: bool,
     /// Sweep the weights once the results are sent.
     sweep: Option<SweepSpec>,
+    /// Pinned lenses whose results the window lacks: computed after the live results,
+    /// before the sweep, on a pipeline of their own (the live one's caches stay the live
+    /// lens's).
+    pins: Vec<Settings>,
 }
 
 pub struct Computer {
@@ -64,6 +72,7 @@ fn spawn(
         .name("halo-compute".into())
         .spawn(move || {
             let mut pipeline: Option<Pipeline> = None;
+            let mut pinned: Option<Pipeline> = None;
             while let Ok(mut job) = rx.recv() {
                 // Skip to the newest job waiting.
                 loop {
@@ -86,6 +95,12 @@ fn spawn(
                     .is_none_or(|p| p.inputs().id != job.inputs.id)
                 {
                     pipeline = Some(Pipeline::new(job.inputs.clone()));
+                }
+                if pinned
+                    .as_ref()
+                    .is_none_or(|p| p.inputs().id != job.inputs.id)
+                {
+                    pinned = Some(Pipeline::new(job.inputs.clone()));
                 }
                 let r = if job.results {
                     guarded(Worker::Compute, &faults, || {
@@ -114,6 +129,23 @@ fn spawn(
                         send(Done::Failed(g, e));
                         continue;
                     }
+                }
+                for pin in &job.pins {
+                    if stale() {
+                        break;
+                    }
+                    let r = guarded(Worker::Compute, &faults, || {
+                        pinned.as_mut().and_then(|p| p.run(pin, &stale, &|_| true))
+                    });
+                    let r = match r {
+                        Ok(Some(r)) => r.map(Arc::new).map_err(AppError::from),
+                        Ok(None) => break,
+                        Err(e) => {
+                            pinned = None;
+                            Err(e)
+                        }
+                    };
+                    send(Done::Pinned(job.inputs.id, pin.clone(), r));
                 }
                 // On the same pipeline: its per-date pillar scores serve every setting.
                 // Each point is sent as it comes; a newer job stops it.
@@ -162,15 +194,22 @@ impl Computer {
     }
 
     /// Start computing for these settings (abandoning any older job).
-    pub fn request(&mut self, inputs: Arc<Inputs>, settings: Settings, sweep: Option<SweepSpec>) {
-        self.send(inputs, settings, true, sweep);
+    /// `pins`: the pinned lenses to compute after it.
+    pub fn request(
+        &mut self,
+        inputs: Arc<Inputs>,
+        settings: Settings,
+        sweep: Option<SweepSpec>,
+        pins: Vec<Settings>,
+    ) {
+        self.send(inputs, settings, true, sweep, pins);
         self.started = Some(Instant::now());
     }
 
     /// Sweep the weights of the settings whose results the window has, without computing
     /// them again (abandoning any older job).
     pub fn request_sweep(&mut self, inputs: Arc<Inputs>, settings: Settings, spec: SweepSpec) {
-        self.send(inputs, settings, false, Some(spec));
+        self.send(inputs, settings, false, Some(spec), Vec::new());
         self.started = None;
     }
 
@@ -187,6 +226,7 @@ impl Computer {
         settings: Settings,
         results: bool,
         sweep: Option<SweepSpec>,
+        pins: Vec<Settings>,
     ) {
         self.generation += 1;
         self.latest.store(self.generation, Ordering::Relaxed);
@@ -196,6 +236,7 @@ impl Computer {
             settings,
             results,
             sweep,
+            pins,
         };
         if let Err(std::sync::mpsc::SendError(job)) = self.jobs.send(job) {
             // The worker's thread is gone: start a new one and hand it the job.
@@ -242,6 +283,8 @@ impl Computer {
 
     fn current(&self, d: &Done) -> bool {
         let g = match d {
+            // (The window checks a pin's data and that it is still pinned.)
+            Done::Pinned(..) => return true,
             Done::Fast(g, _)
             | Done::Complete(g, _)
             | Done::Failed(g, _)
@@ -249,6 +292,20 @@ impl Computer {
             | Done::Sweep(g, _) => *g,
         };
         g == self.generation
+    }
+
+    /// The next answer for the current generation (or a pinned lens's), waiting at most
+    /// `timeout` (tests: the pinned lenses come after the live results).
+    pub fn next(&mut self, timeout: Duration) -> Option<Done> {
+        let end = Instant::now() + timeout;
+        while let Some(left) = end.checked_duration_since(Instant::now()) {
+            match self.done.recv_timeout(left) {
+                Ok(d) if self.current(&d) => return Some(d),
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+        None
     }
 
     pub fn busy(&self) -> bool {

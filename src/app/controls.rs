@@ -16,7 +16,7 @@ use crate::engine::metrics::{CustomMetric, METRICS, MetricDef, Pillar, metric};
 use crate::engine::presets::presets;
 use crate::engine::scenarios::{Scenario, ScenarioKind};
 use crate::engine::settings::{Financials, Selection, Standardize, Weighting, Winsorize};
-use crate::i18n::{Lang, lang, pick, tr};
+use crate::i18n::{Lang, Localize, lang, pick, tr};
 
 fn pillar_label(p: Pillar) -> &'static str {
     match p {
@@ -263,6 +263,60 @@ pub fn lens_presets(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
             }
         }
     });
+}
+
+/// Compare lenses: pin the current settings as a reference (every chart then draws it
+/// beside the live lens), the pins with their marks, and unpinning.
+pub fn compare(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
+    use crate::app::chart::{PinResults, lens_mark, pin_style};
+    use crate::engine::compare::MAX_PINS;
+    ui.heading(tr("Compare lenses"));
+    let pins = app.pin_views();
+    let shortcut = ui.ctx().format_shortcut(&super::PIN_SHORTCUT);
+    let full = pins.len() >= MAX_PINS;
+    let pin = ui
+        .add_enabled(
+            !full,
+            egui::Button::new(tr("Pin the current lens")).shortcut_text(shortcut),
+        )
+        .on_hover_text(tr(
+            "Keep the current settings as a reference: every chart draws it beside the live lens, muted and dashed, and the ranking lists the names entering and leaving the basket",
+        ))
+        .on_disabled_hover_text(crate::bi!(
+            crate::i18n::lang(),
+            "At most {MAX_PINS} lenses are pinned: unpin one first",
+            "最多固定 {MAX_PINS} 个参照视角：请先取消一个"
+        ));
+    if pin.clicked() {
+        app.push(Command::Pin);
+    }
+    let lang = crate::i18n::lang();
+    for (k, p) in pins.iter().enumerate() {
+        ui.horizontal(|ui| {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(24.0, 12.0), egui::Sense::hover());
+            let text = ui.visuals().text_color();
+            lens_mark(ui.painter(), rect, Some(pin_style(k)), text);
+            let state = match &p.results {
+                PinResults::Ready(_) => String::new(),
+                PinResults::Computing => format!(" {}", tr("(computing…)")),
+                PinResults::Failed(_) => format!(" {}", tr("(not computed)")),
+            };
+            let label = ui.label(format!("{}{state}", p.name.localize(lang)));
+            if let PinResults::Failed(e) = &p.results {
+                label.on_hover_text(e.localize(lang));
+            }
+            if ui
+                .small_button("×")
+                .on_hover_text(tr("Unpin this lens"))
+                .clicked()
+            {
+                app.push(Command::Unpin(k));
+            }
+        });
+    }
+    if pins.len() > 1 && ui.small_button(tr("Unpin all")).clicked() {
+        app.push(Command::UnpinAll);
+    }
 }
 
 /// The scenario list, and an editor for the selected one: a slider per shock. The list

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use egui_kittest::Harness;
 
-use super::chart::ChartCtx;
+use super::chart::{ChartCtx, Lenses, PinResults, Pinned, lens_mark, pin_style};
 use super::messages::{AppError, ExportError};
 use super::panes::Pane;
 use super::panes::sensitivity::SweepState;
@@ -19,6 +19,7 @@ use super::vector::Svg;
 use crate::atomic::{FolderSet, SetError, write_with_manifest};
 use crate::bi;
 use crate::data::{self, Dataset, LoadReport, SourceFile, TableKind};
+use crate::engine::compare::{Lens, LensName};
 use crate::engine::metrics::Pillar;
 use crate::engine::pipeline::{Pipeline, Results};
 use crate::i18n::{Lang, Localize, pick, set_lang, tr};
@@ -161,6 +162,8 @@ pub struct Scene {
     /// The weight sweep on screen (the sensitivity figure's).
     pub sweep: SweepState,
     pub lang: Lang,
+    /// The live lens's name and the pinned lenses drawn beside it.
+    pub lenses: Lenses,
 }
 
 /// The load reports of a dataset's tables, in the order of the table kinds.
@@ -172,15 +175,20 @@ pub fn sources(ds: &Dataset) -> Vec<LoadReport> {
         .collect()
 }
 
-/// "Dataset, as of, weights, preset": the subtitle of a figure, in its language.
-pub fn subtitle(results: &Results, dataset: &str) -> String {
-    let s = &results.settings;
-    let weights = Pillar::ALL
+/// "Heavy assets 1.00, Low obsolescence 1.00, …": a lens's pillar weights.
+fn pillar_weights(s: &crate::engine::settings::Settings) -> String {
+    Pillar::ALL
         .map(|p| {
             let label = pick(p.label_en(), p.label_zh());
             format!("{label} {:.2}", s.weights.pillar(p))
         })
-        .join(", ");
+        .join(", ")
+}
+
+/// "Dataset, as of, weights, preset": the subtitle of a figure, in its language.
+pub fn subtitle(results: &Results, dataset: &str) -> String {
+    let s = &results.settings;
+    let weights = pillar_weights(s);
     let preset = crate::engine::presets::preset(&s.preset)
         .map(|p| pick(&p.name, &p.name_zh).to_string())
         .unwrap_or_else(|| s.preset.clone());
@@ -211,6 +219,7 @@ pub fn draw(ui: &mut egui::Ui, scene: &Scene, figure: Figure) {
         lit: None,
         figure: true,
         line_scale: 1.0,
+        lenses: &scene.lenses,
     };
     // Each chart in the margin a pane gives it.
     let chart = |ui: &mut egui::Ui, p: Pane| {
@@ -263,15 +272,7 @@ fn cover(ui: &mut egui::Ui, scene: &Scene) {
     let preset = crate::engine::presets::preset(&s.preset)
         .map(|p| pick(&p.name, &p.name_zh).to_string())
         .unwrap_or_else(|| s.preset.clone());
-    let weights = Pillar::ALL
-        .map(|p| {
-            format!(
-                "{} {:.2}",
-                pick(p.label_en(), p.label_zh()),
-                s.weights.pillar(p)
-            )
-        })
-        .join(", ");
+    let weights = pillar_weights(s);
     let metrics: Vec<String> = crate::engine::metrics::METRICS
         .iter()
         .filter_map(|m| {
@@ -288,7 +289,7 @@ fn cover(ui: &mut egui::Ui, scene: &Scene) {
         (tr("Dataset"), scene.dataset.clone()),
         (tr("As of"), r.as_of().to_string()),
         (tr("Preset"), preset),
-        (tr("Pillar weights"), weights),
+        (tr("Pillar weights"), weights.clone()),
         (tr("Metric weights"), metrics),
     ];
     egui::Grid::new("cover")
@@ -300,6 +301,30 @@ fn cover(ui: &mut egui::Ui, scene: &Scene) {
                 ui.end_row();
             }
         });
+    // The pinned lenses every chart draws beside the live one.
+    if !scene.lenses.pins.is_empty() {
+        ui.add_space(16.0);
+        ui.label(RichText::new(tr("Compare lenses")).size(16.0).strong());
+        let live = scene.lenses.live.localize(scene.lang);
+        ui.label(RichText::new(format!("{live} — {weights}")).size(14.0));
+        for (k, p) in scene.lenses.pins.iter().enumerate() {
+            let name = p.name.localize(scene.lang);
+            let line = match &p.results {
+                PinResults::Ready(r) => format!("{name} — {}", pillar_weights(&r.settings)),
+                PinResults::Computing => {
+                    bi!(scene.lang, "{name}: not computed yet", "{name}：尚未计算")
+                }
+                PinResults::Failed(e) => format!("{name}: {}", e.localize(scene.lang)),
+            };
+            let style = pin_style(k);
+            ui.horizontal(|ui| {
+                let (rect, _) =
+                    ui.allocate_exact_size(egui::vec2(28.0, 14.0), egui::Sense::hover());
+                lens_mark(ui.painter(), rect, Some(style), ui.visuals().text_color());
+                ui.label(RichText::new(line).size(14.0));
+            });
+        }
+    }
     ui.add_space(24.0);
     ui.label(RichText::new(tr("Data sources")).size(16.0).strong());
     for rep in &scene.sources {
@@ -813,16 +838,17 @@ pub fn project_scene(
     sweep: bool,
     lang: Lang,
 ) -> Result<Scene, AppError> {
-    let (ds, settings, mut view) = match project {
+    let (ds, settings, mut view, pins) = match project {
         Some(p) => {
             let project = Project::open(p)?;
             let ds = load_files(&project.dataset.name, &project.dataset.files)?;
-            (ds, project.settings, project.view)
+            (ds, project.settings, project.view, project.pins)
         }
         None => (
             data::load_sample()?,
             Default::default(),
             ViewState::default(),
+            Vec::new(),
         ),
     };
     if scenario.is_some() {
@@ -857,7 +883,24 @@ pub fn project_scene(
     } else {
         SweepState::default()
     };
+    // The project's pinned lenses, through the same pipeline.
+    let pins = pins
+        .iter()
+        .enumerate()
+        .map(|(k, pin)| Pinned {
+            name: LensName::of(Lens::Pinned(k), &pin.settings),
+            results: match pipeline.results(&pin.settings) {
+                Ok(r) => PinResults::Ready(Arc::new(r)),
+                Err(e) => PinResults::Failed(e.into()),
+            },
+        })
+        .collect();
+    let lenses = Lenses {
+        live: LensName::of(Lens::Live, &settings),
+        pins,
+    };
     Ok(Scene {
+        lenses,
         results: Arc::new(results),
         view,
         sweep,

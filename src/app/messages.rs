@@ -89,6 +89,20 @@ pub enum AppError {
     },
     /// The last session's settings held a value out of range; the defaults are used.
     SessionSettings(crate::engine::settings::OutOfRange),
+    /// A pinned lens of the last session held a value out of range (pin `pin`, from 1);
+    /// it was unpinned.
+    SessionPin {
+        pin: usize,
+        error: crate::engine::settings::OutOfRange,
+    },
+    /// A pin asked for with [`crate::engine::compare::MAX_PINS`] lenses pinned already.
+    TooManyPins {
+        max: usize,
+    },
+    /// The current lens is already pinned, as pin `pin` (from 1).
+    AlreadyPinned {
+        pin: usize,
+    },
 }
 
 impl Localize for AppError {
@@ -129,6 +143,25 @@ impl Localize for AppError {
             AppError::NoPreset { id } => {
                 bi!(lang, "no preset named {id:?}", "没有名为 {id:?} 的预设")
             }
+            AppError::SessionPin { pin, error } => {
+                let (key, value, allowed) =
+                    (&error.key, &error.value, error.allowed.localize(lang));
+                bi!(
+                    lang,
+                    "pinned lens {pin} of the last session was unpinned: {key} = {value}, but it must be {allowed}",
+                    "上次会话的参照视角 {pin} 已取消：{key} = {value}，但它必须为 {allowed}"
+                )
+            }
+            AppError::TooManyPins { max } => bi!(
+                lang,
+                "at most {max} lenses can be pinned: unpin one first",
+                "最多固定 {max} 个参照视角：请先取消一个"
+            ),
+            AppError::AlreadyPinned { pin } => bi!(
+                lang,
+                "these settings are already pinned, as pinned lens {pin}",
+                "当前设置已固定为参照视角 {pin}"
+            ),
             AppError::SessionSettings(e) => {
                 let (key, value, allowed) = (&e.key, &e.value, e.allowed.localize(lang));
                 bi!(

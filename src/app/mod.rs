@@ -31,6 +31,7 @@ use browser::FileBrowser;
 pub use browser::Purpose;
 
 use crate::data::{self, ColumnMapping, Dataset, LoadOptions, SourceFile, TableKind};
+use crate::engine::compare::{Lens, LensName, MAX_PINS, Pin};
 use crate::engine::pipeline::{Inputs, Results};
 use crate::engine::settings::Settings;
 use crate::i18n::{Lang, Localize, tr};
@@ -71,6 +72,8 @@ pub struct PersistedState {
     pub export_to_clipboard: bool,
     /// The panes' arrangement.
     pub layout: Option<egui_tiles::Tree<Pane>>,
+    /// Settings pinned as reference lenses beside the live one.
+    pub pins: Vec<Pin>,
 }
 
 impl Default for PersistedState {
@@ -92,6 +95,7 @@ impl Default for PersistedState {
             export_dir: None,
             export_to_clipboard: false,
             layout: None,
+            pins: Vec::new(),
         }
     }
 }
@@ -125,7 +129,16 @@ pub enum Command {
     Export(Figure),
     /// The cover and every chart as on screen, as one PDF and a folder of PNGs.
     ExportDeck,
+    /// Pin the current settings as a reference lens (at most [`MAX_PINS`]).
+    Pin,
+    /// Unpin the pin at this index.
+    Unpin(usize),
+    UnpinAll,
 }
+
+/// Pins the current lens (Ctrl+P, ⌘P).
+pub const PIN_SHORTCUT: egui::KeyboardShortcut =
+    egui::KeyboardShortcut::new(egui::Modifiers::COMMAND, egui::Key::P);
 
 struct DialogJob {
     purpose: Purpose,
@@ -152,8 +165,12 @@ pub struct WorkbenchApp {
     /// The backtest shown is from earlier settings; the new one is on its way.
     pub backtest_pending: bool,
     pub compute_error: Option<AppError>,
-    /// The settings last sent for computing, and the weight sweep asked with them.
-    requested: Option<(Settings, Option<crate::engine::sensitivity::SweepSpec>)>,
+    /// The settings last sent for computing, the weight sweep asked with them, and the
+    /// pinned lenses asked after them.
+    requested: Option<Requested>,
+    /// The pinned lenses' results that are in (or why they could not be computed), by
+    /// their settings.
+    pinned: Vec<(Settings, Result<Arc<Results>, AppError>)>,
     /// The weight sweep of the current settings, as far as it has come.
     pub sweep: panes::sensitivity::SweepState,
     undo: Vec<Settings>,
@@ -209,6 +226,18 @@ impl WorkbenchApp {
             errors.push(AppError::SessionSettings(e));
             state.settings = Settings::default();
         }
+        state.pins.truncate(MAX_PINS);
+        let mut k = 0;
+        state.pins.retain(|p| {
+            k += 1;
+            match p.settings.validate() {
+                Ok(()) => true,
+                Err(error) => {
+                    errors.push(AppError::SessionPin { pin: k, error });
+                    false
+                }
+            }
+        });
         let faults = Arc::new(Faults::default());
         let committed = state.settings.clone();
         let mut app = Self {
@@ -227,6 +256,7 @@ impl WorkbenchApp {
             backtest_pending: false,
             compute_error: None,
             requested: None,
+            pinned: Vec::new(),
             sweep: Default::default(),
             undo: Vec::new(),
             redo: Vec::new(),
@@ -388,6 +418,7 @@ impl WorkbenchApp {
                     self.state.project_path = Some(path);
                     self.state.settings = p.settings.clone();
                     self.state.view = p.view.clone();
+                    self.state.pins = p.pins.clone();
                     if let Ok(tree) = serde_json::from_str(&p.layout) {
                         self.tree = tree;
                         self.maximized = None;
@@ -440,6 +471,17 @@ impl WorkbenchApp {
                 Some(p) => p.apply(&mut self.state.settings),
                 None => self.errors.push(AppError::NoPreset { id }),
             },
+            Command::Pin => self.pin(),
+            Command::Unpin(k) => {
+                if k < self.state.pins.len() {
+                    self.state.pins.remove(k);
+                }
+                self.forget_unpinned();
+            }
+            Command::UnpinAll => {
+                self.state.pins.clear();
+                self.forget_unpinned();
+            }
             Command::Browse(purpose) => {
                 let dir = self
                     .state
@@ -463,6 +505,85 @@ impl WorkbenchApp {
             settings: self.state.settings.clone(),
             layout: serde_json::to_string(&self.tree).unwrap_or_default(),
             view: self.state.view.clone(),
+            pins: self.state.pins.clone(),
+        }
+    }
+
+    /// Pin the current settings: refused beyond [`MAX_PINS`] or when they are pinned
+    /// already. The results on screen are the pin's when they are these settings' and
+    /// complete; else the pin is computed after the live lens.
+    fn pin(&mut self) {
+        let settings = &self.state.settings;
+        if let Some(k) = self.state.pins.iter().position(|p| p.settings == *settings) {
+            self.errors.push(AppError::AlreadyPinned { pin: k + 1 });
+            return;
+        }
+        if self.state.pins.len() >= MAX_PINS {
+            self.errors.push(AppError::TooManyPins { max: MAX_PINS });
+            return;
+        }
+        self.state.pins.push(Pin {
+            settings: settings.clone(),
+        });
+        if let Some(r) = &self.results
+            && r.settings == *settings
+            && !self.backtest_pending
+            && r.backtest.is_some()
+            && self.compute_error.is_none()
+        {
+            let r = r.clone();
+            self.keep_pinned(settings.clone(), Ok(r));
+        }
+    }
+
+    /// A pinned lens's results, kept while it is pinned.
+    fn keep_pinned(&mut self, settings: Settings, r: Result<Arc<Results>, AppError>) {
+        if self.state.pins.iter().any(|p| p.settings == settings)
+            && !self.pinned.iter().any(|(s, _)| *s == settings)
+        {
+            self.pinned.push((settings, r));
+        }
+    }
+
+    /// Drop the results of lenses no longer pinned.
+    fn forget_unpinned(&mut self) {
+        let pins = &self.state.pins;
+        self.pinned
+            .retain(|(s, _)| pins.iter().any(|p| p.settings == *s));
+    }
+
+    /// The pinned lenses whose results are not in.
+    fn missing_pins(&self) -> Vec<Settings> {
+        self.state
+            .pins
+            .iter()
+            .filter(|p| !self.pinned.iter().any(|(s, _)| *s == p.settings))
+            .map(|p| p.settings.clone())
+            .collect()
+    }
+
+    /// Each pinned lens, named, with its results or their state.
+    pub fn pin_views(&self) -> Vec<chart::Pinned> {
+        self.state
+            .pins
+            .iter()
+            .enumerate()
+            .map(|(k, p)| chart::Pinned {
+                name: LensName::of(Lens::Pinned(k), &p.settings),
+                results: match self.pinned.iter().find(|(s, _)| *s == p.settings) {
+                    Some((_, Ok(r))) => chart::PinResults::Ready(r.clone()),
+                    Some((_, Err(e))) => chart::PinResults::Failed(e.clone()),
+                    None => chart::PinResults::Computing,
+                },
+            })
+            .collect()
+    }
+
+    /// The lenses the charts draw: the live one's name and the pins.
+    pub fn lenses(&self) -> chart::Lenses {
+        chart::Lenses {
+            live: LensName::of(Lens::Live, &self.state.settings),
+            pins: self.pin_views(),
         }
     }
 
@@ -540,6 +661,8 @@ impl WorkbenchApp {
         }
         self.results = None;
         self.requested = None;
+        // The pins stay; their results are the new data's, computed after the live lens.
+        self.pinned.clear();
         self.fall_back_to_sample();
     }
 
@@ -873,23 +996,34 @@ impl WorkbenchApp {
         }
     }
 
-    /// Recompute when the settings differ from what was last requested (no apply button).
+    /// Recompute when the settings differ from what was last requested (no apply button),
+    /// or a pinned lens's results are missing and were not asked for.
     fn request_if_changed(&mut self) {
         let Some(inputs) = &self.inputs else { return };
         let sweep = panes::sensitivity::spec(self.state.view.sensitivity);
+        let missing = self.missing_pins();
         // (Compared in place: this runs every frame, and the settings are cloned only to send.)
-        let (same_settings, same_sweep) = match &self.requested {
-            Some((s, w)) => (*s == self.state.settings, *w == sweep),
-            None => (false, false),
+        let (same_settings, same_sweep, pins_asked) = match &self.requested {
+            Some(r) => (
+                r.settings == self.state.settings,
+                r.sweep == sweep,
+                missing.iter().all(|m| r.pins.contains(m)),
+            ),
+            None => (false, false, false),
         };
-        if same_settings && same_sweep {
+        if same_settings && same_sweep && pins_asked {
             return;
         }
-        self.requested = Some((self.state.settings.clone(), sweep));
+        self.requested = Some(Requested {
+            settings: self.state.settings.clone(),
+            sweep,
+            pins: missing.clone(),
+        });
         // Only the sweep's tick changed, and the results on screen are these settings':
-        // sweep them, or stop the sweep, without computing the results again.
+        // sweep them, or stop the sweep, without computing the results again (unless a
+        // pinned lens is to be computed: it goes with a job of the live lens).
         let shown = self.results.is_some() && self.compute_error.is_none();
-        if same_settings && shown && !self.computer.busy() {
+        if same_settings && shown && !self.computer.busy() && missing.is_empty() {
             match sweep {
                 Some(spec) => {
                     self.computer
@@ -899,7 +1033,7 @@ impl WorkbenchApp {
             }
         } else {
             self.computer
-                .request(inputs.clone(), self.state.settings.clone(), sweep);
+                .request(inputs.clone(), self.state.settings.clone(), sweep, missing);
         }
         self.sweep.expect(self.computer.generation, sweep.is_some());
     }
@@ -917,13 +1051,24 @@ impl WorkbenchApp {
                 }
                 Done::Complete(_, r) => {
                     self.backtest_pending = false;
-                    self.results = Some(Arc::new(r));
+                    let r = Arc::new(r);
+                    // A lens pinned while these settings computed has them as its results.
+                    self.keep_pinned(r.settings.clone(), Ok(r.clone()));
+                    self.results = Some(r);
                     self.compute_error = None;
                 }
                 Done::Failed(g, e) => {
                     self.backtest_pending = false;
+                    if let Some(s) = self.requested.as_ref().map(|r| r.settings.clone()) {
+                        self.keep_pinned(s, Err(e.clone()));
+                    }
                     self.compute_error = Some(e);
                     self.sweep.fail(g);
+                }
+                Done::Pinned(id, settings, r) => {
+                    if self.inputs.as_ref().is_some_and(|i| i.id == id) {
+                        self.keep_pinned(settings, r);
+                    }
                 }
                 Done::SweepPoint(g, x) => self.sweep.point(g, x),
                 Done::Sweep(g, r) => self.sweep.finish(g, r),
@@ -943,6 +1088,14 @@ impl WorkbenchApp {
             let done = self.computer.wait(Duration::from_secs(120));
             self.take(done);
         }
+        // The pinned lenses, computed after the live one.
+        let end = Instant::now() + Duration::from_secs(120);
+        while self.inputs.is_some() && !self.missing_pins().is_empty() && Instant::now() < end {
+            self.request_if_changed();
+            if let Some(d) = self.computer.next(Duration::from_millis(200)) {
+                self.take(vec![d]);
+            }
+        }
     }
 
     /// Use a dataset built in code (synthetic universes for benchmarks), as if loaded.
@@ -955,8 +1108,9 @@ impl WorkbenchApp {
         }));
     }
 
+    /// The live lens, or a pinned one, is being computed.
     pub fn is_computing(&self) -> bool {
-        self.computer.busy()
+        self.computer.busy() || (self.inputs.is_some() && !self.missing_pins().is_empty())
     }
 
     /// An undo step is taken when a change is complete (no slider still being dragged).
@@ -1001,6 +1155,9 @@ impl WorkbenchApp {
         if sc(Modifiers::COMMAND, Key::R) {
             self.push(Command::ResetSettings);
         }
+        if ctx.input_mut(|i| i.consume_shortcut(&PIN_SHORTCUT)) {
+            self.push(Command::Pin);
+        }
         if sc(Modifiers::COMMAND, Key::E) {
             self.push(Command::Export(Figure::Dashboard));
         }
@@ -1039,6 +1196,8 @@ impl WorkbenchApp {
                 ui.separator();
                 controls::lens_presets(self, ui);
                 ui.separator();
+                controls::compare(self, ui);
+                ui.separator();
                 controls::scenarios(self, ui);
             });
     }
@@ -1052,6 +1211,7 @@ impl WorkbenchApp {
             sources: figure::sources(&self.dataset),
             sweep: self.sweep.settled(),
             lang: self.state.lang,
+            lenses: self.lenses(),
         })
     }
 
@@ -1167,6 +1327,7 @@ impl WorkbenchApp {
             );
         }
         let line_scale = self.line_scale();
+        let lenses = self.lenses();
         let mut ctx = PaneCtx {
             results: self.results.as_ref(),
             backtest_pending: self.backtest_pending,
@@ -1179,6 +1340,7 @@ impl WorkbenchApp {
             sweep: &self.sweep,
             figure: false,
             line_scale,
+            lenses: &lenses,
         };
         if let Some(p) = self.maximized {
             panes::pane_ui(&mut self.panes, ui, p, &mut ctx, &mut self.maximized);
@@ -1194,6 +1356,14 @@ impl WorkbenchApp {
 }
 
 use data::file_name;
+
+/// What was last sent for computing.
+struct Requested {
+    settings: Settings,
+    sweep: Option<crate::engine::sensitivity::SweepSpec>,
+    /// The pinned lenses asked for after the live one.
+    pins: Vec<Settings>,
+}
 
 /// How a load relates to the dataset on screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -1265,7 +1435,7 @@ impl eframe::App for WorkbenchApp {
         }
         self.commit_undo_step(&ctx);
         self.request_if_changed();
-        if self.computer.busy() {
+        if self.is_computing() {
             ctx.request_repaint_after(Duration::from_millis(50));
         }
     }

@@ -4,6 +4,7 @@
 pub mod attributes;
 pub mod backtest;
 pub mod basket;
+pub mod compare;
 pub mod error;
 pub mod exposures;
 pub mod factors;

@@ -10,8 +10,8 @@ use egui::Color32;
 use egui_plot::{Bar, BarChart, GridMark, Line, Plot, PlotPoints};
 
 use crate::app::chart::{
-    ChartCtx, ChartResponse, CumLine, PALETTE, cumulative_chart, pct, series_color, series_name,
-    source, title, year_fraction,
+    ChartCtx, ChartResponse, CumLine, LensLines, PALETTE, cumulative_chart, ghost_color,
+    lens_legend, pct, series_color, series_name, source, title, year_fraction,
 };
 use crate::app::messages::ExportError;
 use crate::bi;
@@ -189,23 +189,26 @@ impl PaneView for BacktestPane {
                 ui.label(egui::RichText::new(rest.join(" · ")).small());
             }
         }
-        let x: Vec<f64> = b.curve_dates().iter().map(|d| year_fraction(*d)).collect();
-        let curves: Vec<Vec<f64>> = b.series.iter().map(|s| s.curve()).collect();
-        let lines: Vec<CumLine> = b
-            .series
-            .iter()
-            .zip(&curves)
-            .map(|(s, curve)| CumLine {
-                name: series_name(&s.id),
-                color: series_color(ui, &s.id),
-                cumulative: curve,
-                width: if s.id == SeriesId::HaloBasket {
-                    3.0
-                } else {
-                    1.5
-                },
-            })
-            .collect();
+        lens_legend(ui, ctx);
+        let lenses = ctx.per_lens(|r| {
+            let b = r.backtest.as_deref()?.as_ref().ok()?;
+            let lines = b
+                .series
+                .iter()
+                .map(|s| CumLine {
+                    name: series_name(&s.id),
+                    color: series_color(ui, &s.id),
+                    cumulative: s.curve(),
+                    width: if s.id == SeriesId::HaloBasket {
+                        3.0
+                    } else {
+                        1.5
+                    },
+                })
+                .collect();
+            let x = b.curve_dates().iter().map(|d| year_fraction(*d)).collect();
+            Some(LensLines { x, lines })
+        });
         // The decay charts where the pane has room for both charts, else their numbers
         // in a line.
         let roomy = ui.available_height() >= 420.0;
@@ -214,7 +217,7 @@ impl PaneView for BacktestPane {
             (false, true) => strip + 48.0,
             _ => 20.0,
         };
-        cumulative_chart(ui, ctx, "backtest_lines", &x, &lines, below);
+        cumulative_chart(ui, ctx, "backtest_lines", &lenses, below);
         if b.horizons.is_empty() {
             let off = tr("No forward horizons set: no decay charts (the Horizons field sets them)");
             ui.label(egui::RichText::new(off).small().weak());
@@ -288,6 +291,27 @@ fn decay_strip(
             Some((pct(h.spread_mean), pct(h.spread_se)))
         })
         .collect();
+    // Each pinned lens's values at the live lens's horizons (by months).
+    let pinned = |f: &dyn Fn(&HorizonStat) -> f64| -> Vec<Vec<Option<f64>>> {
+        let mut out = vec![Vec::new(); ctx.lenses.pins.len()];
+        for (k, r) in ctx.ready_pins() {
+            let theirs = r
+                .backtest
+                .as_deref()
+                .and_then(|b| b.as_ref().ok())
+                .map_or(&[][..], |b| &b.horizons[..]);
+            out[k] = horizons
+                .iter()
+                .map(|(m, _)| {
+                    let (_, h) = theirs.iter().find(|(n, _)| n == m)?;
+                    h.as_ref().ok().map(f)
+                })
+                .collect();
+        }
+        out
+    };
+    let ic_pinned = pinned(&|h| h.ic_mean);
+    let spread_pinned = pinned(&|h| pct(h.spread_mean));
     let q = quantiles;
     let spread_title = bi!(
         lang(),
@@ -302,7 +326,7 @@ fn decay_strip(
             "decay_ic",
             tr("IC mean by horizon"),
             &labels,
-            &ic,
+            (&ic, &ic_pinned),
             PALETTE[0],
             height,
         );
@@ -312,7 +336,7 @@ fn decay_strip(
             "decay_spread",
             &spread_title,
             &labels,
-            &spread,
+            (&spread, &spread_pinned),
             spread_color,
             height,
         );
@@ -360,8 +384,11 @@ fn decay_line(ui: &mut egui::Ui, horizons: &[(u32, Result<HorizonStat, EngineErr
         .on_hover_text(decay_caption(horizons).join("\n"));
 }
 
+/// Each pinned lens's value at each horizon (None: not measured, or no such horizon).
+type PinnedValues = [Vec<Option<f64>>];
+
 /// One decay chart: a bar per horizon (none where it could not be measured) with its
-/// ±1.96 standard-error whisker.
+/// ±1.96 standard-error whisker; beside it each pinned lens's bar, muted.
 #[allow(clippy::too_many_arguments)]
 fn decay_bars(
     ui: &mut egui::Ui,
@@ -369,18 +396,33 @@ fn decay_bars(
     id: &str,
     name: &str,
     labels: &[String],
-    values: &[Option<(f64, f64)>],
+    (values, pinned): (&[Option<(f64, f64)>], &PinnedValues),
     color: Color32,
     height: f32,
 ) {
     ui.label(egui::RichText::new(name).small().strong());
     let n = labels.len();
+    // The live bar left, each pin's to its right, in one horizon's slot.
+    let slot = 0.7 / (pinned.len() + 1) as f64;
+    let x = |i: usize, lens: usize| i as f64 - 0.35 + slot * (lens as f64 + 0.5);
+    let bar = slot * 6.0 / 7.0;
     let bars: Vec<Bar> = values
         .iter()
         .enumerate()
         .filter_map(|(i, v)| {
             let (m, _) = (*v)?;
-            Some(Bar::new(i as f64, m).name(&labels[i]).width(0.6))
+            Some(Bar::new(x(i, 0), m).name(&labels[i]).width(bar))
+        })
+        .collect();
+    let ghosts: Vec<Bar> = pinned
+        .iter()
+        .enumerate()
+        .flat_map(|(k, vs)| {
+            vs.iter().enumerate().filter_map(move |(i, v)| {
+                Some(Bar::new(x(i, k + 1), (*v)?).width(bar).stroke(
+                    egui::Stroke::new(1.0, color),
+                ))
+            })
         })
         .collect();
     let labels = labels.to_vec();
@@ -412,12 +454,15 @@ fn decay_bars(
         })
         .show(ui, |p| {
             p.bar_chart(BarChart::new(name, bars).color(color));
+            if !ghosts.is_empty() {
+                p.bar_chart(BarChart::new(tr("Pinned"), ghosts).color(ghost_color(color)));
+            }
             for (i, v) in values.iter().enumerate() {
                 let Some((m, se)) = *v else { continue };
                 if !se.is_finite() {
                     continue;
                 }
-                let (x, lo, hi) = (i as f64, m - 1.96 * se, m + 1.96 * se);
+                let (x, lo, hi) = (x(i, 0), m - 1.96 * se, m + 1.96 * se);
                 let seg = |a: [f64; 2], b: [f64; 2]| {
                     Line::new("±1.96 se", PlotPoints::from(vec![a, b]))
                         .color(whisker)

@@ -7,7 +7,8 @@ use polars::prelude::{Column, DataFrame};
 use super::PaneView;
 use super::sensitivity::SweepState;
 use crate::app::chart::{
-    BENCH, ChartCtx, ChartResponse, HALO, Row, bar_rows, fmt_num, notes, source, title,
+    BENCH, ChartCtx, ChartResponse, HALO, Row, bar_rows, fmt_num, lens_legend, notes, source,
+    title,
 };
 use crate::app::messages::ExportError;
 use crate::engine::metrics::Pillar;
@@ -105,22 +106,25 @@ impl PaneView for ExposuresPane {
             ui,
             &format!("{} (EN {:.0})", tr("Factor exposures"), c.effective_names),
         );
+        lens_legend(ui, ctx);
         // What the benchmark and the regression were computed from, before the numbers.
         notes(ui, "exposure_notes", &r.exposures.notes, ctx.figure);
-        let rows: Vec<Row> = c
-            .exposures
-            .iter()
-            .map(|e| Row {
-                name: exposure_label(&e.name),
-                value: e.active,
-                color: if e.significant { HALO } else { BENCH },
-                group: if e.significant {
-                    tr("|active| > 2/√EN").to_string()
-                } else {
-                    tr("not significant").to_string()
-                },
-            })
-            .collect();
+        let rows = ctx.with_ghosts(|r| {
+            r.exposures
+                .characteristic
+                .exposures
+                .iter()
+                .map(|e| {
+                    let group = if e.significant {
+                        tr("|active| > 2/√EN")
+                    } else {
+                        tr("not significant")
+                    };
+                    let color = if e.significant { HALO } else { BENCH };
+                    Row::new(exposure_label(&e.name), e.active, color, group.to_string())
+                })
+                .collect()
+        });
         let bars = |ui: &mut egui::Ui, fit: bool| {
             bar_rows(
                 ui,

@@ -120,6 +120,8 @@ pub struct PaneCtx<'a> {
     /// A figure for export: no controls, bar charts fit their cell.
     pub figure: bool,
     pub line_scale: f32,
+    /// The live lens's name and the pinned lenses.
+    pub lenses: &'a super::chart::Lenses,
 }
 
 impl PaneCtx<'_> {
@@ -134,6 +136,7 @@ impl PaneCtx<'_> {
             lit: self.highlight.lit(),
             figure: self.figure,
             line_scale: self.line_scale,
+            lenses: self.lenses,
         })
     }
 }

@@ -93,6 +93,73 @@ fn metric_label(id: &str) -> String {
         .to_string()
 }
 
+/// Up to this many tickers are listed in a line; the rest are counted (all of them in
+/// the line's tooltip).
+const LISTED: usize = 12;
+
+/// "AAA, BBB, … and 3 more".
+fn ticker_list(tickers: &[String]) -> String {
+    let shown = tickers[..tickers.len().min(LISTED)].join(", ");
+    match tickers.len().saturating_sub(LISTED) {
+        0 => shown,
+        more => crate::bi!(
+            crate::i18n::lang(),
+            "{shown} and {more} more",
+            "{shown} 等另 {more} 个"
+        ),
+    }
+}
+
+/// With lenses pinned: per pin, the names entering the basket (live, not pinned), those
+/// leaving it, and what both hold.
+fn compare(ui: &mut egui::Ui, lenses: &crate::app::chart::Lenses, live: &Results) {
+    use crate::app::chart::PinResults;
+    use crate::i18n::Localize;
+    let lang = crate::i18n::lang();
+    for p in &lenses.pins {
+        let name = p.name.localize(lang);
+        let pinned = match &p.results {
+            PinResults::Ready(r) => r,
+            PinResults::Computing => {
+                ui.label(crate::bi!(lang, "Against {name}: computing…", "对比{name}：计算中……"));
+                continue;
+            }
+            PinResults::Failed(e) => {
+                let why = e.localize(lang);
+                ui.colored_label(
+                    ui.visuals().warn_fg_color,
+                    crate::bi!(lang, "Against {name}: {why}", "对比{name}：{why}"),
+                );
+                continue;
+            }
+        };
+        let c = crate::engine::compare::basket_change(live, pinned);
+        let (enter, leave, common) = (c.entering.len(), c.leaving.len(), c.common);
+        let share = c.weight_common * 100.0;
+        let head = crate::bi!(
+            lang,
+            "Against {name}: {enter} enter, {leave} leave, {common} in both ({share:.0}% of the weight)",
+            "对比{name}：调入 {enter}，调出 {leave}，共有 {common}（权重重合 {share:.0}%）"
+        );
+        let entering = ticker_list(&c.entering);
+        let leaving = ticker_list(&c.leaving);
+        let all = format!(
+            "{}: {}\n{}: {}",
+            tr("Enter"),
+            c.entering.join(", "),
+            tr("Leave"),
+            c.leaving.join(", ")
+        );
+        ui.label(RichText::new(head).strong()).on_hover_text(all);
+        if enter > 0 {
+            ui.label(RichText::new(format!("+ {entering}")).color(crate::app::chart::HALO));
+        }
+        if leave > 0 {
+            ui.label(RichText::new(format!("− {leaving}")).color(crate::app::chart::ANTI));
+        }
+    }
+}
+
 impl PaneView for RankingPane {
     fn title() -> &'static str {
         tr("Ranking")
@@ -123,6 +190,7 @@ impl PaneView for RankingPane {
                 tr("No security is scored: the notes above and the Excluded tab say why."),
             );
         }
+        compare(ui, ctx.lenses, &r);
         // The sweep's shares once it is done for these settings.
         let sweep = match &ctx.sweep.done {
             Some(Ok(sw)) if !ctx.sweep.running() => Some(sw.clone()),

@@ -7,12 +7,13 @@ use polars::prelude::DataFrame;
 use super::PaneView;
 use super::sensitivity::SweepState;
 use crate::app::chart::{
-    ChartCtx, ChartResponse, Row, bar_rows, pct, sector_color, series_color, series_name, source,
-    title,
+    ChartCtx, ChartResponse, Row, bar_rows, lens_legend, pct, sector_color, series_color,
+    series_name, source, title,
 };
 use crate::app::messages::ExportError;
 use crate::engine::notes::SeriesId;
 use crate::engine::pipeline::Results;
+use crate::engine::scenarios::Outcome;
 use crate::i18n::{Localize, pick, tr};
 use crate::view::ViewState;
 
@@ -51,16 +52,30 @@ impl PaneView for ScenariosPane {
         let named = r.scenarios.get(i);
         let name = named.map_or(o.scenario.as_str(), |s| pick(&s.name, &s.name_zh));
         title(ui, &format!("{}: {name}", tr("Scenario outcomes")));
-        let rows: Vec<Row> = o
-            .portfolios
-            .iter()
-            .map(|p| Row {
-                name: series_name(&p.portfolio),
-                value: pct(p.r#return),
-                color: series_color(ui, &p.portfolio),
-                group: series_name(&p.portfolio),
-            })
-            .collect();
+        lens_legend(ui, ctx);
+        // A pinned lens's outcome of the same scenario (by name).
+        let outcome = |pr: &Results| -> Option<Outcome> {
+            let k = pr.scenarios.iter().position(|s| s.name == o.scenario)?;
+            pr.outcomes.get(k)?.as_ref().ok().cloned()
+        };
+        let rows = ctx.with_ghosts(|pr| {
+            outcome(pr)
+                .map(|o| {
+                    o.portfolios
+                        .iter()
+                        .map(|p| {
+                            let name = series_name(&p.portfolio);
+                            Row::new(
+                                name.clone(),
+                                pct(p.r#return),
+                                series_color(ui, &p.portfolio),
+                                name,
+                            )
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
         let h = (ui.available_height() * 0.45).max(120.0);
         ui.allocate_ui(egui::vec2(ui.available_width(), h), |ui| {
             bar_rows(
@@ -73,10 +88,6 @@ impl PaneView for ScenariosPane {
                 ctx.figure,
             );
         });
-        let basket = o
-            .portfolios
-            .iter()
-            .find(|p| p.portfolio == SeriesId::HaloBasket);
         ui.label(
             RichText::new(format!(
                 "{} — {}",
@@ -85,19 +96,27 @@ impl PaneView for ScenariosPane {
             ))
             .strong(),
         );
-        let mut contrib: Vec<(&String, f64)> = basket
-            .map(|b| b.contributions.iter().map(|(s, v)| (s, *v)).collect())
-            .unwrap_or_default();
-        contrib.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let rows: Vec<Row> = contrib
-            .iter()
-            .map(|(s, v)| Row {
-                name: s.to_string(),
-                value: pct(*v),
-                color: sector_color(s),
-                group: tr("Sector").to_string(),
-            })
-            .collect();
+        let contributions = |o: &Outcome| -> Vec<(String, f64)> {
+            let mut c: Vec<(String, f64)> = o
+                .portfolios
+                .iter()
+                .find(|p| p.portfolio == SeriesId::HaloBasket)
+                .map(|b| b.contributions.iter().map(|(s, v)| (s.clone(), *v)).collect())
+                .unwrap_or_default();
+            c.sort_by(|a, b| b.1.total_cmp(&a.1));
+            c
+        };
+        let contrib = contributions(o);
+        let rows = ctx.with_ghosts(|pr| {
+            let c = if std::ptr::eq(pr, r) {
+                contrib.clone()
+            } else {
+                outcome(pr).map(|o| contributions(&o)).unwrap_or_default()
+            };
+            c.iter()
+                .map(|(s, v)| Row::new(s.clone(), pct(*v), sector_color(s), tr("Sector").into()))
+                .collect()
+        });
         let at = bar_rows(
             ui,
             "scenario_contrib",

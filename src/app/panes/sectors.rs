@@ -6,8 +6,8 @@ use polars::prelude::DataFrame;
 use super::PaneView;
 use super::sensitivity::SweepState;
 use crate::app::chart::{
-    ChartCtx, ChartResponse, CumLine, Row, bar_rows, cumulative_chart, pct, series_color,
-    notes, series_name, source, title, year_fraction,
+    ChartCtx, ChartResponse, CumLine, LensLines, Row, bar_rows, cumulative_chart, lens_legend,
+    notes, pct, series_color, series_name, source, title, year_fraction,
 };
 use crate::app::messages::ExportError;
 use crate::engine::notes::SeriesId;
@@ -158,6 +158,7 @@ impl PaneView for SectorsPane {
             ui,
             &format!("{} {} – {}", tr("Sector performance"), perf.from, perf.to),
         );
+        lens_legend(ui, ctx);
         // Above the chart, which takes the height left: below it they were cut off.
         notes(ui, "sector_notes", &perf.notes, ctx.figure);
         let sector_of = |id: &SeriesId| match id {
@@ -165,62 +166,84 @@ impl PaneView for SectorsPane {
             _ => None,
         };
         let mut hovered = None;
+        // Each lens's lines (its own window), the live lens's first.
+        let lines_of = |r: &Results, lens_lines: &dyn Fn(&SectorPerformance) -> Vec<CumLine>| {
+            let perf = r.sectors.as_ref().ok()?;
+            let x = perf.curve_dates().iter().map(|m| year_fraction(*m)).collect();
+            let lines = lens_lines(perf);
+            (!lines.is_empty()).then_some(LensLines { x, lines })
+        };
         match ctx.view.sectors {
             SectorChart::Lines => {
-                let x: Vec<f64> = perf
-                    .curve_dates()
-                    .iter()
-                    .map(|m| year_fraction(*m))
-                    .collect();
-                let groups = shown_lines(perf, ctx.view);
-                let curves: Vec<Vec<f64>> = groups.iter().map(|g| g.curve()).collect();
-                let lines: Vec<CumLine> = groups
-                    .iter()
-                    .zip(&curves)
-                    .map(|(g, curve)| CumLine {
-                        name: series_name(&g.id),
-                        color: series_color(ui, &g.id),
-                        cumulative: curve,
-                        width: if sector_of(&g.id).as_deref() == ctx.lit && ctx.lit.is_some() {
-                            4.0
-                        } else {
-                            1.5
-                        },
+                let lenses = ctx.per_lens(|r| {
+                    lines_of(r, &|perf| {
+                        shown_lines(perf, ctx.view)
+                            .iter()
+                            .map(|g| CumLine {
+                                name: series_name(&g.id),
+                                color: series_color(ui, &g.id),
+                                cumulative: g.curve(),
+                                width: if ctx.lit.is_some()
+                                    && sector_of(&g.id).as_deref() == ctx.lit
+                                {
+                                    4.0
+                                } else {
+                                    1.5
+                                },
+                            })
+                            .collect()
                     })
-                    .collect();
-                cumulative_chart(ui, ctx, "sector_lines", &x, &lines, 0.0);
+                });
+                cumulative_chart(ui, ctx, "sector_lines", &lenses, 0.0);
             }
-            SectorChart::Relative => match relative_line(perf, ctx.view) {
-                Some((id, curve)) => {
-                    let x: Vec<f64> = perf
-                        .curve_dates()
-                        .iter()
-                        .map(|m| year_fraction(*m))
-                        .collect();
-                    let line = CumLine {
-                        name: series_name(&id),
-                        color: series_color(ui, &id),
-                        cumulative: &curve,
-                        width: 2.5,
-                    };
-                    cumulative_chart(ui, ctx, "sector_relative", &x, &[line], 0.0);
-                }
-                None => {
+            SectorChart::Relative => {
+                // A pinned lens's relative line is the same pair's.
+                let pair = relative_line(perf, ctx.view).map(|(id, _)| id);
+                let lenses = ctx.per_lens(|r| {
+                    lines_of(r, &|p| {
+                        let Some(SeriesId::Relative { of, to }) = &pair else {
+                            return Vec::new();
+                        };
+                        p.relative(of, to)
+                            .map(|curve| CumLine {
+                                name: series_name(pair.as_ref().unwrap_or(of)),
+                                color: series_color(ui, of),
+                                cumulative: curve,
+                                width: 2.5,
+                            })
+                            .into_iter()
+                            .collect()
+                    })
+                });
+                if pair.is_some() {
+                    cumulative_chart(ui, ctx, "sector_relative", &lenses, 0.0);
+                } else {
                     ui.label(tr("A relative chart needs two series in the window."));
                 }
-            },
+            }
             SectorChart::Bars => {
-                let mut groups: Vec<_> = perf.groups.iter().collect();
-                groups.sort_by(|a, b| b.total.total_cmp(&a.total));
-                let rows: Vec<Row> = groups
-                    .iter()
-                    .map(|g| Row {
-                        name: series_name(&g.id),
-                        value: pct(g.total),
-                        color: series_color(ui, &g.id),
-                        group: legend_group(&g.id),
-                    })
-                    .collect();
+                fn order(perf: &SectorPerformance) -> Vec<&GroupPerformance> {
+                    let mut groups: Vec<_> = perf.groups.iter().collect();
+                    groups.sort_by(|a, b| b.total.total_cmp(&a.total));
+                    groups
+                }
+                let groups = order(perf);
+                let rows = ctx.with_ghosts(|r| {
+                    let Ok(perf) = &r.sectors else {
+                        return Vec::new();
+                    };
+                    order(perf)
+                        .iter()
+                        .map(|g| {
+                            Row::new(
+                                series_name(&g.id),
+                                pct(g.total),
+                                series_color(ui, &g.id),
+                                legend_group(&g.id),
+                            )
+                        })
+                        .collect()
+                });
                 let at = bar_rows(
                     ui,
                     "sector_bars",
