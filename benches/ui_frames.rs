@@ -3,7 +3,8 @@
 //! submission is not included: on this machine it would time Mesa's software rasterizer),
 //! and how many frames pass between a slider move (20 moves of a pillar slider, then 20 of
 //! a metric slider) and every pane showing the new numbers, with frames paced at 60 Hz.
-//! On the bundled sample and on synthetic 3,000 x 240 and 10,000 x 360 panels.
+//! On the bundled sample (alone, and with three lenses pinned) and on synthetic 3,000 x
+//! 240 and 10,000 x 360 panels.
 //!
 //!     cargo bench --bench ui_frames
 
@@ -11,6 +12,9 @@ use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
 use halo_workbench::app::{PersistedState, WorkbenchApp};
+use halo_workbench::engine::compare::Pin;
+use halo_workbench::engine::presets::preset;
+use halo_workbench::engine::settings::Settings;
 use halo_workbench::engine::synth;
 
 #[path = "../tests/common/mod.rs"]
@@ -119,6 +123,21 @@ fn main() {
         .with_size([1600.0, 1000.0])
         .build_eframe(|cc| WorkbenchApp::with_state(&cc.egui_ctx, PersistedState::default()));
     measure("sample (447 securities, 135 months)", &mut h);
+    // Three lenses pinned (compare mode): every chart draws their ghosts and legends.
+    let pinned = PersistedState {
+        pins: ["goldman_sachs", "morgan_stanley", "jpmorgan"]
+            .map(|id| {
+                let mut settings = Settings::default();
+                preset(id).expect("bundled preset").apply(&mut settings);
+                Pin { settings }
+            })
+            .into(),
+        ..Default::default()
+    };
+    let mut h = Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .build_eframe(move |cc| WorkbenchApp::with_state(&cc.egui_ctx, pinned));
+    measure("sample, three lenses pinned", &mut h);
     for (n, months) in [(3_000, 240), (10_000, 360)] {
         let mut h = Harness::builder()
             .with_size([1600.0, 1000.0])

@@ -14,7 +14,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use halo_workbench::app::chart::PinResults;
 use halo_workbench::app::figure::{Figure, FigureRequest, Renderer, project_scene};
-use halo_workbench::app::messages::AppError;
+use halo_workbench::app::messages::{AppError, Worker};
 use halo_workbench::app::{Command, Pane, PersistedState, WorkbenchApp};
 use halo_workbench::engine::pipeline::{Pipeline, Results};
 use halo_workbench::i18n::{Lang, set_lang};
@@ -209,6 +209,24 @@ fn a_project_on_the_users_files_keeps_its_pins_and_draws_them_in_figures() {
     assert!(count(&h, "Live: HALO (default), modified") > 0);
     let want = pinned(h.state(), 0);
     assert_same_as_fresh(h.state(), &want);
+
+    // The live lens failing (its worker's job panics) does not stop the pin: reloading
+    // the files computes the pin on them all the same, and the live lens comes back.
+    let files: Vec<_> = h.state().dataset.sources.iter().map(|f| f.path.clone()).collect();
+    h.state_mut().push(Command::OpenData(files));
+    h.state_mut().wait_for_load();
+    h.state().inject_fault(Worker::Compute);
+    common::settle(&mut h);
+    assert!(
+        matches!(h.state().compute_error, Some(AppError::WorkerFailed { .. })),
+        "{:?}",
+        h.state().compute_error
+    );
+    assert_eq!(pinned(h.state(), 0).scores().basket.members, want.scores().basket.members);
+    assert!(!Arc::ptr_eq(&pinned(h.state(), 0), &want), "computed again on the reload");
+    h.state_mut().state.settings.weights.low_obsolescence = 2.0;
+    common::settle(&mut h);
+    assert!(h.state().compute_error.is_none());
 
     // The figure is the live state re-rendered: its legend names the pin.
     set_lang(Lang::En);

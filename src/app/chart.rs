@@ -132,6 +132,12 @@ pub fn ghost_color(c: Color32) -> Color32 {
     c.gamma_multiply(0.45)
 }
 
+/// A pinned lens's bar fill: the live bar's colour, muted the more the later the pin (bars
+/// have no dashes to tell pins apart; their order under the live bar does too).
+pub fn ghost_fill(c: Color32, k: usize) -> Color32 {
+    c.gamma_multiply([0.5, 0.3, 0.16][k % 3])
+}
+
 /// A lens's mark across `rect`: a solid line in `color` for the live lens (`None`), else
 /// the pin's dashes or dots, muted.
 pub fn lens_mark(p: &egui::Painter, rect: egui::Rect, style: Option<LineStyle>, color: Color32) {
@@ -153,6 +159,16 @@ pub fn lens_mark(p: &egui::Painter, rect: egui::Rect, style: Option<LineStyle>, 
         p.line_segment([egui::pos2(x, y), egui::pos2(e, y)], stroke);
         x = e + gap.max(0.5);
     }
+}
+
+/// "Heavy assets 1.00, Low obsolescence 1.00, …": a lens's pillar weights.
+pub fn pillar_weights(s: &crate::engine::settings::Settings) -> String {
+    crate::engine::metrics::Pillar::ALL
+        .map(|p| {
+            let label = crate::i18n::pick(p.label_en(), p.label_zh());
+            format!("{label} {:.2}", s.weights.pillar(p))
+        })
+        .join(", ")
 }
 
 /// Under a chart's title, when lenses are pinned: a line naming each lens with the mark
@@ -534,7 +550,7 @@ pub fn bar_rows(
                     Bar::new(at(i, k + 1), *v)
                         .name(&r.name)
                         .width(width)
-                        .fill(ghost_color(r.color))
+                        .fill(ghost_fill(r.color, k))
                         .stroke(egui::Stroke::new(1.0, r.color)),
                 );
             }
@@ -575,7 +591,9 @@ pub fn bar_rows(
     let height = if fit {
         max_h
     } else {
-        (n as f32 * 17.0 + 50.0).max((ui.available_height() - 24.0).max(120.0))
+        // A row holds a bar per lens: taller with lenses pinned.
+        let row = 17.0 * (1.0 + 0.5 * pins as f32);
+        (n as f32 * row + 50.0).max((ui.available_height() - 24.0).max(120.0))
     };
     let resp = egui::ScrollArea::vertical()
         .id_salt(id)
@@ -614,13 +632,16 @@ pub fn bar_rows(
                 .legend(Legend::default().position(egui_plot::Corner::RightBottom))
                 .show(ui, |p| {
                     for (k, bars) in ghosts.into_iter().enumerate() {
+                        if bars.is_empty() {
+                            continue;
+                        }
                         let name = LensName {
                             lens: Lens::Pinned(k),
                             preset: None,
                         };
                         p.bar_chart(
                             BarChart::new(name.text(), bars)
-                                .color(ghost_color(Color32::GRAY))
+                                .color(ghost_fill(Color32::GRAY, k))
                                 .horizontal(),
                         );
                     }

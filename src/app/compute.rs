@@ -113,23 +113,26 @@ fn spawn(
                 } else {
                     Ok(None)
                 };
-                match r {
+                // (The pinned lenses are computed even when the live one fails: they are
+                // other settings.)
+                let live_ok = match r {
                     Ok(Some(Ok(results))) => {
                         send(Done::Complete(g, results));
+                        true
                     }
                     Ok(Some(Err(e))) => {
                         send(Done::Failed(g, e.into()));
-                        continue;
+                        false
                     }
                     // Stale (a newer job is waiting), or the sweep alone was asked.
-                    Ok(None) => {}
+                    Ok(None) => true,
                     Err(e) => {
                         // Its caches may be half-built: start again from the data.
                         pipeline = None;
                         send(Done::Failed(g, e));
-                        continue;
+                        false
                     }
-                }
+                };
                 for pin in &job.pins {
                     if stale() {
                         break;
@@ -141,7 +144,8 @@ fn spawn(
                         Ok(Some(r)) => r.map(Arc::new).map_err(AppError::from),
                         Ok(None) => break,
                         Err(e) => {
-                            pinned = None;
+                            // Half-built caches: the next pin starts from the data.
+                            pinned = Some(Pipeline::new(job.inputs.clone()));
                             Err(e)
                         }
                     };
@@ -150,6 +154,7 @@ fn spawn(
                 // On the same pipeline: its per-date pillar scores serve every setting.
                 // Each point is sent as it comes; a newer job stops it.
                 if let Some(spec) = job.sweep
+                    && live_ok
                     && !stale()
                     && let Some(p) = pipeline.as_mut()
                 {
@@ -300,9 +305,18 @@ impl Computer {
         let end = Instant::now() + timeout;
         while let Some(left) = end.checked_duration_since(Instant::now()) {
             match self.done.recv_timeout(left) {
-                Ok(d) if self.current(&d) => return Some(d),
+                Ok(d) if self.current(&d) => {
+                    if matches!(d, Done::Complete(..) | Done::Failed(..)) {
+                        self.started = None;
+                    }
+                    return Some(d);
+                }
                 Ok(_) => {}
-                Err(_) => return None,
+                Err(std::sync::mpsc::RecvTimeoutError::Timeout) => return None,
+                // The worker is gone: reported (and restarted) as `poll` does.
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return self.poll().pop();
+                }
             }
         }
         None

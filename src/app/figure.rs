@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use egui_kittest::Harness;
 
-use super::chart::{ChartCtx, Lenses, PinResults, Pinned, lens_mark, pin_style};
+use super::chart::{ChartCtx, Lenses, PinResults, Pinned, lens_mark, pillar_weights, pin_style};
 use super::messages::{AppError, ExportError};
 use super::panes::Pane;
 use super::panes::sensitivity::SweepState;
@@ -20,7 +20,6 @@ use crate::atomic::{FolderSet, SetError, write_with_manifest};
 use crate::bi;
 use crate::data::{self, Dataset, LoadReport, SourceFile, TableKind};
 use crate::engine::compare::{Lens, LensName};
-use crate::engine::metrics::Pillar;
 use crate::engine::pipeline::{Pipeline, Results};
 use crate::i18n::{Lang, Localize, pick, set_lang, tr};
 use crate::project::Project;
@@ -173,16 +172,6 @@ pub fn sources(ds: &Dataset) -> Vec<LoadReport> {
         .filter_map(|k| ds.table(*k))
         .map(|t| t.report.clone())
         .collect()
-}
-
-/// "Heavy assets 1.00, Low obsolescence 1.00, …": a lens's pillar weights.
-fn pillar_weights(s: &crate::engine::settings::Settings) -> String {
-    Pillar::ALL
-        .map(|p| {
-            let label = pick(p.label_en(), p.label_zh());
-            format!("{label} {:.2}", s.weights.pillar(p))
-        })
-        .join(", ")
 }
 
 /// "Dataset, as of, weights, preset": the subtitle of a figure, in its language.

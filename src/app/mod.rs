@@ -525,6 +525,9 @@ impl WorkbenchApp {
         self.state.pins.push(Pin {
             settings: settings.clone(),
         });
+        if let Some(r) = &mut self.requested {
+            r.pins.retain(|s| s != settings);
+        }
         if let Some(r) = &self.results
             && r.settings == *settings
             && !self.backtest_pending
@@ -536,20 +539,28 @@ impl WorkbenchApp {
         }
     }
 
-    /// A pinned lens's results, kept while it is pinned.
+    /// A pinned lens's results, kept while it is pinned (results replace a failure: a
+    /// worker's panic is not the settings' fault).
     fn keep_pinned(&mut self, settings: Settings, r: Result<Arc<Results>, AppError>) {
-        if self.state.pins.iter().any(|p| p.settings == settings)
-            && !self.pinned.iter().any(|(s, _)| *s == settings)
-        {
-            self.pinned.push((settings, r));
+        if !self.state.pins.iter().any(|p| p.settings == settings) {
+            return;
+        }
+        match self.pinned.iter_mut().find(|(s, _)| *s == settings) {
+            None => self.pinned.push((settings, r)),
+            Some(had) if had.1.is_err() && r.is_ok() => had.1 = r,
+            Some(_) => {}
         }
     }
 
-    /// Drop the results of lenses no longer pinned.
+    /// Drop the results of lenses no longer pinned, and forget they were asked for (pinned
+    /// again, they are asked again).
     fn forget_unpinned(&mut self) {
         let pins = &self.state.pins;
         self.pinned
             .retain(|(s, _)| pins.iter().any(|p| p.settings == *s));
+        if let Some(r) = &mut self.requested {
+            r.pins.retain(|s| pins.iter().any(|p| p.settings == *s));
+        }
     }
 
     /// The pinned lenses whose results are not in.
@@ -661,6 +672,8 @@ impl WorkbenchApp {
         }
         self.results = None;
         self.requested = None;
+        // What the worker still sends is the old data's: dropped.
+        self.computer.cancel();
         // The pins stay; their results are the new data's, computed after the live lens.
         self.pinned.clear();
         self.fall_back_to_sample();
@@ -1001,7 +1014,14 @@ impl WorkbenchApp {
     fn request_if_changed(&mut self) {
         let Some(inputs) = &self.inputs else { return };
         let sweep = panes::sensitivity::spec(self.state.view.sensitivity);
-        let missing = self.missing_pins();
+        let mut missing = self.missing_pins();
+        // A pin of the settings being computed gets the live results when they come.
+        if self.computer.busy()
+            && let Some(r) = &self.requested
+            && r.settings == self.state.settings
+        {
+            missing.retain(|m| *m != r.settings);
+        }
         // (Compared in place: this runs every frame, and the settings are cloned only to send.)
         let (same_settings, same_sweep, pins_asked) = match &self.requested {
             Some(r) => (
@@ -1059,7 +1079,10 @@ impl WorkbenchApp {
                 }
                 Done::Failed(g, e) => {
                     self.backtest_pending = false;
-                    if let Some(s) = self.requested.as_ref().map(|r| r.settings.clone()) {
+                    if matches!(e, AppError::WorkerStopped { .. }) {
+                        // Its job is lost: everything is asked for again.
+                        self.requested = None;
+                    } else if let Some(s) = self.requested.as_ref().map(|r| r.settings.clone()) {
                         self.keep_pinned(s, Err(e.clone()));
                     }
                     self.compute_error = Some(e);

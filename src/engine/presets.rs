@@ -33,17 +33,21 @@ const FILES: &[&str] = &[
     include_str!("../../assets/presets/old_and_new.toml"),
 ];
 
-/// The bundled presets, in display order. A file that does not parse is a build defect,
-/// caught by the test below; it is skipped rather than taking the app down.
-pub fn presets() -> Vec<Preset> {
-    FILES
-        .iter()
-        .filter_map(|f| toml::from_str(f).ok())
-        .collect()
+/// The bundled presets, in display order, parsed once (every frame names the lenses on
+/// screen by their presets). A file that does not parse is a build defect, caught by the
+/// test below; it is skipped rather than taking the app down.
+pub fn presets() -> &'static [Preset] {
+    static PRESETS: std::sync::OnceLock<Vec<Preset>> = std::sync::OnceLock::new();
+    PRESETS.get_or_init(|| {
+        FILES
+            .iter()
+            .filter_map(|f| toml::from_str(f).ok())
+            .collect()
+    })
 }
 
 pub fn preset(id: &str) -> Option<Preset> {
-    presets().into_iter().find(|p| p.id == id)
+    presets().iter().find(|p| p.id == id).cloned()
 }
 
 impl Preset {
@@ -68,7 +72,7 @@ mod tests {
     fn every_bundled_preset_parses_and_says_why() {
         let p = presets();
         assert_eq!(p.len(), FILES.len());
-        for x in &p {
+        for x in p {
             assert!(x.note.len() > 100, "{} needs a note", x.id);
             assert!(!x.name_zh.is_empty() && !x.note_zh.is_empty());
         }
@@ -92,7 +96,7 @@ mod tests {
     fn user_facing_text_cites_no_internal_document() {
         let mut texts: Vec<String> = Vec::new();
         for p in presets() {
-            texts.extend([p.name, p.name_zh, p.note, p.note_zh]);
+            texts.extend([&p.name, &p.name_zh, &p.note, &p.note_zh].map(String::clone));
         }
         for s in super::super::scenarios::default_library() {
             texts.extend([s.name, s.name_zh, s.source, s.source_zh]);

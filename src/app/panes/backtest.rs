@@ -10,7 +10,7 @@ use egui::Color32;
 use egui_plot::{Bar, BarChart, GridMark, Line, Plot, PlotPoints};
 
 use crate::app::chart::{
-    ChartCtx, ChartResponse, CumLine, LensLines, PALETTE, cumulative_chart, ghost_color,
+    ChartCtx, ChartResponse, CumLine, LensLines, PALETTE, cumulative_chart, ghost_color, ghost_fill,
     lens_legend, pct, series_color, series_name, source, title, year_fraction,
 };
 use crate::app::messages::ExportError;
@@ -419,7 +419,7 @@ fn decay_bars(
         .enumerate()
         .flat_map(|(k, vs)| {
             vs.iter().enumerate().filter_map(move |(i, v)| {
-                Some(Bar::new(x(i, k + 1), (*v)?).width(bar).stroke(
+                Some(Bar::new(x(i, k + 1), (*v)?).width(bar).fill(ghost_fill(color, k)).stroke(
                     egui::Stroke::new(1.0, color),
                 ))
             })

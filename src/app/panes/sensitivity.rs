@@ -12,7 +12,9 @@ use egui_plot::{Legend, Line, Plot, PlotPoints, Points};
 use polars::prelude::DataFrame;
 
 use super::{PaneCtx, PaneView};
-use crate::app::chart::{ChartCtx, ChartResponse, source, title};
+use crate::app::chart::{
+    ChartCtx, ChartResponse, Lenses, PinResults, pillar_weights, source, title,
+};
 use crate::app::messages::ExportError;
 use crate::engine::pipeline::Results;
 use crate::view::ViewState;
@@ -174,7 +176,7 @@ impl PaneView for SensitivityPane {
     fn draw(ui: &mut egui::Ui, ctx: &ChartCtx) -> ChartResponse {
         let v = ctx.view.sensitivity;
         if v.run {
-            chart(ui, v.measure, ctx.sweep, Some(ctx.results), ctx.dataset);
+            chart(ui, v.measure, ctx.sweep, Some(ctx.results), ctx.dataset, ctx.lenses);
         } else {
             ui.label(tr(NOT_RUN));
         }
@@ -200,7 +202,14 @@ impl PaneView for SensitivityPane {
             return;
         }
         let results = ctx.results.map(|r| &**r);
-        let Some(r) = chart(ui, v.measure, ctx.sweep, results, &ctx.dataset.name) else {
+        let Some(r) = chart(
+            ui,
+            v.measure,
+            ctx.sweep,
+            results,
+            &ctx.dataset.name,
+            ctx.lenses,
+        ) else {
             return;
         };
         self.transform = Some(r.transform);
@@ -299,11 +308,35 @@ fn chart(
     sw: &SweepState,
     results: Option<&Results>,
     dataset: &str,
+    lenses: &Lenses,
 ) -> Option<egui_plot::PlotResponse<()>> {
     title(
         ui,
         &format!("{}: {}", tr("Sensitivity"), measure_label(m)),
     );
+    // The sweep moves the live lens's weights; the pinned lenses are named with theirs.
+    let lang = crate::i18n::lang();
+    let pins: Vec<String> = lenses
+        .pins
+        .iter()
+        .filter_map(|p| match &p.results {
+            PinResults::Ready(r) => Some(format!(
+                "{} — {}",
+                p.name.localize(lang),
+                pillar_weights(&r.settings)
+            )),
+            _ => None,
+        })
+        .collect();
+    if !pins.is_empty() {
+        let pins = pins.join("; ");
+        let line = crate::bi!(
+            lang,
+            "The sweep moves the live lens's weights. {pins}",
+            "扫描移动的是当前视角的权重。{pins}"
+        );
+        ui.label(egui::RichText::new(line).small().weak());
+    }
     if let Some(Err(e)) = &sw.done {
         ui.colored_label(ui.visuals().error_fg_color, e.text());
         return None;
