@@ -202,9 +202,16 @@ impl From<std::io::Error> for SetError {
 
 impl FolderSet {
     /// A set of the files `names` for the folder `target`, which must be new, empty, or
-    /// a folder holding only files of those names (an earlier run's).
+    /// a folder holding only files of those names (an earlier run's). A link to a folder
+    /// is followed: the set replaces the folder it points to, and the link stays.
     pub fn new(target: &Path, names: &[&str]) -> Result<FolderSet, SetError> {
-        // A file (or a link) of that name is not a folder to replace.
+        let link = std::fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink());
+        let target = &if link && target.is_dir() {
+            std::fs::canonicalize(target)?
+        } else {
+            target.to_path_buf()
+        };
+        // A file (or a link to one, or to nothing) of that name is not a folder to replace.
         if std::fs::symlink_metadata(target).is_ok_and(|m| !m.is_dir()) {
             return Err(SetError::Io(std::io::ErrorKind::NotADirectory.into()));
         }
@@ -403,6 +410,35 @@ mod tests {
         assert!(matches!(
             FolderSet::new(&out, &names),
             Err(SetError::Foreign { .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_folder_set_through_a_link_replaces_the_folder_linked_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let (real, link) = (dir.path().join("real"), dir.path().join("figures"));
+        std::fs::create_dir(&real).unwrap();
+        std::fs::write(real.join("a.csv"), b"old").unwrap();
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let set = FolderSet::new(&link, &["a.csv"]).unwrap();
+        set.write("a.csv", b"new").unwrap();
+        set.commit().unwrap();
+        // The link is still a link, and the folder it names has the new file.
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read(real.join("a.csv")).unwrap(), b"new");
+        assert_eq!(std::fs::read(link.join("a.csv")).unwrap(), b"new");
+        // A link to nothing is not a folder to write into.
+        let dangling = dir.path().join("gone");
+        std::os::unix::fs::symlink(dir.path().join("nowhere"), &dangling).unwrap();
+        assert!(matches!(
+            FolderSet::new(&dangling, &["a.csv"]),
+            Err(SetError::Io(_))
         ));
     }
 }
