@@ -97,19 +97,33 @@ impl ChartCtx<'_> {
 
     /// The live lens's bars, each with its value under every pinned lens as a ghost
     /// (`None`: the pin's results are not in, the pin has no such bar, or the value is the
-    /// same); bars are matched by name.
-    pub fn with_ghosts(&self, build: impl Fn(&Results) -> Vec<Row>) -> Vec<Row> {
+    /// same); bars are matched by name. `absent`: what the live lens's value is for a bar
+    /// only a pin has (a sector outside the live basket contributes 0), which is then
+    /// added after the live bars; `None`: there is no such value, and the bar is left out.
+    pub fn with_ghosts(
+        &self,
+        absent: Option<f64>,
+        build: impl Fn(&Results) -> Vec<Row>,
+    ) -> Vec<Row> {
         let mut rows = build(self.results);
         let pins = self.lenses.pins.len();
         for r in &mut rows {
             r.ghosts = vec![None; pins];
         }
+        let differs = |a: f64, b: f64| (a - b).abs() > 1e-9 * b.abs().max(1.0);
         for (k, pinned) in self.ready_pins() {
             for g in build(pinned) {
-                if let Some(r) = rows.iter_mut().find(|r| r.name == g.name)
-                    && (g.value - r.value).abs() > 1e-9 * r.value.abs().max(1.0)
-                {
-                    r.ghosts[k] = Some(g.value);
+                match rows.iter_mut().find(|r| r.name == g.name) {
+                    Some(r) if differs(g.value, r.value) => r.ghosts[k] = Some(g.value),
+                    Some(_) => {}
+                    None => {
+                        if let Some(live) = absent.filter(|&v| differs(g.value, v)) {
+                            let mut row = Row::new(g.name, live, g.color, g.group);
+                            row.ghosts = vec![None; pins];
+                            row.ghosts[k] = Some(g.value);
+                            rows.push(row);
+                        }
+                    }
                 }
             }
         }
@@ -518,6 +532,18 @@ impl Row {
     }
 }
 
+/// Below this width a bar chart's legend goes above the plot rather than inside it.
+const NARROW_BARS: f32 = 560.0;
+
+/// A pinned lens's entry in a bar chart's legend ("Pinned 1").
+fn pin_legend(k: usize) -> String {
+    LensName {
+        lens: Lens::Pinned(k),
+        preset: None,
+    }
+    .text()
+}
+
 /// Horizontal bars, the first row at the top; returns the row under the pointer. `fit`:
 /// squeeze the rows into the space there is (a figure cannot scroll).
 pub fn bar_rows(
@@ -580,12 +606,25 @@ pub fn bar_rows(
         }
     }
     let label_names = names;
-    // Room on the right for the legend, so it never sits on a bar.
+    // A narrow chart (a small window, a pane beside three others) has no room for the
+    // legend inside the plot: it goes above, as the line charts' does.
+    let narrow = ui.available_width() < NARROW_BARS;
+    if narrow {
+        let pinned = ghosts.iter().enumerate().filter(|(_, b)| !b.is_empty());
+        let entries: Vec<(String, Color32)> = groups
+            .iter()
+            .map(|(g, c, _)| (g.to_string(), *c))
+            .chain(pinned.map(|(k, _)| (pin_legend(k), ghost_fill(Color32::GRAY, k))))
+            .chain(threshold.map(|_| ("±2/√EN".to_string(), Color32::GRAY)))
+            .collect();
+        legend_strip(ui, &entries);
+    }
+    // Room on the right for the legend inside the plot, so it never sits on a bar.
     let (lo, hi) = rows
         .iter()
         .flat_map(|r| std::iter::once(r.value).chain(r.ghosts.iter().flatten().copied()))
         .fold((0.0f64, 0.0f64), |(lo, hi), v| (lo.min(v), hi.max(v)));
-    let room = hi + 0.45 * (hi - lo).max(1e-9);
+    let room = hi + if narrow { 0.05 } else { 0.45 } * (hi - lo).max(1e-9);
     // Rows tall enough for every label; the chart scrolls when the pane is shorter.
     let max_h = (ui.available_height() - 20.0).max(120.0);
     let height = if fit {
@@ -599,7 +638,7 @@ pub fn bar_rows(
         .id_salt(id)
         .max_height(max_h)
         .show(ui, |ui| {
-            Plot::new(id)
+            let plot = Plot::new(id)
                 .height(height)
                 .allow_scroll(false)
                 .allow_zoom(false)
@@ -628,32 +667,32 @@ pub fn bar_rows(
                         })
                         .collect()
                 })
-                .include_x(room)
-                .legend(Legend::default().position(egui_plot::Corner::RightBottom))
-                .show(ui, |p| {
-                    for (k, bars) in ghosts.into_iter().enumerate() {
-                        if bars.is_empty() {
-                            continue;
-                        }
-                        let name = LensName {
-                            lens: Lens::Pinned(k),
-                            preset: None,
-                        };
-                        p.bar_chart(
-                            BarChart::new(name.text(), bars)
-                                .color(ghost_fill(Color32::GRAY, k))
-                                .horizontal(),
-                        );
+                .include_x(room);
+            let plot = if narrow {
+                plot
+            } else {
+                plot.legend(Legend::default().position(egui_plot::Corner::RightBottom))
+            };
+            plot.show(ui, |p| {
+                for (k, bars) in ghosts.into_iter().enumerate() {
+                    if bars.is_empty() {
+                        continue;
                     }
-                    for (group, color, bars) in groups {
-                        p.bar_chart(BarChart::new(group, bars).color(color).horizontal());
-                    }
-                    if let Some(t) = threshold {
-                        p.vline(VLine::new("±2/√EN", t).color(Color32::GRAY));
-                        p.vline(VLine::new("±2/√EN", -t).color(Color32::GRAY));
-                    }
-                    p.pointer_coordinate()
-                })
+                    p.bar_chart(
+                        BarChart::new(pin_legend(k), bars)
+                            .color(ghost_fill(Color32::GRAY, k))
+                            .horizontal(),
+                    );
+                }
+                for (group, color, bars) in groups {
+                    p.bar_chart(BarChart::new(group, bars).color(color).horizontal());
+                }
+                if let Some(t) = threshold {
+                    p.vline(VLine::new("±2/√EN", t).color(Color32::GRAY));
+                    p.vline(VLine::new("±2/√EN", -t).color(Color32::GRAY));
+                }
+                p.pointer_coordinate()
+            })
         })
         .inner;
     let at = resp.inner?;
@@ -786,6 +825,70 @@ mod tests {
             assert!(gics[..i].iter().all(|(_, c)| c != ca), "{a}");
             assert_eq!(sector_color(a), *ca);
         }
+    }
+
+    #[test]
+    fn a_bar_only_a_pin_has_is_drawn_at_the_absent_value_with_its_ghost() {
+        let ds = crate::engine::synth::generate(60, 24, 5)
+            .expect("synthetic")
+            .dataset("synthetic");
+        let mut p = crate::engine::pipeline::Pipeline::from_dataset(&ds).expect("inputs");
+        let settings = crate::engine::settings::Settings::default();
+        let live = p
+            .run(&settings, &|| false, &|_| true)
+            .expect("not stale")
+            .expect("results");
+        let name = |lens| LensName { lens, preset: None };
+        let lenses = Lenses {
+            live: name(Lens::Live),
+            pins: vec![Pinned {
+                name: name(Lens::Pinned(0)),
+                results: PinResults::Ready(Arc::new(live.clone())),
+            }],
+        };
+        let (view, sweep) = (ViewState::default(), Default::default());
+        let ctx = ChartCtx {
+            results: &live,
+            backtest_pending: false,
+            dataset: "synthetic",
+            view: &view,
+            sweep: &sweep,
+            lit: None,
+            figure: false,
+            line_scale: 1.0,
+            lenses: &lenses,
+        };
+        // The live lens has A 2 and B 1; the pin has A 2, B 3 and C -1.
+        let build = |r: &Results| {
+            let row = |n: &str, v| Row::new(n.into(), v, Color32::RED, String::new());
+            if std::ptr::eq(r, &live) {
+                vec![row("A", 2.0), row("B", 1.0)]
+            } else {
+                vec![row("A", 2.0), row("B", 3.0), row("C", -1.0)]
+            }
+        };
+        let seen = |rows: Vec<Row>| -> Vec<(String, f64, Vec<Option<f64>>)> {
+            rows.into_iter()
+                .map(|r| (r.name, r.value, r.ghosts))
+                .collect()
+        };
+        // A is the same under both (no ghost); B differs; C is the pin's alone, at 0 live.
+        assert_eq!(
+            seen(ctx.with_ghosts(Some(0.0), build)),
+            [
+                ("A".to_string(), 2.0, vec![None]),
+                ("B".to_string(), 1.0, vec![Some(3.0)]),
+                ("C".to_string(), 0.0, vec![Some(-1.0)]),
+            ]
+        );
+        // With no value for a bar the live lens lacks, that bar is left out.
+        assert_eq!(
+            seen(ctx.with_ghosts(None, build)),
+            [
+                ("A".to_string(), 2.0, vec![None]),
+                ("B".to_string(), 1.0, vec![Some(3.0)]),
+            ]
+        );
     }
 
     #[test]

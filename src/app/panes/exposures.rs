@@ -109,7 +109,7 @@ impl PaneView for ExposuresPane {
         lens_legend(ui, ctx);
         // What the benchmark and the regression were computed from, before the numbers.
         notes(ui, "exposure_notes", &r.exposures.notes, ctx.figure);
-        let rows = ctx.with_ghosts(|r| {
+        let rows = ctx.with_ghosts(None, |r| {
             r.exposures
                 .characteristic
                 .exposures

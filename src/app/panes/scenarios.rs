@@ -58,7 +58,7 @@ impl PaneView for ScenariosPane {
             let k = pr.scenarios.iter().position(|s| s.name == o.scenario)?;
             pr.outcomes.get(k)?.as_ref().ok().cloned()
         };
-        let rows = ctx.with_ghosts(|pr| {
+        let rows = ctx.with_ghosts(None, |pr| {
             outcome(pr)
                 .map(|o| {
                     o.portfolios
@@ -106,10 +106,11 @@ impl PaneView for ScenariosPane {
             c.sort_by(|a, b| b.1.total_cmp(&a.1));
             c
         };
-        let contrib = contributions(o);
-        let rows = ctx.with_ghosts(|pr| {
+        // A sector only a pinned basket holds contributes nothing to the live one: its bar
+        // is 0 with the pin's ghost, in order among the others.
+        let mut rows = ctx.with_ghosts(Some(0.0), |pr| {
             let c = if std::ptr::eq(pr, r) {
-                contrib.clone()
+                contributions(o)
             } else {
                 outcome(pr).map(|o| contributions(&o)).unwrap_or_default()
             };
@@ -117,6 +118,7 @@ impl PaneView for ScenariosPane {
                 .map(|(s, v)| Row::new(s.clone(), pct(*v), sector_color(s), tr("Sector").into()))
                 .collect()
         });
+        rows.sort_by(|a, b| b.value.total_cmp(&a.value));
         let at = bar_rows(
             ui,
             "scenario_contrib",
@@ -128,7 +130,7 @@ impl PaneView for ScenariosPane {
         );
         let src = named.map_or("", |s| pick(&s.source, &s.source_zh));
         source(ui, ctx.dataset, r.as_of(), src);
-        ChartResponse::sector(ui, at.map(|k| contrib[k].0.clone()))
+        ChartResponse::sector(ui, at.map(|k| rows[k].name.clone()))
     }
 
     /// The scenario shown: each portfolio's return and every sector's contribution.

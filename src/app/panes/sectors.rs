@@ -228,7 +228,7 @@ impl PaneView for SectorsPane {
                     groups
                 }
                 let groups = order(perf);
-                let rows = ctx.with_ghosts(|r| {
+                let rows = ctx.with_ghosts(None, |r| {
                     let Ok(perf) = &r.sectors else {
                         return Vec::new();
                     };
