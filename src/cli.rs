@@ -14,7 +14,7 @@ use crate::engine::pipeline::{Pipeline, Scored, scenario_list};
 use crate::engine::sectors::GroupWeighting;
 use crate::engine::settings::{ConfigError, Settings};
 use crate::export::{self, ExportError};
-use crate::i18n::{Lang, Localize, lang};
+use crate::i18n::{Align, Lang, Localize, clip, lang, pad, plural};
 
 /// Write to standard output; when the reader has gone (`halo-workbench score | head`),
 /// end quietly instead of panicking on the broken pipe.
@@ -698,35 +698,44 @@ fn print_ranking(s: &Scored, top: usize) {
             "权重",
         ],
     };
-    out!(
-        "{:>4}  {:<8} {:<28} {:<24} {:>6} {:>6} {:>6} {:>6} {:>6} {:>7}",
-        heads[0],
-        heads[1],
-        heads[2],
-        heads[3],
-        heads[4],
-        heads[5],
-        heads[6],
-        heads[7],
-        heads[8],
-        heads[9]
-    );
-    for &i in order.iter().take(top) {
-        let p = |k: usize| sc.pillars[k][i];
-        let name: String = cs.names[i].chars().take(28).collect();
-        let sector: String = cs.sectors[i].chars().take(24).collect();
+    // Padded by display width: Chinese names and headers take two columns a character.
+    // The tickers' column is as wide as the widest printed (000333.SZ, "AAPL US Equity").
+    let shown = || order.iter().take(top);
+    let ticker = shown()
+        .map(|&i| unicode_width::UnicodeWidthStr::width(cs.tickers[i].as_str()))
+        .fold(8, usize::max);
+    let widths = [4, ticker, 28, 24, 6, 6, 6, 6, 6, 7];
+    let row = |cells: [String; 10]| {
+        let left = |k: usize| (1..=3).contains(&k);
+        let line: Vec<String> = cells
+            .iter()
+            .zip(widths)
+            .enumerate()
+            .map(|(k, (c, w))| {
+                let align = if left(k) { Align::Left } else { Align::Right };
+                pad(c, w, align)
+            })
+            .collect();
+        // Two spaces after the rank, as before.
+        format!("{}  {}", line[0], line[1..].join(" "))
+    };
+    out!("{}", row(heads.map(String::from)));
+    for &i in shown() {
+        let p = |k: usize| format!("{:.2}", sc.pillars[k][i]);
         out!(
-            "{:>4}  {:<8} {:<28} {:<24} {:>6.2} {:>6.2} {:>6.2} {:>6.2} {:>6.2} {:>6.2}%",
-            sc.rank[i],
-            cs.tickers[i],
-            name,
-            sector,
-            sc.halo[i],
-            p(0),
-            p(1),
-            p(2),
-            p(3),
-            sc.basket.weights[i] * 100.0
+            "{}",
+            row([
+                sc.rank[i].to_string(),
+                cs.tickers[i].clone(),
+                clip(&cs.names[i], 28),
+                clip(&cs.sectors[i], 24),
+                format!("{:.2}", sc.halo[i]),
+                p(0),
+                p(1),
+                p(2),
+                p(3),
+                format!("{:.2}%", sc.basket.weights[i] * 100.0),
+            ])
         );
     }
 }
@@ -768,12 +777,14 @@ fn sectors(a: SectorsArgs) -> Result<(), CliError> {
         None => {
             for g in &perf.groups {
                 let names = g.members;
-                let members = bi!(lang(), "{names} names", "{names} 只");
+                let noun = plural(names, "name", "names");
+                let members = bi!(lang(), "{names} {noun}", "{names} 只");
                 out!(
-                    "{:<32} {:>8.2}%  {:<14} {members:>10}",
-                    g.id.text(),
+                    "{} {:>8.2}%  {} {}",
+                    pad(&g.id.text(), 32, Align::Left),
                     g.total * 100.0,
-                    g.weighting.text(),
+                    pad(&g.weighting.text(), 14, Align::Left),
+                    pad(&members, 10, Align::Right),
                 );
             }
         }
@@ -887,13 +898,14 @@ fn backtest(a: OutArgs) -> Result<(), CliError> {
                 s.stats.sharpe,
                 s.stats.max_drawdown * 100.0,
             );
-            let id = s.id.text();
+            // Padded by display width ("HALO 篮子" is wider than its characters).
+            let id = pad(&s.id.text(), 16, Align::Left);
             out!(
                 "{}",
                 bi!(
                     lang(),
-                    "{id:<16} cumulative {cum:>8.2}%  CAGR {cagr:>7.2}%  Sharpe {sharpe:>6.2}  max DD {dd:>7.2}%",
-                    "{id:<16} 累计 {cum:>8.2}%  年化 {cagr:>7.2}%  夏普 {sharpe:>6.2}  最大回撤 {dd:>7.2}%"
+                    "{id} cumulative {cum:>8.2}%  CAGR {cagr:>7.2}%  Sharpe {sharpe:>6.2}  max DD {dd:>7.2}%",
+                    "{id} 累计 {cum:>8.2}%  年化 {cagr:>7.2}%  夏普 {sharpe:>6.2}  最大回撤 {dd:>7.2}%"
                 )
             );
         }
@@ -1095,11 +1107,11 @@ fn sensitivity(a: SensitivityArgs) -> Result<(), CliError> {
             label("rebalances", "调仓次数"),
         ];
         out!(
-            "{:<20} {:>6} {:>7} {}  {}",
-            label("pillar", "支柱"),
-            label("weight", "权重"),
-            label("current", "当前"),
-            printed.map(|h| format!("{h:>12}")).join(" "),
+            "{} {} {} {}  {}",
+            pad(label("pillar", "支柱"), 20, Align::Left),
+            pad(label("weight", "权重"), 6, Align::Right),
+            pad(label("current", "当前"), 7, Align::Right),
+            printed.map(|h| pad(h, 12, Align::Right)).join(" "),
             label("note", "说明")
         );
         for (k, x) in sw.points.iter().enumerate() {
@@ -1109,8 +1121,12 @@ fn sensitivity(a: SensitivityArgs) -> Result<(), CliError> {
                 .map(|(j, c)| format!("{:>12}", cell(j, c[k])))
                 .collect();
             out!(
-                "{:<20} {:>6.2} {:>7} {}  {}",
-                crate::app::panes::sensitivity::line_label(x),
+                "{} {:>6.2} {:>7} {}  {}",
+                pad(
+                    &crate::app::panes::sensitivity::line_label(x),
+                    20,
+                    Align::Left
+                ),
                 x.weight,
                 if x.current { "*" } else { "" },
                 nums.join(" "),

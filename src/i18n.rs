@@ -131,6 +131,42 @@ pub fn join(lang: Lang, items: &[String]) -> String {
     })
 }
 
+/// The English noun for `n` things: `one` for exactly one, else `many` ("1 security",
+/// "3 securities"); Chinese counts need no plural.
+pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// `s` padded with spaces to `width` terminal columns, by display width (as `{:<width}`
+/// pads by characters): a Chinese character takes two columns, so padding by characters
+/// misaligns a table of Chinese headers or names. Text as wide or wider stays whole.
+pub fn pad(s: &str, width: usize, align: Align) -> String {
+    let fill = " ".repeat(width.saturating_sub(unicode_width::UnicodeWidthStr::width(s)));
+    match align {
+        Align::Left => format!("{s}{fill}"),
+        Align::Right => format!("{fill}{s}"),
+    }
+}
+
+/// `s` cut to at most `width` terminal columns, at a character boundary.
+pub fn clip(s: &str, width: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut used = 0;
+    s.chars()
+        .take_while(|c| {
+            used += c.width().unwrap_or(0);
+            used <= width
+        })
+        .collect()
+}
+
+/// Where [`pad`] puts the text in its columns.
+#[derive(Clone, Copy)]
+pub enum Align {
+    Left,
+    Right,
+}
+
 /// The label in the current language (a label the table does not know stays as it is; a
 /// test keeps that from happening).
 pub fn tr(en: &str) -> &str {
@@ -642,6 +678,23 @@ mod tests {
         missing.sort();
         missing.dedup();
         assert!(missing.is_empty(), "no Chinese for: {missing:#?}");
+    }
+
+    #[test]
+    fn pad_and_clip_count_terminal_columns() {
+        // A Chinese character is two columns wide: "证券代码" is eight.
+        assert_eq!(pad("证券代码", 10, Align::Left), "证券代码  ");
+        assert_eq!(pad("ticker", 10, Align::Left), "ticker    ");
+        assert_eq!(pad("证券", 6, Align::Right), "  证券");
+        // Wider text stays whole, as `{:<w}` leaves it.
+        assert_eq!(pad("申万一级行业", 4, Align::Left), "申万一级行业");
+        // Cut at a character: the third character would take columns 5-6 of 5.
+        assert_eq!(clip("贵州茅台", 5), "贵州");
+        assert_eq!(clip("Kweichow", 5), "Kweic");
+        assert_eq!(clip("短", 5), "短");
+        assert_eq!(plural(1, "security", "securities"), "security");
+        assert_eq!(plural(0, "security", "securities"), "securities");
+        assert_eq!(plural(2, "security", "securities"), "securities");
     }
 
     #[test]

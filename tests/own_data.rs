@@ -1367,3 +1367,151 @@ fn an_equal_weighted_window_holds_only_names_priced_at_its_start() {
     assert!((got - want).abs() < 1e-12, "{got} vs {want}");
     assert_eq!(cells[3], "3");
 }
+
+/// The user's fundamentals as a snapshot export: the same rows without the report-date
+/// column (what a Wind or Choice screen of one period writes), GBK-encoded.
+fn snapshot_of(dated: &Path, out: &Path) {
+    let text = std::fs::read_to_string(dated).unwrap();
+    let rows: String = text
+        .lines()
+        .map(|l| {
+            let mut cells: Vec<&str> = l.split(',').collect();
+            assert!(cells[2] == "报告期" || cells[2] == "2023-12-31", "{l}");
+            cells.remove(2);
+            cells.join(",") + "\n"
+        })
+        .collect();
+    let (bytes, _, bad) = encoding_rs::GB18030.encode(&rows);
+    assert!(!bad);
+    std::fs::write(out, &bytes).unwrap();
+}
+
+#[test]
+fn a_snapshot_without_report_dates_scores_as_the_same_figures_dated_and_is_not_backtested() {
+    use halo_workbench::data::{Dataset, SourceFile};
+    use halo_workbench::engine::EngineError;
+    use halo_workbench::engine::pipeline::Pipeline;
+    use halo_workbench::engine::settings::Settings;
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    let snap = dir.path().join("wind_snapshot.csv");
+    snapshot_of(&f, &snap);
+    let load = |files: &[&Path]| {
+        let files: Vec<SourceFile> = files
+            .iter()
+            .map(|p| SourceFile {
+                path: p.to_path_buf(),
+                options: Default::default(),
+            })
+            .collect();
+        Dataset::load("own", &files).expect("loads").0
+    };
+    let (dated, snapshot) = (load(&[&f, &p]), load(&[&snap, &p]));
+    // Without a date column the file is no fundamentals table: a table joined by ticker.
+    assert!(snapshot.fundamentals.is_none() && snapshot.attributes.is_some());
+    let last = *user_months().last().unwrap();
+    // The dated reports (FY2023, known 2024-04-30) scored at the prices' last date...
+    let mut at_last = Settings::default();
+    at_last.scoring.as_of = Some(last);
+    let a = Pipeline::from_dataset(&dated)
+        .unwrap()
+        .score(&at_last)
+        .unwrap();
+    // ... and the snapshot at its default as-of, which is that date.
+    let mut pb = Pipeline::from_dataset(&snapshot).unwrap();
+    let b = pb.score(&Settings::default()).unwrap();
+    assert_eq!(b.prep.cs.as_of, last);
+    let scored = |s: &halo_workbench::engine::pipeline::Scored| {
+        let (cs, sc) = (&s.prep.cs, &s.scores);
+        let mut v: Vec<(String, u64, u32, u64)> = (0..cs.len())
+            .map(|i| {
+                let t = cs.tickers[i].clone();
+                (
+                    t,
+                    sc.halo[i].to_bits(),
+                    sc.rank[i],
+                    sc.basket.weights[i].to_bits(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    // The same figures give the same scores, ranks and basket weights, to the bit.
+    assert_eq!(scored(&a).len(), USER_TICKERS.len());
+    assert!(a.scores.included.iter().all(|x| *x));
+    assert_eq!(scored(&a), scored(&b));
+    // It says it is a snapshot, and the backtest gives its reason instead of a result.
+    let snapshot_note = Note::Snapshot {
+        file: "wind_snapshot.csv".into(),
+    };
+    assert!(
+        b.scores.notes.contains(&snapshot_note),
+        "{:?}",
+        b.scores.notes
+    );
+    assert!(!a.scores.notes.contains(&snapshot_note));
+    let r = pb
+        .run(&Settings::default(), &|| false, &|_| true)
+        .expect("not stale")
+        .expect("results");
+    let refused = EngineError::SnapshotBacktest {
+        file: "wind_snapshot.csv".into(),
+    };
+    match r.backtest.as_deref() {
+        Some(Err(e)) => assert_eq!(e, &refused),
+        other => panic!("{:?}", other.map(|b| b.as_ref().err())),
+    }
+    // The sector window runs on the prices as with the dated reports.
+    assert!(r.sectors.is_ok(), "{:?}", r.sectors.err());
+    // Alone, it cannot be dated: refused, naming its columns metrics are computed from.
+    let alone = load(&[&snap]);
+    match Pipeline::from_dataset(&alone) {
+        Err(EngineError::SnapshotWithoutPrices { file, columns }) => {
+            assert_eq!(file, "wind_snapshot.csv");
+            assert_eq!(
+                columns,
+                [
+                    "总资产",
+                    "固定资产",
+                    "营业收入",
+                    "经营活动现金流量净额",
+                    "资本支出"
+                ]
+            );
+        }
+        other => panic!("{:?}", other.map(|_| ())),
+    }
+    // The command line says the same.
+    let o = run(&["score", "--data", s(&snap), s(&p)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    has(
+        &stderr(&o),
+        "note: wind_snapshot.csv has no report dates: its figures are scored as a snapshot",
+    );
+    let o = run(&["backtest", "--data", s(&snap), s(&p)]);
+    assert!(!o.status.success());
+    has(
+        &stderr(&o),
+        "error: no backtest: the fundamentals of wind_snapshot.csv have no report dates",
+    );
+    let o = run(&["score", "--data", s(&snap)]);
+    assert!(!o.status.success());
+    has(
+        &stderr(&o),
+        "error: wind_snapshot.csv has fundamentals (总资产, 固定资产",
+    );
+    // Its load report's columns line up in a terminal, Chinese headers (two columns a
+    // character) and all: every arrow at the same display column.
+    let o = run(&["inspect", s(&snap)]);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let arrows: Vec<usize> = text
+        .lines()
+        .filter_map(|l| {
+            l.find(" -> ")
+                .map(|k| unicode_width::UnicodeWidthStr::width(&l[..k]))
+        })
+        .collect();
+    assert_eq!(arrows.len(), 8, "{text}");
+    assert!(arrows.iter().all(|&a| a == arrows[0]), "{arrows:?}\n{text}");
+}

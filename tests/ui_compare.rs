@@ -212,7 +212,13 @@ fn a_project_on_the_users_files_keeps_its_pins_and_draws_them_in_figures() {
 
     // The live lens failing (its worker's job panics) does not stop the pin: reloading
     // the files computes the pin on them all the same, and the live lens comes back.
-    let files: Vec<_> = h.state().dataset.sources.iter().map(|f| f.path.clone()).collect();
+    let files: Vec<_> = h
+        .state()
+        .dataset
+        .sources
+        .iter()
+        .map(|f| f.path.clone())
+        .collect();
     h.state_mut().push(Command::OpenData(files));
     h.state_mut().wait_for_load();
     h.state().inject_fault(Worker::Compute);
@@ -222,8 +228,14 @@ fn a_project_on_the_users_files_keeps_its_pins_and_draws_them_in_figures() {
         "{:?}",
         h.state().compute_error
     );
-    assert_eq!(pinned(h.state(), 0).scores().basket.members, want.scores().basket.members);
-    assert!(!Arc::ptr_eq(&pinned(h.state(), 0), &want), "computed again on the reload");
+    assert_eq!(
+        pinned(h.state(), 0).scores().basket.members,
+        want.scores().basket.members
+    );
+    assert!(
+        !Arc::ptr_eq(&pinned(h.state(), 0), &want),
+        "computed again on the reload"
+    );
     h.state_mut().state.settings.weights.low_obsolescence = 2.0;
     common::settle(&mut h);
     assert!(h.state().compute_error.is_none());

@@ -48,7 +48,8 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                         "保留 {kept} 行，共读取 {read} 行"
                     ));
                     if let Some(n) = r.tickers {
-                        ui.label(crate::bi!(l, "{n} securities", "{n} 只证券"));
+                        let noun = crate::i18n::plural(n, "security", "securities");
+                        ui.label(crate::bi!(l, "{n} {noun}", "{n} 只证券"));
                     }
                     if let (Some(a), Some(b)) = (&r.first_date, &r.last_date) {
                         ui.label(crate::bi!(l, "{a} to {b}", "{a} 至 {b}"));
@@ -79,8 +80,21 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                 if ui.selectable_label(selected, label).clicked() {
                     app.panes.data.selected = kind;
                 }
+                // Prices with an undated table of figures: the engine scores those.
+                let snapshot = app.inputs.as_ref().and_then(|i| match &i.panel.dating {
+                    crate::engine::universe::Dating::Snapshot { file } => Some(file.clone()),
+                    _ => None,
+                });
+                let text = match (kind, snapshot) {
+                    (TableKind::Fundamentals, Some(file)) => crate::bi!(
+                        l,
+                        "Scored instead: the figures of {file}, as a snapshot (they have no report dates, so there is no backtest).",
+                        "改为计分：{file} 的数据，作为快照（没有报告期，因此不运行回测）。"
+                    ),
+                    _ => missing(kind).to_string(),
+                };
                 ui.indent(kind.id(), |ui| {
-                    ui.label(RichText::new(missing(kind)).small().weak());
+                    ui.label(RichText::new(text).small().weak());
                 });
             }
         }

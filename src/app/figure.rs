@@ -391,7 +391,8 @@ fn source_line(r: &LoadReport, lang: Lang) -> String {
         "{read} 行中保留 {kept} 行"
     )];
     if let Some(n) = r.tickers {
-        facts.push(bi!(lang, "{n} tickers", "{n} 只证券"));
+        let noun = crate::i18n::plural(n, "ticker", "tickers");
+        facts.push(bi!(lang, "{n} {noun}", "{n} 只证券"));
     }
     if let (Some(a), Some(b)) = (&r.first_date, &r.last_date) {
         facts.push(bi!(lang, "{a} to {b}", "{a} 至 {b}"));

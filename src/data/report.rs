@@ -6,7 +6,7 @@ use serde::{Serialize, Serializer};
 
 use super::schema::{PercentCue, ResolvedColumn, TableKind, Target, ValueRule};
 use crate::bi;
-use crate::i18n::{Lang, Localize, join};
+use crate::i18n::{Align, Lang, Localize, join, pad};
 
 /// At most this many example cells are kept per (column, problem); counts stay exact.
 pub const MAX_EXAMPLES: usize = 5;
@@ -666,10 +666,11 @@ impl Localize for LoadReport {
                     bi!(lang, ", {m} missing", "，缺失 {m}")
                 })
                 .unwrap_or_default();
+            // Padded by display width: a Chinese header takes two columns a character.
             line(format!(
-                "    {:<34} -> {:<22} [{how}{missing}]",
-                c.header.replace('\n', " "),
-                to
+                "    {} -> {} [{how}{missing}]",
+                pad(&c.header.replace('\n', " "), 34, Align::Left),
+                pad(&to, 22, Align::Left)
             ));
         }
         let warning = |w: String| bi!(lang, "  warning: {w}", "  警告：{w}");

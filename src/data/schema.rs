@@ -518,6 +518,7 @@ pub static FIELDS: &[FieldDef] = &[
             "purchase of fixed assets",
             "资本支出",
             "资本性支出",
+            "资本开支",
             "购建固定资产无形资产和其他长期资产支付的现金",
             "购建固定资产、无形资产和其他长期资产支付的现金",
         ]

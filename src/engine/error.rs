@@ -10,6 +10,17 @@ use crate::i18n::{Lang, Localize, join};
 pub enum EngineError {
     /// No fundamentals table: nothing to score.
     NoFundamentals,
+    /// Fundamentals only in an undated table (a snapshot export), with no prices: no
+    /// date to score them at.
+    SnapshotWithoutPrices {
+        file: String,
+        /// Its columns metrics are computed from, as the file writes them.
+        columns: Vec<String>,
+    },
+    /// A backtest of fundamentals with no report dates (a snapshot, `file`).
+    SnapshotBacktest {
+        file: String,
+    },
     /// The fundamentals table has no usable date.
     NoDates,
     /// An analysis that needs prices, without prices.
@@ -153,6 +164,19 @@ impl Localize for EngineError {
                 lang,
                 "no data: no fundamentals table is loaded",
                 "无数据：未载入基本面表"
+            ),
+            SnapshotWithoutPrices { file, columns } => {
+                let columns = join(lang, columns);
+                bi!(
+                    lang,
+                    "{file} has fundamentals ({columns}) but no report dates, and no prices are loaded beside it to date them: add a report-date column (报告期) to load them as reports, or load a prices file to score them as a snapshot at its last date",
+                    "{file} 含有基本面数据（{columns}），但没有报告期，也没有载入价格数据为其定日期：加上报告期列即作为财报载入，或载入价格文件，以其最后日期作为快照计分"
+                )
+            }
+            SnapshotBacktest { file } => bi!(
+                lang,
+                "no backtest: the fundamentals of {file} have no report dates, so past dates would be scored on figures not known then (a report-date column, 报告期, makes them reports)",
+                "不运行回测：{file} 的基本面数据没有报告期，给过去的日期计分会用到当时尚未披露的数据（加上报告期列即作为财报载入）"
             ),
             NoDates => bi!(
                 lang,

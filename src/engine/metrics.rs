@@ -338,6 +338,15 @@ pub static METRICS: &[MetricDef] = &[
     },
 ];
 
+/// A column a default metric is computed from (or given ready-made as), other than the
+/// market cap, which alone is a weight rather than a fundamental.
+pub fn is_metric_input(field: &str) -> bool {
+    field != "market_cap"
+        && METRICS
+            .iter()
+            .any(|m| m.formula.inputs().contains(&field) || m.given == Some(field))
+}
+
 pub fn metric(id: &str) -> Option<&'static MetricDef> {
     METRICS.iter().find(|m| m.id == id)
 }

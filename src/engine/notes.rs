@@ -142,6 +142,11 @@ pub enum Note {
     AllWeightsZero,
     /// The dataset has prices and no fundamentals: nothing to score.
     PricesOnly,
+    /// The fundamentals come from an undated table (a snapshot export, `file`): scored as
+    /// known at any as-of date, and not backtested.
+    Snapshot {
+        file: String,
+    },
     /// The name cap cannot be met with so few names; the tightest feasible one is used.
     NameCapLoosened {
         cap: f64,
@@ -271,6 +276,11 @@ impl Localize for Note {
                     "{metric}：{as_of} 时没有任何证券有数值；已略去"
                 )
             }
+            Note::Snapshot { file } => bi!(
+                lang,
+                "{file} has no report dates: its figures are scored as a snapshot, the same at any as-of date, and the backtest is not run (it would score past dates on figures not known then); a report-date column (报告期) makes them reports",
+                "{file} 没有报告期：其数据作为快照计分，任何截至日都相同，不运行回测（否则会用当时尚未披露的数据给过去的日期计分）；加上报告期列即作为财报载入"
+            ),
             Note::PricesOnly => bi!(
                 lang,
                 "prices only, no fundamentals: nothing is scored; performance is by the prices' groups (their sector column, else each ticker)",
@@ -425,6 +435,10 @@ impl Localize for Note {
             } => {
                 let why = financials_why(*auto, lang);
                 let sectors = join(lang, sectors);
+                let (financials, are) = match count {
+                    1 => ("financial", "is"),
+                    _ => ("financials", "are"),
+                };
                 match rule {
                     _ if *count == 0 => bi!(
                         lang,
@@ -433,12 +447,12 @@ impl Localize for Note {
                     ),
                     crate::engine::settings::Financials::Apart => bi!(
                         lang,
-                        "{count} financials ({sectors}) are scored within their own group: each metric standardised among them apart from the others ({why})",
+                        "{count} {financials} ({sectors}) {are} scored within their own group: each metric standardised among them apart from the others ({why})",
                         "{count} 家金融类公司（{sectors}）在其自身组内评分：各指标在组内单独标准化（{why}）"
                     ),
                     _ => bi!(
                         lang,
-                        "{count} financials ({sectors}) are left out of the score and the baskets: their asset and cash-flow ratios do not measure what HALO measures ({why})",
+                        "{count} {financials} ({sectors}) {are} left out of the score and the baskets: their asset and cash-flow ratios do not measure what HALO measures ({why})",
                         "{count} 家金融类公司（{sectors}）不参与评分和组合：其资产与现金流比率衡量的并非 HALO 所衡量的（{why}）"
                     ),
                 }

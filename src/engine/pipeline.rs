@@ -27,7 +27,7 @@ use super::score::{Prepared, Scorer, Scores, prepare};
 use super::sectors::{SectorPerformance, sector_performance};
 use super::settings::{ScoringSettings, Settings};
 use super::trading::{self, TradingFlags};
-use super::universe::Panel;
+use super::universe::{Dating, Panel};
 use crate::data::Dataset;
 
 /// What does not depend on the settings: built once per dataset.
@@ -63,9 +63,22 @@ impl Inputs {
                 }
                 panel
             }
-            // Prices alone (sector ETFs, indices): performance by group, nothing scored.
+            // Prices alone (sector ETFs, indices): performance by group, nothing scored
+            // (unless an undated table of fundamentals beside them makes a snapshot).
             (None, Some(p)) => Panel::from_prices(&p.df)?,
-            (None, None) => return Err(EngineError::NoFundamentals),
+            (None, None) => {
+                // Fundamentals with no report date and no prices: no date to score at.
+                if let Some(t) = &ds.attributes {
+                    let columns = snapshot_columns(&t.report.columns);
+                    if !columns.is_empty() {
+                        return Err(EngineError::SnapshotWithoutPrices {
+                            file: crate::data::file_name(t.report.file.as_ref()),
+                            columns,
+                        });
+                    }
+                }
+                return Err(EngineError::NoFundamentals);
+            }
         };
         let mut panel = panel;
         // A membership history's changes are counted against the sectors before it.
@@ -78,6 +91,15 @@ impl Inputs {
             Some(t) => {
                 let j = super::attributes::join_onto(&mut panel, t)?;
                 panel.notes.extend(j.notes());
+                // Prices with a table of fundamentals that has no report dates (a Wind or
+                // Choice snapshot export): scored as a snapshot, and said so.
+                if panel.dating == Dating::PricesOnly
+                    && j.columns.iter().any(|c| super::metrics::is_metric_input(c))
+                {
+                    let file = crate::data::file_name(j.file.as_ref());
+                    panel.dating = Dating::Snapshot { file: file.clone() };
+                    panel.notes.push(Note::Snapshot { file });
+                }
                 Some(j)
             }
             None => None,
@@ -109,7 +131,7 @@ impl Inputs {
         }
         // The trading rules are A-share rules: their flags are read for A-share data only.
         let trading = match &ds.prices {
-            Some(p) if !panel.undated && panel.a_share_data() => {
+            Some(p) if panel.dating != Dating::PricesOnly && panel.a_share_data() => {
                 Some(TradingFlags::from_prices(&p.df, &panel, &returns)?)
             }
             _ => None,
@@ -127,6 +149,17 @@ impl Inputs {
     pub fn has_returns(&self) -> bool {
         !self.returns.months.is_empty()
     }
+}
+
+/// The headers, as the file writes them, of an undated table's columns that metrics are
+/// computed from: what makes it a snapshot of fundamentals rather than a lookup table.
+fn snapshot_columns(columns: &[crate::data::schema::ResolvedColumn]) -> Vec<String> {
+    use crate::data::schema::Target;
+    columns
+        .iter()
+        .filter(|c| matches!(&c.target, Target::Field(f) if super::metrics::is_metric_input(f)))
+        .map(|c| c.header.replace('\n', " "))
+        .collect()
 }
 
 /// The current cross-section, scored: what every pane starts from.
@@ -393,9 +426,14 @@ fn backtest(
     if !inputs.has_returns() {
         return Err(EngineError::NoPrices);
     }
-    // A backtest ranks by the score, which prices alone cannot give.
-    if inputs.panel.undated {
-        return Err(EngineError::NoFundamentals);
+    match &inputs.panel.dating {
+        Dating::Reports => {}
+        // A backtest ranks by the score, which prices alone cannot give.
+        Dating::PricesOnly => return Err(EngineError::NoFundamentals),
+        // Past dates scored on figures not yet known then.
+        Dating::Snapshot { file } => {
+            return Err(EngineError::SnapshotBacktest { file: file.clone() });
+        }
     }
     let key = PreparedHistory::key_of(settings);
     let h = match history {

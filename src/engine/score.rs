@@ -135,7 +135,7 @@ impl ScoreBase {
             sector: Arc::new(sector),
             market,
             groups,
-            prices_only: panel.undated,
+            prices_only: panel.dating == super::universe::Dating::PricesOnly,
         }
     }
 }

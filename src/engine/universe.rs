@@ -43,13 +43,36 @@ pub struct Panel {
     /// The file's own headers of the numeric columns, as written ("非流动资产/总资产"),
     /// to the column of `fields` each became: a custom metric may name either.
     pub headers: BTreeMap<String, String>,
-    /// Made from a prices table alone ([`Panel::from_prices`]): a security is known at any
-    /// date, and nothing is scored.
-    pub undated: bool,
+    /// How the rows are dated: reports, or (from a prices table) not at all.
+    pub dating: Dating,
     /// What building it had to say (attributes some securities found no row in).
     pub notes: Vec<Note>,
     /// The sectors and markets as numbers, made on first use (see [`Panel::groups`]).
     groups: std::sync::OnceLock<Arc<Groups>>,
+}
+
+/// How a panel's rows are dated, and so when a security's row is known.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum Dating {
+    /// A fundamentals table's reports, each dated by its period: known after the lag, or
+    /// at its disclosure or statutory date.
+    #[default]
+    Reports,
+    /// A prices table alone ([`Panel::from_prices`]): a security is known at any date, and
+    /// nothing is scored.
+    PricesOnly,
+    /// A prices table with the fundamentals of an undated table joined onto it (a
+    /// snapshot export, `file`, whose figures carry no report date): known at any date
+    /// and scored at the as-of date, but not backtested, which would score past dates on
+    /// figures not yet known then.
+    Snapshot { file: String },
+}
+
+impl Dating {
+    /// Rows known at any date (prices alone, or a snapshot).
+    pub fn undated(&self) -> bool {
+        *self != Dating::Reports
+    }
 }
 
 /// The panel's sectors and markets numbered once, so each date of a backtest stores a
@@ -280,7 +303,7 @@ impl Panel {
             markets,
             fields,
             headers: BTreeMap::new(),
-            undated: false,
+            dating: Dating::Reports,
             notes: Vec::new(),
             groups: Default::default(),
         })
@@ -297,7 +320,7 @@ impl Panel {
         let groups_all = text_col(df, "sector", n, "")?;
         let days = date_days(df)?;
         let mut p = Panel {
-            undated: true,
+            dating: Dating::PricesOnly,
             ..Panel::default()
         };
         let last_text = |v: &[String], rows: std::ops::Range<usize>| {
@@ -380,7 +403,7 @@ impl Panel {
     pub fn texts_changed(&mut self) {
         self.groups = Default::default();
         // A market filled in (by an attributes table) may make a security an A-share.
-        if !self.undated {
+        if self.dating != Dating::PricesOnly {
             self.statutory = statutory_of(&self.tickers, &self.spans, &self.markets);
         }
     }
@@ -406,7 +429,7 @@ impl Panel {
     /// ratio within 0.5 to 2) or it reports none. The note says how many were derived, or
     /// why none was; None when no report lacks a cap.
     pub fn derive_caps(&mut self, prices: &DataFrame) -> Result<Option<Note>, EngineError> {
-        if self.undated {
+        if self.dating == Dating::PricesOnly {
             return Ok(None);
         }
         let Some(shares) = self.fields.get("shares_outstanding") else {
@@ -510,7 +533,11 @@ impl Panel {
 
     /// The rule that dates row `r` (of security `s`).
     pub fn known_by(&self, s: usize, r: usize) -> KnownBy {
-        if self.disclosed.get(r).is_some_and(|d| *d != i32::MIN) {
+        // An undated row's date is its last price's, known that day (the lag is 0 then):
+        // no statutory deadline applies to it.
+        if self.dating.undated() {
+            KnownBy::Lag
+        } else if self.disclosed.get(r).is_some_and(|d| *d != i32::MIN) {
             KnownBy::Disclosed
         } else if self.statutory.get(s) == Some(&true)
             && statutory_deadline(self.dates[r]).is_some()
@@ -538,7 +565,7 @@ impl Panel {
 
     /// The first and last days any report becomes known.
     pub fn known_span(&self, lag: u32) -> Option<(i64, i64)> {
-        let lag = if self.undated { 0 } else { lag };
+        let lag = if self.dating.undated() { 0 } else { lag };
         self.spans
             .iter()
             .enumerate()
@@ -587,7 +614,7 @@ impl Panel {
     /// How many reports each rule dates, when any is dated otherwise than by the lag:
     /// what the load and the ranking's notes say.
     pub fn known_note(&self) -> Option<Note> {
-        if self.undated {
+        if self.dating.undated() {
             return None;
         }
         let mut count = [0usize; 3];
@@ -756,14 +783,16 @@ pub fn select(panel: &Panel, settings: &ScoringSettings) -> Result<Selection, En
     let mut rows = Vec::with_capacity(n);
     let mut unavailable = Vec::with_capacity(n);
     let financials = settings.financials;
-    let excluded = (financials.resolve(panel) == Financials::Exclude).then(|| panel.groups());
+    // Prices alone have no financials to leave out: nothing is scored.
+    let excluded = (panel.dating != Dating::PricesOnly
+        && financials.resolve(panel) == Financials::Exclude)
+        .then(|| panel.groups());
     for s in 0..n {
-        if panel.undated {
-            rows.push(Some(panel.spans[s].start));
-            unavailable.push(None);
-            continue;
-        }
-        let known = panel.known_row(s, t, lag);
+        let known = match panel.dating {
+            Dating::Reports => panel.known_row(s, t, lag),
+            // Known at any date: the security's one row.
+            Dating::PricesOnly | Dating::Snapshot { .. } => Some(panel.spans[s].start),
+        };
         // A financial with a known report is left out (one with none says so instead).
         if let (Some(g), Some(r)) = (&excluded, known)
             && g.financial[r]
@@ -780,6 +809,12 @@ pub fn select(panel: &Panel, settings: &ScoringSettings) -> Result<Selection, En
             unavailable.push(Some(panel.nothing_known(s, as_of, lag)));
             continue;
         };
+        // An undated row is never stale: it has no period to age from.
+        if panel.dating.undated() {
+            rows.push(Some(r));
+            unavailable.push(None);
+            continue;
+        }
         let known = panel.known_day(s, r, lag).unwrap_or(i64::MAX);
         let age = i64::from(t) - known;
         // A date no calendar holds (i32::MIN) is no report; the period's date is made only
@@ -965,7 +1000,7 @@ pub fn assemble(
             .into_iter()
             .map(|c| (c, panel.custom_candidates()))
             .collect(),
-        prices_only: panel.undated,
+        prices_only: panel.dating == Dating::PricesOnly,
         data_notes: panel
             .notes
             .iter()
@@ -986,7 +1021,7 @@ pub fn assemble(
 /// apart, and their sectors; None when it keeps them, or when `Auto` found none.
 fn financials_note(panel: &Panel, settings: &ScoringSettings, sel: &Selection) -> Option<Note> {
     let rule = settings.financials.resolve(panel);
-    if panel.undated || rule == Financials::Keep {
+    if panel.dating == Dating::PricesOnly || rule == Financials::Keep {
         return None;
     }
     let groups = panel.groups();
