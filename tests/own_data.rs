@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command as Process, Output};
 
 use clap::Parser;
@@ -1368,6 +1368,15 @@ fn an_equal_weighted_window_holds_only_names_priced_at_its_start() {
     assert_eq!(cells[3], "3");
 }
 
+/// The user's files ([`user_files`]) and their fundamentals as a snapshot export
+/// (`wind_snapshot.csv`, [`snapshot_of`]): (fundamentals, snapshot, prices).
+fn snapshot_files(dir: &Path) -> (PathBuf, PathBuf, PathBuf) {
+    let (f, p) = user_files(dir);
+    let snap = dir.join("wind_snapshot.csv");
+    snapshot_of(&f, &snap);
+    (f, snap, p)
+}
+
 /// The user's fundamentals as a snapshot export: the same rows without the report-date
 /// column (what a Wind or Choice screen of one period writes), GBK-encoded.
 fn snapshot_of(dated: &Path, out: &Path) {
@@ -1393,9 +1402,7 @@ fn a_snapshot_without_report_dates_scores_as_the_same_figures_dated_and_is_not_b
     use halo_workbench::engine::pipeline::Pipeline;
     use halo_workbench::engine::settings::Settings;
     let dir = tempfile::tempdir().unwrap();
-    let (f, p) = user_files(dir.path());
-    let snap = dir.path().join("wind_snapshot.csv");
-    snapshot_of(&f, &snap);
+    let (f, snap, p) = snapshot_files(dir.path());
     let load = |files: &[&Path]| {
         let files: Vec<SourceFile> = files
             .iter()
@@ -1501,6 +1508,43 @@ fn a_snapshot_without_report_dates_scores_as_the_same_figures_dated_and_is_not_b
         &stderr(&o),
         "error: wind_snapshot.csv has fundamentals (总资产, 固定资产",
     );
+    // Beside dated reports, the same undated figures fill their gaps at every period,
+    // the past included: said, with the columns.
+    let both = Pipeline::from_dataset(&load(&[&f, &snap, &p]))
+        .unwrap()
+        .score(&Settings::default())
+        .unwrap();
+    let undated = both.scores.notes.iter().find_map(|n| match n {
+        Note::UndatedFigures { file, columns } => Some((file.clone(), columns.clone())),
+        _ => None,
+    });
+    let (file, columns) = undated.unwrap_or_else(|| panic!("{:?}", both.scores.notes));
+    assert_eq!(file, "wind_snapshot.csv");
+    assert!(columns.contains(&"capex".to_string()), "{columns:?}");
+    assert!(!both.scores.notes.contains(&snapshot_note));
+    // Lookup tables stay lookup tables: AI exposure and a regulated flag by ticker, or a
+    // reported figure by sector, beside the prices score nothing (prices only), and alone
+    // are no fundamentals.
+    for (name, text) in [
+        (
+            "ai.csv",
+            "代码,AI暴露度,受监管\n600028.SH,0.2,1\n300033.SZ,0.9,0\n",
+        ),
+        ("by_sector.csv", "行业,固定资产\n石油石化,100\n计算机,5\n"),
+    ] {
+        let lookup = dir.path().join(name);
+        std::fs::write(&lookup, text).unwrap();
+        let ds = load(&[&lookup, &p]);
+        assert!(ds.attributes.is_some(), "{name}");
+        let sc = Pipeline::from_dataset(&ds)
+            .unwrap()
+            .score(&Settings::default())
+            .unwrap();
+        assert!(sc.scores.notes.contains(&Note::PricesOnly), "{name}");
+        assert!(!sc.scores.included.iter().any(|x| *x), "{name}");
+        let alone = Pipeline::from_dataset(&load(&[&lookup])).map(|_| ());
+        assert_eq!(alone, Err(EngineError::NoFundamentals), "{name}");
+    }
     // Its load report's columns line up in a terminal, Chinese headers (two columns a
     // character) and all: every arrow at the same display column.
     let o = run(&["inspect", s(&snap)]);
@@ -1514,4 +1558,36 @@ fn a_snapshot_without_report_dates_scores_as_the_same_figures_dated_and_is_not_b
         .collect();
     assert_eq!(arrows.len(), 8, "{text}");
     assert!(arrows.iter().all(|&a| a == arrows[0]), "{arrows:?}\n{text}");
+}
+
+#[test]
+fn the_window_scores_a_snapshot_and_says_what_each_row_rests_on() {
+    use egui_kittest::kittest::Queryable;
+    let dir = tempfile::tempdir().unwrap();
+    let (_, snap, p) = snapshot_files(dir.path());
+    let start = Start::from_args(vec![snap, p]);
+    let mut h = Harness::builder()
+        .with_size([1600.0, 1000.0])
+        .build_eframe(move |cc| {
+            WorkbenchApp::starting(&cc.egui_ctx, PersistedState::default(), start.clone())
+        });
+    settle(&mut h);
+    let app = h.state();
+    assert!(app.errors.is_empty(), "{:?}", app.errors);
+    let r = app.results.as_ref().expect("results");
+    assert!(r.scores().included.iter().all(|x| *x));
+    // The dataset panel says what is scored instead of fundamentals, and that prices do
+    // more than group performance here.
+    h.get_by_label_contains("Scored instead: the figures of wind_snapshot.csv, as a snapshot");
+    h.get_by_label_contains("the score of wind_snapshot.csv's snapshot at the prices' last date");
+    // A row's detail names the snapshot, not a report date.
+    let first =
+        r.scored.prep.cs.tickers[r.scores().rank.iter().position(|&k| k == 1).unwrap()].clone();
+    h.get_by_label(&first).click();
+    settle(&mut h);
+    h.get_by_label("Figures used: wind_snapshot.csv, a snapshot with no report date");
+    // The backtest pane gives the reason.
+    h.get_by_label_contains(
+        "no backtest: the fundamentals of wind_snapshot.csv have no report dates",
+    );
 }

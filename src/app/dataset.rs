@@ -5,7 +5,8 @@ use egui::RichText;
 
 use super::panes::data::{file_name, kind_label};
 use super::{Command, Purpose, WorkbenchApp};
-use crate::data::{Dataset, TableKind};
+use crate::data::TableKind;
+use crate::engine::universe::Dating;
 use crate::i18n::{Localize, lang, tr};
 
 pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
@@ -55,7 +56,7 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                         ui.label(crate::bi!(l, "{a} to {b}", "{a} 至 {b}"));
                     }
                     ui.label(r.format_summary(l));
-                    ui.label(RichText::new(enables(kind, &app.dataset)).small().weak());
+                    ui.label(RichText::new(enables(kind, app)).small().weak());
                     if kind == TableKind::Attributes
                         && let Some(j) = app.inputs.as_ref().and_then(|i| i.attributes.as_ref())
                     {
@@ -81,11 +82,7 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
                     app.panes.data.selected = kind;
                 }
                 // Prices with an undated table of figures: the engine scores those.
-                let snapshot = app.inputs.as_ref().and_then(|i| match &i.panel.dating {
-                    crate::engine::universe::Dating::Snapshot { file } => Some(file.clone()),
-                    _ => None,
-                });
-                let text = match (kind, snapshot) {
+                let text = match (kind, snapshot(app)) {
                     (TableKind::Fundamentals, Some(file)) => crate::bi!(
                         l,
                         "Scored instead: the figures of {file}, as a snapshot (they have no report dates, so there is no backtest).",
@@ -102,9 +99,25 @@ pub fn summary(app: &mut WorkbenchApp, ui: &mut egui::Ui) {
     }
 }
 
+/// The undated table of figures the engine scores as a snapshot, if it does.
+fn snapshot(app: &WorkbenchApp) -> Option<String> {
+    app.inputs.as_ref().and_then(|i| match &i.panel.dating {
+        Dating::Snapshot { file } => Some(file.clone()),
+        _ => None,
+    })
+}
+
 /// What a loaded table lets the workbench compute, given the others loaded.
-fn enables(kind: TableKind, ds: &Dataset) -> String {
+fn enables(kind: TableKind, app: &WorkbenchApp) -> String {
+    let ds = &app.dataset;
     let has = |k| ds.table(k).is_some();
+    if let (TableKind::Prices, Some(file)) = (kind, snapshot(app)) {
+        return crate::bi!(
+            lang(),
+            "Enables: sector performance, the market factor, the regression and scenarios, and the score of {file}'s snapshot at the prices' last date (no backtest: it has no report dates).",
+            "可用于：行业表现、市场因子、回归与情景，以及在价格最后日期为 {file} 的快照计分（无报告期，不运行回测）。"
+        );
+    }
     let text = match kind {
         TableKind::Fundamentals if has(TableKind::Prices) => {
             tr("Enables: the score, ranking, baskets and characteristic exposures.")

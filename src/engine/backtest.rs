@@ -1228,9 +1228,10 @@ impl HorizonStat {
     pub fn coverage(&self, lang: Lang) -> String {
         let (n, names) = (self.dates, self.names_per_date.round());
         let dates = crate::i18n::plural(n, "date", "dates");
+        let each = crate::i18n::plural(names as usize, "name", "names");
         let mut t = bi!(
             lang,
-            "{n} {dates}, {names} names a date",
+            "{n} {dates}, {names} {each} a date",
             "{n} 个调仓日，每个调仓日平均 {names} 只"
         );
         let (p, u) = (self.past_prices, self.unmeasured);

@@ -338,10 +338,12 @@ pub static METRICS: &[MetricDef] = &[
     },
 ];
 
-/// A column a default metric is computed from (or given ready-made as), other than the
-/// market cap, which alone is a weight rather than a fundamental.
-pub fn is_metric_input(field: &str) -> bool {
-    field != "market_cap"
+/// A reported figure a default metric is computed from (or given ready-made as): what
+/// makes an undated table a snapshot of fundamentals. Not the market cap (alone a
+/// weight), nor the AI exposure or the regulated flag, which lookup tables give per
+/// industry rather than companies report.
+pub fn is_reported_input(field: &str) -> bool {
+    !matches!(field, "market_cap" | "ai_exposure" | "regulated")
         && METRICS
             .iter()
             .any(|m| m.formula.inputs().contains(&field) || m.given == Some(field))

@@ -147,6 +147,12 @@ pub enum Note {
     Snapshot {
         file: String,
     },
+    /// Reported figures of an undated table (`file`) joined onto dated reports: they hold
+    /// at every period, the past included.
+    UndatedFigures {
+        file: String,
+        columns: Vec<String>,
+    },
     /// The name cap cannot be met with so few names; the tightest feasible one is used.
     NameCapLoosened {
         cap: f64,
@@ -281,6 +287,14 @@ impl Localize for Note {
                 "{file} has no report dates: its figures are scored as a snapshot, the same at any as-of date, and the backtest is not run (it would score past dates on figures not known then); a report-date column (报告期) makes them reports",
                 "{file} 没有报告期：其数据作为快照计分，任何截至日都相同，不运行回测（否则会用当时尚未披露的数据给过去的日期计分）；加上报告期列即作为财报载入"
             ),
+            Note::UndatedFigures { file, columns } => {
+                let columns = join(lang, columns);
+                bi!(
+                    lang,
+                    "{file} gives {columns} with no dates: its figures hold at every report's period (where the reports lack them), so the backtest uses them at dates before they were known; dated reports avoid that",
+                    "{file} 提供的 {columns} 没有日期：其数据适用于每个报告期（在财报缺少这些数据处），因此回测会在其披露之前的日期使用它们；使用带日期的财报可避免"
+                )
+            }
             Note::PricesOnly => bi!(
                 lang,
                 "prices only, no fundamentals: nothing is scored; performance is by the prices' groups (their sector column, else each ticker)",

@@ -29,6 +29,7 @@ use super::settings::{ScoringSettings, Settings};
 use super::trading::{self, TradingFlags};
 use super::universe::{Dating, Panel};
 use crate::data::Dataset;
+use crate::data::schema::AttributeLevel;
 
 /// What does not depend on the settings: built once per dataset.
 #[derive(Clone, Debug, Default)]
@@ -91,14 +92,30 @@ impl Inputs {
             Some(t) => {
                 let j = super::attributes::join_onto(&mut panel, t)?;
                 panel.notes.extend(j.notes());
-                // Prices with a table of fundamentals that has no report dates (a Wind or
-                // Choice snapshot export): scored as a snapshot, and said so.
-                if panel.dating == Dating::PricesOnly
-                    && j.columns.iter().any(|c| super::metrics::is_metric_input(c))
+                // Reported figures with no dates, by ticker (a Wind or Choice snapshot
+                // export): beside prices alone they are scored as a snapshot; beside
+                // dated reports they hold at every period, which the backtest reads
+                // before they were known. Either is said.
+                let reported: Vec<String> = j
+                    .columns
+                    .iter()
+                    .filter(|c| super::metrics::is_reported_input(c))
+                    .cloned()
+                    .collect();
+                if j.levels.contains(&AttributeLevel::Ticker)
+                    && j.dated.is_none()
+                    && !reported.is_empty()
                 {
                     let file = crate::data::file_name(j.file.as_ref());
-                    panel.dating = Dating::Snapshot { file: file.clone() };
-                    panel.notes.push(Note::Snapshot { file });
+                    if panel.dating == Dating::PricesOnly {
+                        panel.dating = Dating::Snapshot { file: file.clone() };
+                        panel.notes.push(Note::Snapshot { file });
+                    } else {
+                        panel.notes.push(Note::UndatedFigures {
+                            file,
+                            columns: reported,
+                        });
+                    }
                 }
                 Some(j)
             }
@@ -131,7 +148,8 @@ impl Inputs {
         }
         // The trading rules are A-share rules: their flags are read for A-share data only.
         let trading = match &ds.prices {
-            Some(p) if panel.dating != Dating::PricesOnly && panel.a_share_data() => {
+            // (Only the backtest reads them, which a snapshot does not run.)
+            Some(p) if panel.dating == Dating::Reports && panel.a_share_data() => {
                 Some(TradingFlags::from_prices(&p.df, &panel, &returns)?)
             }
             _ => None,
@@ -151,13 +169,18 @@ impl Inputs {
     }
 }
 
-/// The headers, as the file writes them, of an undated table's columns that metrics are
-/// computed from: what makes it a snapshot of fundamentals rather than a lookup table.
+/// The headers, as the file writes them, of an undated table's reported figures that
+/// metrics are computed from, when it is keyed by ticker: what makes it a snapshot of
+/// fundamentals rather than a lookup table (none for a lookup table).
 fn snapshot_columns(columns: &[crate::data::schema::ResolvedColumn]) -> Vec<String> {
     use crate::data::schema::Target;
+    let field = |f: &str| columns.iter().any(|c| c.target == Target::Field(f.into()));
+    if !field("ticker") {
+        return Vec::new();
+    }
     columns
         .iter()
-        .filter(|c| matches!(&c.target, Target::Field(f) if super::metrics::is_metric_input(f)))
+        .filter(|c| matches!(&c.target, Target::Field(f) if super::metrics::is_reported_input(f)))
         .map(|c| c.header.replace('\n', " "))
         .collect()
 }

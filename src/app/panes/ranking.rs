@@ -12,6 +12,7 @@ use crate::app::chart::fmt_num;
 use crate::engine::metrics::Pillar;
 use crate::engine::pipeline::Results;
 use crate::engine::sensitivity::Sweep;
+use crate::engine::universe::Dating;
 use crate::i18n::{pick, tr};
 use crate::view::{RankingView, SortKey};
 
@@ -365,12 +366,21 @@ impl PaneView for RankingPane {
             ))
             .strong(),
         );
-        ui.label(format!(
-            "{}: {} ({})",
-            tr("Report used"),
-            report.map(|d| d.to_string()).unwrap_or_default(),
-            file
-        ));
+        let used = match ctx.inputs.map(|i| &i.panel.dating) {
+            // No report: the row is the snapshot's figures, dated by the last price.
+            Some(Dating::Snapshot { file }) => crate::bi!(
+                crate::i18n::lang(),
+                "Figures used: {file}, a snapshot with no report date",
+                "所用数据：{file}，没有报告期的快照"
+            ),
+            _ => format!(
+                "{}: {} ({})",
+                tr("Report used"),
+                report.map(|d| d.to_string()).unwrap_or_default(),
+                file
+            ),
+        };
+        ui.label(used);
         egui::ScrollArea::horizontal()
             .id_salt("detail")
             .show(ui, |ui| {
