@@ -199,6 +199,11 @@ pub struct RunArgs {
     /// the bundled sample.
     #[arg(long, num_args = 1..)]
     pub data: Vec<PathBuf>,
+    /// A project file saved from the window: its data files, each read with the column
+    /// mapping and options saved for it, and its settings (--config, --as-of and
+    /// --financials apply over them).
+    #[arg(long, conflicts_with = "data")]
+    pub project: Option<PathBuf>,
     /// As-of date of the cross-section (default: the latest date the data's reports are known).
     #[arg(long)]
     pub as_of: Option<String>,
@@ -550,9 +555,15 @@ fn date_arg(s: &Option<String>, flag: &'static str) -> Result<Option<chrono::Nai
 /// Settings and data for an analysis command: `--config` (else defaults), `--as-of`, and
 /// `--data` (else the bundled sample).
 pub fn prepare_run(a: &RunArgs) -> Result<(Settings, Dataset), CliError> {
-    let mut settings = match &a.config {
-        Some(p) => Settings::load(p)?,
-        None => Settings::default(),
+    let project = a
+        .project
+        .as_deref()
+        .map(crate::project::Project::open)
+        .transpose()?;
+    let mut settings = match (&a.config, &project) {
+        (Some(p), _) => Settings::load(p)?,
+        (None, Some(project)) => project.settings.clone(),
+        (None, None) => Settings::default(),
     };
     if let Some(day) = date_arg(&a.as_of, "--as-of")? {
         settings.scoring.as_of = Some(day);
@@ -566,18 +577,20 @@ pub fn prepare_run(a: &RunArgs) -> Result<(Settings, Dataset), CliError> {
             _ => Financials::Auto,
         };
     }
-    let ds = if a.data.is_empty() {
-        data::load_sample()?
-    } else {
-        let files: Vec<SourceFile> = a
-            .data
-            .iter()
-            .map(|p| SourceFile {
+    // The project's files with their mappings, the files given, or the sample.
+    let source = match project {
+        Some(project) => Some((project.dataset.name, project.dataset.files)),
+        None if a.data.is_empty() => None,
+        None => {
+            let files = a.data.iter().map(|p| SourceFile {
                 path: p.clone(),
                 options: LoadOptions::default(),
-            })
-            .collect();
-        let (ds, skipped) = Dataset::load(&data::name_of(&a.data), &files)?;
+            });
+            Some((data::name_of(&a.data), files.collect()))
+        }
+    };
+    let ds = if let Some((name, files)) = source {
+        let (ds, skipped) = Dataset::load(&name, &files)?;
         // A file of a folder that fails is left out, as in the window, and said.
         for e in &skipped {
             let e = e.text();
@@ -599,6 +612,8 @@ pub fn prepare_run(a: &RunArgs) -> Result<(Settings, Dataset), CliError> {
             ));
         }
         ds
+    } else {
+        data::load_sample()?
     };
     Ok((settings, ds))
 }
@@ -608,7 +623,7 @@ fn pipeline(run: &RunArgs) -> Result<(Settings, Dataset, Pipeline), CliError> {
     let (settings, ds) = prepare_run(run)?;
     let p = Pipeline::from_dataset(&ds)?;
     // What a user's attributes table matched (the sample's always matches).
-    if !run.data.is_empty()
+    if (!run.data.is_empty() || run.project.is_some())
         && let Some(j) = &p.inputs().attributes
     {
         let file = data::file_name(std::path::Path::new(&j.file));

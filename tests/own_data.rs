@@ -1591,3 +1591,75 @@ fn the_window_scores_a_snapshot_and_says_what_each_row_rests_on() {
         "no backtest: the fundamentals of wind_snapshot.csv have no report dates",
     );
 }
+
+#[test]
+fn the_analysis_commands_read_a_project_with_its_column_mapping() {
+    use halo_workbench::data::{LoadOptions, SourceFile, Target};
+    use halo_workbench::project::{DatasetSpec, Project};
+    let dir = tempfile::tempdir().unwrap();
+    let (f, p) = user_files(dir.path());
+    // The same fundamentals with the PP&E column under a header no alias knows: on its
+    // own it is a custom column, and the heavy-assets metric has no PP&E.
+    let renamed = dir.path().join("renamed.csv");
+    let text = std::fs::read_to_string(&f).unwrap();
+    assert!(text.contains(",固定资产,"));
+    std::fs::write(&renamed, text.replacen(",固定资产,", ",PPE_mine,", 1)).unwrap();
+    // A project maps it to Net PP&E (as the window's column mapping saves it), with a
+    // tilted lens.
+    let mut options = LoadOptions::default();
+    options
+        .mapping
+        .overrides
+        .insert("PPE_mine".into(), Target::Field("ppe_net".into()));
+    let mut settings = halo_workbench::engine::settings::Settings::default();
+    settings.weights.heavy_assets = 2.5;
+    let project = Project {
+        dataset: DatasetSpec {
+            name: "mapped".into(),
+            files: vec![
+                SourceFile {
+                    path: renamed.clone(),
+                    options,
+                },
+                SourceFile {
+                    path: p.clone(),
+                    options: LoadOptions::default(),
+                },
+            ],
+        },
+        settings: settings.clone(),
+        ..Default::default()
+    };
+    let proj = dir.path().join("mapped.halo.toml");
+    project.save(&proj).unwrap();
+    let cfg = dir.path().join("tilt.toml");
+    std::fs::write(&cfg, toml::to_string(&settings).unwrap()).unwrap();
+    // score --project equals the original files scored with the same settings, to the
+    // byte; the renamed file without the mapping does not.
+    let out = |name: &str, args: &[&str]| {
+        let path = dir.path().join(name);
+        let mut all = vec!["score"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--out", s(&path)]);
+        let o = run(&all);
+        assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+        std::fs::read(&path).unwrap()
+    };
+    let mapped = out("mapped.csv", &["--project", s(&proj)]);
+    let original = out(
+        "original.csv",
+        &["--data", s(&f), s(&p), "--config", s(&cfg)],
+    );
+    let unmapped = out(
+        "unmapped.csv",
+        &["--data", s(&renamed), s(&p), "--config", s(&cfg)],
+    );
+    assert_eq!(mapped, original);
+    assert_ne!(mapped, unmapped);
+    // The other analysis commands take it too; with --data it is refused as ambiguous.
+    let o = run(&["sectors", "--project", s(&proj)]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    has(&String::from_utf8_lossy(&o.stdout), "石油石化");
+    let o = run(&["score", "--project", s(&proj), "--data", s(&f)]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+}
